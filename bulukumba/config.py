@@ -1,0 +1,55 @@
+"""Configuration, read from environment variables (documented in the README).
+
+Every setting has a default that works on a fresh checkout, so `streamlit run dashboard.py`
+needs no setup: an embedded SQLite store under `data/`, and the official boundaries from
+`../shared/wilayah/` when that folder exists beside the project, else their pinned public address.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Pinned public address of the boundary files (see ../shared/wilayah/SOURCE.md).
+WILAYAH_PINNED_URL = (
+    "https://raw.githubusercontent.com/cahyadsn/wilayah_boundaries/"
+    "3c5a7960f4d227a38489094d84252bdbb3f978a5"
+)
+
+
+def data_dir() -> Path:
+    """Folder for runtime files (store, caches); ignored by git."""
+    return Path(os.environ.get("BULUKUMBA_DATA_DIR", PROJECT_ROOT / "data"))
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("BULUKUMBA_CACHE_DIR", data_dir() / "cache"))
+
+
+def database_url() -> str:
+    """SQLAlchemy URL of the store; default an embedded SQLite file under data/."""
+    url = os.environ.get("BULUKUMBA_DB_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'bulukumba.sqlite'}"
+
+
+def wilayah_source() -> str:
+    """Where the boundary files come from: a folder path or a base URL.
+
+    `BULUKUMBA_WILAYAH` wins; else `../shared/wilayah/` beside the project if it exists;
+    else the pinned public address (downloaded once, verified by sha256, cached).
+    """
+    configured = os.environ.get("BULUKUMBA_WILAYAH")
+    if configured:
+        return configured
+    shared = PROJECT_ROOT.parent / "shared" / "wilayah"
+    if shared.is_dir():
+        return str(shared)
+    return WILAYAH_PINNED_URL
+
+
+def timezone() -> str:
+    """Time zone for showing times; Bulukumba is on WITA (UTC+8)."""
+    return os.environ.get("BULUKUMBA_TZ", "Asia/Makassar")

@@ -1,0 +1,89 @@
+"""Indonesian number and date formats: 325.880; 92,1%; 19 Januari 2018.
+
+Done by hand rather than through the locale module: the machine's locales are not ours to rely
+on, and these few rules are the whole of what the dashboard needs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from . import config
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")
+BULAN_PENDEK = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+KOSONG = "–"  # shown where there is no figure
+
+
+def angka(value, decimals: int = 0) -> str:
+    """325880 -> '325.880'; angka(59.78, 1) -> '59,8'."""
+    if _missing(value):
+        return KOSONG
+    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def persen(fraction, decimals: int = 1) -> str:
+    """0.9213 -> '92,1%'."""
+    if _missing(fraction):
+        return KOSONG
+    return f"{angka(float(fraction) * 100, decimals)}%"
+
+
+def poin(points, decimals: int = 1) -> str:
+    """Signed percentage points: 0.65 -> '+0,7 poin'."""
+    if _missing(points):
+        return KOSONG
+    sign = "+" if points > 0 else ("−" if points < 0 else "±")
+    return f"{sign}{angka(abs(points), decimals)} poin"
+
+
+def bertanda(value) -> str:
+    """Signed whole number: 432 -> '+432'; -5 -> '−5'."""
+    if _missing(value):
+        return KOSONG
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{angka(abs(value))}"
+
+
+def tanggal(day: dt.date | None) -> str:
+    """19 Januari 2018."""
+    if _missing(day):
+        return KOSONG
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def tanggal_pendek(day: dt.date | None) -> str:
+    """19 Jan 2018."""
+    if _missing(day):
+        return KOSONG
+    return f"{day.day} {BULAN_PENDEK[day.month - 1]} {day.year}"
+
+
+def bulan(day: dt.date) -> str:
+    """Januari 2018."""
+    return f"{BULAN[day.month - 1]} {day.year}"
+
+
+def waktu(moment: dt.datetime | None) -> str:
+    """A stored UTC time as local time: '19 Januari 2018 14.05 WITA' (time written with a dot)."""
+    if _missing(moment):
+        return KOSONG
+    zone = ZoneInfo(config.timezone())
+    local = moment.replace(tzinfo=dt.UTC).astimezone(zone) if moment.tzinfo is None else moment.astimezone(zone)
+    label = {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(config.timezone(), "")
+    return f"{tanggal(local)} {local:%H.%M} {label}".rstrip()
+
+
+def _missing(value) -> bool:
+    """None, NaN, pandas NA and NaT all mean: no figure."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+

@@ -1,0 +1,268 @@
+"""The store: aggregated registry data in SQL (SQLAlchemy 2 Core).
+
+Default an embedded SQLite file (WAL, foreign keys on); any SQLAlchemy URL through
+`BULUKUMBA_DB_URL`. Only portable SQL is used, so PostgreSQL runs the same code.
+
+The store holds aggregates only: counts per village and date, never a person. Its invariants
+(non-negative whole counts, recorded <= wajib KTP, known village and partner codes, real dates)
+are CHECK and FOREIGN KEY constraints, so they hold for every writer, not only the importer.
+
+Every data row belongs to an import batch (`impor`). Figures count only rows of active batches,
+so undoing a batch removes its effect without deleting the audit trail. Demo data is a batch
+with `contoh = true`, and every page can label it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config
+
+metadata = sa.MetaData()
+
+#: Services a partner activity or a target may concern. Labels live in texts.py.
+SERVICES = ("rekam_ektp", "akta_kematian", "akta_kelahiran", "kk", "kia")
+#: How a service was delivered.
+DELIVERY = ("jemput_bola", "dasa_wisma", "malam_takziah", "posko_desa", "layanan_kantor", "sekolah")
+#: Vulnerable groups served ("umum" = not recorded as vulnerable).
+VULNERABLE = ("umum", "disabilitas", "lansia")
+PROGRAMMES = ("kemitraan_2017", "gertak_2018")
+#: Where a target's progress is counted from: the registry's recorded count, or partner activity.
+TARGET_BASIS = ("registri", "kegiatan_mitra")
+BATCH_KINDS = ("registri", "kegiatan", "target", "wilayah", "contoh")
+BATCH_STATUS = ("aktif", "dibatalkan")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _whole(column: str, nullable: bool = False) -> sa.CheckConstraint:
+    """A non-negative whole number (SQLite would otherwise keep 1.5 or 'abc' in an INTEGER column)."""
+    rule = f"{column} >= 0 AND {column} = CAST({column} AS INTEGER)"
+    if nullable:
+        rule = f"{column} IS NULL OR ({rule})"
+    return sa.CheckConstraint(rule, name=f"ck_{column}_bilangan_cacah")
+
+
+kecamatan = sa.Table(
+    "kecamatan", metadata,
+    sa.Column("kode", sa.String(8), primary_key=True),  # 73.02.06
+    sa.Column("nama", sa.String(80), nullable=False),
+)
+
+desa = sa.Table(
+    "desa", metadata,
+    sa.Column("kode", sa.String(13), primary_key=True),  # 73.02.06.2006
+    sa.Column("nama", sa.String(80), nullable=False),
+    sa.Column("jenis", sa.String(10), nullable=False),  # desa | kelurahan
+    sa.Column("kecamatan_kode", sa.String(8), sa.ForeignKey("kecamatan.kode"), nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),  # centroid, for distances
+    sa.Column("lng", sa.Float, nullable=False),
+    sa.Column("luas_km2", sa.Float, nullable=False),
+    sa.CheckConstraint("jenis IN ('desa', 'kelurahan')", name="ck_desa_jenis"),
+)
+
+mitra = sa.Table(
+    "mitra", metadata,
+    sa.Column("kode", sa.String(20), primary_key=True),
+    sa.Column("nama", sa.String(80), nullable=False, unique=True),
+    sa.Column("deskripsi", sa.String(300), nullable=False),
+    sa.Column("urutan", sa.Integer, nullable=False),
+)
+
+impor = sa.Table(
+    "impor", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("nama_file", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("jenis", sa.String(12), nullable=False),
+    sa.Column("jumlah_baris", sa.Integer, nullable=False),
+    sa.Column("waktu", sa.DateTime, nullable=False),  # UTC
+    sa.Column("oleh", sa.String(80), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False, server_default="aktif"),
+    sa.Column("contoh", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("dibatalkan_waktu", sa.DateTime, nullable=True),
+    sa.Column("dibatalkan_oleh", sa.String(80), nullable=True),
+    sa.CheckConstraint(_in("jenis", BATCH_KINDS), name="ck_impor_jenis"),
+    sa.CheckConstraint(_in("status", BATCH_STATUS), name="ck_impor_status"),
+    _whole("jumlah_baris"),
+)
+
+registri = sa.Table(
+    "registri", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("desa_kode", sa.String(13), sa.ForeignKey("desa.kode"), nullable=False),
+    sa.Column("tanggal", sa.Date, nullable=False),
+    sa.Column("wajib_ktp", sa.Integer, nullable=False),
+    sa.Column("sudah_rekam", sa.Integer, nullable=False),
+    sa.Column("wajib_l", sa.Integer, nullable=True),
+    sa.Column("wajib_p", sa.Integer, nullable=True),
+    sa.Column("rekam_l", sa.Integer, nullable=True),
+    sa.Column("rekam_p", sa.Integer, nullable=True),
+    sa.Column("impor_id", sa.Integer, sa.ForeignKey("impor.id"), nullable=False),
+    _whole("wajib_ktp"), _whole("sudah_rekam"),
+    _whole("wajib_l", True), _whole("wajib_p", True), _whole("rekam_l", True), _whole("rekam_p", True),
+    sa.CheckConstraint("sudah_rekam <= wajib_ktp", name="ck_registri_rekam_le_wajib"),
+    sa.CheckConstraint(
+        "(wajib_l IS NULL AND wajib_p IS NULL) OR (wajib_l + wajib_p = wajib_ktp)",
+        name="ck_registri_wajib_per_jenis_kelamin",
+    ),
+    sa.CheckConstraint(
+        "(rekam_l IS NULL AND rekam_p IS NULL) OR "
+        "(rekam_l + rekam_p = sudah_rekam AND wajib_l IS NOT NULL "
+        "AND rekam_l <= wajib_l AND rekam_p <= wajib_p)",
+        name="ck_registri_rekam_per_jenis_kelamin",
+    ),
+    sa.Index("ix_registri_desa_tanggal", "desa_kode", "tanggal"),
+    sa.Index("ix_registri_tanggal", "tanggal"),
+)
+
+kegiatan = sa.Table(
+    "kegiatan", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("tanggal", sa.Date, nullable=False),
+    sa.Column("mitra_kode", sa.String(20), sa.ForeignKey("mitra.kode"), nullable=False),
+    sa.Column("desa_kode", sa.String(13), sa.ForeignKey("desa.kode"), nullable=False),
+    sa.Column("layanan", sa.String(20), nullable=False),
+    sa.Column("jumlah", sa.Integer, nullable=False),
+    sa.Column("cara", sa.String(20), nullable=False),
+    sa.Column("rentan", sa.String(12), nullable=False, server_default="umum"),
+    sa.Column("impor_id", sa.Integer, sa.ForeignKey("impor.id"), nullable=False),
+    _whole("jumlah"),
+    sa.CheckConstraint(_in("layanan", SERVICES), name="ck_kegiatan_layanan"),
+    sa.CheckConstraint(_in("cara", DELIVERY), name="ck_kegiatan_cara"),
+    sa.CheckConstraint(_in("rentan", VULNERABLE), name="ck_kegiatan_rentan"),
+    sa.Index("ix_kegiatan_tanggal", "tanggal"),
+)
+
+target = sa.Table(
+    "target", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("program", sa.String(20), nullable=False),
+    sa.Column("layanan", sa.String(20), nullable=False),
+    sa.Column("kecamatan_kode", sa.String(8), sa.ForeignKey("kecamatan.kode"), nullable=True),  # NULL: kabupaten
+    sa.Column("nilai", sa.Integer, nullable=False),
+    sa.Column("mulai", sa.Date, nullable=False),
+    sa.Column("selesai", sa.Date, nullable=False),
+    sa.Column("dasar", sa.String(16), nullable=False),
+    sa.Column("impor_id", sa.Integer, sa.ForeignKey("impor.id"), nullable=False),
+    _whole("nilai"),
+    sa.CheckConstraint(_in("program", PROGRAMMES), name="ck_target_program"),
+    sa.CheckConstraint(_in("layanan", SERVICES), name="ck_target_layanan"),
+    sa.CheckConstraint(_in("dasar", TARGET_BASIS), name="ck_target_dasar"),
+    sa.CheckConstraint("mulai <= selesai", name="ck_target_mulai_le_selesai"),
+)
+
+#: One row, `versi`, bumped in the same transaction as every write: the cheap data version
+#: that pages poll and caches key on.
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("kunci", sa.String(40), primary_key=True),
+    sa.Column("nilai", sa.Integer, nullable=False),
+)
+
+# SQLite keeps any text in a DATE column; PostgreSQL refuses an impossible date by itself.
+# These triggers make SQLite refuse '2018-02-30' or 'besok' from any writer too.
+_DATE_COLUMNS = {"registri": ["tanggal"], "kegiatan": ["tanggal"], "target": ["mulai", "selesai"]}
+
+
+def _date_triggers(table_name: str, columns: list[str]) -> list[sa.DDL]:
+    # date(x, '+0 days') normalises 2018-02-30 to 2018-03-02, so only a real date equals itself.
+    bad = " OR ".join(f"date(NEW.{c}, '+0 days') IS NULL OR date(NEW.{c}, '+0 days') != NEW.{c}"
+                      for c in columns)
+    return [
+        sa.DDL(
+            f"CREATE TRIGGER IF NOT EXISTS tr_{table_name}_tanggal_{op.lower()} "
+            f"BEFORE {op} ON {table_name} WHEN {bad} "
+            f"BEGIN SELECT RAISE(ABORT, 'tanggal tidak sah'); END"
+        ).execute_if(dialect="sqlite")
+        for op in ("INSERT", "UPDATE")
+    ]
+
+
+for _name, _cols in _DATE_COLUMNS.items():
+    for _ddl in _date_triggers(_name, _cols):
+        event.listen(metadata.tables[_name], "after_create", _ddl)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url` (default from config), with the schema created on first use."""
+    url = url or config.database_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(meta.c.nilai).where(meta.c.kunci == "versi")).first() is None:
+            conn.execute(meta.insert().values(kunci="versi", nilai=0))
+    return engine
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine (and connection pool) per URL for the life of the process."""
+    return make_engine(url)
+
+
+def default_engine() -> Engine:
+    return engine_for(config.database_url())
+
+
+def data_version(conn: sa.Connection) -> int:
+    """A number that changes after every write; cheap enough to poll."""
+    return int(conn.execute(sa.select(meta.c.nilai).where(meta.c.kunci == "versi")).scalar_one())
+
+
+def bump_version(conn: sa.Connection) -> None:
+    conn.execute(meta.update().where(meta.c.kunci == "versi").values(nilai=meta.c.nilai + 1))
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "tidak diketahui"
+
+
+def start_batch(conn: sa.Connection, *, nama_file: str, sha256: str, jenis: str,
+                jumlah_baris: int, oleh: str | None = None, contoh: bool = False) -> int:
+    """Open an import batch in the caller's transaction and return its id."""
+    result = conn.execute(impor.insert().values(
+        nama_file=nama_file, sha256=sha256, jenis=jenis, jumlah_baris=jumlah_baris,
+        waktu=dt.datetime.now(dt.UTC).replace(tzinfo=None), oleh=oleh or current_user(),
+        status="aktif", contoh=contoh,
+    ))
+    bump_version(conn)
+    return int(result.inserted_primary_key[0])
+
+
+def active_batches() -> sa.Select:
+    """Ids of active batches, for `WHERE impor_id IN (...)`."""
+    return sa.select(impor.c.id).where(impor.c.status == "aktif")
+
+
+def is_empty(conn: sa.Connection) -> bool:
+    """True when no figures are stored yet (regions alone do not count)."""
+    return conn.execute(sa.select(sa.func.count()).select_from(registri)).scalar_one() == 0
+
+
+def has_regions(conn: sa.Connection) -> bool:
+    return conn.execute(sa.select(sa.func.count()).select_from(desa)).scalar_one() > 0

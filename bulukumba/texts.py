@@ -1,0 +1,81 @@
+"""Every word the interface shows about the data, in one place (Indonesian first)."""
+from __future__ import annotations
+
+APP_TITLE = "Dasbor e-KTP Kabupaten Bulukumba"
+OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bulukumba"
+
+LAYANAN = {
+    "rekam_ektp": "Perekaman e-KTP",
+    "akta_kematian": "Akta kematian",
+    "akta_kelahiran": "Akta kelahiran",
+    "kk": "Kartu Keluarga (KK)",
+    "kia": "Kartu Identitas Anak (KIA)",
+}
+CARA = {
+    "jemput_bola": "Jemput bola",
+    "dasa_wisma": "Dasa wisma",
+    "malam_takziah": "Malam takziah",
+    "posko_desa": "Posko desa",
+    "layanan_kantor": "Layanan kantor",
+    "sekolah": "Di sekolah",
+}
+RENTAN = {"umum": "Umum", "disabilitas": "Penyandang disabilitas", "lansia": "Lanjut usia"}
+PROGRAM = {
+    "kemitraan_2017": "Program inovasi kemitraan 2017",
+    "gertak_2018": "GERTAK 2018 (Gerakan Tuntas Administrasi Kependudukan)",
+}
+DASAR = {
+    "registri": "kenaikan jumlah penduduk sudah rekam di data registri",
+    "kegiatan_mitra": "jumlah layanan yang dicatat mitra",
+}
+JENIS_IMPOR = {
+    "registri": "Data registri (wajib KTP dan sudah rekam per desa)",
+    "kegiatan": "Kegiatan mitra",
+    "target": "Target program",
+    "contoh": "Data contoh",
+    "wilayah": "Data wilayah",
+}
+
+KOLOM = {
+    "kode": "Kode wilayah",
+    "nama": "Nama",
+    "jenis": "Jenis",
+    "kecamatan_nama": "Kecamatan",
+    "desa": "Jumlah desa/kelurahan",
+    "wajib_ktp": "Wajib KTP",
+    "sudah_rekam": "Sudah rekam",
+    "belum_rekam": "Belum rekam",
+    "cakupan": "Cakupan",
+    "tanggal": "Tanggal data",
+}
+
+DEMO_LABEL = "DATA CONTOH"
+DEMO_NOTE = ("Angka di sini adalah data contoh yang dikalibrasi dengan laporan 19 Januari 2018, "
+             "bukan data SIAK. Impor data registri untuk menggantinya.")
+SOURCE_WILAYAH = ("Batas wilayah: cahyadsn/wilayah_boundaries (lisensi MIT), commit 3c5a796, "
+                  "kode dan nama menurut Kepmendagri No 300.2.2-2138 Tahun 2025.")
+
+SKOR_PRIORITAS = ("Skor (0–100) = 50% jumlah belum rekam + 30% kesenjangan cakupan + 20% jarak dari "
+                  "kantor Disdukcapil di Ujung Bulu, masing-masing dibandingkan dengan desa tertinggi "
+                  "di kabupaten.")
+
+
+def gertak_projection_sentence(status) -> str:
+    """One plain sentence on whether the programme finishes in time (data.ProgrammeStatus)."""
+    from . import fmt
+
+    if status.sisa == 0:
+        return f"**Target tercapai**: {fmt.angka(status.capaian)} dari {fmt.angka(status.target)}."
+    pace = f"{fmt.angka(status.laju_28, 1)} per hari"
+    if status.proyeksi_selesai is None:
+        return (f"**Tidak ada kemajuan dalam 28 hari terakhir**: dengan laju ini sisa "
+                f"{fmt.angka(status.sisa)} tidak akan selesai.")
+    when = fmt.tanggal(status.proyeksi_selesai)
+    if status.terlambat:
+        late = (status.proyeksi_selesai - status.selesai).days
+        return (f"**Dengan laju 28 hari terakhir ({pace}), perekaman selesai {when}: "
+                f"{fmt.angka(late)} hari setelah tenggat {fmt.tanggal(status.selesai)}.** "
+                f"Perlu {fmt.angka(status.laju_perlu, 1) if status.laju_perlu else fmt.KOSONG} per hari "
+                f"untuk selesai tepat waktu.")
+    return (f"Dengan laju 28 hari terakhir ({pace}), perekaman selesai {when}, "
+            f"sebelum tenggat {fmt.tanggal(status.selesai)}.")
