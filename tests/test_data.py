@@ -1,0 +1,131 @@
+"""The data module's figures, checked against figures computed by hand."""
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from bulukumba import data, store
+
+TANAH_TOWA, LEMBANNA = "73.02.06.2006", "73.02.06.2004"
+KAJANG = "73.02.06"
+
+
+def batch(conn, name: str, jenis: str = "registri") -> int:
+    return store.start_batch(conn, nama_file=name, sha256=name.ljust(64, "0"), jenis=jenis,
+                             jumlah_baris=0, oleh="pengujian")
+
+
+def snap(conn, b, village, day, wajib, rekam):
+    conn.execute(store.registri.insert().values(desa_kode=village, tanggal=day, wajib_ktp=wajib,
+                                                sudah_rekam=rekam, impor_id=b))
+
+
+def act(conn, b, day, partner, village, n, service="rekam_ektp", rentan="umum"):
+    conn.execute(store.kegiatan.insert().values(
+        tanggal=day, mitra_kode=partner, desa_kode=village, layanan=service, jumlah=n,
+        cara="jemput_bola", rentan=rentan, impor_id=b))
+
+
+@pytest.fixture
+def small(engine):
+    """Two Kajang villages reported on different days, and a little partner work."""
+    with engine.begin() as conn:
+        b = batch(conn, "registri")
+        snap(conn, b, TANAH_TOWA, date(2018, 1, 1), 1000, 700)
+        snap(conn, b, TANAH_TOWA, date(2018, 2, 1), 1000, 760)
+        snap(conn, b, LEMBANNA, date(2018, 1, 15), 500, 450)
+        k = batch(conn, "kegiatan", "kegiatan")
+        act(conn, k, date(2018, 1, 10), "lakpesdam_nu", TANAH_TOWA, 40)
+        act(conn, k, date(2018, 1, 20), "lakpesdam_nu", LEMBANNA, 20)
+        act(conn, k, date(2018, 1, 25), "ppdi", TANAH_TOWA, 3, rentan="disabilitas")
+        act(conn, k, date(2018, 1, 26), "pkk", TANAH_TOWA, 5, service="akta_kematian")
+        t = batch(conn, "target", "target")
+        conn.execute(store.target.insert().values(
+            program="gertak_2018", layanan="rekam_ektp", kecamatan_kode=None, nilai=1000,
+            mulai=date(2018, 1, 1), selesai=date(2018, 3, 2), dasar="registri", impor_id=t))
+    return engine
+
+
+def test_a_village_counts_with_its_latest_snapshot_on_or_before_the_date(small):
+    villages = data.coverage_villages("2018-01-20", KAJANG, engine=small).set_index("kode")
+    assert villages.loc[TANAH_TOWA, "sudah_rekam"] == 700      # the 1 Feb snapshot is later
+    assert villages.loc[LEMBANNA, "sudah_rekam"] == 450
+    assert villages.loc[TANAH_TOWA, "belum_rekam"] == 300
+    assert villages.loc[TANAH_TOWA, "cakupan"] == pytest.approx(0.7)
+    assert villages["wajib_ktp"].isna().sum() == len(villages) - 2  # the rest have no data yet
+
+
+def test_totals_add_villages_reported_on_different_days(small):
+    total = data.coverage_total("2018-02-01", engine=small)
+    assert (total.wajib_ktp, total.sudah_rekam, total.belum_rekam) == (1500, 1210, 290)
+    assert total.cakupan == pytest.approx(1210 / 1500)
+    kajang = data.coverage_kecamatan("2018-02-01", engine=small).set_index("kode").loc[KAJANG]
+    assert (kajang["wajib_ktp"], kajang["sudah_rekam"]) == (1500, 1210)
+    trend = data.recorded_trend(engine=small)
+    # 1 Jan: only Tanah Towa; 15 Jan: both; 1 Feb: Tanah Towa's new figure plus Lembanna's old one.
+    assert list(trend["sudah_rekam"]) == [700, 1150, 1210]
+
+
+def test_change_over_a_window(small):
+    change = data.recorded_change("2018-02-01", days=30, engine=small)
+    # 2 Jan: 700 of 1000 recorded; 1 Feb: 1210 of 1500.
+    assert change.sudah_rekam == 510
+    assert change.cakupan_poin == pytest.approx((1210 / 1500 - 0.7) * 100)
+
+
+def test_partner_leaderboard(small):
+    board = data.partner_leaderboard("2018-01-01", "2018-01-31", "rekam_ektp", engine=small)
+    top = board.iloc[0]
+    assert (top["nama"], top["jumlah"], top["desa"], top["peringkat"]) == ("Lakpesdam NU", 60, 2, 1)
+    assert top["porsi"] == pytest.approx(60 / 63)
+    ppdi = board.set_index("kode").loc["ppdi"]
+    assert (ppdi["jumlah"], ppdi["rentan"], ppdi["peringkat"]) == (3, 3, 2)
+    assert len(board) == 8 and board.iloc[-1]["jumlah"] == 0
+    everything = data.partner_leaderboard(engine=small)
+    assert everything["jumlah"].sum() == 68
+
+
+def test_programme_status_by_hand(small):
+    # Baseline 1 Jan: 700 recorded. 20 Jan: 1150 (Lembanna's first report adds 450).
+    mid = data.programme_status("gertak_2018", as_of="2018-01-20", engine=small)
+    assert (mid.capaian, mid.sisa) == (450, 550)
+    assert mid.laju_28 == pytest.approx(450 / 28)
+    assert mid.laju_perlu == pytest.approx(550 / 41)           # 41 days to 2 March
+    assert mid.proyeksi_selesai == date(2018, 1, 20) + dt.timedelta(days=35)  # ceil(550 / (450/28))
+    assert not mid.terlambat
+    late = data.programme_status("gertak_2018", as_of="2018-02-01", engine=small)
+    assert late.capaian == 510
+    assert late.proyeksi_selesai == date(2018, 2, 1) + dt.timedelta(days=27)  # ceil(490 / (510/28))
+    progress = data.programme_progress("gertak_2018", engine=small)
+    assert list(progress["capaian"]) == [0, 450, 510]
+    assert list(progress["target_jalur"]) == [0, round(1000 * 14 / 60), round(1000 * 31 / 60)]
+
+
+def test_undoing_a_batch_removes_its_figures(small):
+    before = data.coverage_total(engine=small).sudah_rekam
+    with small.begin() as conn:
+        conn.execute(store.impor.update().where(store.impor.c.nama_file == "registri")
+                     .values(status="dibatalkan"))
+        store.bump_version(conn)
+    assert before == 1210
+    assert data.coverage_total(engine=small).sudah_rekam == 0
+
+
+def test_a_write_from_another_process_shows_on_the_next_call(small, tmp_path):
+    assert data.coverage_total(engine=small).sudah_rekam == 1210
+    other = store.make_engine(str(small.url))  # a separate engine and pool: another writer
+    with other.begin() as conn:
+        b = batch(conn, "susulan")
+        snap(conn, b, LEMBANNA, date(2018, 3, 1), 500, 480)
+    other.dispose()
+    assert data.coverage_total(engine=small).sudah_rekam == 1240
+
+
+def test_freshness(small):
+    fresh = data.freshness(small)
+    assert fresh.data_per == date(2018, 2, 1)
+    assert not fresh.contoh
+    assert fresh.diperbarui is not None
