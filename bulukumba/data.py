@@ -17,8 +17,10 @@ Where each number comes from:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,9 @@ class Tables:
     kegiatan: pd.DataFrame
     target: pd.DataFrame
     impor: pd.DataFrame
+    #: Results of the public functions below for this version, so a rerun that asks the same
+    #: question again costs a dictionary look-up; a new version starts with an empty memo.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _cache: dict[str, Tables] = {}
@@ -110,6 +115,35 @@ def _read_tables(engine: sa.Engine) -> Tables:
     return Tables(version, desa, mitra, registri, kegiatan, target, impor)
 
 
+def memoised(func):
+    """Remember `func`'s result per data version and arguments (callers get their own copy)."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        engine = bound.arguments.get("engine")
+        key = (func.__name__, *((k, _key(v)) for k, v in bound.arguments.items() if k != "engine"))
+        memo = tables(engine).memo
+        if key not in memo:
+            memo[key] = func(*bound.args, **bound.kwargs)
+        result = memo[key]
+        return result.copy() if isinstance(result, pd.DataFrame) else result
+
+    return wrapper
+
+
+def _key(value):
+    """Dates in any spelling are the same question."""
+    if isinstance(value, (dt.date, pd.Timestamp)) or (isinstance(value, str) and value[:2] in ("19", "20")):
+        try:
+            return pd.Timestamp(value).normalize()
+        except ValueError:
+            return value
+    return value
+
+
 def _ts(value: DateLike) -> pd.Timestamp | None:
     return None if value is None else pd.Timestamp(value).normalize()
 
@@ -129,12 +163,14 @@ def _add_shares(frame: pd.DataFrame) -> pd.DataFrame:
 # Coverage
 # ---------------------------------------------------------------------------------------------
 
+@memoised
 def latest_date(engine: sa.Engine | None = None) -> dt.date | None:
     """The newest registry snapshot date, or None on an empty store."""
     t = tables(engine)
     return None if t.registri.empty else t.registri["tanggal"].max().date()
 
 
+@memoised
 def coverage_villages(as_of: DateLike = None, kecamatan: str | None = None,
                       engine: sa.Engine | None = None) -> pd.DataFrame:
     """Every village with its latest snapshot on or before `as_of` (default: the newest).
@@ -156,6 +192,7 @@ def coverage_villages(as_of: DateLike = None, kecamatan: str | None = None,
     return _add_shares(merged).reset_index(drop=True)
 
 
+@memoised
 def coverage_kecamatan(as_of: DateLike = None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """Per kecamatan: kode, nama, desa (villages), wajib_ktp, sudah_rekam, belum_rekam, cakupan."""
     villages = coverage_villages(as_of, engine=engine)
@@ -175,6 +212,7 @@ class Coverage:
     cakupan: float | None  # 0..1
 
 
+@memoised
 def coverage_total(as_of: DateLike = None, kecamatan: str | None = None,
                    engine: sa.Engine | None = None) -> Coverage:
     """Regency totals (or one kecamatan's) on `as_of`: the sum over its villages."""
@@ -187,6 +225,7 @@ def coverage_total(as_of: DateLike = None, kecamatan: str | None = None,
         belum_rekam=wajib - rekam, cakupan=(rekam / wajib) if wajib else None)
 
 
+@memoised
 def recorded_trend(kecamatan: str | None = None, start: DateLike = None, end: DateLike = None,
                    engine: sa.Engine | None = None) -> pd.DataFrame:
     """Totals on every snapshot date: tanggal, wajib_ktp, sudah_rekam, belum_rekam, cakupan.
@@ -221,6 +260,7 @@ class Change:
     cakupan_poin: float     # change in coverage, in percentage points
 
 
+@memoised
 def recorded_change(as_of: DateLike = None, days: int = 7, kecamatan: str | None = None,
                     engine: sa.Engine | None = None) -> Change:
     """How much recorded residents and coverage moved in the `days` before `as_of`."""
@@ -235,6 +275,7 @@ def recorded_change(as_of: DateLike = None, days: int = 7, kecamatan: str | None
 # Partners
 # ---------------------------------------------------------------------------------------------
 
+@memoised
 def partners(engine: sa.Engine | None = None) -> pd.DataFrame:
     """kode, nama, deskripsi, in the report's order."""
     return tables(engine).mitra[["kode", "nama", "deskripsi"]].copy()
@@ -254,6 +295,7 @@ def _activity(t: Tables, start: DateLike, end: DateLike, service: str | None,
     return rows
 
 
+@memoised
 def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: str | None = None,
                         kecamatan: str | None = None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """Partners ranked by what they delivered in the period (every partner listed, even at 0).
@@ -277,6 +319,7 @@ def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: s
     return board[["peringkat", "kode", "nama", "jumlah", "porsi", "desa", "rentan"]]
 
 
+@memoised
 def partner_monthly(start: DateLike = None, end: DateLike = None, service: str | None = None,
                     partner: str | None = None, kecamatan: str | None = None,
                     engine: sa.Engine | None = None) -> pd.DataFrame:
@@ -297,6 +340,7 @@ def partner_monthly(start: DateLike = None, end: DateLike = None, service: str |
     return full.astype("int64").reset_index()
 
 
+@memoised
 def partner_villages(partner: str, start: DateLike = None, end: DateLike = None,
                      service: str | None = None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """Where a partner worked: kode, nama, kecamatan_nama, jumlah, rentan; most first."""
@@ -311,6 +355,7 @@ def partner_villages(partner: str, start: DateLike = None, end: DateLike = None,
         ["kode", "nama", "kecamatan_nama", "jumlah", "rentan"]]
 
 
+@memoised
 def village_services(village: str, start: DateLike = None, end: DateLike = None,
                      engine: sa.Engine | None = None) -> pd.DataFrame:
     """What was delivered in one village: mitra_kode, nama (partner), layanan, jumlah."""
@@ -323,6 +368,7 @@ def village_services(village: str, start: DateLike = None, end: DateLike = None,
         "jumlah", ascending=False).reset_index(drop=True)
 
 
+@memoised
 def village_history(village: str, end: DateLike = None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """One village's snapshots: tanggal, wajib_ktp, sudah_rekam, belum_rekam, cakupan."""
     t = tables(engine)
@@ -336,6 +382,7 @@ def village_history(village: str, end: DateLike = None, engine: sa.Engine | None
 # Programmes and targets
 # ---------------------------------------------------------------------------------------------
 
+@memoised
 def targets(program: str | None = None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """Active targets: id, program, layanan, kecamatan_kode (None: regency), nilai, mulai, selesai, dasar."""
     t = tables(engine).target
@@ -371,6 +418,7 @@ def _value_on(series: pd.Series, day: pd.Timestamp) -> int:
     return int(before.iloc[-1]) if len(before) else 0
 
 
+@memoised
 def programme_progress(program: str, service: str = "rekam_ektp", kecamatan: str | None = None,
                        as_of: DateLike = None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """Progress over time against the target path: tanggal, capaian, target_jalur.
@@ -417,6 +465,7 @@ class ProgrammeStatus:
         return self.proyeksi_selesai is None or self.proyeksi_selesai > self.selesai
 
 
+@memoised
 def programme_status(program: str, service: str = "rekam_ektp", kecamatan: str | None = None,
                      as_of: DateLike = None, engine: sa.Engine | None = None) -> ProgrammeStatus | None:
     """Achieved, remaining, pace needed against the last 28 days' pace, projected finish."""
@@ -457,6 +506,7 @@ class Freshness:
     hanya_contoh: bool                 # all active figures are demo
 
 
+@memoised
 def freshness(engine: sa.Engine | None = None) -> Freshness:
     t = tables(engine)
     active = t.impor[t.impor["status"] == "aktif"]
@@ -468,6 +518,7 @@ def freshness(engine: sa.Engine | None = None) -> Freshness:
         hanya_contoh=bool(len(active)) and bool(active["contoh"].all()))
 
 
+@memoised
 def import_history(engine: sa.Engine | None = None) -> pd.DataFrame:
     """Every batch, newest first: id, nama_file, jenis, jumlah_baris, waktu, oleh, status, contoh."""
     t = tables(engine).impor
@@ -484,6 +535,7 @@ PRIORITY_WEIGHTS = {"belum_rekam": 0.5, "kesenjangan": 0.3, "jarak": 0.2}
 OFFICE_KECAMATAN = "73.02.02"  # Ujung Bulu, the town, where the Disdukcapil office is
 
 
+@memoised
 def office_location(engine: sa.Engine | None = None) -> tuple[float, float]:
     """The centre of Ujung Bulu (area-weighted mean of its villages' centroids)."""
     town = tables(engine).desa
@@ -493,6 +545,7 @@ def office_location(engine: sa.Engine | None = None) -> tuple[float, float]:
             float((town["lng"] * weights).sum() / weights.sum()))
 
 
+@memoised
 def priority_villages(as_of: DateLike = None, kecamatan: str | None = None,
                       engine: sa.Engine | None = None) -> pd.DataFrame:
     """Villages ranked for the outreach team by a transparent score (0..100).

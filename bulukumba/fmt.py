@@ -37,7 +37,7 @@ def poin(points, decimals: int = 1) -> str:
     """Signed percentage points: 0.65 -> '+0,7 poin'."""
     if _missing(points):
         return KOSONG
-    sign = "+" if points > 0 else ("−" if points < 0 else "±")
+    sign = "+" if points > 0 else ("-" if points < 0 else "±")  # ASCII: Streamlit reads the sign
     return f"{sign}{angka(abs(points), decimals)} poin"
 
 
@@ -45,7 +45,7 @@ def bertanda(value) -> str:
     """Signed whole number: 432 -> '+432'; -5 -> '−5'."""
     if _missing(value):
         return KOSONG
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    sign = "+" if value > 0 else ("-" if value < 0 else "±")
     return f"{sign}{angka(abs(value))}"
 
 

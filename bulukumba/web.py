@@ -1,0 +1,277 @@
+"""Streamlit glue: the one module of the package that imports streamlit.
+
+Holds what every page shares: the ready store (cached for the process), the shared filters
+(kept in the session and mirrored in the URL), the header with the data date and demo label,
+map layers served as static files, tables in Indonesian number format, and download buttons.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from . import config, data, export, fmt, startup, texts
+
+STATIC_DIR = config.PROJECT_ROOT / "static"
+ICON = str(Path(__file__).parent / "assets" / "icon.png")
+
+
+# ---------------------------------------------------------------------------------------------
+# Store and regions, once per process
+# ---------------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Menyiapkan data …")
+def readiness() -> startup.Readiness:
+    return startup.prepare()
+
+
+def engine():
+    return readiness().engine
+
+
+@st.cache_resource(show_spinner=False)
+def _regions():
+    from .regions import WilayahError, load_regions
+
+    try:
+        return load_regions()
+    except WilayahError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared filters
+# ---------------------------------------------------------------------------------------------
+
+ALL = "semua"
+
+
+@dataclass(frozen=True)
+class Filters:
+    per: dt.date               # the as-of date the pages show
+    kecamatan: str | None      # kode, or None for the whole regency
+    layanan: str | None        # service code, or None for every service
+    data_per: dt.date          # newest snapshot in the store
+
+    @property
+    def kecamatan_nama(self) -> str | None:
+        return kecamatan_names().get(self.kecamatan) if self.kecamatan else None
+
+    @property
+    def wilayah(self) -> str:
+        return f"Kecamatan {self.kecamatan_nama}" if self.kecamatan else "Kabupaten Bulukumba"
+
+
+def kecamatan_names() -> dict[str, str]:
+    """kode -> name, from the store (which has them from the boundary data)."""
+    kec = data.coverage_kecamatan(engine=engine())
+    return dict(zip(kec["kode"], kec["nama"]))
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters in the sidebar; state lives in the session and in the URL.
+
+    A copied link opens the same view: `?per=2018-05-31&kec=73.02.06&layanan=akta_kematian`.
+    """
+    latest = data.latest_date(engine()) or dt.date.today()
+    first = data.recorded_trend(engine=engine())["tanggal"].min()
+    first = first.date() if pd.notna(first) else latest
+    names = kecamatan_names()
+    params = st.query_params
+    if "f_per" not in st.session_state:  # first run of this session: take the URL's view
+        wanted = _parse_date(params.get("per"))
+        st.session_state.f_per = min(max(wanted, first), latest) if wanted else latest
+        st.session_state.f_kec = params.get("kec") if params.get("kec") in names else ALL
+        st.session_state.f_layanan = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
+    with st.sidebar:
+        st.date_input("Keadaan per tanggal", key="f_per", min_value=first, max_value=latest,
+                      format="DD/MM/YYYY", help=f"Data tersedia {fmt.tanggal(first)} – {fmt.tanggal(latest)}")
+        st.selectbox("Kecamatan", [ALL, *names], key="f_kec",
+                     format_func=lambda k: "Semua kecamatan" if k == ALL else names[k])
+        st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan",
+                     format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
+    per = st.session_state.f_per or latest
+    filters = Filters(per=per, kecamatan=None if st.session_state.f_kec == ALL else st.session_state.f_kec,
+                      layanan=None if st.session_state.f_layanan == ALL else st.session_state.f_layanan,
+                      data_per=latest)
+    _mirror_in_url(filters)
+    st.session_state["filters"] = filters
+    return filters
+
+
+def _mirror_in_url(filters: Filters) -> None:
+    wanted = {"per": filters.per.isoformat() if filters.per != filters.data_per else None,
+              "kec": filters.kecamatan, "layanan": filters.layanan}
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def filters() -> Filters:
+    """The filters the frame drew on this run (see `_ensure_frame`)."""
+    _ensure_frame()
+    return st.session_state["filters"]
+
+
+def _ensure_frame() -> None:
+    """Make sure the page runs inside dashboard.py's frame.
+
+    Until `st.navigation` has run once in the server process, Streamlit treats a folder named
+    `pages/` as old-style pages and runs a deep-linked page (say /peta as the first request after
+    a restart) on its own, without the frame. Switching that mode off and rerunning sends the same
+    URL through dashboard.py, which then runs this page as intended.
+    """
+    if "filters" in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+# ---------------------------------------------------------------------------------------------
+# Header, labels, tables, downloads
+# ---------------------------------------------------------------------------------------------
+
+def header(title: str) -> None:
+    """Page title, the data date and last update, and the demo label when demo data is shown."""
+    fresh = data.freshness(engine())
+    f = filters()
+    st.title(title)
+    line = f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+    if f.per != f.data_per:
+        line += f" · menampilkan keadaan per **{fmt.tanggal(f.per)}**"
+    st.caption(f"{line} · {f.wilayah}")
+    if fresh.contoh:
+        demo_banner()
+
+
+def demo_banner() -> None:
+    st.warning(f"**{texts.DEMO_LABEL}** — {texts.DEMO_NOTE}", icon=":material/science:")
+
+
+def is_demo() -> bool:
+    return data.freshness(engine()).contoh
+
+
+def number_formats(table: pd.DataFrame) -> dict:
+    """Styler formatters for Indonesian numbers, by column type."""
+    formats = {}
+    for column in table.columns:
+        series = table[column]
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_integer_dtype(series):
+            formats[column] = fmt.angka
+        elif pd.api.types.is_float_dtype(series):
+            formats[column] = (lambda v: fmt.angka(v, 1))
+        elif series.map(lambda v: isinstance(v, dt.date)).any():
+            formats[column] = fmt.tanggal
+    return formats
+
+
+def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | None = None,
+               column_config: dict | None = None, bar: str | None = None,
+               bar_range: tuple[float, float] = (0, 100), **kwargs):
+    """A sortable table whose numbers read the Indonesian way (sorting uses the raw values).
+
+    `bar` names a column to draw again as a bar beside it. Streamlit's progress column can only
+    print its number with a decimal point, so the bar carries no text and the figure itself
+    stays in its own, Indonesian-formatted column.
+    """
+    config = dict(column_config or {})
+    if bar is not None:
+        label = f"{bar} · batang {fmt.angka(bar_range[0])}–{fmt.angka(bar_range[1])}"
+        table = table.assign(**{label: table[bar]})
+        config[label] = st.column_config.ProgressColumn(
+            " ", min_value=bar_range[0], max_value=bar_range[1], format=" ", width="small",
+            help=f"{bar}, batang dari {fmt.angka(bar_range[0])} sampai {fmt.angka(bar_range[1])}")
+    styled = table.style.format(number_formats(table), na_rep=fmt.KOSONG)
+    return st.dataframe(styled, hide_index=True, width="stretch", key=key,
+                        height=height or "auto", column_config=config, **kwargs)
+
+
+def downloads(table: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV and XLSX buttons for a table, named with the data date."""
+    demo = is_demo()
+    day = filters().per
+    left, right = st.columns(2)
+    # The files are built only when a button is pressed, not on every rerun of the page.
+    left.download_button("Unduh CSV", lambda: export.to_csv(table, demo), key=f"{key}-csv",
+                         on_click="ignore",
+                         file_name=export.file_name(stem, day, "csv", demo), mime="text/csv",
+                         icon=":material/download:", width="stretch")
+    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo), key=f"{key}-xlsx",
+                          on_click="ignore",
+                          file_name=export.file_name(stem, day, "xlsx", demo), width="stretch",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          icon=":material/download:")
+
+
+# ---------------------------------------------------------------------------------------------
+# Map layers: written once as static files, fetched once by the browser
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapLayers:
+    villages: str          # URL of the village layer (GeoJSON)
+    outlines: str          # URL of the kecamatan borders (GeoJSON)
+    lons: tuple[float, float]
+    lats: tuple[float, float]
+
+
+def _publish(name: str, layer: dict) -> str:
+    """Write `layer` under static/ with its content hash in the name; return its URL.
+
+    The hash makes the URL change when the layer does, so browsers may cache it for good.
+    """
+    text = json.dumps(layer, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    path = STATIC_DIR / f"{name}-{digest}.json"
+    if not path.exists():
+        STATIC_DIR.mkdir(exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return f"app/static/{path.name}"
+
+
+@st.cache_resource(show_spinner=False)
+def map_layers(kecamatan: str | None) -> MapLayers | None:
+    """Village layer (finer when zoomed into one kecamatan) and kecamatan borders, or None."""
+    regions = _regions()
+    if regions is None:
+        return None
+    from .regions import web_geojson
+
+    villages = web_geojson(regions, "desa", kecamatan)
+    outlines = web_geojson(regions, "kecamatan")
+    bounds = (regions.villages if kecamatan is None else
+              regions.villages[regions.villages["kecamatan_kode"] == kecamatan]).total_bounds
+    return MapLayers(
+        villages=_publish(f"desa-{kecamatan or 'semua'}", villages),
+        outlines=_publish("kecamatan", outlines),
+        lons=(float(bounds[0]), float(bounds[2])), lats=(float(bounds[1]), float(bounds[3])))
+
+
+def map_unavailable_reason() -> str | None:
+    return readiness().pesan_wilayah
+
+
+def source_credit() -> None:
+    st.caption(texts.SOURCE_WILAYAH)

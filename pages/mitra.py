@@ -1,0 +1,66 @@
+"""Mitra: what each partner delivered, and the 2017 partnership against its target."""
+import datetime as dt
+
+import streamlit as st
+
+from bulukumba import charts, data, fmt, tables, texts, web
+
+f = web.filters()
+engine = web.engine()
+web.header("Mitra kemitraan")
+
+PERIODS = {
+    "gertak": ("GERTAK 2018 (sejak 19 Januari 2018)", dt.date(2018, 1, 19)),
+    "kemitraan": ("Kemitraan 2017 (Mei–Desember 2017)", dt.date(2017, 5, 1)),
+    "30hari": ("30 hari terakhir", None),
+    "semua": ("Seluruh periode", None),
+}
+period = st.segmented_control("Periode", list(PERIODS), default="gertak", key="mitra-periode",
+                              format_func=lambda p: PERIODS[p][0]) or "gertak"
+start = PERIODS[period][1]
+end = f.per
+if period == "kemitraan":
+    end = min(f.per, dt.date(2017, 12, 31))
+elif period == "30hari":
+    start = f.per - dt.timedelta(days=29)
+service_label = texts.LAYANAN[f.layanan] if f.layanan else "semua layanan"
+st.caption(f"{service_label} · {fmt.tanggal(start) if start else 'awal data'} – {fmt.tanggal(end)}"
+           " · layanan dipilih di panel samping")
+
+board = data.partner_leaderboard(start, end, f.layanan, f.kecamatan, engine)
+monthly = data.partner_monthly(start, end, f.layanan, kecamatan=f.kecamatan, engine=engine)
+table = tables.leaderboard_table(board, monthly)
+
+st.subheader("Peringkat mitra")
+web.show_table(table, key="tabel-mitra", bar="Porsi (%)", bar_range=(0, 50), column_config={
+    "Tren bulanan": st.column_config.LineChartColumn("Tren bulanan", y_min=0)})
+web.downloads(table.drop(columns=["Tren bulanan"]), "peringkat-mitra", key="unduh-mitra")
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.leaderboard(board), key="grafik-mitra", config={"displayModeBar": False})
+with right:
+    st.subheader("Program inovasi kemitraan 2017")
+    partnership = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine)
+    if partnership is None:
+        st.info("Belum ada target program kemitraan 2017 di data.")
+    else:
+        st.plotly_chart(charts.target_gauge(partnership.capaian, partnership.target, "Perekaman e-KTP"),
+                        key="grafik-kemitraan", config={"displayModeBar": False})
+        st.caption(f"{fmt.tanggal(partnership.mulai)} – {fmt.tanggal(partnership.selesai)}: "
+                   f"{fmt.angka(partnership.capaian)} perekaman oleh mitra dari target "
+                   f"{fmt.angka(partnership.target)} ({fmt.persen(partnership.persen)}).")
+
+st.subheader("Rincian mitra")
+partners = data.partners(engine)
+names = dict(zip(partners["kode"], partners["nama"]))
+chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-rinci")
+st.caption(partners.set_index("kode").loc[chosen, "deskripsi"])
+months_col, villages_col = st.columns([3, 2])
+with months_col:
+    st.plotly_chart(charts.partner_months(data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine)),
+                    key="grafik-mitra-bulanan", config={"displayModeBar": False})
+with villages_col:
+    where = data.partner_villages(chosen, start, end, f.layanan, engine)
+    st.markdown(f"**Desa yang dijangkau: {fmt.angka(len(where))}**")
+    web.show_table(tables.partner_villages_table(where), key="tabel-mitra-desa", height=300)

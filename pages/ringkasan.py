@@ -1,0 +1,46 @@
+"""Ringkasan: the regency (or one kecamatan) at a glance."""
+import streamlit as st
+
+from bulukumba import charts, data, fmt, tables, web
+
+f = web.filters()
+engine = web.engine()
+web.header("Ringkasan perekaman e-KTP")
+
+total = data.coverage_total(f.per, f.kecamatan, engine)
+week = data.recorded_change(f.per, 7, f.kecamatan, engine)
+month = data.recorded_change(f.per, 30, f.kecamatan, engine)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
+c2.metric("Sudah rekam", fmt.angka(total.sudah_rekam), f"{fmt.bertanda(week.sudah_rekam)} dalam 7 hari")
+c3.metric("Belum rekam", fmt.angka(total.belum_rekam), f"{fmt.bertanda(-week.sudah_rekam)} dalam 7 hari",
+          delta_color="inverse")
+gap_to_target = (total.cakupan or 0) - charts.NATIONAL_TARGET
+c4.metric("Cakupan", fmt.persen(total.cakupan), f"{fmt.poin(gap_to_target * 100)} dari target 96%",
+          help="Target nasional 2017: 96% wajib KTP sudah rekam.")
+st.caption(
+    f"Perubahan: 7 hari terakhir {fmt.bertanda(week.sudah_rekam)} terekam ({fmt.poin(week.cakupan_poin)}); "
+    f"30 hari terakhir {fmt.bertanda(month.sudah_rekam)} terekam ({fmt.poin(month.cakupan_poin)}).")
+
+BAR = {"bar": "Cakupan (%)", "bar_range": (80, 100)}
+villages = data.coverage_villages(f.per, f.kecamatan, engine)
+if f.kecamatan is None:
+    st.subheader("Per kecamatan")
+    kec = data.coverage_kecamatan(f.per, engine)
+    web.show_table(tables.kecamatan_table(kec), key="tabel-kecamatan", **BAR)
+else:
+    st.subheader(f"Desa/kelurahan di {f.wilayah}")
+    web.show_table(tables.village_table(villages), key="tabel-desa", **BAR)
+
+left, right = st.columns(2)
+with left:
+    if f.kecamatan is None:
+        st.subheader("Cakupan per kecamatan")
+        st.plotly_chart(charts.kecamatan_coverage(kec), key="grafik-kecamatan", config={"displayModeBar": False})
+    st.subheader("Lima desa dengan belum rekam terbanyak")
+    st.plotly_chart(charts.top_unrecorded(villages, 5), key="grafik-top5", config={"displayModeBar": False})
+with right:
+    st.subheader("Tren sudah rekam")
+    trend = data.recorded_trend(f.kecamatan, end=f.per, engine=engine)
+    st.plotly_chart(charts.recorded_trend(trend), key="grafik-tren", config={"displayModeBar": False})

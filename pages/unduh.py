@@ -1,0 +1,36 @@
+"""Unduh: every table of the dashboard as CSV and XLSX, named with the data date."""
+import streamlit as st
+
+from bulukumba import data, tables, texts, web
+
+f = web.filters()
+engine = web.engine()
+web.header("Unduh data")
+st.caption("Setiap tabel sama dengan yang tampil di halaman lain, untuk tanggal dan wilayah yang "
+           "dipilih. Sel teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan "
+           "sebagai rumus oleh aplikasi lembar kerja.")
+
+names = web.kecamatan_names()
+statuses = [s for s in (data.programme_status("gertak_2018", code, None, f.per, engine)
+                        for code in texts.LAYANAN) if s is not None]
+statuses += [s for s in (data.programme_status("gertak_2018", "rekam_ektp", k, f.per, engine)
+                         for k in names) if s is not None]
+DOWNLOADS = {
+    "cakupan-kecamatan": ("Cakupan per kecamatan", lambda: tables.kecamatan_table(
+        data.coverage_kecamatan(f.per, engine))),
+    "cakupan-desa": ("Cakupan per desa/kelurahan", lambda: tables.village_table(
+        data.coverage_villages(f.per, f.kecamatan, engine))),
+    "prioritas-desa": ("Daftar prioritas jemput bola", lambda: tables.priority_table(
+        data.priority_villages(f.per, f.kecamatan, engine))),
+    "tren-perekaman": ("Tren sudah rekam", lambda: tables.trend_table(
+        data.recorded_trend(f.kecamatan, end=f.per, engine=engine))),
+    "peringkat-mitra": ("Peringkat mitra (seluruh periode)", lambda: tables.leaderboard_table(
+        data.partner_leaderboard(None, f.per, f.layanan, f.kecamatan, engine))),
+    "progres-gertak": ("Progres GERTAK 2018 per layanan dan kecamatan", lambda: tables.programme_table(
+        statuses, names)),
+}
+for stem, (title, build) in DOWNLOADS.items():
+    table = build()
+    with st.container(border=True):
+        st.markdown(f"**{title}** · {len(table)} baris")
+        web.downloads(table, stem, key=f"unduh-{stem}")
