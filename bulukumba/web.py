@@ -25,9 +25,17 @@ ICON = str(Path(__file__).parent / "assets" / "icon.png")
 # Store and regions, once per process
 # ---------------------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner="Menyiapkan data …")
 def readiness() -> startup.Readiness:
-    return startup.prepare()
+    """The store for the configured URL, prepared once per process (per URL, so tests can
+    point the app at a store of their own)."""
+    return _readiness(config.database_url())
+
+
+@st.cache_resource(show_spinner="Menyiapkan data …")
+def _readiness(url: str) -> startup.Readiness:
+    from . import store
+
+    return startup.prepare(store.engine_for(url))
 
 
 def engine():

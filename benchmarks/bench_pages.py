@@ -1,0 +1,90 @@
+"""Page speed and weight, server side, measured with Streamlit's AppTest.
+
+Prints, for a fresh store in a temporary folder (boundaries from BULUKUMBA_WILAYAH or ../shared):
+- preparing the store: creating it, copying regions, filling demo data;
+- each page's first run in this process, and its warm rerun (median of N);
+- the bytes each page's elements weigh (what a rerun sends over the websocket, roughly) and the
+  bytes of the map figure itself, with the map layers it makes the browser fetch once.
+No asserts: figures to read, not a test.
+
+    python benchmarks/bench_pages.py [runs]
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("BULUKUMBA_DATA_DIR", tempfile.mkdtemp(prefix="bench-data-"))
+if "BULUKUMBA_WILAYAH" not in os.environ and (ROOT.parent / "shared" / "wilayah").is_dir():
+    os.environ["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
+
+import logging  # noqa: E402
+
+logging.getLogger("streamlit").setLevel(logging.ERROR)
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+PAGES = ["pages/ringkasan.py", "pages/peta.py", "pages/mitra.py", "pages/gertak.py", "pages/unduh.py"]
+
+
+def element_bytes(node) -> int:
+    total = 0
+    proto = getattr(node, "proto", None)
+    if proto is not None and hasattr(proto, "ByteSize"):
+        total += proto.ByteSize()
+    for child in getattr(node, "children", {}).values() if isinstance(getattr(node, "children", None), dict) else []:
+        total += element_bytes(child)
+    return total
+
+
+def tree_bytes(at: AppTest) -> int:
+    return sum(element_bytes(root) for root in at._tree.children.values())
+
+
+def main(runs: int = 15) -> None:
+    from bulukumba import startup, store
+
+    start = time.perf_counter()
+    ready = startup.prepare(store.engine_for(f"sqlite:///{os.environ['BULUKUMBA_DATA_DIR']}/bulukumba.sqlite"))
+    print(f"store prepared (regions + demo data): {(time.perf_counter() - start) * 1000:7.0f} ms"
+          f"  map available: {ready.peta_tersedia}")
+
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        t0 = time.perf_counter()
+        at.run()
+        at.switch_page(page)
+        t1 = time.perf_counter()
+        at.run()
+        first = time.perf_counter() - t1
+        warm = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - t)
+        assert not at.exception, at.exception
+        line = (f"{page:22s} first run {first * 1000:6.0f} ms   warm rerun median "
+                f"{statistics.median(warm) * 1000:5.0f} ms (min {min(warm) * 1000:4.0f}, "
+                f"max {max(warm) * 1000:4.0f})   elements {tree_bytes(at) / 1024:6.1f} KB")
+        print(line)
+        if page.endswith("peta.py"):
+            chart = at.get("plotly_chart")[0]
+            spec = chart.proto.spec
+            figure = json.loads(spec)
+            layers = [p for p in (ROOT / "static").glob("*.json")]
+            print(f"{'':22s} map figure {len(spec.encode()):,} bytes; layers fetched once by the "
+                  f"browser: " + ", ".join(f"{p.name} {p.stat().st_size:,} B" for p in sorted(layers)))
+            trace = figure["data"][0]
+            print(f"{'':22s} trace {trace['type']}, {len(trace['locations'])} villages, "
+                  f"geojson={trace['geojson']!r}")
+        del t0
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
