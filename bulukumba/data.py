@@ -102,8 +102,9 @@ def _read_tables(engine: sa.Engine) -> Tables:
         ).where(store.registri.c.impor_id.in_(active)), dates=("tanggal",))
         kegiatan = _frame(conn, sa.select(store.kegiatan).where(
             store.kegiatan.c.impor_id.in_(active)), dates=("tanggal",))
+        # Ordered by id: when two active targets cover the same thing, the newest counts.
         target = _frame(conn, sa.select(store.target).where(
-            store.target.c.impor_id.in_(active)), dates=("mulai", "selesai"))
+            store.target.c.impor_id.in_(active)).order_by(store.target.c.id), dates=("mulai", "selesai"))
         impor = _frame(conn, sa.select(store.impor).order_by(store.impor.c.id))
     # When two batches hold the same village and date, the later batch wins.
     registri = (registri.sort_values(["desa_kode", "tanggal", "impor_id"])

@@ -254,6 +254,27 @@ def start_batch(conn: sa.Connection, *, nama_file: str, sha256: str, jenis: str,
     return int(result.inserted_primary_key[0])
 
 
+def cancel_batch(conn: sa.Connection, batch_id: int, oleh: str | None = None) -> bool:
+    """Undo a batch: mark it cancelled (who, when) so its rows leave every figure.
+
+    Nothing is deleted: the rows and the audit row stay. Returns False if it was not active.
+    """
+    result = conn.execute(impor.update().where(impor.c.id == batch_id, impor.c.status == "aktif").values(
+        status="dibatalkan", dibatalkan_waktu=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        dibatalkan_oleh=oleh or current_user()))
+    if result.rowcount:
+        bump_version(conn)
+    return bool(result.rowcount)
+
+
+def retire_demo(conn: sa.Connection, oleh: str) -> list[int]:
+    """Cancel every active demo batch (when real data arrives); returns their ids."""
+    ids = list(conn.execute(sa.select(impor.c.id).where(impor.c.contoh, impor.c.status == "aktif")).scalars())
+    for batch_id in ids:
+        cancel_batch(conn, batch_id, oleh)
+    return ids
+
+
 def active_batches() -> sa.Select:
     """Ids of active batches, for `WHERE impor_id IN (...)`."""
     return sa.select(impor.c.id).where(impor.c.status == "aktif")

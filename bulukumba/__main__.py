@@ -1,0 +1,100 @@
+"""Command line: `python -m bulukumba impor FILE`, `template`, `demo`, `wilayah`.
+
+Messages are Indonesian, like the operators who run them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from . import store
+
+
+def _cmd_impor(args) -> int:
+    from . import importer, startup
+
+    engine = startup.prepare(fill_demo=False).engine
+    result = importer.import_file(Path(args.file), jenis=args.jenis, engine=engine,
+                                  oleh=args.oleh, dry_run=args.periksa)
+    print(importer.format_report(result))
+    return 0 if result.ok else 1
+
+
+def _cmd_template(args) -> int:
+    from . import importer
+
+    kinds = importer.KINDS if args.jenis == "semua" else (args.jenis,)
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in kinds:
+        path = importer.write_template(kind, folder / f"template-{kind}.{args.format}")
+        print(f"Template ditulis: {path}")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from . import demo, reference
+    from .regions import WilayahError
+
+    engine = store.default_engine()
+    try:
+        reference.ensure_reference(engine)
+    except WilayahError as error:
+        print(f"Gagal: {error}", file=sys.stderr)
+        return 1
+    try:
+        batch = demo.load(engine, as_of=dt.date.fromisoformat(args.per))
+    except RuntimeError as error:
+        print(f"Gagal: {error}", file=sys.stderr)
+        return 1
+    print(f"Data contoh dimuat (impor #{batch}, per {args.per}). Semua angkanya berlabel DATA CONTOH.")
+    return 0
+
+
+def _cmd_wilayah(_args) -> int:
+    from .regions import WilayahError, load_regions, web_layer_report
+
+    try:
+        regions = load_regions()
+    except WilayahError as error:
+        print(f"Gagal: {error}", file=sys.stderr)
+        return 1
+    report = web_layer_report(regions)
+    print(f"{len(regions.villages)} desa/kelurahan, {len(regions.kecamatan)} kecamatan; "
+          f"lapisan peta {report['bytes']:,} byte, galat luas terbesar {report['worst_area_error']:.2%}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bulukumba", description="Dasbor e-KTP Bulukumba")
+    sub = parser.add_subparsers(dest="perintah", required=True)
+
+    p = sub.add_parser("impor", help="impor berkas CSV/XLSX (registri, kegiatan mitra, target)")
+    p.add_argument("file")
+    p.add_argument("--jenis", choices=("registri", "kegiatan", "target"), default=None,
+                   help="jenis berkas; tanpa ini dikenali dari judul kolom")
+    p.add_argument("--oleh", default=None, help="nama operator untuk catatan impor")
+    p.add_argument("--periksa", action="store_true", help="hanya periksa, jangan simpan")
+    p.set_defaults(run=_cmd_impor)
+
+    p = sub.add_parser("template", help="tulis template kosong untuk impor")
+    p.add_argument("jenis", nargs="?", default="semua", choices=("semua", "registri", "kegiatan", "target"))
+    p.add_argument("--folder", default=".")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
+    p.set_defaults(run=_cmd_template)
+
+    p = sub.add_parser("demo", help="isi basis data kosong dengan data contoh")
+    p.add_argument("--per", default="2018-06-30", help="tanggal data contoh terakhir (YYYY-MM-DD)")
+    p.set_defaults(run=_cmd_demo)
+
+    p = sub.add_parser("wilayah", help="periksa batas wilayah dan lapisan peta")
+    p.set_defaults(run=_cmd_wilayah)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,769 @@
+"""The operator's story: a Dukcapil operator imports the files they keep in Excel or CSV.
+
+Every test runs against a real SQLite file holding a small real reference (three kecamatan,
+a few villages with their official codes, the eight partners), so nothing depends on the
+boundary files.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from bulukumba import data, fmt, importer, reference, store
+from bulukumba.importer import ImportFileError, format_report, import_bytes, read_table, validate
+
+TANAH_TOWA = "73.02.06.2006"
+LEMBANNA = "73.02.06.2004"
+KINDANG = "73.02.08.2003"
+KAHAYYA = "73.02.08.2011"
+TANAH_KONGKONG = "73.02.02.1001"
+
+KECAMATAN = [("73.02.02", "Ujung Bulu"), ("73.02.06", "Kajang"), ("73.02.08", "Kindang")]
+VILLAGES = [
+    (TANAH_KONGKONG, "Tanah Kongkong", "kelurahan", "73.02.02"),
+    ("73.02.02.1002", "Bentengnge", "kelurahan", "73.02.02"),
+    ("73.02.06.1002", "Laikang", "kelurahan", "73.02.06"),
+    (LEMBANNA, "Lembanna", "desa", "73.02.06"),
+    (TANAH_TOWA, "Tanah Towa", "desa", "73.02.06"),
+    (KINDANG, "Kindang", "desa", "73.02.08"),
+    (KAHAYYA, "Kahayya", "desa", "73.02.08"),
+]
+
+
+def _make_store(path, extra_villages=()) -> sa.Engine:
+    engine = store.make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(store.kecamatan.insert(), [{"kode": k, "nama": n} for k, n in KECAMATAN])
+        conn.execute(store.desa.insert(), [
+            {"kode": k, "nama": n, "jenis": j, "kecamatan_kode": kc, "lat": -5.4, "lng": 120.3,
+             "luas_km2": 10.0} for k, n, j, kc in (*VILLAGES, *extra_villages)])
+        reference.ensure_partners(conn)
+    return engine
+
+
+@pytest.fixture
+def db(tmp_path):
+    engine = _make_store(tmp_path / "t.sqlite")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_two_lembanna(tmp_path):
+    """A synthetic store where Kajang has two villages called Lembanna."""
+    engine = _make_store(tmp_path / "dua.sqlite",
+                         extra_villages=[("73.02.06.2099", "Lembanna", "desa", "73.02.06")])
+    yield engine
+    engine.dispose()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def csv_bytes(*lines: str, bom: bool = True, encoding: str = "utf-8") -> bytes:
+    text = "\r\n".join(lines) + "\r\n"
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+def xlsx_bytes(*rows, sheet_title: str = "Data") -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+TABLES = (store.impor, store.registri, store.kegiatan, store.target, store.desa, store.mitra)
+
+
+def snapshot_of(engine) -> dict:
+    """Row count of every table, and the data version."""
+    with engine.connect() as conn:
+        counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                  for t in TABLES}
+        counts["versi"] = store.data_version(conn)
+    return counts
+
+
+def error_at(result, baris, kolom) -> str:
+    """The message reported for that row and column (fails when there is none)."""
+    found = [e.pesan for e in result.errors if e.baris == baris and e.kolom == kolom]
+    assert found, f"no error at row {baris}, column {kolom!r}: {result.errors}"
+    return found[0]
+
+
+REGISTRI_CSV = csv_bytes(
+    "Kode Desa;Tanggal;WKTP;Rekam",
+    f"{TANAH_TOWA};19/01/2018;3.112;2.480",
+    f"{KINDANG};19/01/2018;2.400;2.150",
+    f"{TANAH_KONGKONG};19/01/2018;4.873;4.702",
+)
+
+
+# --- happy paths -----------------------------------------------------------------------------
+
+def test_registry_csv_with_semicolons_bom_and_indonesian_numbers_is_imported(db):
+    before = snapshot_of(db)
+    result = import_bytes(REGISTRI_CSV, "rekap-19-januari.csv", None, db, oleh="operator1")
+
+    assert result.ok, format_report(result)
+    assert (result.jenis, result.baris, result.ditulis) == ("registri", 3, 3)
+    assert result.errors == [] and result.impor_id is not None
+    with db.connect() as conn:
+        rows = conn.execute(sa.select(store.registri).order_by(store.registri.c.desa_kode)).all()
+        batch = conn.execute(sa.select(store.impor)).one()
+    assert [(r.desa_kode, r.tanggal, r.wajib_ktp, r.sudah_rekam) for r in rows] == [
+        (TANAH_KONGKONG, dt.date(2018, 1, 19), 4873, 4702),
+        (TANAH_TOWA, dt.date(2018, 1, 19), 3112, 2480),
+        (KINDANG, dt.date(2018, 1, 19), 2400, 2150),
+    ]
+    assert {r.impor_id for r in rows} == {result.impor_id}
+    # the audit row
+    assert (batch.id, batch.nama_file, batch.jenis, batch.jumlah_baris, batch.oleh, batch.status) == \
+        (result.impor_id, "rekap-19-januari.csv", "registri", 3, "operator1", "aktif")
+    assert len(batch.sha256) == 64
+    assert snapshot_of(db)["versi"] > before["versi"]
+    total = data.coverage_total(engine=db)
+    assert (total.wajib_ktp, total.sudah_rekam) == (3112 + 2400 + 4873, 2480 + 2150 + 4702)
+    assert "BERHASIL" in result.pesan and f"#{result.impor_id}" in result.pesan
+
+
+def test_registry_xlsx_with_real_date_cells_and_sex_columns_is_imported(db):
+    content = xlsx_bytes(
+        ["Kode Desa", "Per Tanggal", "Jumlah Wajib KTP", "Sudah Perekaman", "Wajib L", "Wajib P",
+         "Rekam L", "Rekam P"],
+        [TANAH_TOWA, dt.datetime(2018, 1, 19), 3112, 2480, 1540, 1572, 1220, 1260],
+        [KINDANG, dt.date(2018, 1, 19), 2400, 2150, None, None, None, None],
+    )
+    result = import_bytes(content, "rekap.xlsx", "registri", db)
+
+    assert result.ok, format_report(result)
+    with db.connect() as conn:
+        row = conn.execute(sa.select(store.registri).where(store.registri.c.desa_kode == TANAH_TOWA)).one()
+        other = conn.execute(sa.select(store.registri).where(store.registri.c.desa_kode == KINDANG)).one()
+    assert (row.tanggal, row.wajib_l, row.wajib_p, row.rekam_l, row.rekam_p) == \
+        (dt.date(2018, 1, 19), 1540, 1572, 1220, 1260)
+    assert (other.wajib_l, other.rekam_p) == (None, None)
+
+
+def test_activity_csv_with_labels_operators_write_is_imported(db):
+    content = csv_bytes(
+        "Tanggal,Nama Mitra,Kode Desa,Jenis Layanan,Jumlah,Metode,Kelompok Rentan",
+        f"19 Januari 2018,PMI,{TANAH_TOWA},Perekaman e-KTP,\"1.050\",Jemput Bola,",
+        f"2018-01-20,Tim Penggerak PKK,{LEMBANNA},Akta Kematian,12,Dasa Wisma,umum",
+        f"21-01-2018,Lakpesdam NU,{KINDANG},Rekam KTP-el,35,Posko Desa,Lansia",
+        f"22/01/2018,dai muda,{KAHAYYA},akta kematian,4,Malam Takziah,",
+        f"23/01/2018,PPDI Bulukumba,{TANAH_KONGKONG},KTP-el,3,jemput bola,Disabilitas",
+        f"24/01/2018,pkk,{TANAH_KONGKONG},KIA,7,Layanan Kantor,",
+        bom=False,
+    )
+    result = import_bytes(content, "kegiatan-mitra.csv", None, db)
+
+    assert result.ok, format_report(result)
+    assert (result.jenis, result.ditulis) == ("kegiatan", 6)
+    with db.connect() as conn:
+        rows = conn.execute(sa.select(store.kegiatan).order_by(store.kegiatan.c.tanggal)).all()
+    assert [(r.tanggal.day, r.mitra_kode, r.layanan, r.jumlah, r.cara, r.rentan) for r in rows] == [
+        (19, "pmi", "rekam_ektp", 1050, "jemput_bola", "umum"),
+        (20, "pkk", "akta_kematian", 12, "dasa_wisma", "umum"),
+        (21, "lakpesdam_nu", "rekam_ektp", 35, "posko_desa", "lansia"),
+        (22, "dai_muda", "akta_kematian", 4, "malam_takziah", "umum"),
+        (23, "ppdi", "rekam_ektp", 3, "jemput_bola", "disabilitas"),
+        (24, "pkk", "kia", 7, "layanan_kantor", "umum"),
+    ]
+    board = data.partner_leaderboard(engine=db).set_index("kode")
+    assert board.loc["pmi", "jumlah"] == 1050 and board.loc["ppdi", "rentan"] == 3
+
+
+def test_activity_xlsx_is_imported(db):
+    content = xlsx_bytes(
+        ["Tgl", "Mitra", "Desa", "Kecamatan", "Layanan", "Jml", "Cara", "Rentan"],
+        [dt.datetime(2017, 8, 14), "Dinas Kesehatan", "Tanah Towa", "Kajang", "Perekaman e-KTP", 120,
+         "Jemput Bola", None],
+        [dt.datetime(2017, 9, 2), "BKPRMI", "kindang", "KINDANG", "Akta Kelahiran", 18, "Sekolah",
+         "Lanjut Usia"],
+    )
+    result = import_bytes(content, "kegiatan.xlsx", "kegiatan", db)
+
+    assert result.ok, format_report(result)
+    with db.connect() as conn:
+        rows = conn.execute(sa.select(store.kegiatan).order_by(store.kegiatan.c.tanggal)).all()
+    assert [(r.desa_kode, r.mitra_kode, r.layanan, r.jumlah, r.rentan) for r in rows] == [
+        (TANAH_TOWA, "dinkes", "rekam_ektp", 120, "umum"),
+        (KINDANG, "bkprmi", "akta_kelahiran", 18, "lansia"),
+    ]
+
+
+def test_target_tab_separated_csv_is_imported(db):
+    content = csv_bytes(
+        "Program\tLayanan\tKecamatan\tTarget\tTanggal Mulai\tTanggal Selesai\tDasar",
+        "Kemitraan 2017\tPerekaman e-KTP\t\t75.000\t01/05/2017\t31/12/2017\tKegiatan Mitra",
+        "GERTAK 2018\tRekam e-KTP\tKajang\t3.400\t19 Januari 2018\t31 Desember 2018\tRegistri",
+        "gertak\tAkta Kematian\t73.02.08\t250\t2018-01-19\t2018-12-31\tkegiatan_mitra",
+    )
+    result = import_bytes(content, "target.csv", None, db)
+
+    assert result.ok, format_report(result)
+    assert result.jenis == "target"
+    with db.connect() as conn:
+        rows = conn.execute(sa.select(store.target).order_by(store.target.c.id)).all()
+    assert [(r.program, r.layanan, r.kecamatan_kode, r.nilai, r.mulai, r.selesai, r.dasar)
+            for r in rows] == [
+        ("kemitraan_2017", "rekam_ektp", None, 75000, dt.date(2017, 5, 1), dt.date(2017, 12, 31),
+         "kegiatan_mitra"),
+        ("gertak_2018", "rekam_ektp", "73.02.06", 3400, dt.date(2018, 1, 19), dt.date(2018, 12, 31),
+         "registri"),
+        ("gertak_2018", "akta_kematian", "73.02.08", 250, dt.date(2018, 1, 19),
+         dt.date(2018, 12, 31), "kegiatan_mitra"),
+    ]
+
+
+def test_target_xlsx_is_imported(db):
+    content = xlsx_bytes(
+        ["program", "layanan", "kecamatan", "nilai", "mulai", "selesai", "dasar"],
+        ["gertak_2018", "rekam_ektp", "Kabupaten", 25650, dt.date(2018, 1, 19), dt.date(2018, 12, 31),
+         "registri"],
+    )
+    result = import_bytes(content, "target.xlsx", "target", db)
+
+    assert result.ok, format_report(result)
+    status = data.programme_status("gertak_2018", engine=db, as_of=dt.date(2018, 2, 1))
+    assert status is not None and status.target == 25650
+
+
+# --- refusals: one message per bad row, with row number, column and reason -------------------
+
+def test_recorded_above_wajib_is_reported_on_its_row_and_column(db):
+    content = csv_bytes(
+        "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam",
+        f"{TANAH_TOWA};19/01/2018;3.112;2.480",
+        f"{KINDANG};19/01/2018;2.400;2.500",
+    )
+    result = import_bytes(content, "rekap.csv", None, db)
+
+    assert not result.ok and result.ditulis == 0 and result.impor_id is None
+    assert error_at(result, 3, "Sudah Rekam") == "2.500 lebih besar dari Wajib KTP 2.400"
+    assert "Baris 3, kolom 'Sudah Rekam': 2.500 lebih besar dari Wajib KTP 2.400" in format_report(result)
+    assert "DITOLAK" in result.pesan
+
+
+def test_every_bad_row_is_reported_not_only_the_first(db):
+    content = csv_bytes(
+        "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam",
+        f"{TANAH_TOWA};19/01/2018;12,5;2.480",          # row 2: decimal
+        f"{KINDANG};19/01/2018;2.400;-3",               # row 3: negative
+        f"{LEMBANNA};30/02/2018;2.400;2.000",           # row 4: impossible date
+        "73.02.99.9999;19/01/2018;1.000;900",           # row 5: unknown village
+        f"{KAHAYYA};19/01/2018;;900",                   # row 6: empty
+        f"{TANAH_KONGKONG};kemarin;1.000;900",          # row 7: not a date
+        f"{TANAH_KONGKONG};20/01/2018;1.000;9OO",       # row 8: not a number
+    )
+    result = import_bytes(content, "rekap.csv", "registri", db)
+
+    assert not result.ok
+    assert "bukan bilangan bulat" in error_at(result, 2, "Wajib KTP")
+    assert "negatif" in error_at(result, 3, "Sudah Rekam")
+    assert "tidak ada di kalender" in error_at(result, 4, "Tanggal")
+    assert error_at(result, 5, "Kode Desa") == "kode desa 73.02.99.9999 tidak dikenal"
+    assert "wajib diisi" in error_at(result, 6, "Wajib KTP")
+    assert "format tanggal 'kemarin' tidak dikenali" in error_at(result, 7, "Tanggal")
+    assert "bukan angka" in error_at(result, 8, "Sudah Rekam")
+    assert sorted({e.baris for e in result.errors}) == [2, 3, 4, 5, 6, 7, 8]
+    assert snapshot_of(db)["registri"] == 0
+
+
+def test_unknown_partner_service_delivery_and_group_list_what_is_accepted(db):
+    content = csv_bytes(
+        "Tanggal;Mitra;Kode Desa;Layanan;Jumlah;Cara;Rentan",
+        f"19/01/2018;Karang Taruna;{TANAH_TOWA};Perekaman e-KTP;10;Jemput Bola;",
+        f"19/01/2018;PMI;{TANAH_TOWA};Paspor;10;Jemput Bola;",
+        f"19/01/2018;PMI;{TANAH_TOWA};KK;10;Pos Ronda;",
+        f"19/01/2018;PMI;{TANAH_TOWA};KK;10;Posko;Anak",
+        f"19/01/2018;PMI;{TANAH_TOWA};KK;10;Posko;???",
+    )
+    result = import_bytes(content, "kegiatan.csv", "kegiatan", db)
+
+    partner = error_at(result, 2, "Mitra")
+    assert "mitra 'Karang Taruna' tidak dikenal" in partner and "Lakpesdam NU" in partner
+    service = error_at(result, 3, "Layanan")
+    assert "'Paspor' tidak dikenal" in service and "akta_kematian" in service and "kia" in service
+    assert "jemput_bola" in error_at(result, 4, "Cara")
+    assert "disabilitas" in error_at(result, 5, "Rentan")
+    assert "'???' tidak dikenal" in error_at(result, 6, "Rentan")
+    assert len(result.errors) == 5
+
+
+def test_future_activity_date_is_refused(db):
+    content = csv_bytes("Tanggal;Mitra;Kode Desa;Layanan;Jumlah;Cara",
+                        f"01/01/2099;PMI;{TANAH_TOWA};KK;10;Jemput Bola")
+    result = import_bytes(content, "kegiatan.csv", "kegiatan", db)
+    assert "masa depan" in error_at(result, 2, "Tanggal")
+
+
+def test_target_rules_are_checked(db):
+    content = csv_bytes(
+        "Program;Layanan;Kecamatan;Nilai;Mulai;Selesai;Dasar",
+        "Program Sulap;rekam_ektp;;100;01/01/2018;31/12/2018;registri",
+        "gertak_2018;rekam_ektp;;100;01/01/2018;31/12/2018;tebakan",
+        "gertak_2018;rekam_ektp;Kajang;100;31/12/2018;01/01/2018;registri",
+        "gertak_2018;rekam_ektp;Gowa;100;01/01/2018;31/12/2018;registri",
+        "gertak_2018;akta_kematian;Kindang;100;01/01/2018;31/12/2018;registri",
+        "gertak_2018;kk;Kindang;0;01/01/2018;31/12/2018;kegiatan_mitra",
+    )
+    result = import_bytes(content, "target.csv", "target", db)
+
+    assert "gertak_2018" in error_at(result, 2, "Program")
+    assert "kegiatan_mitra" in error_at(result, 3, "Dasar")
+    assert "lebih awal dari tanggal mulai" in error_at(result, 4, "Selesai")
+    assert "kecamatan 'Gowa' tidak dikenal" in error_at(result, 5, "Kecamatan")
+    assert "hanya untuk layanan rekam_ektp" in error_at(result, 6, "Dasar")
+    assert "lebih dari 0" in error_at(result, 7, "Nilai")
+    assert snapshot_of(db)["target"] == 0
+
+
+def test_the_same_target_twice_in_one_file_is_refused(db):
+    content = csv_bytes("program;layanan;kecamatan;nilai;mulai;selesai;dasar",
+                        "gertak_2018;rekam_ektp;;100;01/01/2018;31/12/2018;registri",
+                        "GERTAK 2018;Perekaman e-KTP;;200;01/01/2018;31/12/2018;registri")
+    result = import_bytes(content, "target.csv", "target", db)
+    assert any(e.baris == 3 and "sudah ada di baris 2" in e.pesan for e in result.errors)
+
+
+@pytest.mark.parametrize("cells, column, phrase", [
+    (("1.540", "", "", ""), "Wajib P", "isi keduanya atau kosongkan keduanya"),
+    (("1.540", "1.500", "", ""), "Wajib L", "tidak sama dengan Wajib KTP 3.112"),
+    (("1.540", "1.572", "1.300", "1.200"), "Rekam L", "tidak sama dengan Sudah Rekam 2.480"),
+    (("", "", "1.220", "1.260"), "Rekam L", "perlu rincian Wajib L dan Wajib P"),
+    (("1.200", "1.912", "1.220", "1.260"), "Rekam L", "lebih besar dari Wajib L 1.200"),
+])
+def test_by_sex_figures_must_pair_and_add_up(db, cells, column, phrase):
+    content = csv_bytes("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam;Wajib L;Wajib P;Rekam L;Rekam P",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480;" + ";".join(cells))
+    result = import_bytes(content, "rekap.csv", "registri", db)
+    assert phrase in error_at(result, 2, column)
+    assert snapshot_of(db)["registri"] == 0
+
+
+def test_missing_required_column_names_it_and_the_accepted_headers(db):
+    content = csv_bytes("Kode Desa;Tanggal;Wajib KTP", f"{TANAH_TOWA};19/01/2018;3.112")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+
+    message = error_at(result, None, "Sudah Rekam")
+    assert "kolom wajib tidak ada" in message
+    assert "'Sudah Rekam'" in message and "'Rekam'" in message and "'Sudah Perekaman'" in message
+    assert len(result.errors) == 1
+
+
+def test_unknown_extra_columns_are_ignored_with_a_warning(db):
+    content = csv_bytes("No;Kode Desa;Tanggal;WKTP;Rekam;Keterangan",
+                        f"1;{TANAH_TOWA};19/01/2018;3.112;2.480;sudah diverifikasi")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+
+    assert result.ok, format_report(result)
+    assert {(w.baris, w.kolom) for w in result.warnings} >= {(None, "No"), (None, "Keterangan")}
+    assert "Peringatan" in format_report(result)
+
+
+def test_headers_in_any_case_with_underscores_or_dots(db):
+    content = csv_bytes("KODE_WILAYAH;TGL.;wajib_ktp;JUMLAH REKAM",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480")
+    result = import_bytes(content, "rekap.csv", None, db)
+    assert result.ok, format_report(result)
+
+
+def test_unquoted_decimal_comma_in_a_comma_file_is_caught_on_its_row(db):
+    content = csv_bytes("kode_desa,tanggal,wajib_ktp,sudah_rekam",
+                        f"{TANAH_TOWA},19/01/2018,3112,2480",
+                        f"{KINDANG},19/01/2018,2400,2150,5")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+    assert any(e.baris == 3 and "lebih banyak isian" in e.pesan for e in result.errors)
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("header", ["NIK", "Nama Lengkap", "nama_penduduk", "Alamat", "Tanggal Lahir",
+                                    "No KK"])
+def test_a_file_with_personal_data_is_refused_whole_without_echoing_it(db, header):
+    secret = "7302064101900001" if header == "NIK" else "Andi Baso Rahman"
+    content = csv_bytes(f"Kode Desa;Tanggal;WKTP;Rekam;{header}",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480;{secret}")
+    result = import_bytes(content, "rekap.csv", None, db)
+
+    assert not result.ok
+    assert any(e.kolom == header and "agregat" in e.pesan for e in result.errors)
+    assert secret not in format_report(result)
+    assert snapshot_of(db)["impor"] == 0
+
+
+def test_a_nik_in_an_unnamed_place_is_refused_too(db):
+    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam;Catatan",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480;7302064101900001")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+    assert "NIK" in error_at(result, 2, "Catatan")
+    assert "7302064101900001" not in format_report(result)
+
+
+def test_a_long_cell_value_is_cut_in_the_message(db):
+    long_value = "Organisasi Kemasyarakatan Yang Namanya Sangat Panjang Sekali Dan Tidak Dikenal"
+    content = csv_bytes("Tanggal;Mitra;Kode Desa;Layanan;Jumlah;Cara",
+                        f"19/01/2018;{long_value};{TANAH_TOWA};KK;10;Jemput Bola")
+    result = import_bytes(content, "kegiatan.csv", "kegiatan", db)
+    message = error_at(result, 2, "Mitra")
+    assert long_value not in message and long_value[:30] in message
+
+
+# --- files that cannot be read -----------------------------------------------------------------
+
+@pytest.mark.parametrize("content, name, phrase", [
+    (b"", "kosong.csv", "kosong"),
+    (b"\xef\xbb\xbf\r\n\r\n", "kosong.csv", "kosong"),
+    (b"%PDF-1.4 binary", "laporan.pdf", "PDF"),
+    (b"{\"a\": 1}", "data.json", "tidak didukung"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "lama.xls", ".xls"),
+    (b"PK\x03\x04 not really a zip", "rusak.xlsx", "rusak"),
+    (b"bukan excel", "salah.xlsx", "bukan XLSX"),
+])
+def test_unreadable_files_give_one_clear_error_and_write_nothing(db, content, name, phrase):
+    before = snapshot_of(db)
+    result = import_bytes(content, name, None, db)
+
+    assert not result.ok and result.ditulis == 0
+    assert len(result.errors) == 1 and result.errors[0].baris is None
+    assert phrase in result.errors[0].pesan
+    assert snapshot_of(db) == before
+    with pytest.raises(ImportFileError):
+        read_table(content, name)
+
+
+def test_a_file_with_headers_only_is_refused(db):
+    result = import_bytes(csv_bytes("Kode Desa;Tanggal;WKTP;Rekam"), "rekap.csv", "registri", db)
+    assert not result.ok and "tidak ada baris data" in result.errors[0].pesan
+
+
+def test_a_file_whose_kind_cannot_be_recognised_asks_for_it(db):
+    result = import_bytes(csv_bytes("Apa;Ini", "1;2"), "misteri.csv", None, db)
+    assert not result.ok and "tidak dapat dikenali" in result.errors[0].pesan
+
+
+def test_a_windows_1252_file_is_read_with_a_warning(db):
+    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam;Catatan",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480;sudah dicek oleh André",
+                        bom=False, encoding="cp1252")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+    assert result.ok, format_report(result)
+    assert any("bukan UTF-8" in w.pesan for w in result.warnings)
+
+
+def test_read_table_keeps_spreadsheet_row_numbers_and_raw_strings():
+    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam", f"{TANAH_TOWA};19/01/2018;3.112;2.480", "",
+                        f"{KINDANG};19/01/2018;2.400;2.150")
+    frame = read_table(content, "rekap.csv")
+    assert list(frame.columns) == ["Kode Desa", "Tanggal", "WKTP", "Rekam"]
+    assert list(frame.index) == [2, 4]  # the blank line 3 keeps its number
+    assert frame.loc[4, "WKTP"] == "2.400"
+
+
+def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(db):
+    content = xlsx_bytes(["Rekap perekaman e-KTP per 19 Januari 2018"], [],
+                         ["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"],
+                         [TANAH_TOWA, dt.date(2018, 1, 19), 3112, 4000])
+    result = import_bytes(content, "rekap.xlsx", None, db)
+    assert "lebih besar dari Wajib KTP" in error_at(result, 4, "Sudah Rekam")
+
+
+# --- numbers and dates as operators write them -------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("325.880", 325880), ("1.234", 1234), ("2400", 2400), (" 300 230 ", 300230), ("1.234,00", 1234),
+    ("0", 0),
+])
+def test_indonesian_whole_numbers(text, value):
+    assert importer.parse_whole(text) == value
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("12,5", "bukan bilangan bulat"), ("-5", "negatif"), ("1.2", "bukan bilangan bulat"),
+    ("dua", "bukan angka"), ("325,880", "bukan bilangan bulat"),
+])
+def test_numbers_that_are_refused(text, phrase):
+    with pytest.raises(ValueError, match=phrase):
+        importer.parse_whole(text)
+
+
+@pytest.mark.parametrize("text", ["2018-01-19", "19/01/2018", "19-01-2018", "19.01.2018",
+                                  "19 Januari 2018", "19 jan 2018", "Jumat, 19 Januari 2018",
+                                  "2018-01-19 00:00:00", "19/1/18"])
+def test_dates_as_operators_write_them(text):
+    assert importer.parse_date(text) == dt.date(2018, 1, 19)
+
+
+def test_indonesian_month_spellings():
+    assert importer.parse_date("5 Agustus 2017") == dt.date(2017, 8, 5)
+    assert importer.parse_date("1 Mei 2018") == dt.date(2018, 5, 1)
+    assert importer.parse_date("30 Nopember 2017") == dt.date(2017, 11, 30)
+    assert importer.parse_date("3 Pebruari 2018") == dt.date(2018, 2, 3)
+
+
+@pytest.mark.parametrize("text, phrase", [("30/02/2018", "tidak ada di kalender"),
+                                          ("19 Brumaire 2018", "nama bulan"),
+                                          ("01/19/2018", "tidak ada di kalender"),
+                                          ("43119", "seri Excel")])
+def test_dates_that_are_refused(text, phrase):
+    with pytest.raises(ValueError, match=phrase):
+        importer.parse_date(text)
+
+
+# --- atomicity and idempotency -----------------------------------------------------------------
+
+def test_a_bad_last_row_leaves_every_table_and_the_data_version_unchanged(db):
+    before = snapshot_of(db)
+    lines = [f"{TANAH_TOWA};{day:02d}/01/2018;3.112;{2400 + day}" for day in range(1, 20)]
+    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam", *lines, f"{KINDANG};19/01/2018;2.400;2.401")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+
+    assert not result.ok and [e.baris for e in result.errors] == [21]
+    assert snapshot_of(db) == before
+
+
+def test_a_database_refusal_becomes_a_failed_result_and_writes_nothing(db, monkeypatch):
+    real_check = importer._check
+
+    def sneaky(conn, parsed, jenis):  # a validation bug lets an impossible row through
+        report = real_check(conn, parsed, jenis)
+        report.rows[-1]["sudah_rekam"] = report.rows[-1]["wajib_ktp"] + 1
+        return report
+
+    monkeypatch.setattr(importer, "_check", sneaky)
+    before = snapshot_of(db)
+    result = import_bytes(REGISTRI_CSV, "rekap.csv", "registri", db)
+
+    assert not result.ok and result.impor_id is None
+    message = result.errors[0].pesan
+    assert "Basis data menolak" in message and "ck_registri_rekam_le_wajib" in message
+    assert snapshot_of(db) == before
+
+
+def test_the_same_file_twice_is_refused_and_not_counted_twice(db):
+    first = import_bytes(REGISTRI_CSV, "rekap.csv", None, db)
+    after_first = snapshot_of(db)
+    second = import_bytes(REGISTRI_CSV, "rekap-salinan.csv", None, db)
+
+    assert first.ok and not second.ok
+    message = second.errors[0].pesan
+    assert "sudah pernah diimpor" in message and f"impor #{first.impor_id}" in message
+    with db.connect() as conn:
+        when = conn.execute(sa.select(store.impor.c.waktu)).scalar_one()
+    assert fmt.waktu(when) in message  # when the earlier batch was written, office time
+    assert snapshot_of(db) == after_first
+    total = data.coverage_total(engine=db)
+    assert total.wajib_ktp == 3112 + 2400 + 4873 and total.sudah_rekam == 2480 + 2150 + 4702
+
+
+def test_a_village_and_date_already_imported_is_refused_on_its_row_until_undone(db):
+    first = import_bytes(REGISTRI_CSV, "rekap.csv", None, db)
+    corrected = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam",
+                          f"{TANAH_TOWA};19/01/2018;3.112;2.490",
+                          f"{KINDANG};26/01/2018;2.400;2.180")
+    refused = import_bytes(corrected, "rekap-revisi.csv", None, db)
+    assert not refused.ok
+    message = error_at(refused, 2, "Tanggal")
+    assert f"impor #{first.impor_id}" in message and "Tanah Towa" in message
+    assert [e.baris for e in refused.errors] == [2]
+
+    with db.begin() as conn:  # the operator undoes the first batch
+        conn.execute(store.impor.update().where(store.impor.c.id == first.impor_id)
+                     .values(status="dibatalkan"))
+        store.bump_version(conn)
+    again = import_bytes(corrected, "rekap-revisi.csv", None, db)
+    assert again.ok, format_report(again)
+    villages = data.coverage_villages(engine=db).set_index("kode")
+    assert villages.loc[TANAH_TOWA, "sudah_rekam"] == 2490
+
+    # the undone file's bytes are no longer "already imported"; only its clashing row is refused
+    old_again = import_bytes(REGISTRI_CSV, "rekap.csv", None, db)
+    assert [e.baris for e in old_again.errors] == [2]
+    assert f"impor #{again.impor_id}" in error_at(old_again, 2, "Tanggal")
+
+
+OTHER_OPERATOR_CSV = csv_bytes("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam",
+                               f"{TANAH_TOWA};19/01/2018;3.112;2.470")
+
+
+@pytest.mark.parametrize("other_file, phrase", [(REGISTRI_CSV, "sudah pernah diimpor"),
+                                                 (OTHER_OPERATOR_CSV, "sudah ada di impor")])
+def test_a_file_committed_by_someone_else_meanwhile_is_caught_at_write_time(db, monkeypatch,
+                                                                           other_file, phrase):
+    real_check = importer._check
+    raced = []
+
+    def racing(conn, parsed, jenis):
+        report = real_check(conn, parsed, jenis)
+        if not raced:  # a second operator commits while the first one's file is being checked
+            raced.append(None)
+            raced[0] = import_bytes(other_file, "kolega.csv", None, db)
+        return report
+
+    monkeypatch.setattr(importer, "_check", racing)
+    result = import_bytes(REGISTRI_CSV, "rekap.csv", None, db)
+
+    assert raced[0].ok and not result.ok
+    assert phrase in format_report(result)
+    with db.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.impor)).scalar_one() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.registri)).scalar_one() == \
+            raced[0].ditulis
+
+
+def test_the_same_village_and_date_twice_in_one_file_is_refused(db):
+    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480",
+                        f"{TANAH_TOWA};2018-01-19;3.112;2.490")
+    result = import_bytes(content, "rekap.csv", None, db)
+    assert "sudah ada di baris 2" in error_at(result, 3, "Tanggal")
+
+
+def test_dry_run_checks_but_writes_nothing(db):
+    before = snapshot_of(db)
+    result = import_bytes(REGISTRI_CSV, "rekap.csv", None, db, dry_run=True)
+    assert result.ok and result.ditulis == 0 and result.impor_id is None and result.dry_run
+    assert snapshot_of(db) == before
+
+
+def test_validate_returns_clean_rows_ready_to_insert(db):
+    report = validate(REGISTRI_CSV, "rekap.csv", None, db)
+    assert report.ok and report.jenis == "registri" and report.baris == 3
+    assert report.rows[0] == {"desa_kode": TANAH_TOWA, "tanggal": dt.date(2018, 1, 19),
+                              "wajib_ktp": 3112, "sudah_rekam": 2480, "wajib_l": None,
+                              "wajib_p": None, "rekam_l": None, "rekam_p": None}
+    assert len(report.sha256) == 64
+    assert snapshot_of(db)["impor"] == 0
+
+
+# --- villages by name ------------------------------------------------------------------------
+
+def test_a_village_by_name_is_found_within_its_kecamatan(db):
+    content = csv_bytes("Desa/Kelurahan;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
+                        "tanah towa;KAJANG;19/01/2018;3.112;2.480",
+                        "Kelurahan Tanah  Kongkong;Ujung Bulu;19/01/2018;4.873;4.702",
+                        "Kindang;73.02.08;19/01/2018;2.400;2.150")
+    result = import_bytes(content, "rekap.csv", None, db)
+
+    assert result.ok, format_report(result)
+    with db.connect() as conn:
+        codes = set(conn.execute(sa.select(store.registri.c.desa_kode)).scalars())
+    assert codes == {TANAH_TOWA, TANAH_KONGKONG, KINDANG}
+
+
+def test_a_village_name_not_in_that_kecamatan_is_refused_with_a_hint(db):
+    content = csv_bytes("Desa;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
+                        "Tanah Towa;Kindang;19/01/2018;3.112;2.480",
+                        "Tanah Tua;Kajang;19/01/2018;3.112;2.480")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+    assert "ada di Kecamatan Kajang" in error_at(result, 2, "Desa")
+    assert "mungkin maksudnya: Tanah Towa" in error_at(result, 3, "Desa")
+
+
+def test_a_village_by_name_needs_a_kecamatan_column(db):
+    content = csv_bytes("Desa;Tanggal;Wajib KTP;Sudah Rekam", "Tanah Towa;19/01/2018;3.112;2.480")
+    result = import_bytes(content, "rekap.csv", "registri", db)
+    assert "kolom wajib tidak ada" in error_at(result, None, "Kecamatan")
+
+
+def test_an_ambiguous_village_name_is_refused_naming_the_candidates(db_two_lembanna):
+    content = csv_bytes("Nama Desa;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
+                        "Lembanna;Kajang;19/01/2018;2.000;1.800")
+    result = import_bytes(content, "rekap.csv", "registri", db_two_lembanna)
+
+    message = error_at(result, 2, "Nama Desa")
+    assert "tidak tunggal" in message and LEMBANNA in message and "73.02.06.2099" in message
+    # the code settles it
+    by_code = csv_bytes("Kode Desa;Nama Desa;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
+                        "73.02.06.2099;Lembanna;Kajang;19/01/2018;2.000;1.800")
+    assert import_bytes(by_code, "rekap.csv", "registri", db_two_lembanna).ok
+
+
+# --- templates -------------------------------------------------------------------------------
+
+FILLED = {
+    "registri": [TANAH_TOWA, "Tanah Towa", "Kajang", dt.date(2018, 1, 19), 3112, 2480, 1540, 1572,
+                 1220, 1260],
+    "kegiatan": [dt.date(2018, 1, 19), "PMI", TANAH_TOWA, "Tanah Towa", "Kajang", "rekam_ektp", 40,
+                 "jemput_bola", "disabilitas"],
+    "target": ["gertak_2018", "rekam_ektp", "", 25650, dt.date(2018, 1, 19), dt.date(2018, 12, 31),
+               "registri"],
+}
+
+
+def _csv_cell(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+
+
+@pytest.mark.parametrize("kind", importer.KINDS)
+def test_csv_template_round_trip(db, tmp_path, kind):
+    path = importer.write_template(kind, tmp_path / f"templat-{kind}.csv")
+    content = path.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig").strip() == ";".join(importer.COLUMNS[kind])
+    filled = content + (";".join(_csv_cell(v) for v in FILLED[kind]) + "\r\n").encode()
+    result = import_bytes(filled, path.name, None, db)
+    assert result.ok and result.jenis == kind and result.ditulis == 1, format_report(result)
+
+
+@pytest.mark.parametrize("kind", importer.KINDS)
+def test_xlsx_template_round_trip(db, tmp_path, kind):
+    path = importer.write_template(kind, tmp_path / f"templat-{kind}.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]] == list(importer.COLUMNS[kind]) and sheet.max_row == 1
+    guide = workbook["Petunjuk"]
+    documented = [guide.cell(row=r, column=1).value for r in range(2, 2 + len(importer.COLUMNS[kind]))]
+    assert documented == list(importer.COLUMNS[kind])
+    sheet.append(FILLED[kind])
+    workbook.save(path)
+    result = importer.import_file(path, engine=db, oleh="operator2")
+    assert result.ok and result.jenis == kind and result.ditulis == 1, format_report(result)
+
+
+def test_import_file_reports_a_missing_file(db, tmp_path):
+    result = importer.import_file(tmp_path / "tidak-ada.csv", engine=db)
+    assert not result.ok and "tidak ditemukan" in result.errors[0].pesan
+
+
+def test_real_data_replaces_the_demo_without_deleting_it(engine):
+    """The office's first real import takes the demo out of every figure; the audit trail stays."""
+    from bulukumba import data, demo
+
+    demo.load(engine)
+    assert data.freshness(engine).contoh
+    csv_text = "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n73.02.06.2006;19/01/2018;3.000;2.400\n"
+    result = importer.import_bytes(csv_text.encode("utf-8-sig"), "siak.csv", None, engine, oleh="op")
+    assert result.ok, importer.format_report(result)
+    assert any("Data contoh dinonaktifkan" in w.pesan for w in result.warnings)
+    fresh = data.freshness(engine)
+    assert not fresh.contoh
+    total = data.coverage_total("2018-01-19", engine=engine)
+    assert (total.wajib_ktp, total.sudah_rekam) == (3000, 2400)
+    history = data.import_history(engine)
+    assert set(history["status"]) == {"aktif", "dibatalkan"}
+    assert history.loc[history["contoh"], "status"].tolist() == ["dibatalkan"]
+
+
+def test_undoing_an_import_restores_the_figures_and_allows_a_corrected_file(engine):
+    from bulukumba import data, store
+
+    first = "Kode Desa;Tanggal;WKTP;Rekam\n73.02.06.2006;19/01/2018;3.000;2.400\n".encode()
+    assert importer.import_bytes(first, "a.csv", None, engine).ok
+    with engine.begin() as conn:
+        batch = int(data.import_history(engine).iloc[0]["id"])
+        assert store.cancel_batch(conn, batch, "operator")
+        assert not store.cancel_batch(conn, batch, "operator")  # once only
+    assert data.coverage_total("2018-01-19", engine=engine).sudah_rekam == 0
+    again = importer.import_bytes(first, "a.csv", None, engine)
+    assert again.ok, "after undo the same village and date may be imported again"
+    assert data.coverage_total("2018-01-19", engine=engine).sudah_rekam == 2400
