@@ -67,6 +67,30 @@ def _cmd_wilayah(_args) -> int:
     return 0
 
 
+def _cmd_sandi(args) -> int:
+    """Print a bcrypt hash and the secrets.toml entry to paste; the password is never stored."""
+    import getpass
+
+    from . import auth
+
+    if args.dari_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Kata sandi baru: ")
+        if getpass.getpass("Ulangi kata sandi: ") != password:
+            print("Gagal: kedua kata sandi tidak sama.", file=sys.stderr)
+            return 1
+    try:
+        hashed = auth.hash_password(password)
+    except ValueError as error:
+        print(f"Gagal: {error}", file=sys.stderr)
+        return 1
+    print("Tempel ke .streamlit/secrets.toml (berkas ini tidak masuk repositori):\n")
+    print(f"[pengguna.{args.nama}]\nnama = \"{args.nama_lengkap or args.nama}\"\n"
+          f"peran = \"{args.peran}\"\nhash_sandi = \"{hashed}\"")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bulukumba", description="Dasbor e-KTP Bulukumba")
     sub = parser.add_subparsers(dest="perintah", required=True)
@@ -88,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="isi basis data kosong dengan data contoh")
     p.add_argument("--per", default="2018-06-30", help="tanggal data contoh terakhir (YYYY-MM-DD)")
     p.set_defaults(run=_cmd_demo)
+
+    p = sub.add_parser("sandi", help="buat hash kata sandi untuk akun di .streamlit/secrets.toml")
+    p.add_argument("--nama", default="kadis", help="nama pengguna (untuk masuk)")
+    p.add_argument("--nama-lengkap", default=None)
+    p.add_argument("--peran", choices=("pimpinan", "operator"), default="pimpinan")
+    p.add_argument("--dari-stdin", action="store_true", help="baca kata sandi dari masukan standar")
+    p.set_defaults(run=_cmd_sandi)
 
     p = sub.add_parser("wilayah", help="periksa batas wilayah dan lapisan peta")
     p.set_defaults(run=_cmd_wilayah)

@@ -94,7 +94,9 @@ def kecamatan_coverage(kec: pd.DataFrame, target: float = NATIONAL_TARGET) -> go
                   annotation_position="top")
     low = max(0.0, float(rows["cakupan"].min()) - 0.05) if len(rows) else 0.0
     _base(fig, height=40 + 34 * len(rows), showlegend=False)
-    fig.update_xaxes(range=[low, 1.0], tickformat=".0%", gridcolor="#eeeeee")
+    fig.update_traces(cliponaxis=False)
+    fig.update_xaxes(range=[low, 1.06], tickformat=".0%", gridcolor="#eeeeee",
+                     tickvals=[v / 100 for v in range(int(low * 100) // 5 * 5, 101, 5)])
     return fig
 
 
@@ -136,11 +138,18 @@ def village_map(villages: pd.DataFrame, geojson, quantity: str = "belum_rekam",
     kecamatan border layer (GeoJSON dict or URL), drawn as lines over the villages.
     """
     spec = MAP_QUANTITIES[quantity]
-    values = villages[quantity].astype("float64")
+    # The public page passes suppressed figures: `nilai_peta_*` to colour by and `tampil_*` to show.
+    values = villages.get(f"nilai_peta_{quantity}", villages[quantity]).astype("float64")
+
+    def shown(column: str, exact) -> list[str]:
+        given = villages.get(f"tampil_{column}")
+        if given is None:
+            return [exact(v) for v in villages[column]]
+        return [v if isinstance(v, str) else exact(v) for v in given]
+
     custom = np.column_stack([
-        villages["nama"], villages["kecamatan_nama"],
-        [fmt.angka(v) for v in villages["wajib_ktp"]], [fmt.angka(v) for v in villages["sudah_rekam"]],
-        [fmt.angka(v) for v in villages["belum_rekam"]], [fmt.persen(v) for v in villages["cakupan"]],
+        villages["nama"], villages["kecamatan_nama"], shown("wajib_ktp", fmt.angka),
+        shown("sudah_rekam", fmt.angka), shown("belum_rekam", fmt.angka), shown("cakupan", fmt.persen),
     ])
     colorbar = dict(title=dict(text=spec["label"]), thickness=14, len=0.6,
                     tickformat=".0%" if quantity == "cakupan" else ",.0f")
@@ -258,4 +267,17 @@ def kecamatan_progress(rows: pd.DataFrame) -> go.Figure:
     _base(fig, height=40 + 34 * len(rows), showlegend=False)
     fig.update_xaxes(range=[0, max(1.0, float(rows["persen"].max()) * 1.1) if len(rows) else 1.0],
                      tickformat=".0%", gridcolor="#eeeeee")
+    return fig
+
+
+def for_projector(fig: go.Figure, height: int | None = None) -> go.Figure:
+    """The same figure, legible from the back of a meeting room: large type, thick lines."""
+    fig.update_layout(font=dict(size=26, color="#000000"), hoverlabel=dict(font_size=24),
+                      legend=dict(font=dict(size=24)))
+    fig.update_traces(selector=dict(type="scatter"), line_width=5, marker_size=9)
+    fig.update_traces(selector=dict(type="bar"), textfont_size=26)
+    fig.update_xaxes(tickfont_size=22)
+    fig.update_yaxes(tickfont_size=22)
+    if height:
+        fig.update_layout(height=height)
     return fig

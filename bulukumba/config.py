@@ -53,3 +53,13 @@ def wilayah_source() -> str:
 def timezone() -> str:
     """Time zone for showing times; Bulukumba is on WITA (UTC+8)."""
     return os.environ.get("BULUKUMBA_TZ", "Asia/Makassar")
+
+
+def refresh_seconds() -> float:
+    """How often open pages look for new data (seconds)."""
+    return float(os.environ.get("BULUKUMBA_REFRESH_SECONDS", "5"))
+
+
+def slide_seconds() -> float:
+    """How long projector mode shows each slide (seconds)."""
+    return float(os.environ.get("BULUKUMBA_SLIDE_SECONDS", "15"))

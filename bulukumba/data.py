@@ -574,3 +574,22 @@ def priority_villages(as_of: DateLike = None, kecamatan: str | None = None,
     ranked["peringkat"] = np.arange(1, len(ranked) + 1)
     return ranked[["peringkat", "kode", "nama", "kecamatan_nama", "wajib_ktp", "sudah_rekam",
                    "belum_rekam", "cakupan", "jarak_km", "skor"]]
+
+
+@memoised
+def vulnerable_by_kecamatan(start: DateLike = None, end: DateLike = None,
+                            engine: sa.Engine | None = None) -> pd.DataFrame:
+    """Vulnerable residents served by partners per kecamatan: kode, nama, disabilitas, lansia."""
+    t = tables(engine)
+    rows = _activity(t, start, end, None, None)
+    rows = rows[rows["rentan"] != "umum"].merge(t.desa[["kode", "kecamatan_kode"]],
+                                                left_on="desa_kode", right_on="kode")
+    counts = rows.pivot_table(index="kecamatan_kode", columns="rentan", values="jumlah",
+                              aggfunc="sum", fill_value=0)
+    kec = t.desa.groupby("kecamatan_kode", as_index=False)["kecamatan_nama"].first()
+    out = kec.set_index("kecamatan_kode").join(counts).fillna(0).reset_index()
+    for column in ("disabilitas", "lansia"):
+        out[column] = (out[column] if column in out else 0)
+        out[column] = out[column].astype("int64")
+    return out.rename(columns={"kecamatan_kode": "kode", "kecamatan_nama": "nama"})[
+        ["kode", "nama", "disabilitas", "lansia"]]

@@ -1334,3 +1334,11 @@ def write_template(jenis: str, path) -> Path:
         guide.column_dimensions[letter].width = width
     workbook.save(path)
     return path
+
+
+def undo_import(batch_id: int, engine, oleh: str | None = None) -> str:
+    """Cancel an import: its rows leave every figure, the batch and its rows stay for the audit
+    trail. Returns a message in Indonesian."""
+    with engine.begin() as conn:
+        done = store.cancel_batch(conn, int(batch_id), oleh)
+    return f"Impor #{batch_id} dibatalkan." if done else f"Impor #{batch_id} sudah tidak aktif."

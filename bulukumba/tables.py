@@ -92,3 +92,27 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"Tanggal": pd.to_datetime(progress["tanggal"]).dt.date,
                          "Capaian": progress["capaian"],
                          "Jalur target": progress["target_jalur"]}).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public tables: built from privacy.py's safe frames, "<5" where a count is hidden
+# ---------------------------------------------------------------------------------------------
+
+def public_village_table(safe: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Kode": safe["kode"], "Desa/kelurahan": safe["nama"], "Kecamatan": safe["kecamatan_nama"],
+        "Wajib KTP": safe["wajib_ktp"], "Sudah rekam": safe["tampil_sudah_rekam"],
+        "Belum rekam": safe["tampil_belum_rekam"], "Cakupan": safe["tampil_cakupan"],
+    }).reset_index(drop=True)
+
+
+def public_leaderboard_table(safe: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Mitra": safe["nama"], "Jumlah layanan": safe["jumlah"], "Desa dijangkau": safe["desa"],
+        "Warga rentan dilayani": safe["tampil_rentan"]}).reset_index(drop=True)
+
+
+def public_vulnerable_table(safe: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Kecamatan": safe["nama"], "Penyandang disabilitas": safe["tampil_disabilitas"],
+        "Lanjut usia": safe["tampil_lansia"]}).reset_index(drop=True)

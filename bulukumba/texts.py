@@ -52,6 +52,7 @@ KOLOM = {
 DEMO_LABEL = "DATA CONTOH"
 DEMO_NOTE = ("Angka di sini adalah data contoh yang dikalibrasi dengan laporan 19 Januari 2018, "
              "bukan data SIAK. Impor data registri untuk menggantinya.")
+SOURCE_DATA = "Sumber: data registri kependudukan Disdukcapil Kabupaten Bulukumba (SIAK), diolah."
 SOURCE_WILAYAH = ("Batas wilayah: cahyadsn/wilayah_boundaries (lisensi MIT), commit 3c5a796, "
                   "kode dan nama menurut Kepmendagri No 300.2.2-2138 Tahun 2025.")
 
@@ -79,3 +80,18 @@ def gertak_projection_sentence(status) -> str:
                 f"untuk selesai tepat waktu.")
     return (f"Dengan laju 28 hari terakhir ({pace}), perekaman selesai {when}, "
             f"sebelum tenggat {fmt.tanggal(status.selesai)}.")
+
+CARA_REKAM = """
+**Cara merekam e-KTP**
+
+1. **Siapa**: setiap warga berusia 17 tahun ke atas, atau yang sudah/pernah menikah (wajib KTP).
+2. **Bawa**: Kartu Keluarga (KK). Perekaman gratis.
+3. **Di mana**: kantor Disdukcapil Kabupaten Bulukumba di Ujung Bulu, atau saat tim jemput bola
+   dan mitra datang ke desa/kelurahan Anda (posko desa, sekolah, kegiatan PKK atau masjid).
+4. **Apa yang terjadi**: petugas memotret wajah, mengambil sidik jari dan iris mata, serta tanda
+   tangan. Setelah itu KTP-el dicetak.
+5. **Tidak bisa datang** karena sakit, lanjut usia, atau disabilitas? Hubungi kantor desa/kelurahan:
+   petugas bersama PPDI Bulukumba dapat menjemput atau mendatangi rumah.
+"""
+PRIVASI_PUBLIK = ("Halaman ini hanya memuat angka agregat. Jumlah di bawah 5 yang menyangkut warga "
+                  "rentan atau satu desa ditampilkan sebagai \"<5\" agar tidak menunjuk orang tertentu.")

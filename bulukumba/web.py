@@ -103,6 +103,11 @@ def sidebar_filters() -> Filters:
         st.session_state.f_per = min(max(wanted, first), latest) if wanted else latest
         st.session_state.f_kec = params.get("kec") if params.get("kec") in names else ALL
         st.session_state.f_layanan = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
+    elif st.session_state.get("_data_per") not in (None, latest):
+        # New data moved the newest date: a viewer who was on the newest date follows it.
+        if st.session_state.f_per == st.session_state["_data_per"] or st.session_state.f_per > latest:
+            st.session_state.f_per = latest
+    st.session_state["_data_per"] = latest
     with st.sidebar:
         st.date_input("Keadaan per tanggal", key="f_per", min_value=first, max_value=latest,
                       format="DD/MM/YYYY", help=f"Data tersedia {fmt.tanggal(first)} – {fmt.tanggal(latest)}")
@@ -136,6 +141,11 @@ def filters() -> Filters:
     return st.session_state["filters"]
 
 
+def public_page() -> None:
+    """Call first on a page anyone may see (it needs the frame, not the filters)."""
+    _ensure_frame()
+
+
 def _ensure_frame() -> None:
     """Make sure the page runs inside dashboard.py's frame.
 
@@ -144,28 +154,38 @@ def _ensure_frame() -> None:
     a restart) on its own, without the frame. Switching that mode off and rerunning sends the same
     URL through dashboard.py, which then runs this page as intended.
     """
-    if "filters" in st.session_state:
-        return
     from streamlit.runtime.pages_manager import PagesManager
 
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+    if PagesManager.uses_pages_directory:  # old-style mode: this page runs without the frame
+        PagesManager.uses_pages_directory = False
+        import runpy
+
+        runpy.run_path(str(config.PROJECT_ROOT / "dashboard.py"), run_name="__main__")
+        st.stop()  # the frame ran this page inside it; this bare run has nothing left to do
 
 
 # ---------------------------------------------------------------------------------------------
 # Header, labels, tables, downloads
 # ---------------------------------------------------------------------------------------------
 
-def header(title: str) -> None:
-    """Page title, the data date and last update, and the demo label when demo data is shown."""
+def freshness_line() -> str:
+    """'Data per 30 Juni 2018 · diperbarui 28 November 2026 08.57 WITA'."""
     fresh = data.freshness(engine())
-    f = filters()
+    return f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+
+
+def header(title: str, public: bool = False) -> None:
+    """Page title, the data date and last update, and the demo label when demo data is shown."""
     st.title(title)
-    line = f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
-    if f.per != f.data_per:
-        line += f" · menampilkan keadaan per **{fmt.tanggal(f.per)}**"
-    st.caption(f"{line} · {f.wilayah}")
-    if fresh.contoh:
+    line = freshness_line()
+    if public:
+        st.caption(f"{line} · {texts.SOURCE_DATA}")
+    else:
+        f = filters()
+        if f.per != f.data_per:
+            line += f" · menampilkan keadaan per **{fmt.tanggal(f.per)}**"
+        st.caption(f"{line} · {f.wilayah}")
+    if is_demo():
         demo_banner()
 
 
@@ -214,10 +234,10 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
                         height=height or "auto", column_config=config, **kwargs)
 
 
-def downloads(table: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and XLSX buttons for a table, named with the data date."""
+def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None) -> None:
+    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)."""
     demo = is_demo()
-    day = filters().per
+    day = day or filters().per
     left, right = st.columns(2)
     # The files are built only when a button is pressed, not on every rerun of the page.
     left.download_button("Unduh CSV", lambda: export.to_csv(table, demo), key=f"{key}-csv",
@@ -283,3 +303,98 @@ def map_unavailable_reason() -> str | None:
 
 def source_credit() -> None:
     st.caption(texts.SOURCE_WILAYAH)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who is signed in
+# ---------------------------------------------------------------------------------------------
+
+def current_user():
+    """The signed-in auth.User, or None for a visitor."""
+    return st.session_state.get("pengguna")
+
+
+def configured_users() -> tuple[dict, str | None]:
+    """Users from .streamlit/secrets.toml, and a message if the configuration is broken."""
+    from . import auth
+
+    try:
+        secrets = st.secrets.to_dict() if len(st.secrets) else {}
+    except Exception:  # no secrets.toml at all: a public-only app
+        secrets = {}
+    try:
+        return auth.users_from_secrets(secrets), None
+    except auth.ConfigError as error:
+        return {}, str(error)
+
+
+@st.cache_resource(show_spinner=False)
+def throttle():
+    """One guard against password guessing for the whole server process."""
+    from . import auth
+
+    return auth.Throttle()
+
+
+# ---------------------------------------------------------------------------------------------
+# Live: new figures without a manual reload
+# ---------------------------------------------------------------------------------------------
+
+def remember_version() -> int:
+    """Note the data version this full run shows."""
+    version = data.data_version(engine())
+    st.session_state["_versi"] = version
+    return version
+
+
+@st.fragment(run_every=config.refresh_seconds())
+def watch_for_new_data() -> None:
+    """Every few seconds, a cheap look at the data version; a change reruns the whole page.
+
+    The look costs one small query (about 0.2 ms); nothing heavy is reloaded unless the
+    version moved, and then only what depends on it (the data module keys on the version).
+    """
+    if data.data_version(engine()) != st.session_state.get("_versi"):
+        st.rerun(scope="app")
+
+
+# ---------------------------------------------------------------------------------------------
+# Projector mode
+# ---------------------------------------------------------------------------------------------
+
+#: Large type (the page scales with the screen: 1.5% of its width, at least 20 px: 28.8 px body
+#: text on 1920×1080, 20 px on 1024×768), black on white, no sidebar or toolbar.
+PROJECTOR_CSS = """
+html { font-size: clamp(20px, 1.5vw, 48px) !important; }
+body, .stApp, .stMarkdown, p, li, td, th, label, button { color: #000 !important; }
+.stApp { background: #fff !important; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important;
+  padding: 1rem 2.5rem !important; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+.proyektor-meta { font-size: 0.8rem; text-align: right; color: #000; }
+.proyektor-meta .contoh { background: #ffd54f; padding: 0 .3em; }
+table.besar { border-collapse: collapse; width: 100%; font-size: 1rem; }
+table.besar th, table.besar td { border-bottom: 2px solid #000; padding: .3em .5em; text-align: left; }
+table.besar td.angka, table.besar th.angka { text-align: right; }
+"""
+
+
+def big_table_html(table: pd.DataFrame) -> str:
+    """A plain high-contrast HTML table for the projector, numbers in Indonesian format."""
+    import html
+
+    formats = number_formats(table)
+    numeric = set(formats)
+
+    def cell(column, value) -> str:
+        text = value if isinstance(value, str) else formats.get(column, str)(value)
+        css = " class='angka'" if column in numeric or isinstance(value, (int, float)) else ""
+        return f"<td{css}>{html.escape(str(text))}</td>"
+
+    head = "".join(f"<th{' class=angka' if c in numeric else ''}>{html.escape(c)}</th>" for c in table.columns)
+    rows = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(table.columns, row)) + "</tr>"
+                   for row in table.itertuples(index=False))
+    return f"<table class='besar'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

@@ -1,0 +1,60 @@
+"""Transparansi: what anyone may see. Aggregates only, small counts hidden (privacy.py)."""
+import streamlit as st
+
+from bulukumba import charts, data, export, fmt, privacy, tables, texts, web
+
+web.public_page()
+engine = web.engine()
+web.header("Perekaman e-KTP Kabupaten Bulukumba", public=True)
+st.caption(texts.PRIVASI_PUBLIK)
+
+latest = data.latest_date(engine)
+total = data.coverage_total(latest, engine=engine)
+month = data.recorded_change(latest, 30, engine=engine)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
+c2.metric("Sudah rekam", fmt.angka(total.sudah_rekam), f"{fmt.bertanda(month.sudah_rekam)} dalam 30 hari")
+c3.metric("Belum rekam", fmt.angka(total.belum_rekam))
+c4.metric("Cakupan", fmt.persen(total.cakupan), f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
+          delta_color="off", delta_arrow="off")
+
+st.subheader("Cakupan per kecamatan")
+kec = data.coverage_kecamatan(latest, engine)
+st.plotly_chart(charts.kecamatan_coverage(kec), key="publik-kecamatan", config={"displayModeBar": False})
+
+st.subheader("Peta desa dan kelurahan")
+safe = privacy.public_villages(data.coverage_villages(latest, engine=engine))
+quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
+                    format_func=lambda q: {"belum_rekam": "Belum rekam", "cakupan": "Cakupan (%)"}[q])
+layers = web.map_layers(None)
+if layers is None:
+    st.info("Peta sedang tidak tersedia; angka per desa ada di tabel di bawah.")
+else:
+    centre, zoom = charts.map_view(layers.lons, layers.lats)
+    st.plotly_chart(charts.village_map(safe, layers.villages, quantity, outlines=layers.outlines,
+                                       centre=centre, zoom=zoom - 0.4, height=460),
+                    key="publik-peta", config={"displayModeBar": False})
+    web.source_credit()
+village_table = tables.public_village_table(safe)
+with st.expander("Tabel per desa/kelurahan"):
+    web.show_table(village_table, key="publik-tabel-desa", height=360)
+    web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=latest)
+
+st.subheader("Kontribusi mitra dalam GERTAK 2018")
+status = data.programme_status("gertak_2018", "rekam_ektp", as_of=latest, engine=engine)
+start = status.mulai if status else None
+board = privacy.public_leaderboard(data.partner_leaderboard(start, latest, None, None, engine))
+web.show_table(tables.public_leaderboard_table(board), key="publik-mitra")
+vulnerable = privacy.public_vulnerable(data.vulnerable_by_kecamatan(start, latest, engine))
+st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
+web.show_table(tables.public_vulnerable_table(vulnerable), key="publik-rentan")
+
+if status is not None:
+    st.subheader("GERTAK 2018")
+    st.markdown(texts.gertak_projection_sentence(status))
+    progress = data.programme_progress("gertak_2018", "rekam_ektp", as_of=latest, engine=engine)
+    st.plotly_chart(charts.programme_progress(progress, status.target, status.mulai, status.selesai),
+                    key="publik-gertak", config={"displayModeBar": False})
+
+st.divider()
+st.markdown(texts.CARA_REKAM)
