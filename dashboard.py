@@ -40,6 +40,8 @@ elif user is None:
 else:
     internal = INTERNAL + ([MANAGE] if user.can_import else [])
     page = st.navigation({"Dasbor": internal, "Publik": [PUBLIC], "Akun": [ACCOUNT]})
+    if st.session_state.pop("baru_masuk", False):
+        st.switch_page(INTERNAL[0])  # just signed in: straight to the dashboard
 
 if not projector:
     with st.sidebar:

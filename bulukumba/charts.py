@@ -81,7 +81,7 @@ def recorded_trend(trend: pd.DataFrame, title: str = "") -> go.Figure:
 
 def kecamatan_coverage(kec: pd.DataFrame, target: float = NATIONAL_TARGET) -> go.Figure:
     """Coverage per kecamatan as horizontal bars, lowest on top, with the national target line."""
-    rows = kec.sort_values("cakupan", ascending=False)
+    rows = kec.dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)  # no data: no bar
     fig = go.Figure(go.Bar(
         x=rows["cakupan"], y=rows["nama"], orientation="h", marker_color=BLUE,
         text=[fmt.persen(c) for c in rows["cakupan"]], textposition="outside",
@@ -102,7 +102,7 @@ def kecamatan_coverage(kec: pd.DataFrame, target: float = NATIONAL_TARGET) -> go
 
 def top_unrecorded(villages: pd.DataFrame, n: int = 5) -> go.Figure:
     """The n villages with most unrecorded residents."""
-    rows = villages.nlargest(n, "belum_rekam").iloc[::-1]
+    rows = villages.dropna(subset=["belum_rekam"]).nlargest(n, "belum_rekam").iloc[::-1]
     labels = [f"{a} ({b})" for a, b in zip(rows["nama"], rows["kecamatan_nama"])]
     fig = go.Figure(go.Bar(
         x=rows["belum_rekam"], y=labels, orientation="h", marker_color=ORANGE,
@@ -111,7 +111,7 @@ def top_unrecorded(villages: pd.DataFrame, n: int = 5) -> go.Figure:
         hovertemplate="<b>%{y}</b><br>Belum rekam: %{text}<br>Cakupan: %{customdata}<extra></extra>"))
     _base(fig, height=60 + 40 * len(rows), showlegend=False)
     fig.update_xaxes(tickformat=",.0f", gridcolor="#eeeeee",
-                     range=[0, max(1, float(rows["belum_rekam"].max() or 0)) * 1.18])
+                     range=[0, max(1.0, float(rows["belum_rekam"].fillna(0).max() if len(rows) else 0)) * 1.18])
     return fig
 
 
@@ -124,7 +124,7 @@ def map_view(lons, lats) -> tuple[dict, float]:
     lons, lats = np.asarray(lons, float), np.asarray(lats, float)
     centre = {"lon": float((lons.min() + lons.max()) / 2), "lat": float((lats.min() + lats.max()) / 2)}
     span = max(float(lons.max() - lons.min()), float(lats.max() - lats.min()) * 1.3, 0.01)
-    zoom = float(np.clip(np.log2(360 / span) - 0.35, 6, 14))
+    zoom = float(np.clip(np.log2(360 / span) - 0.05, 6, 14))
     return centre, round(zoom, 2)
 
 
@@ -257,7 +257,7 @@ def programme_progress(progress: pd.DataFrame, target: int, start: dt.date, dead
 
 def kecamatan_progress(rows: pd.DataFrame) -> go.Figure:
     """Share of each kecamatan's target achieved (columns nama, persen, capaian, target)."""
-    rows = rows.sort_values("persen", ascending=True)
+    rows = rows.dropna(subset=["persen"]).sort_values("persen", ascending=True)
     fig = go.Figure(go.Bar(
         x=rows["persen"], y=rows["nama"], orientation="h", marker_color=BLUE,
         text=[fmt.persen(p) for p in rows["persen"]], textposition="outside", cliponaxis=False,

@@ -541,6 +541,8 @@ def office_location(engine: sa.Engine | None = None) -> tuple[float, float]:
     """The centre of Ujung Bulu (area-weighted mean of its villages' centroids)."""
     town = tables(engine).desa
     town = town[town["kecamatan_kode"] == OFFICE_KECAMATAN]
+    if town.empty:
+        raise LookupError("Kecamatan Ujung Bulu belum ada di data wilayah.")
     weights = town["luas_km2"]
     return (float((town["lat"] * weights).sum() / weights.sum()),
             float((town["lng"] * weights).sum() / weights.sum()))
@@ -593,3 +595,12 @@ def vulnerable_by_kecamatan(start: DateLike = None, end: DateLike = None,
         out[column] = out[column].astype("int64")
     return out.rename(columns={"kecamatan_kode": "kode", "kecamatan_nama": "nama"})[
         ["kode", "nama", "disabilitas", "lansia"]]
+
+
+@memoised
+def programme_period(program: str, engine: sa.Engine | None = None) -> tuple[dt.date, dt.date] | None:
+    """(start, end) of a programme: the earliest start and latest end among its active targets."""
+    t = targets(program, engine)
+    if t.empty:
+        return None
+    return t["mulai"].min().date(), t["selesai"].max().date()

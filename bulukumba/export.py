@@ -49,7 +49,15 @@ def to_csv(table: pd.DataFrame, demo: bool = False) -> bytes:
 
 
 def to_xlsx(table: pd.DataFrame, sheet: str = "Data", demo: bool = False) -> bytes:
+    """Formula-like text is stored as text with Excel's quote prefix (the cell style a typed
+    apostrophe gives), so the cell shows `=1+1` as written and never runs it."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe_frame(table, demo).to_excel(writer, sheet_name=sheet[:31], index=False)
+        for row in writer.sheets[sheet[:31]].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] == "'" and cell.value[1:2] in FORMULA_START:
+                    cell.value = cell.value[1:]
+                    cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+                    cell.quotePrefix = True
     return buffer.getvalue()

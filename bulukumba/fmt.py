@@ -41,12 +41,12 @@ def poin(points, decimals: int = 1) -> str:
     return f"{sign}{angka(abs(points), decimals)} poin"
 
 
-def bertanda(value) -> str:
-    """Signed whole number: 432 -> '+432'; -5 -> '−5'."""
+def bertanda(value, decimals: int = 0) -> str:
+    """Signed whole number: 432 -> '+432'; -5 -> '-5'."""
     if _missing(value):
         return KOSONG
     sign = "+" if value > 0 else ("-" if value < 0 else "±")
-    return f"{sign}{angka(abs(value))}"
+    return f"{sign}{angka(abs(value), decimals)}"
 
 
 def tanggal(day: dt.date | None) -> str:

@@ -46,7 +46,7 @@ def public_villages(villages: pd.DataFrame) -> pd.DataFrame:
     """The data module's village coverage made safe to publish.
 
     Adds `tampil_belum_rekam`, `tampil_sudah_rekam` (count, "<5" or "disamarkan"), `tampil_cakupan` (text), `disamarkan`
-    (bool), and `nilai_peta_belum` / `nilai_peta_cakupan` for the map: a hidden village is drawn
+    (bool), and `nilai_peta_belum_rekam` / `nilai_peta_cakupan` for the map: a hidden village is drawn
     with the colour of the lowest band (2 unrecorded; the coverage of 2 unrecorded), never its value.
     """
     safe = villages.copy()
@@ -58,7 +58,7 @@ def public_villages(villages: pd.DataFrame) -> pd.DataFrame:
     safe["tampil_cakupan"] = [_share_band(w) if h else fmt.persen(c)
                               for c, h, w in zip(safe["cakupan"], hide, safe["wajib_ktp"])]
     stand_in = np.minimum(2, safe["belum_rekam"].astype("float64"))
-    safe["nilai_peta_belum"] = np.where(hide, stand_in, safe["belum_rekam"].astype("float64"))
+    safe["nilai_peta_belum_rekam"] = np.where(hide, stand_in, safe["belum_rekam"].astype("float64"))
     wajib = safe["wajib_ktp"].astype("float64")
     safe["nilai_peta_cakupan"] = np.where(hide, 1 - stand_in / wajib, safe["cakupan"])
     return safe

@@ -138,12 +138,28 @@ def _mirror_in_url(filters: Filters) -> None:
 def filters() -> Filters:
     """The filters the frame drew on this run (see `_ensure_frame`)."""
     _ensure_frame()
+    require_data()
     return st.session_state["filters"]
 
 
 def public_page() -> None:
     """Call first on a page anyone may see (it needs the frame, not the filters)."""
     _ensure_frame()
+    require_data()
+
+
+def require_data() -> None:
+    """A store with no figures yet (no boundaries to seed the demo, nothing imported) says so
+    and says how to fix it, instead of drawing empty charts."""
+    if data.latest_date(engine()) is not None:
+        return
+    st.title(texts.APP_TITLE)
+    reason = readiness().pesan_wilayah
+    st.info("Belum ada data untuk ditampilkan. " + (
+        f"Data contoh tidak dapat dibuat karena batas wilayah tidak terbaca: {reason}" if reason else
+        "Impor data registri (halaman Kelola data, atau `python -m bulukumba impor BERKAS`)."),
+        icon=":material/info:")
+    st.stop()
 
 
 def _ensure_frame() -> None:
@@ -187,6 +203,23 @@ def header(title: str, public: bool = False) -> None:
         st.caption(f"{line} · {f.wilayah}")
     if is_demo():
         demo_banner()
+
+
+def show_svg(svg_text: str) -> None:
+    """An SVG from svg.py, inline (st.html would strip it; st.markdown keeps it)."""
+    st.markdown(svg_text, unsafe_allow_html=True)
+
+
+def html_table(table: pd.DataFrame) -> None:
+    """A light HTML table (no table widget to download), numbers in Indonesian format."""
+    st.html(f"<style>{TABLE_CSS}</style>" + big_table_html(table, css_class="ringan"))
+
+
+TABLE_CSS = """
+table.ringan { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.ringan th, table.ringan td { border-bottom: 1px solid #ddd; padding: .25em .4em; text-align: left; }
+table.ringan td.angka, table.ringan th.angka { text-align: right; font-variant-numeric: tabular-nums; }
+"""
 
 
 def demo_banner() -> None:
@@ -297,6 +330,17 @@ def map_layers(kecamatan: str | None) -> MapLayers | None:
         lons=(float(bounds[0]), float(bounds[2])), lats=(float(bounds[1]), float(bounds[3])))
 
 
+@st.cache_resource(show_spinner=False)
+def map_layer_data() -> tuple[dict, dict] | None:
+    """The village and kecamatan layers themselves (for the public page's SVG map), or None."""
+    regions = _regions()
+    if regions is None:
+        return None
+    from .regions import web_geojson
+
+    return web_geojson(regions, "desa"), web_geojson(regions, "kecamatan")
+
+
 def map_unavailable_reason() -> str | None:
     return readiness().pesan_wilayah
 
@@ -382,7 +426,7 @@ table.besar td.angka, table.besar th.angka { text-align: right; }
 """
 
 
-def big_table_html(table: pd.DataFrame) -> str:
+def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     """A plain high-contrast HTML table for the projector, numbers in Indonesian format."""
     import html
 
@@ -397,4 +441,4 @@ def big_table_html(table: pd.DataFrame) -> str:
     head = "".join(f"<th{' class=angka' if c in numeric else ''}>{html.escape(c)}</th>" for c in table.columns)
     rows = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(table.columns, row)) + "</tr>"
                    for row in table.itertuples(index=False))
-    return f"<table class='besar'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<table class='{css_class}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

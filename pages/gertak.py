@@ -21,7 +21,7 @@ c3.metric("Perlu per hari", fmt.angka(status.laju_perlu, 1) if status.laju_perlu
           f"sampai {fmt.tanggal(status.selesai)}", delta_color="off", delta_arrow="off")
 c4.metric("Laju 28 hari terakhir", f"{fmt.angka(status.laju_28, 1)} per hari",
           fmt.poin(0) if status.laju_perlu is None else
-          f"{fmt.bertanda(round(status.laju_28 - status.laju_perlu, 1))} dari yang perlu",
+          f"{fmt.bertanda(status.laju_28 - status.laju_perlu, 1)} dari yang perlu",
           delta_color="normal")
 st.markdown(texts.gertak_projection_sentence(status))
 

@@ -39,4 +39,5 @@ if submitted:
         st.error(result.pesan)
     else:
         st.session_state["pengguna"] = result.user
+        st.session_state["baru_masuk"] = True  # the frame opens the dashboard on the next run
         st.rerun()

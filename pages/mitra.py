@@ -9,19 +9,23 @@ f = web.filters()
 engine = web.engine()
 web.header("Mitra kemitraan")
 
-PERIODS = {
-    "gertak": ("GERTAK 2018 (sejak 19 Januari 2018)", dt.date(2018, 1, 19)),
-    "kemitraan": ("Kemitraan 2017 (Mei–Desember 2017)", dt.date(2017, 5, 1)),
-    "30hari": ("30 hari terakhir", None),
-    "semua": ("Seluruh periode", None),
-}
-period = st.segmented_control("Periode", list(PERIODS), default="gertak", key="mitra-periode",
-                              format_func=lambda p: PERIODS[p][0]) or "gertak"
-start = PERIODS[period][1]
-end = f.per
-if period == "kemitraan":
-    end = min(f.per, dt.date(2017, 12, 31))
-elif period == "30hari":
+# Periods in the order the head asks for them; a programme appears once its targets are in.
+gertak = data.programme_period("gertak_2018", engine)
+partnership = data.programme_period("kemitraan_2017", engine)
+PERIODS = {}
+if gertak:
+    PERIODS["gertak"] = (f"GERTAK 2018 (sejak {fmt.tanggal(gertak[0])})", *gertak)
+if partnership:
+    PERIODS["kemitraan"] = (f"Kemitraan 2017 ({fmt.tanggal(partnership[0])} – "
+                            f"{fmt.tanggal(partnership[1])})", *partnership)
+PERIODS["30hari"] = ("30 hari terakhir", None, None)
+PERIODS["semua"] = ("Seluruh periode", None, None)
+first = next(iter(PERIODS))
+period = st.segmented_control("Periode", list(PERIODS), default=first, key="mitra-periode",
+                              format_func=lambda p: PERIODS[p][0]) or first
+_, start, period_end = PERIODS[period]
+end = min(f.per, period_end) if period_end else f.per
+if period == "30hari":
     start = f.per - dt.timedelta(days=29)
 service_label = texts.LAYANAN[f.layanan] if f.layanan else "semua layanan"
 st.caption(f"{service_label} · {fmt.tanggal(start) if start else 'awal data'} – {fmt.tanggal(end)}"

@@ -36,7 +36,9 @@ with list_col:
     st.caption(texts.SKOR_PRIORITAS)
     priority = data.priority_villages(f.per, f.kecamatan, engine)
     table = tables.priority_table(priority)
-    web.show_table(table, key="tabel-prioritas", height=420)
+    # On screen the columns that decide; the download has every column (code, distance too).
+    web.show_table(table, key="tabel-prioritas", height=420, column_order=[
+        "Peringkat", "Desa/kelurahan", "Kecamatan", "Belum rekam", "Cakupan (%)", "Skor"])
     web.downloads(table, "prioritas-desa", key="unduh-prioritas")
 
 st.divider()

@@ -1,7 +1,11 @@
-"""Transparansi: what anyone may see. Aggregates only, small counts hidden (privacy.py)."""
+"""Transparansi: what anyone may see. Aggregates only, small counts hidden (privacy.py).
+
+Built for a phone on a slow connection: its charts are small SVGs (svg.py) and its tables plain
+HTML, so the page loads none of the heavy chart and table bundles the internal pages use.
+"""
 import streamlit as st
 
-from bulukumba import charts, data, export, fmt, privacy, tables, texts, web
+from bulukumba import charts, data, fmt, privacy, svg, tables, texts, web
 
 web.public_page()
 engine = web.engine()
@@ -19,42 +23,37 @@ c4.metric("Cakupan", fmt.persen(total.cakupan), f"target nasional {fmt.persen(ch
           delta_color="off", delta_arrow="off")
 
 st.subheader("Cakupan per kecamatan")
-kec = data.coverage_kecamatan(latest, engine)
-st.plotly_chart(charts.kecamatan_coverage(kec), key="publik-kecamatan", config={"displayModeBar": False})
+web.show_svg(svg.coverage_bars(data.coverage_kecamatan(latest, engine)))
 
 st.subheader("Peta desa dan kelurahan")
 safe = privacy.public_villages(data.coverage_villages(latest, engine=engine))
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
                     format_func=lambda q: {"belum_rekam": "Belum rekam", "cakupan": "Cakupan (%)"}[q])
-layers = web.map_layers(None)
+layers = web.map_layer_data()
 if layers is None:
     st.info("Peta sedang tidak tersedia; angka per desa ada di tabel di bawah.")
 else:
-    centre, zoom = charts.map_view(layers.lons, layers.lats)
-    st.plotly_chart(charts.village_map(safe, layers.villages, quantity, outlines=layers.outlines,
-                                       centre=centre, zoom=zoom - 0.4, height=460),
-                    key="publik-peta", config={"displayModeBar": False})
-    web.source_credit()
+    web.show_svg(svg.village_map(layers[0], layers[1], safe, quantity))
+    st.caption("Sentuh lama atau arahkan penunjuk ke desa untuk melihat angkanya. " + texts.SOURCE_WILAYAH)
 village_table = tables.public_village_table(safe)
 with st.expander("Tabel per desa/kelurahan"):
-    web.show_table(village_table, key="publik-tabel-desa", height=360)
+    web.html_table(village_table)
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=latest)
 
 st.subheader("Kontribusi mitra dalam GERTAK 2018")
 status = data.programme_status("gertak_2018", "rekam_ektp", as_of=latest, engine=engine)
 start = status.mulai if status else None
 board = privacy.public_leaderboard(data.partner_leaderboard(start, latest, None, None, engine))
-web.show_table(tables.public_leaderboard_table(board), key="publik-mitra")
+web.html_table(tables.public_leaderboard_table(board))
 vulnerable = privacy.public_vulnerable(data.vulnerable_by_kecamatan(start, latest, engine))
 st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
-web.show_table(tables.public_vulnerable_table(vulnerable), key="publik-rentan")
+web.html_table(tables.public_vulnerable_table(vulnerable))
 
 if status is not None:
     st.subheader("GERTAK 2018")
     st.markdown(texts.gertak_projection_sentence(status))
     progress = data.programme_progress("gertak_2018", "rekam_ektp", as_of=latest, engine=engine)
-    st.plotly_chart(charts.programme_progress(progress, status.target, status.mulai, status.selesai),
-                    key="publik-gertak", config={"displayModeBar": False})
+    web.show_svg(svg.progress(progress, status.target, status.mulai, status.selesai))
 
 st.divider()
 st.markdown(texts.CARA_REKAM)

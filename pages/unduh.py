@@ -6,11 +6,12 @@ from bulukumba import data, tables, texts, web
 f = web.filters()
 engine = web.engine()
 web.header("Unduh data")
-st.caption("Setiap tabel sama dengan yang tampil di halaman lain, untuk tanggal dan wilayah yang "
-           "dipilih. Sel teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan "
+st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain, untuk tanggal, "
+           "wilayah dan layanan yang dipilih. Sel teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan "
            "sebagai rumus oleh aplikasi lembar kerja.")
 
 names = web.kecamatan_names()
+GERTAK_START = (data.programme_period("gertak_2018", engine) or (None, None))[0]
 statuses = [s for s in (data.programme_status("gertak_2018", code, None, f.per, engine)
                         for code in texts.LAYANAN) if s is not None]
 statuses += [s for s in (data.programme_status("gertak_2018", "rekam_ektp", k, f.per, engine)
@@ -24,8 +25,9 @@ DOWNLOADS = {
         data.priority_villages(f.per, f.kecamatan, engine))),
     "tren-perekaman": ("Tren sudah rekam", lambda: tables.trend_table(
         data.recorded_trend(f.kecamatan, end=f.per, engine=engine))),
-    "peringkat-mitra": ("Peringkat mitra (seluruh periode)", lambda: tables.leaderboard_table(
-        data.partner_leaderboard(None, f.per, f.layanan, f.kecamatan, engine))),
+    "peringkat-mitra": ("Peringkat mitra selama GERTAK 2018 (seperti halaman Mitra)",
+                        lambda: tables.leaderboard_table(data.partner_leaderboard(
+                            GERTAK_START, f.per, f.layanan, f.kecamatan, engine))),
     "progres-gertak": ("Progres GERTAK 2018 per layanan dan kecamatan", lambda: tables.programme_table(
         statuses, names)),
 }

@@ -1,0 +1,197 @@
+"""Light charts for the public page: a DataFrame in, a small self-contained SVG document out.
+
+The public page is opened by citizens on phones over slow connections. Plotly's browser bundle
+is 4.7 MB (uncompressed, as Streamlit serves it) and the table widget another 1.2 MB; these SVGs
+need neither, so a first visit costs about a third of the bytes. Same colours and formats as
+charts.py (orange: unrecorded; blue: recorded and coverage; dark grey: targets). Hovering (or a
+long press) on a village shows its figures through the SVG <title>.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+
+import numpy as np
+import pandas as pd
+from plotly.colors import sample_colorscale
+from plotly.colors import sequential as scales
+
+from . import charts, fmt
+
+WIDTH = 800
+#: Fills the column's width at any screen size; text in the page's own font.
+STYLE = "style=\"width:100%;max-width:760px;height:auto;display:block;font-family:inherit\""
+#: Bars and lines are drawn narrower than the map, so their text stays legible on a phone.
+NARROW = 480
+SCALES = {"belum_rekam": scales.Oranges, "cakupan": scales.Blues}
+
+
+def _esc(text) -> str:
+    """Escaped for SVG; line breaks as entities, so the SVG stays one line (st.markdown ends an
+    HTML block at a blank line)."""
+    return html.escape(str(text), quote=True).replace("\n", "&#10;")
+
+
+# ---------------------------------------------------------------------------------------------
+# The village map
+# ---------------------------------------------------------------------------------------------
+
+class _Projection:
+    """Longitude/latitude to SVG units: equirectangular, scaled by cos(latitude) at the centre
+    (the regency spans 0.5°, so this is true to shape within a fraction of a percent)."""
+
+    def __init__(self, lons: tuple[float, float], lats: tuple[float, float], width: float):
+        self.lon0, self.lat1 = lons[0], lats[1]
+        self.kx = math.cos(math.radians((lats[0] + lats[1]) / 2))
+        self.scale = width / ((lons[1] - lons[0]) * self.kx)
+        self.height = (lats[1] - lats[0]) * self.scale
+
+    def path(self, geometry: dict) -> str:
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        parts = []
+        for polygon in polygons:
+            for ring in polygon:
+                points = " ".join(f"{(x - self.lon0) * self.kx * self.scale:.1f},"
+                                  f"{(self.lat1 - y) * self.scale:.1f}" for x, y in ring)
+                parts.append(f"M{points}Z")
+        return "".join(parts)
+
+
+def _bounds(layer: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    xs, ys = [], []
+    for feature in layer["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for polygon in polygons:
+            for x, y in polygon[0]:
+                xs.append(x)
+                ys.append(y)
+    return (min(xs), max(xs)), (min(ys), max(ys))
+
+
+def _colours(values: pd.Series, quantity: str) -> tuple[list[str], float, float]:
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    span = (high - low) or 1.0
+    positions = [0.0 if pd.isna(v) else (float(v) - low) / span for v in values]
+    return sample_colorscale(SCALES[quantity], positions), low, high
+
+
+def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: str = "belum_rekam") -> str:
+    """Villages coloured by `quantity`, kecamatan borders on top, a legend below.
+
+    `villages` carries kode, nama, kecamatan_nama and the figures; `nilai_peta_*` and `tampil_*`
+    columns (privacy.public_villages) are used when present, so hidden counts stay hidden.
+    """
+    rows = villages.set_index("kode")
+    values = rows.get(f"nilai_peta_{quantity}", rows[quantity]).astype("float64")
+    colours, low, high = _colours(values, quantity)
+    colour_of = dict(zip(rows.index, colours))
+
+    def shown(column: str, exact, kode) -> str:
+        given = rows.get(f"tampil_{column}")
+        value = rows.at[kode, column] if given is None else given[kode]
+        return value if isinstance(value, str) else exact(value)
+
+    lons, lats = _bounds(layer)
+    proj = _Projection(lons, lats, WIDTH)
+    paths = []
+    for feature in layer["features"]:
+        kode = feature["id"]
+        if kode not in rows.index:
+            continue
+        title = (f"{rows.at[kode, 'nama']} · Kec. {rows.at[kode, 'kecamatan_nama']}\n"
+                 f"Wajib KTP: {shown('wajib_ktp', fmt.angka, kode)}\n"
+                 f"Sudah rekam: {shown('sudah_rekam', fmt.angka, kode)}\n"
+                 f"Belum rekam: {shown('belum_rekam', fmt.angka, kode)}\n"
+                 f"Cakupan: {shown('cakupan', fmt.persen, kode)}")
+        paths.append(f"<path d='{proj.path(feature['geometry'])}' fill='{colour_of[kode]}'>"
+                     f"<title>{_esc(title)}</title></path>")
+    borders = "".join(f"<path d='{proj.path(f['geometry'])}'/>" for f in outlines["features"])
+    label = charts.MAP_QUANTITIES[quantity]["label"]
+    show = fmt.persen if quantity == "cakupan" else fmt.angka
+    legend_y = proj.height + 20
+    gradient = "".join(f"<stop offset='{i / 8:.3f}' stop-color='{c}'/>"
+                       for i, c in enumerate(sample_colorscale(SCALES[quantity], [i / 8 for i in range(9)])))
+    height = legend_y + 56
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height:.0f}' {STYLE} role='img' "
+        f"aria-label='Peta {_esc(label.lower())} per desa'>"
+        f"<defs><linearGradient id='g'>{gradient}</linearGradient></defs>"
+        f"<g stroke='#fff' stroke-width='0.6'>{''.join(paths)}</g>"
+        f"<g fill='none' stroke='{charts.GREY}' stroke-width='1.6' pointer-events='none'>{borders}</g>"
+        f"<rect x='0' y='{legend_y:.0f}' width='360' height='18' fill='url(#g)'/>"
+        f"<text x='0' y='{legend_y + 46:.0f}' font-size='24'>{_esc(show(low))}</text>"
+        f"<text x='360' y='{legend_y + 46:.0f}' font-size='24' text-anchor='end'>{_esc(show(high))}</text>"
+        f"<text x='380' y='{legend_y + 17:.0f}' font-size='24'>{_esc(label)}</text></svg>")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bars and the progress line
+# ---------------------------------------------------------------------------------------------
+
+def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> str:
+    """Coverage per kecamatan, highest first, with the national target marked."""
+    rows = kec.dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)
+    if rows.empty:
+        return ""
+    low = max(0.0, math.floor((float(rows["cakupan"].min()) - 0.05) * 20) / 20)
+    left, right, bar_h, gap = 110, NARROW - 62, 26, 8
+    x = lambda share: left + (share - low) / (1 - low) * (right - left)  # noqa: E731
+    top = 30
+    bars = []
+    for i, row in enumerate(rows.itertuples()):
+        y = top + i * (bar_h + gap)
+        bars.append(
+            f"<text x='{left - 8}' y='{y + 18}' text-anchor='end'>{_esc(row.nama)}</text>"
+            f"<rect x='{left}' y='{y}' width='{x(row.cakupan) - left:.1f}' height='{bar_h}' fill='{charts.BLUE}'>"
+            f"<title>{_esc(row.nama)}: {fmt.persen(row.cakupan)}; belum rekam {fmt.angka(row.belum_rekam)}</title></rect>"
+            f"<text x='{x(row.cakupan) + 6:.1f}' y='{y + 18}'>{fmt.persen(row.cakupan)}</text>")
+    bottom = top + len(rows) * (bar_h + gap)
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 10}' {STYLE} font-size='16' "
+        f"role='img' aria-label='Cakupan per kecamatan'>{''.join(bars)}"
+        f"<line x1='{x(target):.1f}' x2='{x(target):.1f}' y1='20' y2='{bottom}' stroke='{charts.GREY}' "
+        f"stroke-width='2' stroke-dasharray='6 4'/>"
+        f"<text x='{x(target):.1f}' y='14' text-anchor='middle' fill='{charts.GREY}'>"
+        f"Target nasional {fmt.persen(target, 0)}</text></svg>")
+
+
+def _nice_ticks(top: float) -> list[int]:
+    """Round steps (1, 2 or 5 times a power of ten) from 0 up to `top`, four or five of them."""
+    raw = max(top, 1) / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return list(range(0, int(top) + 1, int(step)))
+
+
+def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.date) -> str:
+    """Cumulative achievement against the straight target path from start to deadline."""
+    left, right, top, bottom = 62, NARROW - 12, 24, 260
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(deadline)
+    x = lambda day: left + (pd.Timestamp(day) - t0).days / max((t1 - t0).days, 1) * (right - left)  # noqa: E731
+    y = lambda v: bottom - v / max(target, 1) * (bottom - top)  # noqa: E731
+    achieved = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(progress["tanggal"], progress["capaian"]))
+    ticks = "".join(
+        f"<line x1='{left}' x2='{right}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='#eee'/>"
+        f"<text x='{left - 6}' y='{y(v) + 5:.1f}' text-anchor='end'>{fmt.angka(v)}</text>"
+        for v in _nice_ticks(target))
+    months = pd.date_range(t0.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1), t1, freq="4MS")
+    month_ticks = "".join(f"<text x='{x(m):.1f}' y='{bottom + 22}' text-anchor='middle'>"
+                          f"{fmt.BULAN_PENDEK[m.month - 1]} {m.year}</text>" for m in months)
+    last = progress.iloc[-1] if len(progress) else None
+    label = (f"<text x='{x(last['tanggal']) + 6:.1f}' y='{y(last['capaian']) - 8:.1f}' fill='{charts.BLUE}' "
+             f"font-weight='bold'>{fmt.angka(last['capaian'])}</text>") if last is not None else ""
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 60}' {STYLE} font-size='15' "
+        f"role='img' aria-label='Progres GERTAK 2018'>{ticks}{month_ticks}"
+        f"<line x1='{x(t0):.1f}' y1='{y(0):.1f}' x2='{x(t1):.1f}' y2='{y(target):.1f}' stroke='{charts.GREY}' "
+        f"stroke-width='2' stroke-dasharray='6 4'/>"
+        f"<polyline points='{achieved}' fill='none' stroke='{charts.BLUE}' stroke-width='3'/>{label}"
+        f"<text x='{right}' y='{y(target) - 6:.1f}' text-anchor='end' fill='{charts.GREY}'>"
+        f"Target {fmt.angka(target)} pada {fmt.tanggal(deadline)}</text>"
+        f"<g font-size='14'><line x1='{left}' x2='{left + 30}' y1='{bottom + 45}' y2='{bottom + 45}' "
+        f"stroke='{charts.BLUE}' stroke-width='3'/><text x='{left + 36}' y='{bottom + 50}'>Capaian</text>"
+        f"<line x1='{left + 130}' x2='{left + 160}' y1='{bottom + 45}' y2='{bottom + 45}' stroke='{charts.GREY}' "
+        f"stroke-width='2' stroke-dasharray='6 4'/><text x='{left + 166}' y='{bottom + 50}'>Jalur target</text>"
+        f"</g></svg>")

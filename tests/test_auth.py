@@ -1,0 +1,92 @@
+"""Signing in: hashes only, no default password, guessing slowed down."""
+from __future__ import annotations
+
+import pytest
+
+from bulukumba import auth
+
+PASSWORD = "sandi-kantor-2018"
+
+
+@pytest.fixture(scope="module")
+def users():
+    hashed = auth.hash_password(PASSWORD, rounds=4)  # low cost: the test is about logic, not cost
+    return auth.users_from_secrets({"pengguna": {
+        "kadis": {"nama": "Kepala Dinas", "peran": "pimpinan", "hash_sandi": hashed},
+        "Operator1": {"nama": "Operator", "peran": "operator", "hash_sandi": hashed}}})
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_right_password_signs_in_with_the_role_from_secrets(users):
+    result = auth.sign_in(users, "kadis", PASSWORD, auth.Throttle())
+    assert result.user == auth.User("kadis", "Kepala Dinas", "pimpinan")
+    assert not result.user.can_import
+    operator = auth.sign_in(users, " OPERATOR1 ", PASSWORD, auth.Throttle()).user
+    assert operator.can_import
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(users):
+    wrong = auth.sign_in(users, "kadis", "salah", auth.Throttle())
+    unknown = auth.sign_in(users, "siapa", PASSWORD, auth.Throttle())
+    assert wrong.user is None and unknown.user is None
+    assert wrong.pesan == unknown.pesan == "Nama pengguna atau kata sandi salah."
+
+
+def test_repeated_failures_are_slowed_down_then_forgiven(users):
+    clock = FakeClock()
+    throttle = auth.Throttle(clock)
+    for _ in range(auth.FREE_FAILURES):
+        assert auth.sign_in(users, "kadis", "tebak", throttle).pesan.startswith("Nama pengguna")
+    # Now even the right password must wait: the attempt is refused without checking it.
+    waiting = auth.sign_in(users, "kadis", PASSWORD, throttle)
+    assert waiting.user is None and "Coba lagi dalam" in waiting.pesan
+    clock.now += 2.5
+    assert auth.sign_in(users, "kadis", PASSWORD, throttle).user is not None
+    assert throttle.wait_seconds("kadis") == 0
+
+
+def test_each_further_failure_doubles_the_wait_up_to_a_limit(users):
+    clock = FakeClock()
+    throttle = auth.Throttle(clock)
+    waits = []
+    for _ in range(15):
+        throttle.failed("kadis")
+        waits.append(throttle.wait_seconds("kadis"))
+    assert waits[:auth.FREE_FAILURES - 1] == [0] * (auth.FREE_FAILURES - 1)
+    assert waits[auth.FREE_FAILURES - 1:auth.FREE_FAILURES + 3] == [2, 4, 8, 16]
+    assert max(waits) == auth.MAX_WAIT_SECONDS
+    assert throttle.wait_seconds("operator1") == 0  # other users are not affected
+
+
+def test_no_secrets_means_no_users_and_a_broken_entry_is_named():
+    assert auth.users_from_secrets({}) == {}
+    with pytest.raises(auth.ConfigError, match="kadis"):
+        auth.users_from_secrets({"pengguna": {"kadis": {"peran": "pimpinan", "hash_sandi": "rahasia"}}})
+    with pytest.raises(auth.ConfigError, match="peran"):
+        auth.users_from_secrets({"pengguna": {"x": {"peran": "admin", "hash_sandi": "$2b$04$x"}}})
+
+
+def test_short_passwords_are_refused():
+    with pytest.raises(ValueError, match="minimal 10"):
+        auth.hash_password("pendek")
+
+
+def test_the_hash_command_prints_an_entry_that_signs_in(capsys, monkeypatch):
+    import io
+    import tomllib
+
+    from bulukumba.__main__ import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["sandi", "--nama", "op", "--peran", "operator", "--dari-stdin"]) == 0
+    entry = capsys.readouterr().out.split("\n\n", 1)[1]
+    users = auth.users_from_secrets(tomllib.loads(entry))
+    assert PASSWORD not in entry
+    assert auth.sign_in(users, "op", PASSWORD, auth.Throttle()).user.peran == "operator"

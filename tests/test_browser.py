@@ -1,0 +1,249 @@
+"""The real thing: `streamlit run dashboard.py` in a real browser (Debian's Chromium).
+
+The public page on a phone, projector mode on a meeting-room screen, and new figures arriving
+while a page is open. Screenshots go to test-artifacts/ (ignored by git) for a person to look at.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+PASSWORD = "sandi-uji-peramban"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_engine):
+    """The dashboard served by Streamlit on a free local port, on its own store (demo data)."""
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    from bulukumba import auth
+
+    secrets = data_dir / "secrets.toml"
+    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\n'
+                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "2",
+           "BULUKUMBA_SLIDE_SECONDS": "4"}
+    env.pop("BULUKUMBA_DB_URL", None)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
+        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield {"url": url, "env": env, "db": f"sqlite:///{data_dir / 'bulukumba.sqlite'}"}
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """Console errors, failed requests, requests leaving the machine, and bytes received."""
+
+    def __init__(self, page):
+        self.errors, self.failed, self.external = [], [], []
+        self.http_bytes = self.sent_bytes = self.ws_bytes = 0
+        self._responses = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("request", self._request)
+        page.on("response", self._response)
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _request(self, request):
+        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
+        if request.url.startswith("http") and host not in LOCAL_HOSTS:
+            self.external.append(request.url)
+
+    def _response(self, response):
+        self._responses.append(response)
+
+    def count_bytes(self):
+        """Bytes as they crossed the wire (compressed), and after decoding."""
+        for response in self._responses:
+            try:
+                sizes = response.request.sizes()
+                self.sent_bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                self.http_bytes += len(response.body())
+            except Exception:  # redirects and aborted responses have no body
+                pass
+        self._responses.clear()
+
+    def _frame(self, payload):
+        self.ws_bytes += len(payload)
+
+    def assert_clean(self):
+        assert self.errors == [], self.errors
+        assert self.failed == [], self.failed
+        assert self.external == [], self.external
+
+
+def open_page(browser, url, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    watch = Watch(page)
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    page.wait_for_timeout(1500)  # charts and the map draw after the figures arrive
+    return page, watch
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_the_public_page_on_a_phone(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page, watch = open_page(browser, server["url"] + "/", 390, 844)
+    page.wait_for_selector("svg[aria-label^='Peta'] path", timeout=30_000)  # the village map
+    assert page.locator("svg[aria-label^='Peta'] > g:first-of-type > path").count() == 136
+    page.screenshot(path=str(ARTIFACTS / "publik-390x844.png"))
+    body = page.inner_text("body")
+    assert "Perekaman e-KTP Kabupaten Bulukumba" in body and "DATA CONTOH" in body
+    assert "Cara merekam e-KTP" in body
+    for internal in ("Ringkasan", "Kelola data", "GERTAK 2018\n"):
+        assert internal not in page.locator("[data-testid='stSidebarNav']").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
+    watch.assert_clean()
+    watch.count_bytes()
+    first = (watch.sent_bytes, watch.ws_bytes)
+    watch.sent_bytes = watch.http_bytes = watch.ws_bytes = 0
+    page.reload()
+    page.wait_for_selector("svg[aria-label^='Peta'] path", timeout=30_000)
+    page.wait_for_timeout(1500)
+    watch.count_bytes()
+    print(f"\npublic page on a phone, first visit: {first[0] / 1024:.0f} KB over HTTP + "
+          f"{first[1] / 1024:.0f} KB over the websocket; next visit (browser cache): "
+          f"{watch.sent_bytes / 1024:.0f} KB + {watch.ws_bytes / 1024:.0f} KB")
+    page.close()
+
+
+def test_an_internal_address_shows_a_visitor_the_public_page(server, browser):
+    page, _ = open_page(browser, server["url"] + "/kelola", 1280, 900)
+    body = page.inner_text("body")
+    assert "Perekaman e-KTP Kabupaten Bulukumba" in body
+    assert "Impor berkas" not in body and "Riwayat impor" not in body
+    page.close()
+
+
+def font_px(page, selector: str) -> float:
+    return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector(\"{selector}\")).fontSize)")
+
+
+def test_projector_mode_on_a_meeting_room_screen(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page, watch = open_page(browser, server["url"] + "/?mode=proyektor", 1920, 1080)
+    page.screenshot(path=str(ARTIFACTS / "proyektor-1920x1080.png"))
+    assert font_px(page, "[data-testid='stMarkdownContainer'] p") >= 28
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    assert "1 / 5" in page.inner_text("body") and "DATA CONTOH" in page.inner_text("body")
+    # Slides advance by themselves (every 4 s here) ...
+    page.wait_for_function("document.body.innerText.includes('2 / 5')", timeout=15_000)
+    # ... and pause.
+    page.get_by_role("button", name="Jeda").click()
+    page.wait_for_function("document.body.innerText.includes('dijeda')", timeout=10_000)
+    shown = page.inner_text("body")
+    page.wait_for_timeout(6000)
+    assert page.inner_text("body").split("/ 5")[0][-3:] == shown.split("/ 5")[0][-3:]
+    page.get_by_role("button", name="Berikutnya").click()
+    page.wait_for_timeout(1500)
+    assert page.inner_text("body").split("/ 5")[0][-3:] != shown.split("/ 5")[0][-3:]
+    watch.assert_clean()
+    small = browser.new_page(viewport={"width": 1024, "height": 768})
+    small.goto(server["url"] + "/?mode=proyektor")
+    small.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    assert font_px(small, "[data-testid='stMarkdownContainer'] p") >= 20
+    small.screenshot(path=str(ARTIFACTS / "proyektor-1024x768.png"))
+    small.close()
+    page.close()
+
+
+def test_the_department_heads_map_draws_with_no_internet(server, browser):
+    """Sign in through the form, open Peta: the village layer comes from this server only."""
+    page, watch = open_page(browser, server["url"] + "/", 1400, 1000)
+    page.get_by_role("link", name="Masuk").click()
+    page.get_by_label("Nama pengguna").fill("kadis")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    try:
+        page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=30_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "masuk.png"))
+    layers = []
+    page.on("response", lambda r: layers.append((r.url, r.status)) if "/app/static/" in r.url else None)
+    page.get_by_role("link", name="Peta").click()
+    page.wait_for_selector(".js-plotly-plot canvas", timeout=30_000)
+    page.wait_for_timeout(2500)
+    page.screenshot(path=str(ARTIFACTS / "peta-1400x1000.png"))
+    assert any("desa-semua" in url and status == 200 for url, status in layers), layers
+    assert any("kecamatan-" in url and status == 200 for url, status in layers), layers
+    watch.assert_clean()
+    page.close()
+
+
+def test_an_import_from_another_process_appears_without_a_reload(server, browser, tmp_path):
+    """Last in this file: the import is the office's first real data, so it retires the demo."""
+    from bulukumba import data, fmt, store
+
+    page, _ = open_page(browser, server["url"] + "/", 1280, 900)
+    before = metric_value(page, "Sudah rekam")
+    engine = store.make_engine(server["db"])
+    latest = data.latest_date(engine)
+    village = data.coverage_villages(latest, engine=engine).iloc[0]
+    new_day = latest + dt.timedelta(days=1)
+    csv_file = tmp_path / "siak.csv"
+    csv_file.write_text("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n"
+                        f"{village['kode']};{new_day:%d/%m/%Y};{village['wajib_ktp']};{village['wajib_ktp']}\n",
+                        encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bulukumba", "impor", str(csv_file)], cwd=PROJECT,
+                          env=server["env"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    started = time.monotonic()
+    expected = data.coverage_total(new_day, engine=engine)
+    page.wait_for_function("(v) => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
+                           ".some(e => e.innerText.trim() === v)", arg=fmt.angka(expected.sudah_rekam),
+                           timeout=10_000)
+    waited = time.monotonic() - started
+    assert metric_value(page, "Sudah rekam") != before or expected.sudah_rekam == 0
+    print(f"\nnew figures appeared {waited:.1f} s after the import finished")
+    page.close()

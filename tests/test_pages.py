@@ -1,0 +1,488 @@
+"""What the department head relies on, checked on the running pages with demo data.
+
+Every figure a page shows is compared with the data module asked the same question here, so a
+page that reads the wrong date, the wrong area or the wrong column fails. Read-only views share
+one app run per page (module fixtures); a story that changes filters opens its own app.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from apptest_support import (PROJECT, after_restart, download, element, metrics, open_app,
+                             parse_angka, parse_persen, plotly_array, table)
+from bulukumba import config, data, export, fmt, store, tables, texts
+from bulukumba.regions import distance_km
+
+PAGES = {  # page file -> its title (the page's own words)
+    "pages/ringkasan.py": "Ringkasan perekaman e-KTP",
+    "pages/peta.py": "Peta desa dan daftar prioritas",
+    "pages/mitra.py": "Mitra kemitraan",
+    "pages/gertak.py": "GERTAK 2018",
+    "pages/unduh.py": "Unduh data",
+}
+REPORT_DAY = dt.date(2018, 1, 19)  # the news report the demo is calibrated to
+BAR_SUFFIX = " · batang "  # show_table adds a bar copy of one column; it is not a figure of its own
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared runs (read-only: tests must not touch their widgets)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ringkasan():
+    return open_app("pages/ringkasan.py")
+
+
+@pytest.fixture(scope="module")
+def peta(ringkasan):
+    return open_app("pages/peta.py")
+
+
+@pytest.fixture(scope="module")
+def mitra(ringkasan):
+    return open_app("pages/mitra.py")
+
+
+@pytest.fixture(scope="module")
+def gertak(ringkasan):
+    return open_app("pages/gertak.py")
+
+
+@pytest.fixture(scope="module")
+def unduh(ringkasan):
+    return open_app("pages/unduh.py")
+
+
+@pytest.fixture(scope="module")
+def store_engine(ringkasan):
+    """The store the app uses (prepared and filled with demo data by its first run)."""
+    return store.engine_for(config.database_url())
+
+
+@pytest.fixture(scope="module")
+def per(store_engine) -> dt.date:
+    """The as-of date the pages open on: the newest snapshot."""
+    return data.latest_date(store_engine)
+
+
+@pytest.fixture(scope="module")
+def kajang(store_engine) -> str:
+    kec = data.coverage_kecamatan(engine=store_engine)
+    return kec.loc[kec["nama"] == "Kajang", "kode"].item()
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A rendered table without the bar copy of its percentage column."""
+    return frame.drop(columns=[c for c in frame.columns if BAR_SUFFIX in c])
+
+
+def assert_coverage_metrics(at, total: data.Coverage) -> None:
+    m = metrics(at)
+    assert parse_angka(m["Wajib KTP"]) == total.wajib_ktp
+    assert parse_angka(m["Sudah rekam"]) == total.sudah_rekam
+    assert parse_angka(m["Belum rekam"]) == total.belum_rekam
+    assert parse_persen(m["Cakupan"]) == pytest.approx(total.cakupan, abs=0.0005 + 1e-12)
+
+
+def leaderboard_rows(frame: pd.DataFrame) -> list[tuple]:
+    return list(zip(frame["Peringkat"].astype(int), frame["Mitra"], frame["Jumlah"].astype(int),
+                    frame["Porsi (%)"].round(1), frame["Desa dijangkau"].astype(int),
+                    frame["Warga rentan dilayani"].astype(int)))
+
+
+def expected_leaderboard(board: pd.DataFrame) -> list[tuple]:
+    return list(zip(board["peringkat"], board["nama"], board["jumlah"], (board["porsi"] * 100).round(1),
+                    board["desa"], board["rentan"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Every page opens on demo data, labelled as such, with the data date
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_opens_labelled_demo_with_the_data_date(page, request, store_engine):
+    at = request.getfixturevalue(page.removeprefix("pages/").removesuffix(".py"))
+
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == [PAGES[page]]  # this page, not a fallback
+    assert at.date_input(key="f_per") is not None         # inside the frame, with the filters
+    fresh = data.freshness(store_engine)
+    assert fresh.contoh
+    assert any(texts.DEMO_LABEL in w.value for w in at.warning)
+    date_line = f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+    assert any(c.value.startswith(date_line) for c in at.caption), [c.value for c in at.caption]
+    assert fresh.data_per == dt.date(2018, 6, 30)  # the demo's as-of date: "Data per 30 Juni 2018"
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Ringkasan: the regency at a glance
+# ---------------------------------------------------------------------------------------------
+
+def test_ringkasan_metrics_are_the_regency_totals(ringkasan, store_engine, per):
+    assert_coverage_metrics(ringkasan, data.coverage_total(per, engine=store_engine))
+
+
+def test_ringkasan_table_lists_the_ten_kecamatan_with_their_figures(ringkasan, store_engine, per):
+    shown_table = table(ringkasan, "Kecamatan", "Wajib KTP")
+    kec = data.coverage_kecamatan(per, store_engine)
+
+    assert len(shown_table) == 10 == len(kec)
+    assert list(shown_table["Kode"]) == list(kec["kode"])
+    assert list(shown_table["Kecamatan"]) == list(kec["nama"])
+    for column, source in (("Wajib KTP", "wajib_ktp"), ("Sudah rekam", "sudah_rekam"),
+                           ("Belum rekam", "belum_rekam")):
+        assert list(shown_table[column].astype(int)) == list(kec[source].astype(int)), column
+    np.testing.assert_allclose(shown_table["Cakupan (%)"], (kec["cakupan"] * 100).round(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Filters: date, kecamatan, service; a copied link opens the same view
+# ---------------------------------------------------------------------------------------------
+
+def test_filters_change_the_view_and_the_link_reopens_it(store_engine, kajang):
+    at = open_app()
+
+    # The report's day: the metrics are the report's figures, and the link remembers the date.
+    at.date_input(key="f_per").set_value(REPORT_DAY).run()
+    assert not at.exception
+    report = data.coverage_total(REPORT_DAY, engine=store_engine)
+    assert_coverage_metrics(at, report)
+    assert (report.wajib_ktp, report.sudah_rekam) == (325_880, 300_230)  # the demo's calibration
+    assert at.query_params.get("per") == "2018-01-19"
+    assert any(f"menampilkan keadaan per **{fmt.tanggal(REPORT_DAY)}**" in c.value for c in at.caption)
+
+    # One kecamatan: its totals, and the table lists its villages instead of the kecamatan.
+    at.selectbox(key="f_kec").set_value(kajang).run()
+    assert not at.exception
+    assert_coverage_metrics(at, data.coverage_total(REPORT_DAY, kajang, store_engine))
+    villages = data.coverage_villages(REPORT_DAY, kajang, store_engine)
+    shown_villages = table(at, "Desa/kelurahan", "Wajib KTP")
+    assert list(shown_villages["Kode"]) == list(villages["kode"])
+    assert list(shown_villages["Wajib KTP"].astype(int)) == list(villages["wajib_ktp"].astype(int))
+    assert list(shown_villages["Belum rekam"].astype(int)) == list(villages["belum_rekam"].astype(int))
+    assert at.query_params.get("kec") == kajang
+
+    # The copied link opens the same view in a new session.
+    link = dict(at.query_params)
+    assert link == {"per": "2018-01-19", "kec": kajang}
+    again = open_app(query=link)
+    assert not again.exception
+    assert again.date_input(key="f_per").value == REPORT_DAY
+    assert again.selectbox(key="f_kec").value == kajang
+    assert metrics(again) == metrics(at)
+    pd.testing.assert_frame_equal(table(again, "Desa/kelurahan", "Wajib KTP"), shown_villages)
+    assert dict(again.query_params) == link
+
+
+def test_a_deep_link_right_after_a_restart_opens_in_the_frame(store_engine, per, kajang):
+    """The first request a restarted server gets is /peta?kec=…: Streamlit would run the page on
+    its own (old-style pages); it must still get the sidebar filters and the link's view."""
+    with after_restart():
+        at = open_app("pages/peta.py", query={"kec": kajang})
+    assert not at.exception
+    assert [t.value for t in at.title] == [PAGES["pages/peta.py"]]
+    assert at.selectbox(key="f_kec").value == kajang
+    trace = map_trace(map_figure(at))
+    assert list(trace["locations"]) == list(data.coverage_villages(per, kajang, store_engine)["kode"])
+    assert at.query_params.get("kec") == kajang
+
+
+def test_choosing_a_service_leaves_death_certificates_to_pkk_and_dai_muda(store_engine, per):
+    at = open_app("pages/mitra.py")
+    at.selectbox(key="f_layanan").set_value("akta_kematian").run()
+    assert not at.exception
+
+    board = table(at, "Mitra", "Jumlah")
+    start = data.programme_status("gertak_2018", as_of=per, engine=store_engine).mulai
+    expected = data.partner_leaderboard(start, per, "akta_kematian", None, store_engine)
+    assert leaderboard_rows(board) == expected_leaderboard(expected)
+    partners = data.partners(store_engine).set_index("kode")["nama"]
+    assert set(board.loc[board["Jumlah"] > 0, "Mitra"]) == {partners["pkk"], partners["dai_muda"]}
+    assert at.query_params.get("layanan") == "akta_kematian"
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Peta: the map, the priority list, a village's detail
+# ---------------------------------------------------------------------------------------------
+
+def map_figure(at) -> dict:
+    return json.loads(element(at, "plotly_chart", "peta").proto.spec)
+
+
+def map_trace(figure: dict) -> dict:
+    traces = [t for t in figure["data"] if t.get("type") == "choroplethmap"]
+    assert len(traces) == 1
+    return traces[0]
+
+
+def test_map_colours_every_village_by_unrecorded_residents(peta, store_engine, per):
+    spec_text = element(peta, "plotly_chart", "peta").proto.spec
+    figure = json.loads(spec_text)
+    trace = map_trace(figure)
+    villages = data.coverage_villages(per, engine=store_engine)
+
+    assert len(villages) == 136
+    assert list(trace["locations"]) == list(villages["kode"])
+    assert plotly_array(trace["z"]) == pytest.approx(list(villages["belum_rekam"].astype(float)))
+
+    # No tiles and no internet: a blank style, layers served by the app itself.
+    assert figure["layout"]["map"]["style"] == "white-bg"
+    assert "http://" not in spec_text and "https://" not in spec_text
+    assert all(layer["source"].startswith("app/static/") for layer in figure["layout"]["map"].get("layers", []))
+
+    # The village layer is a URL the browser fetches once, not geometry resent on every rerun.
+    url = trace["geojson"]
+    assert isinstance(url, str) and url.startswith("app/static/")
+    path = PROJECT / "static" / url.removeprefix("app/static/")
+    assert path.is_file()
+    layer = json.loads(path.read_text(encoding="utf-8"))
+    assert len(layer["features"]) == 136
+    assert {f["id"] for f in layer["features"]} == set(villages["kode"])
+
+    size = len(spec_text.encode("utf-8"))
+    print(f"\nmap figure JSON: {size:,} bytes (geojson by URL)")
+    assert size < 200_000
+
+
+def test_map_switches_quantity_and_zooms_into_a_kecamatan(store_engine, per, kajang):
+    at = open_app("pages/peta.py")
+    at.radio(key="peta-ukuran").set_value("cakupan").run()
+    assert not at.exception
+    trace = map_trace(map_figure(at))
+    villages = data.coverage_villages(per, engine=store_engine)
+    assert plotly_array(trace["z"]) == pytest.approx(list(villages["cakupan"].astype(float)))
+
+    at.selectbox(key="f_kec").set_value(kajang).run()
+    assert not at.exception
+    trace = map_trace(map_figure(at))
+    inside = data.coverage_villages(per, kajang, store_engine)
+    assert list(trace["locations"]) == list(inside["kode"])
+    assert plotly_array(trace["z"]) == pytest.approx(list(inside["cakupan"].astype(float)))
+    layer = json.loads((PROJECT / "static" / trace["geojson"].removeprefix("app/static/")).read_text("utf-8"))
+    assert {f["id"] for f in layer["features"]} == set(inside["kode"])
+    assert set(table(at, "Skor")["Kode"]) == set(inside["kode"])  # the list follows the map
+
+
+def test_priority_list_follows_its_stated_score(peta, store_engine, per):
+    shown_list = table(peta, "Skor")
+    assert shown_list["Skor"].is_monotonic_decreasing
+    assert list(shown_list["Peringkat"]) == list(range(1, len(shown_list) + 1))
+
+    # The score as the page states it, computed here from the coverage and the distances.
+    villages = data.coverage_villages(per, engine=store_engine).dropna(subset=["wajib_ktp"])
+    lat0, lng0 = data.office_location(store_engine)
+    distance = pd.Series(np.asarray(distance_km(lat0, lng0, villages["lat"], villages["lng"]), float),
+                         index=villages.index)
+    belum = villages["belum_rekam"].astype(float)
+    gap = 1 - villages["cakupan"].astype(float)
+    score = 100 * (0.5 * belum / belum.max() + 0.3 * gap / gap.max() + 0.2 * distance / distance.max())
+    by_hand = (pd.DataFrame({"kode": villages["kode"], "skor": score, "jarak": distance})
+               .sort_values(["skor", "kode"], ascending=[False, True]))
+
+    assert list(shown_list["Kode"]) == list(by_hand["kode"])
+    np.testing.assert_allclose(shown_list["Skor"], by_hand["skor"].round(1), atol=1e-9)
+    np.testing.assert_allclose(shown_list["Jarak dari kantor (km)"], by_hand["jarak"].round(1), atol=1e-9)
+    shown_list = shown_list.set_index("Kode")
+    assert list(shown_list.loc[by_hand["kode"], "Belum rekam"].astype(int)) == list(
+        villages.set_index("kode").loc[by_hand["kode"], "belum_rekam"].astype(int))
+
+
+def test_choosing_a_village_shows_its_figures(store_engine, per):
+    at = open_app("pages/peta.py")
+    first = table(at, "Skor")["Kode"].iloc[0]  # the top of the priority list
+    at.selectbox(key="peta-desa").set_value(first).run()
+    assert not at.exception
+
+    row = data.coverage_villages(per, engine=store_engine).set_index("kode").loc[first]
+    assert f"{row['nama']} · Kecamatan {row['kecamatan_nama']}" in [s.value for s in at.subheader]
+    assert_coverage_metrics(at, data.Coverage(row["tanggal"].date(), int(row["wajib_ktp"]),
+                                              int(row["sudah_rekam"]), int(row["belum_rekam"]),
+                                              float(row["cakupan"])))
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Mitra: who delivered what
+# ---------------------------------------------------------------------------------------------
+
+def test_mitra_leaderboard_covers_gertak_2018_by_default(mitra, store_engine, per):
+    gertak_start = data.programme_status("gertak_2018", as_of=per, engine=store_engine).mulai
+    assert gertak_start == REPORT_DAY
+    expected = data.partner_leaderboard(gertak_start, per, None, None, store_engine)
+
+    board = table(mitra, "Mitra", "Jumlah")
+    assert leaderboard_rows(board) == expected_leaderboard(expected)
+    assert any(f"{fmt.tanggal(gertak_start)} – {fmt.tanggal(per)}" in c.value for c in mitra.caption)
+
+    # Its download holds the same rows (the trend sparkline is not a figure to export).
+    csv = download(mitra, "unduh-mitra-csv")
+    back = pd.read_csv(io.BytesIO(csv.content), sep=";", decimal=",", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(back.drop(columns=[export.DEMO_COLUMN]),
+                                  shown(board).drop(columns=["Tren bulanan"]), check_dtype=False)
+
+
+def test_partnership_2017_delivered_45000_recordings(store_engine, per):
+    at = open_app("pages/mitra.py")
+    at.selectbox(key="f_layanan").set_value("rekam_ektp")
+    at.button_group(key="mitra-periode").set_value("kemitraan").run()
+    assert not at.exception
+
+    programme = data.programme_status("kemitraan_2017", as_of=per, engine=store_engine)
+    expected = data.partner_leaderboard(programme.mulai, programme.selesai, "rekam_ektp", None, store_engine)
+    board = table(at, "Mitra", "Jumlah")
+    assert leaderboard_rows(board) == expected_leaderboard(expected)
+    assert int(board["Jumlah"].sum()) == int(expected["jumlah"].sum()) == 45_000  # the report's figure
+    assert any(f"{fmt.tanggal(programme.mulai)} – {fmt.tanggal(programme.selesai)}" in c.value
+               for c in at.caption)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. GERTAK 2018: on track or not
+# ---------------------------------------------------------------------------------------------
+
+def test_gertak_metrics_and_the_late_finish_sentence(gertak, store_engine, per):
+    status = data.programme_status("gertak_2018", "rekam_ektp", None, per, store_engine)
+    m = {metric.label: metric for metric in gertak.metric}
+
+    assert m["Capaian"].value == fmt.persen(status.persen)
+    assert m["Capaian"].delta == f"{fmt.angka(status.capaian)} dari {fmt.angka(status.target)}"
+    assert parse_persen(m["Capaian"].value) == pytest.approx(status.persen, abs=0.0005 + 1e-12)
+    assert m["Sisa"].value == fmt.angka(status.sisa)
+    assert parse_angka(m["Sisa"].value) == status.sisa
+    assert status.laju_perlu is not None
+    assert m["Perlu per hari"].value == fmt.angka(status.laju_perlu, 1)
+    assert m["Perlu per hari"].delta == f"sampai {fmt.tanggal(status.selesai)}"
+    assert m["Laju 28 hari terakhir"].value == f"{fmt.angka(status.laju_28, 1)} per hari"
+    assert parse_angka(m["Laju 28 hari terakhir"].value) == pytest.approx(status.laju_28, abs=0.05)
+
+    # The demo's pace is too slow: the sentence says when it would finish, after the deadline.
+    assert status.terlambat and status.proyeksi_selesai > status.selesai
+    sentence = [md.value for md in gertak.markdown if "selesai" in md.value]
+    assert len(sentence) == 1
+    assert fmt.tanggal(status.proyeksi_selesai) in sentence[0]
+    assert "setelah tenggat" in sentence[0]
+    assert f"{fmt.angka((status.proyeksi_selesai - status.selesai).days)} hari setelah tenggat" in sentence[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Unduh: files that hold what the pages show, and never run as formulas
+# ---------------------------------------------------------------------------------------------
+
+def unduh_tables(per: dt.date, engine) -> dict[str, pd.DataFrame]:
+    """The Unduh page's tables for the default view, built here from the data module."""
+    kec = data.coverage_kecamatan(engine=engine)
+    names = dict(zip(kec["kode"], kec["nama"]))  # as web.kecamatan_names()
+    statuses = [s for s in (data.programme_status("gertak_2018", code, None, per, engine)
+                            for code in texts.LAYANAN) if s is not None]
+    statuses += [s for s in (data.programme_status("gertak_2018", "rekam_ektp", k, per, engine)
+                             for k in names) if s is not None]
+    return {
+        "cakupan-kecamatan": tables.kecamatan_table(data.coverage_kecamatan(per, engine)),
+        "cakupan-desa": tables.village_table(data.coverage_villages(per, None, engine)),
+        "prioritas-desa": tables.priority_table(data.priority_villages(per, None, engine)),
+        "tren-perekaman": tables.trend_table(data.recorded_trend(None, end=per, engine=engine)),
+        "peringkat-mitra": tables.leaderboard_table(data.partner_leaderboard(  # as the Mitra page opens
+            data.programme_period("gertak_2018", engine)[0], per, None, None, engine)),
+        "progres-gertak": tables.programme_table(statuses, names),
+    }
+
+
+def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, store_engine, per):
+    expected_tables = unduh_tables(per, store_engine)
+    buttons = {b.key for b in unduh.get("download_button")}
+    assert buttons == {f"unduh-{stem}-{ext}" for stem in expected_tables for ext in ("csv", "xlsx")}
+    counts = [md.value for md in unduh.markdown if md.value.endswith(" baris")]
+    assert [parse_angka(md.rsplit("·", 1)[1]) for md in counts] == [len(t) for t in expected_tables.values()]
+
+    for stem, expected in expected_tables.items():
+        csv = download(unduh, f"unduh-{stem}-csv")
+        xlsx = download(unduh, f"unduh-{stem}-xlsx")
+        for file, ext in ((csv, "csv"), (xlsx, "xlsx")):
+            assert file.file_name == f"DATA-CONTOH_{stem}_{per.isoformat()}.{ext}"
+            assert "2018-06-30" in file.file_name
+        assert csv.content == export.to_csv(expected, demo=True), stem
+        pd.testing.assert_frame_equal(pd.read_excel(io.BytesIO(xlsx.content)),
+                                      pd.read_excel(io.BytesIO(export.to_xlsx(expected, stem, demo=True))))
+        back = pd.read_csv(io.BytesIO(csv.content), sep=";", decimal=",", encoding="utf-8-sig",
+                           dtype={"Kode": str})
+        assert len(back) == len(expected)
+        assert (back[export.DEMO_COLUMN] == export.DEMO_VALUE).all()
+
+
+def test_downloads_hold_exactly_what_the_pages_show(unduh, ringkasan, peta):
+    """The kecamatan file against the Ringkasan table, the priority file against the Peta list."""
+    for page, columns, key in ((ringkasan, ("Kecamatan", "Wajib KTP"), "unduh-cakupan-kecamatan-csv"),
+                               (peta, ("Skor",), "unduh-prioritas-desa-csv")):
+        on_page = shown(table(page, *columns))
+        for file in (download(unduh, key), download(unduh, key.replace("-csv", "-xlsx"))):
+            if file.file_name.endswith(".csv"):
+                back = pd.read_csv(io.BytesIO(file.content), sep=";", decimal=",", encoding="utf-8-sig",
+                                   dtype={"Kode": str})
+            else:
+                back = pd.read_excel(io.BytesIO(file.content), dtype={"Kode": str})
+            pd.testing.assert_frame_equal(back.drop(columns=[export.DEMO_COLUMN]), on_page,
+                                          check_dtype=False)
+
+
+def test_exports_never_yield_formulas_and_keep_numbers_numbers():
+    risky = pd.DataFrame({
+        "Catatan": ["=1+1", "+62 812", "-5 rumah", "@SUM(A1)", "biasa"],
+        "Jumlah": [1, -5, 300_230, 0, 7],
+        "Cakupan (%)": [92.1, -0.5, 100.0, 0.0, 84.7],
+        "=Kolom": ["a", "b", "c", "d", "e"],
+    })
+
+    back = pd.read_csv(io.BytesIO(export.to_csv(risky)), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(back["Catatan"]) == ["'=1+1", "'+62 812", "'-5 rumah", "'@SUM(A1)", "biasa"]
+    assert list(back.columns) == ["Catatan", "Jumlah", "Cakupan (%)", "'=Kolom"]
+    assert back["Jumlah"].dtype.kind == "i" and list(back["Jumlah"]) == list(risky["Jumlah"])
+    assert back["Cakupan (%)"].dtype.kind == "f" and list(back["Cakupan (%)"]) == list(risky["Cakupan (%)"])
+    text = export.to_csv(risky).decode("utf-8-sig")
+    for field in (f for line in text.splitlines() for f in line.split(";")):
+        if field[:1] in ("=", "+", "-", "@"):  # a spreadsheet would read it as a formula …
+            assert re.fullmatch(r"-?\d+(,\d+)?", field), field  # … unless it is a plain number
+
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(risky, "Uji"))).active
+    rows = list(sheet.iter_rows())
+    cells = [cell for row in rows for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    header = {cell.value: i for i, cell in enumerate(rows[0])}
+    assert "=Kolom" in header and rows[0][header["=Kolom"]].quotePrefix
+    for i, row in enumerate(rows[1:]):
+        original = risky.iloc[i]
+        note, count, share = row[header["Catatan"]], row[header["Jumlah"]], row[header["Cakupan (%)"]]
+        assert note.data_type == "s"  # text, shown as written (Excel's quote prefix, no visible ')
+        risky_start = original["Catatan"][:1] in ("=", "+", "-", "@")
+        assert note.value == original["Catatan"]
+        assert note.quotePrefix == risky_start
+        assert count.data_type == "n" and count.value == original["Jumlah"]
+        assert share.data_type == "n" and share.value == original["Cakupan (%)"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The factory itself: a store of one's own
+# ---------------------------------------------------------------------------------------------
+
+def test_open_app_uses_the_given_store_for_every_run(tmp_path, regions):
+    from bulukumba import demo, reference
+
+    url = f"sqlite:///{tmp_path / 'maret.sqlite'}"
+    own = store.engine_for(url)
+    reference.ensure_reference(own, regions)
+    demo.load(own, as_of=dt.date(2018, 3, 31))
+
+    at = open_app(db_url=url)
+    assert config.database_url() != url  # restored after the run
+    assert any(c.value.startswith(f"Data per {fmt.tanggal(dt.date(2018, 3, 31))} ·") for c in at.caption)
+    assert_coverage_metrics(at, data.coverage_total(engine=own))
+    at.switch_page("pages/gertak.py")
+    at.run()  # a later run still reads that store
+    assert not at.exception
+    assert any(c.value.startswith(f"Data per {fmt.tanggal(dt.date(2018, 3, 31))} ·") for c in at.caption)
