@@ -30,7 +30,10 @@ import logging  # noqa: E402
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-PAGES = ["pages/ringkasan.py", "pages/peta.py", "pages/mitra.py", "pages/gertak.py", "pages/unduh.py"]
+#: (page, role): internal pages as the department head, the public page and projector as a visitor.
+PAGES = [("pages/ringkasan.py", "pimpinan"), ("pages/peta.py", "pimpinan"), ("pages/mitra.py", "pimpinan"),
+         ("pages/gertak.py", "pimpinan"), ("pages/unduh.py", "pimpinan"), ("pages/kelola.py", "operator"),
+         ("pages/publik.py", None), ("?mode=proyektor", None)]
 
 
 def element_bytes(node) -> int:
@@ -55,13 +58,21 @@ def main(runs: int = 15) -> None:
     print(f"store prepared (regions + demo data): {(time.perf_counter() - start) * 1000:7.0f} ms"
           f"  map available: {ready.peta_tersedia}")
 
-    for page in PAGES:
+    from bulukumba import auth
+
+    for page, role in PAGES:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        t0 = time.perf_counter()
+        if role:
+            at.session_state["pengguna"] = auth.User("bench", "Benchmark", role)
+        if page.startswith("?mode="):
+            at.query_params["mode"] = page.split("=", 1)[1]
         at.run()
-        at.switch_page(page)
         t1 = time.perf_counter()
-        at.run()
+        if not page.startswith("?"):
+            at.switch_page(page)
+            at.run()
+        else:
+            at.run()
         first = time.perf_counter() - t1
         warm = []
         for _ in range(runs):
@@ -83,7 +94,6 @@ def main(runs: int = 15) -> None:
             trace = figure["data"][0]
             print(f"{'':22s} trace {trace['type']}, {len(trace['locations'])} villages, "
                   f"geojson={trace['geojson']!r}")
-        del t0
 
 
 if __name__ == "__main__":
