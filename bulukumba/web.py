@@ -431,7 +431,9 @@ def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     import html
 
     formats = number_formats(table)
-    numeric = set(formats)
+    # A column of counts with some hidden ("<5") cells is still a column of numbers.
+    numeric = set(formats) | {c for c in table.columns
+                              if table[c].map(lambda v: isinstance(v, (int, float)) or v == "<5").all()}
 
     def cell(column, value) -> str:
         text = value if isinstance(value, str) else formats.get(column, str)(value)

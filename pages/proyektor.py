@@ -60,7 +60,7 @@ def slides() -> None:
         else:
             centre, zoom = charts.map_view(layers.lons, layers.lats)
             figure = charts.village_map(safe, layers.villages, "belum_rekam", outlines=layers.outlines,
-                                        centre=centre, zoom=zoom + 0.4, height=720)
+                                        centre=centre, zoom=zoom + 0.7, height=760)
             st.plotly_chart(charts.for_projector(figure), key="proyektor-peta", config={"displayModeBar": False})
     elif index == 2:
         status = data.programme_status("gertak_2018", as_of=latest, engine=engine)
