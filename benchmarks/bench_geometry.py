@@ -80,7 +80,6 @@ def main() -> None:
         print(f"  worst area error         {report['worst_area_error']:>9.2%}  "
               f"{report['worst_village']} {names[report['worst_village']]}")
         print(f"  kecamatan layer bytes    {report['kecamatan_bytes']:>9,}")
-        print(f"  kecamatan line points    {report['lines_points']:>9,}")
         size, error, kode = uniform_baseline(regions)
         print(f"  for comparison, uniform 0.0008: {size:,} bytes, worst {error:.2%} {kode} {names[kode]}")
         print("kecamatan zoom layers (finer detail)")

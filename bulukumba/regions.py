@@ -63,13 +63,7 @@ EXPECTED_SHA256 = {
     VILLAGE_FILE: "6f9c050fb1ba559b4891783ec6d32166340aab142d0fc2e36d6d101922cd7648",
     KECAMATAN_FILE: "3161191fc471d9fc1c6312ab0f9d1ae38b82d312e557adcee1f7abcd49e7890a",
 }
-SOURCE_CREDIT = (
-    "Batas wilayah: cahyadsn/wilayah_boundaries (Lisensi MIT), "
-    "commit 3c5a7960f4d227a38489094d84252bdbb3f978a5"
-)
 
-#: Kecamatan of the town, where the Disdukcapil office is.
-UJUNG_BULU_KODE = "73.02.02"
 #: Equal-area projection centred on the regency, for areas in km².
 EQUAL_AREA_CRS = "+proj=laea +lat_0=-5.47 +lon_0=120.21 +datum=WGS84 +units=m +no_defs"
 #: Gaps between neighbouring villages narrower than this (degrees, ~55 m) are digitising slivers;
@@ -436,20 +430,6 @@ def villages_frame(regions: Regions) -> pd.DataFrame:
     return pd.DataFrame(regions.villages[columns]).reset_index(drop=True)
 
 
-def office_location(regions: Regions) -> tuple[float, float]:
-    """(lat, lng) standing in for the Disdukcapil office: the centre of kecamatan Ujung Bulu, the
-    town it is in (Ujung Bulu is about 11 km², so this is within a few km of the real address)."""
-    ujung_bulu = regions.kecamatan.loc[regions.kecamatan["kode"] == UJUNG_BULU_KODE]
-    if ujung_bulu.empty:
-        raise WilayahError(f"Kecamatan Ujung Bulu ({UJUNG_BULU_KODE}) tidak ada di data batas wilayah.")
-    projected = ujung_bulu.to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
-    centre = projected.centroid
-    if not projected.contains(centre):
-        centre = projected.point_on_surface()
-    point = geopandas.GeoSeries([centre], crs=EQUAL_AREA_CRS).to_crs("EPSG:4326").iloc[0]
-    return (float(point.y), float(point.x))
-
-
 def distance_km(lat1, lng1, lat2, lng2):
     """Great-circle (haversine) distance in km; accepts scalars or numpy arrays."""
     phi1, phi2 = np.radians(lat1), np.radians(lat2)
@@ -479,13 +459,6 @@ def web_geojson(regions: Regions, level: str = "desa", kecamatan_kode: str | Non
     if level == "kecamatan":
         return _cached_json(regions, "kecamatan", lambda: _kecamatan_layer(regions))
     raise ValueError(f"level harus 'desa' atau 'kecamatan', bukan {level!r}.")
-
-
-def kecamatan_lines(regions: Regions) -> tuple[list[float | None], list[float | None]]:
-    """(lon, lat) of every kecamatan border, each drawn once, lines separated by None: ready for a
-    plotly Scattermap line trace over the village choropleth."""
-    lines = _cached_json(regions, "kecamatan-garis", lambda: _kecamatan_lines(regions))
-    return lines["lon"], lines["lat"]
 
 
 def web_layer_report(regions: Regions) -> dict:
@@ -638,34 +611,16 @@ def _kecamatan_layer(regions: Regions) -> dict:
     return _feature_collection(codes, shapely.orient_polygons(dissolved, exterior_cw=False))
 
 
-def _kecamatan_lines(regions: Regions) -> dict:
-    """Borders of the simplified kecamatan, each shared border once (halving the points)."""
-    kecamatan = _layer_geometries(web_geojson(regions, "kecamatan"))
-    borders = shapely.line_merge(shapely.union_all(shapely.boundary(kecamatan)))
-    lon: list[float | None] = []
-    lat: list[float | None] = []
-    for line in shapely.get_parts(borders):
-        coords = _rounded(line.coords)
-        if lon:
-            lon.append(None)
-            lat.append(None)
-        lon.extend(x for x, _ in coords)
-        lat.extend(y for _, y in coords)
-    return {"lon": lon, "lat": lat}
-
-
 def _layer_report(regions: Regions) -> dict:
     villages = web_geojson(regions, "desa")
     simplified_m2 = _areas_m2(_layer_geometries(villages))
     official_m2 = regions.villages["luas_km2"].to_numpy() * 1e6
     error = np.abs(simplified_m2 / official_m2 - 1)
     worst = int(np.argmax(error))
-    lon, _ = kecamatan_lines(regions)
     return {
         "bytes": len(_compact_json(villages)),
         "worst_area_error": float(error[worst]),
         "worst_village": villages["features"][worst]["id"],
         "kecamatan_bytes": len(_compact_json(web_geojson(regions, "kecamatan"))),
-        "lines_points": sum(value is not None for value in lon),
         "points": int(sum(len(shapely.get_coordinates(g)) for g in _layer_geometries(villages))),
     }

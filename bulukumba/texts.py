@@ -36,19 +36,6 @@ JENIS_IMPOR = {
     "wilayah": "Data wilayah",
 }
 
-KOLOM = {
-    "kode": "Kode wilayah",
-    "nama": "Nama",
-    "jenis": "Jenis",
-    "kecamatan_nama": "Kecamatan",
-    "desa": "Jumlah desa/kelurahan",
-    "wajib_ktp": "Wajib KTP",
-    "sudah_rekam": "Sudah rekam",
-    "belum_rekam": "Belum rekam",
-    "cakupan": "Cakupan",
-    "tanggal": "Tanggal data",
-}
-
 DEMO_LABEL = "DATA CONTOH"
 DEMO_NOTE = ("Angka di sini adalah data contoh yang dikalibrasi dengan laporan 19 Januari 2018, "
              "bukan data SIAK. Impor data registri untuk menggantinya.")

@@ -29,9 +29,7 @@ from bulukumba.regions import (
     VILLAGE_FILE,
     WilayahError,
     distance_km,
-    kecamatan_lines,
     load_regions,
-    office_location,
     villages_frame,
     web_geojson,
     web_layer_report,
@@ -211,8 +209,10 @@ def test_villages_frame_is_plain_reference_table(regions):
     assert len(frame) == 136
 
 
-def test_office_is_in_ujung_bulu_and_distances(regions):
-    lat, lng = office_location(regions)
+def test_office_is_in_ujung_bulu_and_distances(regions, engine):
+    from bulukumba import data
+
+    lat, lng = data.office_location(engine)  # from the store's village centroids and areas
     ujung_bulu = regions.kecamatan.set_index("kode").geometry.loc["73.02.02"]
     assert ujung_bulu.contains(shapely.Point(lng, lat))
     assert distance_km(lat, lng, lat, lng) == 0
@@ -299,20 +299,6 @@ def test_kecamatan_zoom_layer_has_exactly_its_villages_in_finer_detail(regions):
         web_geojson(regions, kecamatan_kode="73.02.99")
     with pytest.raises(ValueError):
         web_geojson(regions, level="provinsi")
-
-
-def test_kecamatan_lines_for_a_scattermap_trace(regions):
-    lon, lat = kecamatan_lines(regions)
-    assert len(lon) == len(lat) > 100
-    assert [i for i, v in enumerate(lon) if v is None] == [i for i, v in enumerate(lat) if v is None]
-    points = [(x, y) for x, y in zip(lon, lat) if x is not None]
-    assert all(round(x, 4) == x and round(y, 4) == y for x, y in points)
-    assert all(119.8 < x < 120.6 and -5.8 < y < -5.1 for x, y in points)
-    assert web_layer_report(regions)["lines_points"] == len(points)
-    # every kecamatan border point lies on a kecamatan outline
-    kecamatan = [shape(f["geometry"]) for f in web_geojson(regions, "kecamatan")["features"]]
-    boundaries = shapely.union_all(shapely.boundary(kecamatan))
-    assert shapely.distance(boundaries, shapely.points(points)).max() < 1e-9
 
 
 # --- sources, checksums, errors ----------------------------------------------------------------
