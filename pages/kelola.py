@@ -23,24 +23,28 @@ upload = st.file_uploader("Berkas", type=["csv", "xlsx"], key="kelola-berkas")
 
 if upload is not None:
     content = upload.getvalue()
-    report = importer.import_bytes(content, upload.name, kind, engine, oleh=user.username, dry_run=True)
-    for warning in report.warnings:
-        st.warning(str(warning), icon=":material/info:")
-    if not report.ok:
-        st.error(report.pesan)
-        st.dataframe([{"Baris": e.baris, "Kolom": e.kolom, "Masalah": e.pesan} for e in report.errors],
-                     hide_index=True, width="stretch", key="kelola-kesalahan")
-    else:
-        st.success(report.pesan)
-        fingerprint = hashlib.sha256(content).hexdigest()
-        if st.button(f"Simpan {fmt.angka(report.baris)} baris ke basis data", type="primary",
-                     key="kelola-simpan", icon=":material/save:"):
-            result = importer.import_bytes(content, upload.name, kind, engine, oleh=user.username)
-            st.session_state["kelola-hasil"] = (fingerprint, result)
-    outcome = st.session_state.get("kelola-hasil")
-    if outcome and outcome[0] == hashlib.sha256(content).hexdigest():
-        result = outcome[1]
+    fingerprint = hashlib.sha256(content).hexdigest()
+    saved = st.session_state.get("kelola-hasil")
+    if saved and saved[0] == fingerprint:  # this very file was just saved: say so, once
+        result = saved[1]
         (st.success if result.ok else st.error)(result.pesan)
+        for warning in result.warnings:
+            st.info(str(warning), icon=":material/info:")
+    else:
+        report = importer.import_bytes(content, upload.name, kind, engine, oleh=user.username, dry_run=True)
+        for warning in report.warnings:
+            st.warning(str(warning), icon=":material/info:")
+        if not report.ok:
+            st.error(report.pesan)
+            st.dataframe([{"Baris": e.baris, "Kolom": e.kolom, "Masalah": e.pesan} for e in report.errors],
+                         hide_index=True, width="stretch", key="kelola-kesalahan")
+        else:
+            st.success(report.pesan)
+            if st.button(f"Simpan {fmt.angka(report.baris)} baris ke basis data", type="primary",
+                         key="kelola-simpan", icon=":material/save:"):
+                result = importer.import_bytes(content, upload.name, kind, engine, oleh=user.username)
+                st.session_state["kelola-hasil"] = (fingerprint, result)
+                st.rerun()
 
 st.subheader("Riwayat impor")
 if "kelola-pesan" in st.session_state:
