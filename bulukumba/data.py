@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -135,13 +136,15 @@ def memoised(func):
     return wrapper
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _key(value):
-    """Dates in any spelling are the same question."""
-    if isinstance(value, (dt.date, pd.Timestamp)) or (isinstance(value, str) and value[:2] in ("19", "20")):
-        try:
-            return pd.Timestamp(value).normalize()
-        except ValueError:
-            return value
+    """A date asked as date(2018, 6, 30), a Timestamp or '2018-06-30' is the same question."""
+    if isinstance(value, (dt.date, pd.Timestamp)) and not pd.isna(value):
+        return pd.Timestamp(value).normalize()
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return pd.Timestamp(value)
     return value
 
 
@@ -492,6 +495,20 @@ def programme_status(program: str, service: str = "rekam_ektp", kecamatan: str |
         mulai=target["mulai"].date(), selesai=target["selesai"].date(), tanggal=day.date(),
         target=int(target["nilai"]), capaian=done, persen=done / target["nilai"] if target["nilai"] else 0.0,
         sisa=remaining, laju_perlu=needed, laju_28=pace_28, proyeksi_selesai=projected)
+
+
+def programme_statuses(program: str, by: str, as_of: DateLike = None,
+                       engine: sa.Engine | None = None) -> list[ProgrammeStatus]:
+    """Every regency target's status per service (`by="layanan"`), or every kecamatan's
+    e-KTP recording target (`by="kecamatan"`), in a stable order."""
+    if by == "layanan":
+        keys = [(code, None) for code in store.SERVICES]
+    elif by == "kecamatan":
+        keys = [("rekam_ektp", kode) for kode in sorted(tables(engine).desa["kecamatan_kode"].unique())]
+    else:
+        raise ValueError(f"by must be 'layanan' or 'kecamatan', not {by!r}")
+    statuses = (programme_status(program, service, kec, as_of, engine) for service, kec in keys)
+    return [s for s in statuses if s is not None]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -229,8 +229,6 @@ def _show(value: object) -> str:
     return f"'{text}'"
 
 
-fmt_int = fmt.angka       # 325880 -> '325.880'
-fmt_date = fmt.tanggal    # 19 Januari 2018
 
 
 def parse_whole(text: str) -> int:
@@ -667,7 +665,7 @@ class _Row:
         except ValueError as exc:
             return self.error(canon, str(exc))
         if not future and value > dt.date.today():
-            return self.error(canon, f"tanggal {fmt_date(value)} belum lewat (di masa depan)")
+            return self.error(canon, f"tanggal {fmt.tanggal(value)} belum lewat (di masa depan)")
         return value
 
     def coded(self, canon: str, vocab: _Vocab, default: str | None = None):
@@ -762,7 +760,7 @@ class _Checker:
         wajib = row.whole("wajib_ktp")
         rekam = row.whole("sudah_rekam")
         if _ok(wajib, rekam) and rekam > wajib:
-            row.error("sudah_rekam", f"{fmt_int(rekam)} lebih besar dari Wajib KTP {fmt_int(wajib)}")
+            row.error("sudah_rekam", f"{fmt.angka(rekam)} lebih besar dari Wajib KTP {fmt.angka(wajib)}")
         split = {c: row.whole(c, required=False) for c in ("wajib_l", "wajib_p", "rekam_l", "rekam_p")}
         for a, b, total_col, total in (("wajib_l", "wajib_p", "wajib_ktp", wajib),
                                        ("rekam_l", "rekam_p", "sudah_rekam", rekam)):
@@ -774,16 +772,16 @@ class _Checker:
                 row.error(missing, f"kosong, padahal {row.label(given)} diisi; isi keduanya atau "
                                    f"kosongkan keduanya")
             elif va is not None and _ok(total) and va + vb != total:
-                row.error(a, f"{row.label(a)} {fmt_int(va)} + {row.label(b)} {fmt_int(vb)} = "
-                             f"{fmt_int(va + vb)}, tidak sama dengan {LABELS[total_col]} "
-                             f"{fmt_int(total)}")
+                row.error(a, f"{row.label(a)} {fmt.angka(va)} + {row.label(b)} {fmt.angka(vb)} = "
+                             f"{fmt.angka(va + vb)}, tidak sama dengan {LABELS[total_col]} "
+                             f"{fmt.angka(total)}")
         wl, wp, rl, rp = (split[c] for c in ("wajib_l", "wajib_p", "rekam_l", "rekam_p"))
         if _ok(rl, rp) and wl is None and wp is None:
             row.error("rekam_l", "rincian rekam per jenis kelamin perlu rincian Wajib L dan "
                                  "Wajib P juga")
         for rc, wc, r, w in (("rekam_l", "wajib_l", rl, wl), ("rekam_p", "wajib_p", rp, wp)):
             if _ok(r, w) and r > w:
-                row.error(rc, f"{fmt_int(r)} lebih besar dari {row.label(wc)} {fmt_int(w)}")
+                row.error(rc, f"{fmt.angka(r)} lebih besar dari {row.label(wc)} {fmt.angka(w)}")
         values = {"desa_kode": kode, "tanggal": tanggal, "wajib_ktp": wajib, "sudah_rekam": rekam,
                   **split}
         return values
@@ -810,8 +808,8 @@ class _Checker:
             "dasar": row.coded("dasar", BASIS),
         }
         if _ok(values["mulai"], values["selesai"]) and values["selesai"] < values["mulai"]:
-            row.error("selesai", f"tanggal selesai {fmt_date(values['selesai'])} lebih awal dari "
-                                 f"tanggal mulai {fmt_date(values['mulai'])}")
+            row.error("selesai", f"tanggal selesai {fmt.tanggal(values['selesai'])} lebih awal dari "
+                                 f"tanggal mulai {fmt.tanggal(values['mulai'])}")
         if values["dasar"] == "registri" and _ok(values["layanan"]) and values["layanan"] != "rekam_ektp":
             row.error("dasar", "dasar 'registri' hanya untuk layanan rekam_ektp (registri hanya "
                                "mencatat perekaman); gunakan kegiatan_mitra")
@@ -1018,7 +1016,7 @@ def _cross_checks(conn: sa.Connection, kind: str, report: ValidationReport, ref:
             key = (r["desa_kode"], r["tanggal"])
             if key in first:
                 report.errors.append(RowError(r["_baris"], LABELS["tanggal"], f"desa {key[0]} "
-                                              f"{ref.desa[key[0]][0]} per {fmt_date(key[1])} sudah "
+                                              f"{ref.desa[key[0]][0]} per {fmt.tanggal(key[1])} sudah "
                                               f"ada di baris {first[key]}"))
             else:
                 first[key] = r["_baris"]
@@ -1073,7 +1071,7 @@ def _registry_clashes(conn: sa.Connection, rows: dict[tuple, int],
         if baris is None:
             continue
         errors.append(RowError(baris, LABELS["tanggal"], f"data desa {kode} {nama} per "
-                                                         f"{fmt_date(tanggal)} sudah ada di impor "
+                                                         f"{fmt.tanggal(tanggal)} sudah ada di impor "
                                                          f"#{batch} ({_when(waktu)}); batalkan impor "
                                                          f"itu dulu bila ingin menggantinya"))
     return errors
@@ -1124,9 +1122,9 @@ def _summary(report: ValidationReport, ok: bool, ditulis: int, impor_id: int | N
         n = len(report.errors)
         return f"Impor {what} dari {name} DITOLAK: {n} kesalahan; tidak ada yang ditulis."
     if dry_run:
-        return (f"Pemeriksaan {what} dari {name}: {fmt_int(len(report.rows))} baris siap diimpor; "
+        return (f"Pemeriksaan {what} dari {name}: {fmt.angka(len(report.rows))} baris siap diimpor; "
                 f"tidak ada yang ditulis (uji saja).")
-    return f"Impor {what} dari {name} BERHASIL: {fmt_int(ditulis)} baris ditulis sebagai impor #{impor_id}."
+    return f"Impor {what} dari {name} BERHASIL: {fmt.angka(ditulis)} baris ditulis sebagai impor #{impor_id}."
 
 
 def _result(report: ValidationReport, *, ok: bool, ditulis: int = 0, impor_id: int | None = None,
@@ -1229,7 +1227,7 @@ def format_report(result) -> str:
             _summary(result, False, 0, None, False).replace("DITOLAK", "tidak lolos pemeriksaan")
     else:
         summary = result.pesan
-    lines = [summary, f"Baris data dibaca: {fmt_int(result.baris)}."]
+    lines = [summary, f"Baris data dibaca: {fmt.angka(result.baris)}."]
     if result.errors:
         lines.append(f"Kesalahan ({len(result.errors)}):")
         lines.extend(f"  {e}" for e in result.errors)

@@ -81,6 +81,13 @@ def programme_table(statuses: list, names: dict[str | None, str]) -> pd.DataFram
     } for s in statuses])
 
 
+def progress_by_region(statuses: list, names: dict[str, str]) -> pd.DataFrame:
+    """nama, persen, capaian, target per kecamatan status (for charts.kecamatan_progress)."""
+    return pd.DataFrame({"nama": [names.get(s.kecamatan_kode, s.kecamatan_kode) for s in statuses],
+                         "persen": [s.persen for s in statuses], "capaian": [s.capaian for s in statuses],
+                         "target": [s.target for s in statuses]})
+
+
 def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Tanggal": trend["tanggal"].dt.date, "Wajib KTP": trend["wajib_ktp"],

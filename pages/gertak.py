@@ -36,21 +36,14 @@ st.caption(f"Capaian dihitung dari {texts.DASAR[status.dasar]} sejak {fmt.tangga
 left, right = st.columns(2)
 with left:
     st.subheader("Per kecamatan")
-    names = web.kecamatan_names()
-    per_kec = [s for s in (data.programme_status("gertak_2018", "rekam_ektp", k, f.per, engine)
-                           for k in names) if s is not None]
+    per_kec = data.programme_statuses("gertak_2018", "kecamatan", f.per, engine)
     if per_kec:
-        import pandas as pd
-
-        rows = pd.DataFrame({"nama": [names[s.kecamatan_kode] for s in per_kec],
-                             "persen": [s.persen for s in per_kec], "capaian": [s.capaian for s in per_kec],
-                             "target": [s.target for s in per_kec]})
+        rows = tables.progress_by_region(per_kec, web.kecamatan_names())
         st.plotly_chart(charts.kecamatan_progress(rows), key="grafik-gertak-kecamatan",
                         config={"displayModeBar": False})
     else:
         st.info("Belum ada target per kecamatan.")
 with right:
     st.subheader("Per layanan")
-    services = [s for s in (data.programme_status("gertak_2018", code, None, f.per, engine)
-                            for code in texts.LAYANAN) if s is not None]
+    services = data.programme_statuses("gertak_2018", "layanan", f.per, engine)
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan")

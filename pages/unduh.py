@@ -1,7 +1,7 @@
 """Unduh: every table of the dashboard as CSV and XLSX, named with the data date."""
 import streamlit as st
 
-from bulukumba import data, tables, texts, web
+from bulukumba import data, tables, web
 
 f = web.filters()
 engine = web.engine()
@@ -12,10 +12,8 @@ st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain, un
 
 names = web.kecamatan_names()
 GERTAK_START = (data.programme_period("gertak_2018", engine) or (None, None))[0]
-statuses = [s for s in (data.programme_status("gertak_2018", code, None, f.per, engine)
-                        for code in texts.LAYANAN) if s is not None]
-statuses += [s for s in (data.programme_status("gertak_2018", "rekam_ektp", k, f.per, engine)
-                         for k in names) if s is not None]
+statuses = (data.programme_statuses("gertak_2018", "layanan", f.per, engine)
+            + data.programme_statuses("gertak_2018", "kecamatan", f.per, engine))
 DOWNLOADS = {
     "cakupan-kecamatan": ("Cakupan per kecamatan", lambda: tables.kecamatan_table(
         data.coverage_kecamatan(f.per, engine))),
