@@ -92,7 +92,7 @@ def _colours(values: pd.Series, quantity: str) -> tuple[list[str], float, float]
 
 
 def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: str = "belum_rekam",
-                max_width: str = "760px") -> str:
+                max_height: str | None = None) -> str:
     """Villages coloured by `quantity`, kecamatan borders on top, a legend below.
 
     `villages` is a published set's village frame (disclosure.PublicView.desa): its figures are
@@ -133,7 +133,8 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
     height = legend_y + (92 if masked else 56)
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height:.0f}' "
-        f"{STYLE.replace('760px', max_width)} role='img' aria-label='Peta {_esc(label.lower())} per desa'>"
+        f"{STYLE if max_height is None else STYLE.replace('max-width:760px', f'max-height:{max_height}')} "
+        f"role='img' aria-label='Peta {_esc(label.lower())} per desa'>"
         f"<defs><linearGradient id='g'>{gradient}</linearGradient>{MASKED_PATTERN}</defs>"
         f"<g stroke='#fff' stroke-width='0.6'>{''.join(paths)}</g>"
         f"<g fill='none' stroke='{charts.GREY}' stroke-width='1.6' pointer-events='none'>{borders}</g>"

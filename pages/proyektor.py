@@ -58,7 +58,7 @@ def slides() -> None:
         if layers is None:
             st.markdown("Peta tidak tersedia di komputer ini.")
         else:
-            web.show_svg(svg.village_map(layers[0], layers[1], view.desa, "belum_rekam", max_width="1100px"))
+            web.show_svg(svg.village_map(layers[0], layers[1], view.desa, "belum_rekam", max_height="68vh"))
     elif index == 2:
         st.plotly_chart(charts.for_projector(charts.leaderboard(view.mitra_perekaman, "perekaman"), height=720),
                         key="proyektor-mitra", config={"displayModeBar": False})

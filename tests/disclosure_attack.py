@@ -389,7 +389,7 @@ def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics) -
             hidden = f.get("Belum rekam") in ("<5", "disamarkan", "ditahan")
             if hidden and sem.old_colours and "aria-label='Peta belum rekam" in svg and len(legend) == 2:
                 fact(source, name, _old_colour_evidence(fill, parse_angka(legend[0]), parse_angka(legend[1])))
-            elif hidden and not fill.startswith("url("):
+            elif hidden and not sem.old_colours and not fill.startswith("url("):
                 fact(source, name, _colour_evidence(fill, svg, legend, wajib[kode]))
     # The projector's Plotly map (before issue 12): z is what a village is coloured by.
     for spec in obs.plotly:
@@ -487,25 +487,25 @@ def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semanti
                          **{(d, "rentan_jumlah", k): -1 for k in VUL_COLUMNS.values()}}, 0, 0)
 
 
-def link_dates(model: Model, before: Truth, after: Truth) -> None:
+def link_dates(model: Model, before: Truth, after: Truth, b: int = 0, a: int = 1) -> None:
     """What a returning visitor may know, at worst: which figures did not move (a village whose
     registry row is the same; a partner or kecamatan count that did not grow), and that partner
     figures, counted since the programme's start, never fall."""
     for kode, row in after.villages.items():
-        if before.villages.get(kode) == row and (0, "desa", kode) in model.index:
-            model.constrain({(0, "desa", kode): 1, (1, "desa", kode): -1}, 0, 0)
+        if before.villages.get(kode) == row and (b, "desa", kode) in model.index:
+            model.constrain({(b, "desa", kode): 1, (a, "desa", kode): -1}, 0, 0)
     for kode, (_, jumlah, rentan) in after.partners.items():
-        if (0, "mitra", kode) not in model.index or (1, "mitra", kode) not in model.index:
+        if (b, "mitra", kode) not in model.index or (a, "mitra", kode) not in model.index:
             continue
         moved = rentan != before.partners[kode][2]
-        model.constrain({(1, "mitra", kode): 1, (0, "mitra", kode): -1}, 0, INF if moved else 0)
-        model.constrain({(1, "mitra_jumlah", kode): 1, (0, "mitra_jumlah", kode): -1,
-                         (1, "mitra", kode): -1, (0, "mitra", kode): 1}, 0, INF)
+        model.constrain({(a, "mitra", kode): 1, (b, "mitra", kode): -1}, 0, INF if moved else 0)
+        model.constrain({(a, "mitra_jumlah", kode): 1, (b, "mitra_jumlah", kode): -1,
+                         (a, "mitra", kode): -1, (b, "mitra", kode): 1}, 0, INF)
     for (kec, kind), value in after.vulnerable.items():
-        a, b = (0, "rentan", kec, kind), (1, "rentan", kec, kind)
-        if a in model.index and b in model.index:
+        old, new = (b, "rentan", kec, kind), (a, "rentan", kec, kind)
+        if old in model.index and new in model.index:
             moved = value != before.vulnerable[(kec, kind)]
-            model.constrain({b: 1, a: -1}, 0, INF if moved else 0)
+            model.constrain({new: 1, old: -1}, 0, INF if moved else 0)
 
 
 @dataclass
@@ -563,8 +563,8 @@ def attack(observations: list[Observation], truths: list[Truth], sem: Semantics,
         read = add_date(model, d, obs, t, sem)
         if sources is not None:
             sources.append(read)
-    if len(truths) == 2:
-        link_dates(model, truths[0], truths[1])
+    for d in range(1, len(truths)):
+        link_dates(model, truths[d - 1], truths[d], d - 1, d)
     findings = []
     for d, t in enumerate(truths):
         for name, value, top in sensitive_cells(d, t):

@@ -25,6 +25,7 @@ from bulukumba import reference, store
 GERTAK_START = dt.date(2018, 1, 19)
 FIRST = dt.date(2018, 9, 7)
 SECOND = dt.date(2018, 9, 14)
+THIRD = dt.date(2018, 9, 21)
 #: Bonto Tiro: the kecamatan that is almost done in the scenarios that have one.
 NEARLY_DONE = "73.02.04"
 
@@ -193,6 +194,19 @@ def scenario(name: str, engine: sa.Engine, seed: int = 12) -> Scenario:
         second = [_snapshot(villages, SECOND, wajib2, left2, only=set(villages["kode"][changed])),
                   _activity(rng, villages, FIRST + dt.timedelta(days=1), SECOND, small_only=True)]
         return Scenario(name, [FIRST, SECOND], [first, second])
+    if name == "tiga_minggu":
+        # Three weeks of partial imports: each week a different group of kecamatan reports.
+        left = _unrecorded_near_the_end(rng, villages["kecamatan_kode"], NEARLY_DONE)
+        weeks = [[_snapshot(villages, FIRST, wajib, left), _activity(rng, villages, GERTAK_START, FIRST),
+                  _gertak_target()]]
+        kec = villages["kecamatan_kode"].to_numpy()
+        for day, group, since in ((SECOND, ["73.02.01", "73.02.06", NEARLY_DONE], FIRST),
+                                  (THIRD, ["73.02.01", "73.02.02", "73.02.07", "73.02.09"], SECOND)):
+            reporting = np.isin(kec, group)
+            wajib, left = _week_later(rng, wajib, left, reporting)
+            weeks.append([_snapshot(villages, day, wajib, left, only=set(villages["kode"][reporting])),
+                          _activity(rng, villages, since + dt.timedelta(days=1), day, small_only=True)])
+        return Scenario(name, [FIRST, SECOND, THIRD], weeks)
     raise KeyError(name)
 
 

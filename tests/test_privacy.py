@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from bulukumba import data, disclosure, svg, tables
-from bulukumba.disclosure import history
 from bulukumba.disclosure import suppress as sp
 from bulukumba.disclosure.view import registry_table, vulnerable_table
 
@@ -303,11 +302,13 @@ def test_a_partner_that_served_one_elderly_resident_shows_neither_count():
 
 
 def test_a_complement_that_did_not_move_stays_hidden_the_next_week():
-    first = disclosure.publish(frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 200),
-                                       ("D", "K2", 900, 70)]))
-    # A week later only C and D report; A and B keep their figures.
-    second = disclosure.publish(frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 190),
-                                        ("D", "K2", 900, 60)], day=dt.date(2018, 9, 14)), first.publikasi)
+    week_1 = frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 200), ("D", "K2", 900, 70)])
+    assert disclosure.publish(week_1).desa.set_index("kode").loc["B", "teks_belum_rekam"] == "disamarkan"
+    # A week later only C and D report; A and B keep their figures. Showing B now would give
+    # last week's A back (K1's total minus B and C), so B stays hidden.
+    week_2 = frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 190), ("D", "K2", 900, 60)],
+                    day=dt.date(2018, 9, 14))
+    second = disclosure.publish(week_2, previous=week_1)
     assert second.desa.set_index("kode").loc["B", "teks_belum_rekam"] == "disamarkan"
     assert second.sebelumnya == dt.date(2018, 9, 7)
 
@@ -364,41 +365,25 @@ def test_the_projectors_priority_list_scores_shown_villages_only():
 
 
 # ---------------------------------------------------------------------------------------------
-# Earlier dates come from the same figures as the data module's
+# Between dates, and per data version
 # ---------------------------------------------------------------------------------------------
 
-def _assert_history_matches(engine):
-    start = disclosure.published.programme_start(engine)
-    dates = sorted({d.date() for d in data.recorded_trend(engine=engine)["tanggal"]})
-    t = data.tables(engine)
-    registry = history.registry_by_date(t, dates)
-    activity = history.activity_by_date(t, start, dates)
-    for day in dates:
-        mine = registry[day].set_index("kode")
-        theirs = data.coverage_villages(day, engine=engine).set_index("kode")
-        for column in ("wajib_ktp", "belum_rekam"):
-            pd.testing.assert_series_equal(mine[column], theirs[column].astype("Int64"), check_names=False)
-        board, by_kec = activity[day]
-        expected = data.partner_leaderboard(start, day, None, None, engine).set_index("kode")
-        assert board.set_index("kode")[["jumlah", "rentan"]].sort_index().equals(
-            expected[["jumlah", "rentan"]].sort_index())
-        vul = data.vulnerable_by_kecamatan(start, day, engine).set_index("kode")[["disabilitas", "lansia"]]
-        assert by_kec.set_index("kode").sort_index().equals(vul.sort_index())
-    return len(dates)
-
-
-def test_earlier_dates_figures_are_the_data_modules_on_the_demo(demo_engine):
-    assert _assert_history_matches(demo_engine) > 20
-
-
-def test_earlier_dates_figures_are_the_data_modules_after_a_partial_import(tmp_path, regions):
-    from disclosure_scenarios import new_store, scenario, write
-
-    engine = new_store(tmp_path / "s.sqlite", regions)
-    built = scenario("impor_sebagian", engine)
-    for i, batches in enumerate(built.batches):
-        write(engine, batches, f"s-{i}")
-    assert _assert_history_matches(engine) == 2
+@pytest.mark.parametrize("seed", range(8))
+def test_every_published_pattern_contains_its_dates_standalone_one(seed):
+    """What makes auditing against the date before's standalone pattern enough: whatever the
+    date before, a date publishes at least what its own figures alone would hide, each label
+    saying no more than the standalone one."""
+    rng = np.random.default_rng(300 + seed)
+    first = random_registry(rng, villages_per_kec=(2, 6), kecamatan=4)
+    second = changed_registry(rng, first)
+    published, model = sp.publish_after(second, first)
+    alone = sp.suppress(second)
+    for cell in second.cells():
+        low, high = sp.interval(cell, published.status[cell.key])
+        alone_low, alone_high = sp.interval(cell, alone.status[cell.key])
+        assert low <= alone_low and high >= alone_high, cell
+    assert model.status == sp.suppress(first).status
+    assert not sp.exposures(published, model)
 
 
 def test_the_demo_hides_nothing_and_the_set_is_kept_per_data_version(demo_engine):
@@ -406,3 +391,17 @@ def test_the_demo_hides_nothing_and_the_set_is_kept_per_data_version(demo_engine
     assert view.disamarkan == {"kecil": 0, "pelengkap": 0}
     assert disclosure.public_view(engine=demo_engine) is view
     assert view.kabupaten.belum_rekam == data.coverage_total(engine=demo_engine).belum_rekam
+    assert view.sebelumnya == dt.date(2018, 6, 29)  # the demo's snapshot before 30 June
+
+
+def test_a_new_import_gives_a_new_published_set(tmp_path, regions):
+    from disclosure_scenarios import new_store, scenario, write
+
+    engine = new_store(tmp_path / "s.sqlite", regions)
+    built = scenario("impor_sebagian", engine)
+    write(engine, built.batches[0], "s-0")
+    first = disclosure.public_view(engine=engine)
+    write(engine, built.batches[1], "s-1")
+    second = disclosure.public_view(engine=engine)
+    assert (first.tanggal, second.tanggal, second.sebelumnya) == (built.dates[0], built.dates[1], built.dates[0])
+    assert first.sebelumnya is None and first.disamarkan["kecil"] > 0

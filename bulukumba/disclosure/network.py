@@ -93,7 +93,7 @@ class Network:
             return False
         # Raising the edge's flow means sending delta units from its head back to its tail.
         source, sink = (edge.head, edge.tail) if delta > 0 else (edge.tail, edge.head)
-        return self._push(source, sink, abs(delta), skip=index) >= abs(delta)
+        return self._push(source, sink, abs(delta), skip=index)[0] >= abs(delta)
 
     def room(self, index: int, delta: int) -> int:
         """How far (up to |delta|) edge `index` can move in delta's direction."""
@@ -102,10 +102,11 @@ class Network:
         if limit <= 0:
             return 0
         source, sink = (edge.head, edge.tail) if delta > 0 else (edge.tail, edge.head)
-        return self._push(source, sink, int(limit), skip=index)
+        return self._push(source, sink, int(limit), skip=index)[0]
 
-    def _push(self, source: int, sink: int, need: int, skip: int) -> int:
-        """How many units (up to `need`) can go from source to sink: augmenting paths."""
+    def _push(self, source: int, sink: int, need: int, skip: int) -> tuple[int, dict[int, int]]:
+        """How many units (up to `need`) can go from source to sink, by augmenting paths; and
+        the flow changes that carry them."""
         extra: dict[int, int] = {}
         pushed = 0
         while pushed < need:
@@ -133,17 +134,30 @@ class Network:
             for i, direction in path:
                 extra[i] = extra.get(i, 0) + direction * amount
             pushed += amount
-        return pushed
+        return pushed, extra
 
     def cheapest_opening(self, index: int, delta: int) -> list[int] | None:
-        """The cheapest set of cells to hide so that edge `index` can shift by `delta`.
+        """The cheapest cells to hide so that edge `index` gets closer to shifting by `delta`.
 
-        A path back around the cycle where every edge can take |delta| units, either as
-        published now (free) or once hidden (its cost). None when no such path exists.
+        Pushes what it can as published now, then looks for the cheapest path back around the
+        cycle in what is left: each edge usable as published (free) or once hidden (its cost).
+        A path that carries all that is missing is preferred; else one that adds at least a
+        unit (the caller asks again). None when no hiding helps.
         """
         edge = self.edges[index]
         need = abs(delta)
         source, sink = (edge.head, edge.tail) if delta > 0 else (edge.tail, edge.head)
+        pushed, extra = self._push(source, sink, need, skip=index)
+        if pushed >= need:
+            return []
+        for capacity in (need - pushed, 1):
+            found = self._cheapest_path(source, sink, capacity, extra, skip=index)
+            if found is not None:
+                return found
+        return None
+
+    def _cheapest_path(self, source: int, sink: int, capacity: int, extra: dict[int, int],
+                       skip: int) -> list[int] | None:
         best = {source: 0.0}
         back: dict[int, tuple[int, int, bool]] = {}
         heap = [(0.0, source)]
@@ -154,17 +168,18 @@ class Network:
             if cost > best.get(node, INF):
                 continue
             for i in self._touching[node]:
-                if i == index:
+                if i == skip:
                     continue
                 e = self.edges[i]
+                x = e.x + extra.get(i, 0)
                 for nxt, forward in ((e.head, True), (e.tail, False)):
                     if (e.tail if forward else e.head) != node:
                         continue
-                    room = (e.hi - e.x) if forward else (e.x - e.lo)
-                    if room >= need:
+                    room = (e.hi - x) if forward else (x - e.lo)
+                    if room >= capacity:
                         step, buys = 0.0, False
                     elif e.hidden is not None and e.cost is not None and \
-                            ((e.hidden[1] - e.x) if forward else (e.x - e.hidden[0])) >= need:
+                            ((e.hidden[1] - x) if forward else (x - e.hidden[0])) >= capacity:
                         step, buys = e.cost, True
                     else:
                         continue

@@ -1,9 +1,8 @@
 """The published set for a date, built from the data module and kept per data version.
 
-A date's protection depends on what the date before published (suppress.py), so the set for a
-date is built along the registry's snapshot dates from the first: what a visitor who came back
-each time new figures arrived would have seen. It is built once per data version and then
-costs a dictionary look-up; a new import starts afresh.
+A date is protected together with the date before (suppress.publish_after), so this reads two
+dates' figures: everything the view needs for the date shown, the protected figures for the
+snapshot date before it. Built once per data version, then a dictionary look-up.
 """
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .. import data, store
-from . import history
 from . import view as v
 
 PROGRAMME = ("gertak_2018", "rekam_ektp")
@@ -24,7 +22,6 @@ PROGRAMME = ("gertak_2018", "rekam_ektp")
 @dataclass
 class _Entry:
     version: int
-    publications: dict[dt.date, v.Publication] = field(default_factory=dict)
     views: dict[dt.date, v.PublicView] = field(default_factory=dict)
 
 
@@ -59,16 +56,17 @@ def frames_for(day: dt.date, engine: sa.Engine, start: dt.date | None) -> v.Fram
         kantor=office)
 
 
-def earlier_frames(day: dt.date, engine: sa.Engine, start: dt.date | None) -> list[v.Frames]:
-    """Frames (the protected figures only) for every snapshot date before `day`, oldest first."""
-    snapshots = sorted({d.date() for d in data.recorded_trend(engine=engine)["tanggal"]} )
-    dates = [d for d in snapshots if d < day]
-    if not dates:
-        return []
-    tables = data.tables(engine)
-    registry = history.registry_by_date(tables, dates)
-    activity = history.activity_by_date(tables, start, dates)
-    return [v.Frames(tanggal=d, desa=registry[d], mitra=activity[d][0], rentan=activity[d][1]) for d in dates]
+def protected_frames(day: dt.date, engine: sa.Engine, start: dt.date | None) -> v.Frames:
+    """Just the figures that are protected, for the date before the one shown."""
+    return v.Frames(tanggal=day, desa=data.coverage_villages(day, engine=engine),
+                    mitra=data.partner_leaderboard(start, day, None, None, engine),
+                    rentan=data.vulnerable_by_kecamatan(start, day, engine))
+
+
+def date_before(day: dt.date, engine: sa.Engine) -> dt.date | None:
+    """The newest registry snapshot date before `day` (None: `day` is the first)."""
+    earlier = [d.date() for d in data.recorded_trend(engine=engine)["tanggal"] if d.date() < day]
+    return max(earlier) if earlier else None
 
 
 def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = None) -> v.PublicView | None:
@@ -85,11 +83,7 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
             entry = _memo[str(engine.url)] = _Entry(version)
         if day not in entry.views:
             start = programme_start(engine)
-            before = None
-            for frames in earlier_frames(day, engine, start):
-                if frames.tanggal not in entry.publications:
-                    entry.publications[frames.tanggal] = v.protect(frames, before)
-                before = entry.publications[frames.tanggal]
-            entry.views[day] = v.publish(frames_for(day, engine, start), before)
-            entry.publications.setdefault(day, entry.views[day].publikasi)
+            before = date_before(day, engine)
+            previous = protected_frames(before, engine, start) if before else None
+            entry.views[day] = v.publish(frames_for(day, engine, start), previous)
         return entry.views[day]

@@ -21,7 +21,8 @@ How: start with the small counts hidden (and, between two dates, every cell that
 keeps the status it had); while some small count can be pinned closer than 1..4, hide the
 cheapest set of shown cells that opens a cycle through it (network.Network.cheapest_opening);
 repeat. Every pass hides at least one cell, and hiding only ever widens what is possible, so it
-ends with every small count protected.
+ends with every small count protected. Between dates, see `publish_after`: each date is audited
+against the date before's standalone pattern, which every published pattern contains.
 """
 from __future__ import annotations
 
@@ -315,13 +316,17 @@ def _exposure(net: Network, index: int, date: int, cell: Cell) -> list[Exposure]
     return [Exposure(date, cell.key, index, +(span - down)), Exposure(date, cell.key, index, -(span - up))]
 
 
-def suppress(table: Table, before: Published | None = None) -> Published:
-    """The statuses `table` is published with, given what was published the date before."""
+def suppress(table: Table, before: Published | None = None, start: dict[tuple, str] | None = None) -> Published:
+    """The statuses `table` is published with, audited together with `before` (the date
+    before, as a reader may know it). `start`: statuses to begin from (default: the small
+    counts hidden); a cell that kept its figure keeps the status it had before, unless `start`
+    hides it anyway."""
     status = {}
     for cell in table.cells():
         old = before.cell(cell.key) if before else None
-        status[cell.key] = before.status[old.key] if _linked(cell, old, table.cumulative) \
-            else first_status(cell)
+        first = start[cell.key] if start is not None else first_status(cell)
+        status[cell.key] = before.status[old.key] if first == SHOWN and _linked(cell, old, table.cumulative) \
+            else first
     now = Published(table, status)
     if not any(c.small for c in table.cells()) and (
             before is None or all(s == SHOWN for s in before.status.values())):
@@ -333,7 +338,7 @@ def suppress(table: Table, before: Published | None = None) -> Published:
             return now
         first = found[0]
         options = [net.cheapest_opening(e.edge, e.delta) for e in found if e.key == first.key and e.date == first.date]
-        options = [o for o in options if o is not None]
+        options = [o for o in options if o]
         opening = min(options, key=lambda o: sum(net.edges[i].cost for i in o)) if options else None
         if opening is None:
             if any(status[k] != WITHHELD for k in _withholdable(table, before)):
@@ -356,6 +361,22 @@ def _withholdable(table: Table, before: Published | None) -> list[tuple]:
     """Cells whose status may still change: all but those that kept their figure."""
     return [c.key for c in table.cells()
             if not _linked(c, before.cell(c.key) if before else None, table.cumulative)]
+
+
+def publish_after(table: Table, table_before: Table | None) -> tuple[Published, Published | None]:
+    """The statuses `table` is published with when the date before had `table_before`.
+
+    Each date has a standalone pattern Q (its own figures only). What is published, P, starts
+    from Q and adds whatever the joint audit with the date before's Q needs. So every published
+    pattern hides at least its date's Q, and a reader of the date before knew at most what Q
+    showed: auditing against Q is auditing against a reader who knows more than any real one.
+    That needs two dates' figures, not the whole history. Returns (P, the date before's Q).
+    """
+    alone = suppress(table)
+    if table_before is None:
+        return alone, None
+    before = suppress(table_before)
+    return suppress(table, before, start=alone.status), before
 
 
 class ProtectionError(RuntimeError):

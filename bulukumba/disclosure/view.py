@@ -1,6 +1,6 @@
 """The published set: the data module's frames for one date, made safe to show anyone.
 
-`publish(frames, before)` decides every cell's status (suppress.py) and returns a `PublicView`:
+`publish(frames, previous)` decides every cell's status (suppress.py) and returns a `PublicView`:
 frames and records that carry, for each figure, its exact value where shown (missing where
 hidden) and the text to show. The public page, its SVG charts, its tables and downloads, and
 projector mode read nothing else, so a cell is hidden everywhere or nowhere.
@@ -55,10 +55,12 @@ class Frames:
 
 @dataclass(frozen=True)
 class Publication:
-    """Every cell's status on one date: what the next date's protection must respect."""
+    """Every cell's status on one date, and the date before's standalone pattern it was audited
+    against (suppress.publish_after)."""
     tanggal: dt.date
     registri: sp.Published
     rentan: sp.Published
+    sebelumnya: Publication | None = None
 
     def hidden(self) -> dict[str, int]:
         """How many cells are hidden: small counts and complementary cells."""
@@ -162,14 +164,19 @@ def vulnerable_table(board: pd.DataFrame, by_kecamatan: pd.DataFrame) -> sp.Tabl
     return sp.Table("rentan", partners, columns, cumulative=True)
 
 
-def protect(frames: Frames, before: Publication | None = None) -> Publication:
+def protect(frames: Frames, previous: Frames | None = None) -> Publication:
     """Every cell's status on `frames.tanggal`, audited together with the date before."""
-    registri = sp.suppress(registry_table(frames.desa), before.registri if before else None)
-    rentan_table = vulnerable_table(frames.mitra, frames.rentan)
-    if sum(c.value for c in rentan_table.inflow) != sum(t.cell.value for t in rentan_table.outflow):
-        raise ValueError("partner and kecamatan counts of vulnerable residents differ")
-    rentan = sp.suppress(rentan_table, before.rentan if before else None)
-    return Publication(frames.tanggal, registri, rentan)
+    def vulnerable(f: Frames) -> sp.Table:
+        table = vulnerable_table(f.mitra, f.rentan)
+        if sum(c.value for c in table.inflow) != sum(t.cell.value for t in table.outflow):
+            raise ValueError("partner and kecamatan counts of vulnerable residents differ")
+        return table
+
+    registri, registri_before = sp.publish_after(registry_table(frames.desa),
+                                                 registry_table(previous.desa) if previous else None)
+    rentan, rentan_before = sp.publish_after(vulnerable(frames), vulnerable(previous) if previous else None)
+    before = Publication(previous.tanggal, registri_before, rentan_before) if previous else None
+    return Publication(frames.tanggal, registri, rentan, before)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,12 +353,13 @@ def _priority(frames: Frames, villages: pd.DataFrame) -> pd.DataFrame:
     return ranked[columns]
 
 
-def view(frames: Frames, publication: Publication, before: Publication | None = None) -> PublicView:
+def view(frames: Frames, publication: Publication) -> PublicView:
     villages = _village_frame(frames, publication.registri)
     regency = _regency(frames, publication.registri)
     registry_based = frames.gertak is not None and getattr(frames.gertak, "dasar", None) == "registri"
     withhold = registry_based and regency.belum_rekam is None
     kecamatan = _kecamatan_frame(frames, publication.registri)
+    before = publication.sebelumnya
     return PublicView(
         tanggal=frames.tanggal, sebelumnya=before.tanggal if before else None, kabupaten=regency,
         kecamatan=kecamatan, desa=villages, mitra=_partner_frame(frames, publication.rentan),
@@ -361,6 +369,7 @@ def view(frames: Frames, publication: Publication, before: Publication | None = 
         gertak_progres=None if withhold else frames.gertak_progres, publikasi=publication)
 
 
-def publish(frames: Frames, before: Publication | None = None) -> PublicView:
-    """The one disclosure-control step: frames for a date in, the published set out."""
-    return view(frames, protect(frames, before), before)
+def publish(frames: Frames, previous: Frames | None = None) -> PublicView:
+    """The one disclosure-control step: a date's frames (and the date before's) in, the
+    published set out."""
+    return view(frames, protect(frames, previous))
