@@ -405,3 +405,19 @@ def test_a_new_import_gives_a_new_published_set(tmp_path, regions):
     second = disclosure.public_view(engine=engine)
     assert (first.tanggal, second.tanggal, second.sebelumnya) == (built.dates[0], built.dates[1], built.dates[0])
     assert first.sebelumnya is None and first.disamarkan["kecil"] > 0
+
+
+def test_partner_and_kecamatan_tables_that_disagree_are_protected_apart():
+    """If the two vulnerable-resident tables ever count differently, neither is tied to the
+    other, and the page still opens."""
+    board = pd.DataFrame({"kode": ["ppdi", "lak"], "nama": ["PPDI", "Lakpesdam"], "jumlah": [40, 9],
+                          "desa": [9, 1], "rentan": [38, 2]})
+    vulnerable = pd.DataFrame({"kode": ["K1", "K2"], "nama": ["Kec K1", "Kec K2"],
+                               "disabilitas": [20, 21], "lansia": [3, 0]})   # 44, not 40
+    view = disclosure.publish(frames([("A", "K1", 1000, 30), ("B", "K2", 900, 40)], board, vulnerable))
+    partners = tables.public_leaderboard_table(view.mitra).set_index("Mitra")
+    assert partners.loc["Lakpesdam", "Warga rentan dilayani"] == "<5"
+    # Untied, the partners' total is published nowhere, so Lakpesdam's "<5" needs no complement.
+    assert partners.loc["PPDI", "Warga rentan dilayani"] == 38
+    assert not sp.exposures(view.publikasi.rentan)
+    assert view.disamarkan["kecil"] == 3  # Lakpesdam, K1's elderly, the elderly column total

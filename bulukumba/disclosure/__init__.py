@@ -13,7 +13,8 @@ The rules (UU 24/2013 and UU 27/2022 protect population data; DOMAIN.md):
   recorded counts with the public wajib KTP, percentages, colours, bands, order, the other
   view, the date before) would let a reader narrow a hidden small count. The protection rule,
   checked exactly for every hidden small count: every value from 1 to 4 stays possible (a
-  total: at least four values). See suppress.py for the reasoning and the worst-case reader;
+  total: at least four values), on this date and the date before together. See suppress.py
+  for the reasoning, the worst-case reader and why two dates suffice;
 - what must stay visible is banded, not exact: the coverage of a "<5" village ("≥ 99,6%"), a
   partner's services from 1 to 4 ("<5");
 - zero is shown as 0: it points at nobody;

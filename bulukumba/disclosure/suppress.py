@@ -61,6 +61,7 @@ class Cell:
     #: Cumulative cells with a companion count that bounds their growth (a partner's services,
     #: published as this interval): new vulnerable residents ≤ new services.
     companion: tuple[float, float] | None = None
+    published: bool = True        # False: a structural cell nobody sees (always withheld)
 
     @property
     def small(self) -> bool:
@@ -109,6 +110,8 @@ def interval(cell: Cell, status: str) -> tuple[float, float]:
 
 
 def first_status(cell: Cell) -> str:
+    if not cell.published:
+        return WITHHELD
     if cell.small:
         return MASKED if cell.total else SMALL
     return SHOWN

@@ -22,6 +22,7 @@ What else is made safe here, so that no published figure gives a hidden one back
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ import pandas as pd
 from .. import fmt
 from . import suppress as sp
 
+log = logging.getLogger(__name__)
 INF = math.inf
 VULNERABLE = ("disabilitas", "lansia")
 
@@ -68,7 +70,7 @@ class Publication:
         for published in (self.registri, self.rentan):
             for cell in published.table.cells():
                 status = published.status[cell.key]
-                if status != sp.SHOWN:
+                if status != sp.SHOWN and cell.published:
                     counts["kecil" if cell.small else "pelengkap"] += 1
         return counts
 
@@ -153,7 +155,10 @@ def services_interval(jumlah: int) -> tuple[float, float]:
 
 
 def vulnerable_table(board: pd.DataFrame, by_kecamatan: pd.DataFrame) -> sp.Table:
-    """Vulnerable residents served: Σ partners = Σ columns (disability, elderly) = Σ cells."""
+    """Vulnerable residents served: Σ partners = Σ columns (disability, elderly) = Σ cells.
+
+    Should the two sums ever differ (figures scoped differently), neither side is tied to the
+    other: each meets the hub through an unpublished cell that absorbs the difference."""
     partners = [sp.Cell(("mitra", k), _int(r), upper=services_interval(_int(j))[1],
                         companion=services_interval(_int(j)))
                 for k, r, j in zip(board["kode"], board["rentan"], board["jumlah"])]
@@ -161,16 +166,23 @@ def vulnerable_table(board: pd.DataFrame, by_kecamatan: pd.DataFrame) -> sp.Tabl
     for kind in VULNERABLE:
         leaves = [sp.Tree(sp.Cell(("rentan", k, kind), _int(v))) for k, v in zip(by_kecamatan["kode"], by_kecamatan[kind])]
         columns.append(sp.Tree(sp.Cell(("rentan_jumlah", kind), sum(t.cell.value for t in leaves), total=True), leaves))
+    by_partner, by_cell = sum(c.value for c in partners), sum(t.cell.value for t in columns)
+    if by_partner != by_cell:
+        log.warning("vulnerable residents: partners say %s, kecamatan say %s; not tied", by_partner, by_cell)
+        partners.append(sp.Cell(UNTIED + ("mitra",), by_cell, total=True, hideable=False, published=False))
+        columns.append(sp.Tree(sp.Cell(UNTIED + ("kecamatan",), by_partner, total=True, hideable=False,
+                                       published=False)))
     return sp.Table("rentan", partners, columns, cumulative=True)
+
+
+#: Unpublished cells that keep two sides apart (withheld: any value).
+UNTIED = ("tak_terpaut",)
 
 
 def protect(frames: Frames, previous: Frames | None = None) -> Publication:
     """Every cell's status on `frames.tanggal`, audited together with the date before."""
     def vulnerable(f: Frames) -> sp.Table:
-        table = vulnerable_table(f.mitra, f.rentan)
-        if sum(c.value for c in table.inflow) != sum(t.cell.value for t in table.outflow):
-            raise ValueError("partner and kecamatan counts of vulnerable residents differ")
-        return table
+        return vulnerable_table(f.mitra, f.rentan)
 
     registri, registri_before = sp.publish_after(registry_table(frames.desa),
                                                  registry_table(previous.desa) if previous else None)
