@@ -439,7 +439,9 @@ def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
                               if table[c].map(lambda v: isinstance(v, (int, float)) or v in labels).all()}
 
     def cell(column, value) -> str:
-        text = value if isinstance(value, str) else formats.get(column, str)(value)
+        # A count in a column that also holds labels ("<5") is still written the Indonesian way.
+        exact = formats.get(column) or (fmt.angka if isinstance(value, int) and not isinstance(value, bool) else str)
+        text = value if isinstance(value, str) else exact(value)
         css = " class='angka'" if column in numeric or isinstance(value, (int, float)) else ""
         return f"<td{css}>{html.escape(str(text))}</td>"
 

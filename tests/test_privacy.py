@@ -421,3 +421,12 @@ def test_partner_and_kecamatan_tables_that_disagree_are_protected_apart():
     assert partners.loc["PPDI", "Warga rentan dilayani"] == 38
     assert not sp.exposures(view.publikasi.rentan)
     assert view.disamarkan["kecil"] == 3  # Lakpesdam, K1's elderly, the elderly column total
+
+
+def test_counts_beside_labels_are_written_the_indonesian_way():
+    from bulukumba import web
+
+    view = disclosure.publish(frames([("A", "K1", 10000, 3), ("B", "K1", 20000, 1500), ("C", "K1", 3000, 200)]))
+    drawn = web.big_table_html(tables.public_village_table(view.desa), css_class="ringan")
+    assert "18.500" in drawn and "18500" not in drawn          # B's recorded, beside "disamarkan"
+    assert "&lt;5" in drawn
