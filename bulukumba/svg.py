@@ -4,7 +4,8 @@ The public page is opened by citizens on phones over slow connections. Plotly's 
 is 4.7 MB (uncompressed, as Streamlit serves it) and the table widget another 1.2 MB; these SVGs
 need neither, so a first visit costs about a third of the bytes. Same colours and formats as
 charts.py (orange: unrecorded; blue: recorded and coverage; dark grey: targets). Hovering (or a
-long press) on a village shows its figures through the SVG <title>.
+long press) on a village shows its figures through the SVG <title>. The maps and bars draw a
+published set (bulukumba.disclosure): hidden figures are hatched "disamarkan", never coloured.
 """
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ import datetime as dt
 import html
 import math
 
-import numpy as np
 import pandas as pd
 from plotly.colors import sample_colorscale
 from plotly.colors import sequential as scales
 
-from . import charts, fmt
+from . import charts, fmt, texts
 
 WIDTH = 800
 #: Fills the column's width at any screen size; text in the page's own font.
@@ -70,29 +70,40 @@ def _bounds(layer: dict) -> tuple[tuple[float, float], tuple[float, float]]:
     return (min(xs), max(xs)), (min(ys), max(ys))
 
 
+#: Hidden villages ("disamarkan"): a neutral grey hatch, told apart from every colour of both
+#: scales in greyscale too; drawn from a pattern, so its fill says nothing about the figure.
+MASKED_FILL = "url(#disamarkan)"
+MASKED_PATTERN = ("<pattern id='disamarkan' width='6' height='6' patternUnits='userSpaceOnUse' "
+                  "patternTransform='rotate(45)'><rect width='6' height='6' fill='#e6e6e6'/>"
+                  "<line x1='0' y1='0' x2='0' y2='6' stroke='#8c8c8c' stroke-width='2.5'/></pattern>")
+NO_DATA_FILL = "#ffffff"
+
+
 def _colours(values: pd.Series, quantity: str) -> tuple[list[str], float, float]:
-    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    """Colours for the published values (missing ones get none); the scale's ends are the
+    lowest and highest published value."""
+    known = values.dropna()
+    if known.empty:
+        return [NO_DATA_FILL] * len(values), float("nan"), float("nan")
+    low, high = float(known.min()), float(known.max())
     span = (high - low) or 1.0
     positions = [0.0 if pd.isna(v) else (float(v) - low) / span for v in values]
     return sample_colorscale(SCALES[quantity], positions), low, high
 
 
-def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: str = "belum_rekam") -> str:
+def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: str = "belum_rekam",
+                max_height: str | None = None) -> str:
     """Villages coloured by `quantity`, kecamatan borders on top, a legend below.
 
-    `villages` carries kode, nama, kecamatan_nama and the figures; `nilai_peta_*` and `tampil_*`
-    columns (privacy.public_villages) are used when present, so hidden counts stay hidden.
+    `villages` is a published set's village frame (disclosure.PublicView.desa): its figures are
+    missing where hidden, `kelas_peta` says how to fill each village and the `teks_*` columns
+    what its hover says. A hidden village is hatched grey ("disamarkan"), whatever its figure.
     """
     rows = villages.set_index("kode")
-    values = rows.get(f"nilai_peta_{quantity}", rows[quantity]).astype("float64")
+    values = rows[quantity].astype("Float64").astype("float64").where(rows["kelas_peta"] == "nilai")
     colours, low, high = _colours(values, quantity)
-    colour_of = dict(zip(rows.index, colours))
-
-    def shown(column: str, exact, kode) -> str:
-        given = rows.get(f"tampil_{column}")
-        value = rows.at[kode, column] if given is None else given[kode]
-        return value if isinstance(value, str) else exact(value)
-
+    fill_of = {kode: (MASKED_FILL if kelas == "disamarkan" else NO_DATA_FILL if kelas == "kosong" else colour)
+               for kode, kelas, colour in zip(rows.index, rows["kelas_peta"], colours)}
     lons, lats = _bounds(layer)
     proj = _Projection(lons, lats, WIDTH)
     paths = []
@@ -100,12 +111,13 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
         kode = feature["id"]
         if kode not in rows.index:
             continue
-        title = (f"{rows.at[kode, 'nama']} · Kec. {rows.at[kode, 'kecamatan_nama']}\n"
-                 f"Wajib KTP: {shown('wajib_ktp', fmt.angka, kode)}\n"
-                 f"Sudah rekam: {shown('sudah_rekam', fmt.angka, kode)}\n"
-                 f"Belum rekam: {shown('belum_rekam', fmt.angka, kode)}\n"
-                 f"Cakupan: {shown('cakupan', fmt.persen, kode)}")
-        paths.append(f"<path d='{proj.path(feature['geometry'])}' fill='{colour_of[kode]}'>"
+        row = rows.loc[kode]
+        title = (f"{row['nama']} · Kec. {row['kecamatan_nama']}\n"
+                 f"Wajib KTP: {fmt.angka(row['wajib_ktp'])}\n"
+                 f"Sudah rekam: {row['teks_sudah_rekam']}\n"
+                 f"Belum rekam: {row['teks_belum_rekam']}\n"
+                 f"Cakupan: {row['teks_cakupan']}")
+        paths.append(f"<path d='{proj.path(feature['geometry'])}' fill='{fill_of[kode]}'>"
                      f"<title>{_esc(title)}</title></path>")
     borders = "".join(f"<path d='{proj.path(f['geometry'])}'/>" for f in outlines["features"])
     label = charts.MAP_QUANTITIES[quantity]["label"]
@@ -113,17 +125,23 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
     legend_y = proj.height + 20
     gradient = "".join(f"<stop offset='{i / 8:.3f}' stop-color='{c}'/>"
                        for i, c in enumerate(sample_colorscale(SCALES[quantity], [i / 8 for i in range(9)])))
-    height = legend_y + 56
+    masked = ""
+    if (rows["kelas_peta"] == "disamarkan").any():
+        masked = (f"<rect x='0' y='{legend_y + 62:.0f}' width='36' height='18' fill='{MASKED_FILL}' "
+                  f"stroke='{charts.GREY}' stroke-width='0.6'/>"
+                  f"<text x='46' y='{legend_y + 79:.0f}' font-size='24'>{_esc(texts.DISAMARKAN_LEGENDA)}</text>")
+    height = legend_y + (92 if masked else 56)
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height:.0f}' {STYLE} role='img' "
-        f"aria-label='Peta {_esc(label.lower())} per desa'>"
-        f"<defs><linearGradient id='g'>{gradient}</linearGradient></defs>"
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height:.0f}' "
+        f"{STYLE if max_height is None else STYLE.replace('max-width:760px', f'max-height:{max_height}')} "
+        f"role='img' aria-label='Peta {_esc(label.lower())} per desa'>"
+        f"<defs><linearGradient id='g'>{gradient}</linearGradient>{MASKED_PATTERN}</defs>"
         f"<g stroke='#fff' stroke-width='0.6'>{''.join(paths)}</g>"
         f"<g fill='none' stroke='{charts.GREY}' stroke-width='1.6' pointer-events='none'>{borders}</g>"
         f"<rect x='0' y='{legend_y:.0f}' width='360' height='18' fill='url(#g)'/>"
         f"<text x='0' y='{legend_y + 46:.0f}' font-size='24'>{_esc(show(low))}</text>"
         f"<text x='360' y='{legend_y + 46:.0f}' font-size='24' text-anchor='end'>{_esc(show(high))}</text>"
-        f"<text x='380' y='{legend_y + 17:.0f}' font-size='24'>{_esc(label)}</text></svg>")
+        f"<text x='380' y='{legend_y + 17:.0f}' font-size='24'>{_esc(label)}</text>{masked}</svg>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,26 +149,40 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
 # ---------------------------------------------------------------------------------------------
 
 def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> str:
-    """Coverage per kecamatan, highest first, with the national target marked."""
-    rows = kec.dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)
-    if rows.empty:
+    """Coverage per kecamatan, highest first, with the national target marked.
+
+    `kec` is a published set's kecamatan frame (disclosure.PublicView.kecamatan). A kecamatan
+    whose figures are hidden comes last, hatched, with no length: neither its bar nor its place
+    says anything about its figure.
+    """
+    shown = kec[kec["status"] == "tampil"].dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)
+    hidden = kec[kec["status"] == "disamarkan"].sort_values("nama")
+    if shown.empty and hidden.empty:
         return ""
-    low = max(0.0, math.floor((float(rows["cakupan"].min()) - 0.05) * 20) / 20)
+    lowest = float(shown["cakupan"].min()) if len(shown) else target
+    low = max(0.0, math.floor((min(lowest, target) - 0.05) * 20) / 20)
     left, right, bar_h, gap = 110, NARROW - 62, 26, 8
     x = lambda share: left + (share - low) / (1 - low) * (right - left)  # noqa: E731
     top = 30
     bars = []
-    for i, row in enumerate(rows.itertuples()):
+    for i, row in enumerate(shown.itertuples()):
         y = top + i * (bar_h + gap)
         bars.append(
             f"<text x='{left - 8}' y='{y + 18}' text-anchor='end'>{_esc(row.nama)}</text>"
             f"<rect x='{left}' y='{y}' width='{x(row.cakupan) - left:.1f}' height='{bar_h}' fill='{charts.BLUE}'>"
-            f"<title>{_esc(row.nama)}: {fmt.persen(row.cakupan)}; belum rekam {fmt.angka(row.belum_rekam)}</title></rect>"
-            f"<text x='{x(row.cakupan) + 6:.1f}' y='{y + 18}'>{fmt.persen(row.cakupan)}</text>")
-    bottom = top + len(rows) * (bar_h + gap)
+            f"<title>{_esc(row.nama)}: {_esc(row.teks_cakupan)}; belum rekam {_esc(row.teks_belum_rekam)}</title></rect>"
+            f"<text x='{x(row.cakupan) + 6:.1f}' y='{y + 18}'>{_esc(row.teks_cakupan)}</text>")
+    for j, row in enumerate(hidden.itertuples()):
+        y = top + (len(shown) + j) * (bar_h + gap)
+        bars.append(
+            f"<text x='{left - 8}' y='{y + 18}' text-anchor='end'>{_esc(row.nama)}</text>"
+            f"<rect x='{left}' y='{y}' width='36' height='{bar_h}' fill='{MASKED_FILL}'>"
+            f"<title>{_esc(row.nama)}: disamarkan; belum rekam disamarkan</title></rect>"
+            f"<text x='{left + 42}' y='{y + 18}'>disamarkan</text>")
+    bottom = top + (len(shown) + len(hidden)) * (bar_h + gap)
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 10}' {STYLE} font-size='16' "
-        f"role='img' aria-label='Cakupan per kecamatan'>{''.join(bars)}"
+        f"role='img' aria-label='Cakupan per kecamatan'><defs>{MASKED_PATTERN}</defs>{''.join(bars)}"
         f"<line x1='{x(target):.1f}' x2='{x(target):.1f}' y1='20' y2='{bottom}' stroke='{charts.GREY}' "
         f"stroke-width='2' stroke-dasharray='6 4'/>"
         f"<text x='{x(target):.1f}' y='14' text-anchor='middle' fill='{charts.GREY}'>"

@@ -102,24 +102,49 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
-# Public tables: built from privacy.py's safe frames, "<5" where a count is hidden
+# Public tables: built from a published set (bulukumba.disclosure.PublicView), nothing else.
+# A count is a whole number where shown and its label ("<5", "disamarkan") where hidden, so a
+# download holds exactly what the page shows.
 # ---------------------------------------------------------------------------------------------
 
-def public_village_table(safe: pd.DataFrame) -> pd.DataFrame:
+def _shown_or_label(values: pd.Series, labels: pd.Series) -> list:
+    return [label if pd.isna(value) else int(value) for value, label in zip(values, labels)]
+
+
+def public_village_table(villages: pd.DataFrame) -> pd.DataFrame:
+    """PublicView.desa: a row per village, its hidden figures as their labels."""
     return pd.DataFrame({
-        "Kode": safe["kode"], "Desa/kelurahan": safe["nama"], "Kecamatan": safe["kecamatan_nama"],
-        "Wajib KTP": safe["wajib_ktp"], "Sudah rekam": safe["tampil_sudah_rekam"],
-        "Belum rekam": safe["tampil_belum_rekam"], "Cakupan": safe["tampil_cakupan"],
+        "Kode": villages["kode"], "Desa/kelurahan": villages["nama"], "Kecamatan": villages["kecamatan_nama"],
+        "Wajib KTP": villages["wajib_ktp"],
+        "Sudah rekam": _shown_or_label(villages["sudah_rekam"], villages["teks_sudah_rekam"]),
+        "Belum rekam": _shown_or_label(villages["belum_rekam"], villages["teks_belum_rekam"]),
+        "Cakupan": villages["teks_cakupan"],
     }).reset_index(drop=True)
 
 
-def public_leaderboard_table(safe: pd.DataFrame) -> pd.DataFrame:
+def public_leaderboard_table(partners: pd.DataFrame) -> pd.DataFrame:
+    """PublicView.mitra."""
     return pd.DataFrame({
-        "Mitra": safe["nama"], "Jumlah layanan": safe["jumlah"], "Desa dijangkau": safe["desa"],
-        "Warga rentan dilayani": safe["tampil_rentan"]}).reset_index(drop=True)
+        "Mitra": partners["nama"], "Jumlah layanan": _shown_or_label(partners["jumlah"], partners["teks_jumlah"]),
+        "Desa dijangkau": partners["desa"],
+        "Warga rentan dilayani": _shown_or_label(partners["rentan"], partners["teks_rentan"]),
+    }).reset_index(drop=True)
 
 
-def public_vulnerable_table(safe: pd.DataFrame) -> pd.DataFrame:
+def public_vulnerable_table(vulnerable: pd.DataFrame) -> pd.DataFrame:
+    """PublicView.rentan, with its last row the column totals ("Jumlah")."""
     return pd.DataFrame({
-        "Kecamatan": safe["nama"], "Penyandang disabilitas": safe["tampil_disabilitas"],
-        "Lanjut usia": safe["tampil_lansia"]}).reset_index(drop=True)
+        "Kecamatan": vulnerable["nama"],
+        "Penyandang disabilitas": _shown_or_label(vulnerable["disabilitas"], vulnerable["teks_disabilitas"]),
+        "Lanjut usia": _shown_or_label(vulnerable["lansia"], vulnerable["teks_lansia"]),
+    }).reset_index(drop=True)
+
+
+def public_priority_table(priority: pd.DataFrame) -> pd.DataFrame:
+    """PublicView.prioritas: shown villages only, so every figure is a number."""
+    return pd.DataFrame({
+        "Peringkat": priority["peringkat"], "Desa/kelurahan": priority["nama"],
+        "Kecamatan": priority["kecamatan_nama"], "Belum rekam": priority["belum_rekam"].astype("int64"),
+        PCT: _pct(priority["cakupan"]), "Jarak dari kantor (km)": priority["jarak_km"].astype("float64").round(1),
+        "Skor": priority["skor"].astype("float64").round(1),
+    }).reset_index(drop=True)

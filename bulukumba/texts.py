@@ -80,5 +80,9 @@ CARA_REKAM = """
 5. **Tidak bisa datang** karena sakit, lanjut usia, atau disabilitas? Hubungi kantor desa/kelurahan:
    petugas bersama PPDI Bulukumba dapat menjemput atau mendatangi rumah.
 """
-PRIVASI_PUBLIK = ("Halaman ini hanya memuat angka agregat. Jumlah di bawah 5 yang menyangkut warga "
-                  "rentan atau satu desa ditampilkan sebagai \"<5\" agar tidak menunjuk orang tertentu.")
+PRIVASI_PUBLIK = ("Halaman ini hanya memuat angka agregat. Jumlah 1 sampai 4 yang menyangkut warga "
+                  "rentan atau satu desa ditampilkan sebagai \"<5\" agar tidak menunjuk orang tertentu; "
+                  "angka lain yang dapat membukanya kembali (misalnya lewat jumlah kecamatan) ditampilkan "
+                  "sebagai \"disamarkan\".")
+#: Legend entry of the hatched villages on the public maps.
+DISAMARKAN_LEGENDA = "Disamarkan (angka kecil dan pelengkapnya)"

@@ -431,12 +431,17 @@ def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     import html
 
     formats = number_formats(table)
-    # A column of counts with some hidden ("<5") cells is still a column of numbers.
+    # A column of counts with some hidden cells ("<5", "disamarkan") is still a column of numbers.
+    from .disclosure import MASKED, SMALL, WITHHELD
+
+    labels = {SMALL, MASKED, WITHHELD}
     numeric = set(formats) | {c for c in table.columns
-                              if table[c].map(lambda v: isinstance(v, (int, float)) or v == "<5").all()}
+                              if table[c].map(lambda v: isinstance(v, (int, float)) or v in labels).all()}
 
     def cell(column, value) -> str:
-        text = value if isinstance(value, str) else formats.get(column, str)(value)
+        # A count in a column that also holds labels ("<5") is still written the Indonesian way.
+        exact = formats.get(column) or (fmt.angka if isinstance(value, int) and not isinstance(value, bool) else str)
+        text = value if isinstance(value, str) else exact(value)
         css = " class='angka'" if column in numeric or isinstance(value, (int, float)) else ""
         return f"<td{css}>{html.escape(str(text))}</td>"
 

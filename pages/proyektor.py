@@ -1,13 +1,14 @@
 """Projector mode: large, high-contrast slides that advance by themselves, for meetings.
 
-Open with `?mode=proyektor`. Anyone may open it (a meeting laptop needs no account), so it shows
-the same suppressed figures as the public page.
+Open with `?mode=proyektor`. Anyone may open it (a meeting laptop needs no account), so it reads
+only the public page's published set (bulukumba.disclosure): the same hidden cells, the same
+map.
 """
 import time
 
 import streamlit as st
 
-from bulukumba import charts, config, data, fmt, privacy, tables, texts, web
+from bulukumba import charts, config, disclosure, fmt, svg, tables, texts, web
 
 web.public_page()
 engine = web.engine()
@@ -35,7 +36,7 @@ def toggle_pause() -> None:
 def slides() -> None:
     if not state["slide_jeda"] and time.monotonic() - state["slide_sejak"] >= SECONDS - 0.5:
         step(1)  # the timer's turn (a button press in between restarts the count)
-    latest = data.latest_date(engine)
+    view = disclosure.public_view(engine=engine)
     index = state["slide"]
     top, demo = st.columns([5, 2])
     top.markdown(f"## {SLIDES[index]}")
@@ -43,48 +44,38 @@ def slides() -> None:
                   + (f"<br><b class='contoh'>{texts.DEMO_LABEL}</b>" if web.is_demo() else "") + "</div>",
                   unsafe_allow_html=True)
     if index == 0:
-        total = data.coverage_total(latest, engine=engine)
-        month = data.recorded_change(latest, 30, engine=engine)
+        total = view.kabupaten
         a, b = st.columns(2)
         a.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
-        b.metric("Sudah rekam", fmt.angka(total.sudah_rekam), f"{fmt.bertanda(month.sudah_rekam)} dalam 30 hari")
+        b.metric("Sudah rekam", total.teks_sudah_rekam, None if total.sudah_rekam_30_hari is None else
+                 f"{fmt.bertanda(total.sudah_rekam_30_hari)} dalam 30 hari")
         c, d = st.columns(2)
-        c.metric("Belum rekam", fmt.angka(total.belum_rekam))
-        d.metric("Cakupan", fmt.persen(total.cakupan), f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
+        c.metric("Belum rekam", total.teks_belum_rekam)
+        d.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
                  delta_color="off", delta_arrow="off")
     elif index == 1:
-        layers = web.map_layers(None)
-        safe = privacy.public_villages(data.coverage_villages(latest, engine=engine))
+        layers = web.map_layer_data()
         if layers is None:
             st.markdown("Peta tidak tersedia di komputer ini.")
         else:
-            centre, zoom = charts.map_view(layers.lons, layers.lats)
-            figure = charts.village_map(safe, layers.villages, "belum_rekam", outlines=layers.outlines,
-                                        centre=centre, zoom=zoom + 0.7, height=760)
-            st.plotly_chart(charts.for_projector(figure), key="proyektor-peta", config={"displayModeBar": False})
+            web.show_svg(svg.village_map(layers[0], layers[1], view.desa, "belum_rekam", max_height="68vh"))
     elif index == 2:
-        status = data.programme_status("gertak_2018", as_of=latest, engine=engine)
-        board = data.partner_leaderboard(status.mulai if status else None, latest, "rekam_ektp", None, engine)
-        st.plotly_chart(charts.for_projector(charts.leaderboard(board, "perekaman"), height=720),
+        st.plotly_chart(charts.for_projector(charts.leaderboard(view.mitra_perekaman, "perekaman"), height=720),
                         key="proyektor-mitra", config={"displayModeBar": False})
     elif index == 3:
-        status = data.programme_status("gertak_2018", as_of=latest, engine=engine)
+        status = view.gertak
         if status is None:
             st.markdown("Belum ada target GERTAK 2018.")
         else:
             st.markdown(texts.gertak_projection_sentence(status))
-            progress = data.programme_progress("gertak_2018", as_of=latest, engine=engine)
             projection = (status.proyeksi_selesai, status.target) if status.proyeksi_selesai and status.sisa else None
-            figure = charts.programme_progress(progress, status.target, status.mulai, status.selesai, projection)
+            figure = charts.programme_progress(view.gertak_progres, status.target, status.mulai, status.selesai,
+                                               projection)
             st.plotly_chart(charts.for_projector(figure, height=620), key="proyektor-gertak",
                             config={"displayModeBar": False})
     else:
-        priority = data.priority_villages(latest, engine=engine).head(8)
-        table = tables.priority_table(priority)
-        hidden = privacy.hidden_mask(priority["belum_rekam"])
-        table["Belum rekam"] = privacy.shown_counts(priority["belum_rekam"], hidden)
-        st.html(web.big_table_html(table[["Peringkat", "Desa/kelurahan", "Kecamatan", "Belum rekam",
-                                          "Cakupan (%)", "Jarak dari kantor (km)", "Skor"]]))
+        table = tables.public_priority_table(view.prioritas.head(8))
+        st.html(web.big_table_html(table))
     left, mid, right, counter = st.columns([1, 1, 1, 2])
     left.button("Sebelumnya", on_click=step, args=(-1,), icon=":material/skip_previous:", key="slide-mundur")
     mid.button("Lanjut" if state["slide_jeda"] else "Jeda", on_click=toggle_pause, key="slide-jeda",

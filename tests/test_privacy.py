@@ -1,66 +1,432 @@
-"""What the public sees never points at a person."""
+"""Disclosure control: small counts hidden, complementary cells chosen so no figure gives them back.
+
+The first tests check the machinery against an independent integer program (scipy's HiGHS) on
+many random tables; the rest are the stories a visitor meets, on the published set
+(bulukumba.disclosure) and its charts and tables. The full attack on the rendered pages is in
+test_disclosure_attack.py.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+
+import numpy as np
 import pandas as pd
+import pytest
 
-from bulukumba import privacy
+from bulukumba import data, disclosure, svg, tables
+from bulukumba.disclosure import suppress as sp
+from bulukumba.disclosure.view import registry_table, vulnerable_table
 
-
-def villages(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["kode", "nama", "kecamatan_kode", "kecamatan_nama",
-                                        "wajib_ktp", "sudah_rekam"])
-    frame["belum_rekam"] = frame["wajib_ktp"] - frame["sudah_rekam"]
-    frame["cakupan"] = frame["sudah_rekam"] / frame["wajib_ktp"]
-    return frame
+INF = math.inf
 
 
-def test_a_village_with_few_unrecorded_is_shown_as_under_five_and_its_neighbour_too():
-    frame = villages([
-        ("A", "Desa A", "K1", "Kec 1", 1000, 997),   # 3 unrecorded: hidden
-        ("B", "Desa B", "K1", "Kec 1", 2000, 1950),  # 50: the smallest other in K1: hidden too
-        ("C", "Desa C", "K1", "Kec 1", 3000, 2800),  # 200: shown
-        ("D", "Desa D", "K2", "Kec 2", 1500, 1500),  # 0: shown, points at nobody
-    ])
-    safe = privacy.public_villages(frame).set_index("kode")
-    assert safe.loc["A", "tampil_belum_rekam"] == "<5"
-    assert safe.loc["B", "tampil_belum_rekam"] == "<5"  # else K1's total minus B and C gives A
-    assert safe.loc["C", "tampil_belum_rekam"] == 200
-    assert safe.loc["D", "tampil_belum_rekam"] == 0
-    # Recorded and coverage of a hidden village would give its unrecorded count back.
-    assert safe.loc["A", "tampil_sudah_rekam"] == "disamarkan"
-    assert safe.loc["A", "tampil_cakupan"] == "≥ 99,6%"
-    assert "997" not in str(safe.loc["A"].drop(["sudah_rekam", "belum_rekam", "cakupan",
-                                                "nilai_peta_cakupan", "wajib_ktp"]).tolist())
-    # The map colours a hidden village by a stand-in, never by its value.
-    assert safe.loc["A", "nilai_peta_belum_rekam"] == 2
+# ---------------------------------------------------------------------------------------------
+# The audit is exact: it agrees with an integer program written from the rules directly
+# ---------------------------------------------------------------------------------------------
+
+def integer_range(cell_key, date, now: sp.Published, before: sp.Published | None):
+    """Smallest and largest value of a cell, by integer programming over the published facts:
+    each cell its label's interval, each tree node the sum of its children, the hub's inflow
+    equal to its outflow; across dates a cell that kept its figure is one variable, and a
+    cumulative one never falls and grows by no more than its companion could."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    names: dict[tuple, int] = {}
+    lo, hi, rows = [], [], []
+
+    def var(name, low=0.0, high=INF):
+        if name not in names:
+            names[name] = len(lo)
+            lo.append(low)
+            hi.append(high)
+        else:
+            i = names[name]
+            lo[i], hi[i] = max(lo[i], low), min(hi[i], high)
+        return names[name]
+
+    def tree_sums(date, tree):
+        own = var((date, tree.cell.key))
+        if tree.children:
+            rows.append(({own: 1, **{var((date, c.cell.key)): -1 for c in tree.children}}, 0, 0))
+            for child in tree.children:
+                tree_sums(date, child)
+
+    for date_, published in ((1, now), (0, before)):
+        if published is None:
+            continue
+        for cell in published.table.cells():
+            var((date_, cell.key), *sp.interval(cell, published.status[cell.key]))
+        for tree in published.table.outflow:
+            tree_sums(date_, tree)
+        rows.append(({**{var((date_, c.key)): 1 for c in published.table.inflow},
+                      **{var((date_, t.cell.key)): -1 for t in published.table.outflow}}, 0, 0))
+    if before is not None:
+        leaves = [c for c in now.table.cells() if before.cell(c.key) is not None and
+                  (c in now.table.inflow or not any(t.cell is c and t.children for t in _trees(now.table)))]
+        for cell in leaves:
+            old = before.cell(cell.key)
+            a, b = var((0, cell.key)), var((1, cell.key))
+            if old.value == cell.value and (now.table.cumulative or old.upper == cell.upper):
+                rows.append(({a: 1, b: -1}, 0, 0))
+            elif now.table.cumulative and cell.value > old.value:
+                withheld = sp.WITHHELD in (now.status[cell.key], before.status[cell.key])
+                cap = INF if cell.companion is None or withheld else cell.companion[1] - old.companion[0]
+                rows.append(({b: 1, a: -1}, 0, cap))
+    n = len(lo)
+    matrix = np.zeros((len(rows), n))
+    for r, (coeffs, _, _) in enumerate(rows):
+        for i, c in coeffs.items():
+            matrix[r, i] = c
+    constraint = LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])
+    out = []
+    for sign in (1, -1):
+        c = np.zeros(n)
+        c[names[(date, cell_key)]] = sign
+        result = milp(c, constraints=[constraint], integrality=np.ones(n), bounds=Bounds(lo, hi))
+        if result.status != 0 and sign < 0:  # no largest value: unbounded above
+            out.append(INF)
+            continue
+        assert result.status == 0, result.message
+        out.append(round(sign * result.fun))
+    return out
 
 
-def test_the_hidden_cells_cannot_be_worked_back_from_the_kecamatan_total():
-    frame = villages([("A", "A", "K1", "K", 100, 98), ("B", "B", "K1", "K", 100, 60),
-                      ("C", "C", "K1", "K", 100, 30)])
-    safe = privacy.public_villages(frame)
-    shown = [v for v in safe["tampil_belum_rekam"] if v != "<5"]
-    hidden_total = frame["belum_rekam"].sum() - sum(shown)
-    hidden = safe[safe["disamarkan"]]
-    assert len(hidden) >= 2  # the total reveals only the sum of at least two hidden cells
-    assert hidden_total == hidden["belum_rekam"].sum()
+def _trees(table):
+    stack = list(table.outflow)
+    while stack:
+        tree = stack.pop()
+        yield tree
+        stack += tree.children
 
 
-def test_small_counts_of_vulnerable_residents_are_hidden_in_partner_figures():
-    board = pd.DataFrame({"kode": ["ppdi", "dinkes", "pmi"], "nama": ["PPDI", "Dinkes", "PMI"],
-                          "jumlah": [120, 900, 700], "desa": [30, 60, 50], "rentan": [120, 3, 0]})
-    safe = privacy.public_leaderboard(board).set_index("kode")
-    assert safe.loc["dinkes", "tampil_rentan"] == "<5"
-    assert safe.loc["ppdi", "tampil_rentan"] == "<5"  # complementary: the column total would give it
-    assert safe.loc["pmi", "tampil_rentan"] == 0
+def random_registry(rng, villages_per_kec=(3, 5), kecamatan=3) -> sp.Table:
+    frame = []
+    for k in range(kecamatan):
+        for v in range(rng.integers(*villages_per_kec)):
+            wajib = int(rng.integers(8, 60))
+            belum = int(rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 15, 30]))
+            frame.append((f"K{k}.{v}", f"K{k}", wajib, min(belum, wajib)))
+    villages = pd.DataFrame(frame, columns=["kode", "kecamatan_kode", "wajib_ktp", "belum_rekam"])
+    return registry_table(villages)
 
 
-def test_vulnerable_counts_per_kecamatan(demo_engine):
-    from bulukumba import data
+def random_vulnerable(rng, grow_from=None) -> sp.Table:
+    partners = ["p1", "p2", "p3", "p4"]
+    kecamatan = ["K0", "K1", "K2"]
+    if grow_from is None:
+        events = [(rng.choice(partners), rng.choice(kecamatan), rng.choice(["disabilitas", "lansia"]),
+                   int(rng.integers(1, 4))) for _ in range(rng.integers(3, 9))]
+    else:
+        events = grow_from + [(rng.choice(partners), rng.choice(kecamatan), rng.choice(["disabilitas", "lansia"]),
+                               int(rng.integers(1, 4))) for _ in range(rng.integers(0, 3))]
+    other = [int(rng.integers(0, 3)) for _ in partners]  # services to other residents, cumulative too
+    if grow_from is not None:
+        other = [a + b for a, b in zip(other, grow_from_other)] if (grow_from_other := getattr(
+            random_vulnerable, "_other", None)) else other
+    random_vulnerable._other = other
+    board = pd.DataFrame({"kode": partners,
+                          "rentan": [sum(e[3] for e in events if e[0] == p) for p in partners]})
+    board["jumlah"] = board["rentan"] + other
+    by_kec = pd.DataFrame({"kode": kecamatan, **{kind: [sum(e[3] for e in events if e[1] == k and e[2] == kind)
+                                                        for k in kecamatan] for kind in ("disabilitas", "lansia")}})
+    table = vulnerable_table(board, by_kec)
+    table.events = events
+    return table
 
-    safe = privacy.public_vulnerable(data.vulnerable_by_kecamatan("2018-06-01", "2018-06-30",
-                                                                  engine=demo_engine))
-    for column in ("disabilitas", "lansia"):
-        for exact, shown in zip(safe[column], safe[f"tampil_{column}"]):
-            assert shown == "<5" or (shown == exact and (exact == 0 or exact >= 5))
-        assert (safe[f"tampil_{column}"] == "<5").sum() != 1
+
+def random_statuses(rng, table: sp.Table, before: sp.Published | None = None) -> sp.Published:
+    status = {}
+    for cell in table.cells():
+        old = before.cell(cell.key) if before else None
+        if old is not None and old.value == cell.value and (table.cumulative or old.upper == cell.upper):
+            status[cell.key] = before.status[cell.key]
+        elif rng.random() < 0.08:
+            status[cell.key] = sp.WITHHELD
+        elif cell.small:
+            status[cell.key] = sp.first_status(cell)
+        elif cell.hideable and sp._can_hide(cell) and rng.random() < 0.4:
+            status[cell.key] = sp.MASKED
+        else:
+            status[cell.key] = sp.SHOWN
+    return sp.Published(table, status)
+
+
+def audited_range_holds(net, edges, date, cell) -> bool:
+    """What the network audit says: is this small count protected?"""
+    return not sp._exposure(net, edges[(date, cell.key)], date, cell)
+
+
+def integer_range_holds(low, high, cell) -> bool:
+    if cell.total:
+        return high - low + 1 >= 4
+    return low <= 1 and high >= cell.top
+
+
+def changed_registry(rng, table: sp.Table) -> sp.Table:
+    """The next date: a random half of the villages send new figures."""
+    rows = []
+    for tree in table.outflow:
+        for leaf in tree.children:
+            value, wajib = leaf.cell.value, int(leaf.cell.upper)
+            if rng.random() < 0.5:
+                value = int(rng.choice([0, 1, 2, 3, 6, 12]))
+                wajib = max(wajib, value)
+            rows.append((leaf.cell.key[1], tree.cell.key[1], wajib, value))
+    return registry_table(pd.DataFrame(rows, columns=["kode", "kecamatan_kode", "wajib_ktp", "belum_rekam"]))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_network_audit_agrees_with_an_integer_program(seed):
+    rng = np.random.default_rng(seed)
+    checked = 0
+    for kind in ("registri", "rentan"):
+        first = random_registry(rng) if kind == "registri" else random_vulnerable(rng)
+        before = random_statuses(rng, first)
+        second = changed_registry(rng, first) if kind == "registri" else random_vulnerable(rng, first.events)
+        now = random_statuses(rng, second, before)
+        for pair in ((before, None), (now, before)):
+            net, edges = sp.build_network(*pair)
+            for date, published in ((1, pair[0]), (0, pair[1])):
+                if published is None:
+                    continue
+                for cell in published.table.cells():
+                    if cell.small:
+                        low, high = integer_range(cell.key, date, *pair)
+                        assert low <= cell.value <= high
+                        assert audited_range_holds(net, edges, date, cell) == integer_range_holds(low, high, cell), \
+                            (kind, date, cell, (low, high))
+                        checked += 1
+    assert checked > 5
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_suppression_leaves_no_small_count_that_an_integer_program_can_narrow(seed):
+    rng = np.random.default_rng(100 + seed)
+    first = random_registry(rng, villages_per_kec=(2, 6), kecamatan=4)
+    before = sp.suppress(first)
+    now = sp.suppress(changed_registry(rng, first), before)
+    activity = random_vulnerable(rng)
+    activity_before = sp.suppress(activity)
+    activity_now = sp.suppress(random_vulnerable(rng, activity.events), activity_before)
+    for pair in ((before, None), (now, before), (activity_before, None), (activity_now, activity_before)):
+        for date, published in ((1, pair[0]), (0, pair[1])):
+            for cell in (published.table.cells() if published else []):
+                if cell.small:
+                    assert published.status[cell.key] != sp.SHOWN
+                    low, high = integer_range(cell.key, date, *pair)
+                    assert integer_range_holds(low, high, cell), (date, cell.key, cell.value, (low, high))
+                elif published.status[cell.key] != sp.SHOWN:
+                    lo, hi = sp.interval(cell, published.status[cell.key])
+                    assert lo <= cell.value <= hi  # a label never lies about its cell
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories on the published set
+# ---------------------------------------------------------------------------------------------
+
+def frames(villages, board=None, vulnerable=None, day=dt.date(2018, 9, 7)) -> disclosure.Frames:
+    """Frames for a handful of villages: (kode, kecamatan kode, wajib, unrecorded)."""
+    v = pd.DataFrame(villages, columns=["kode", "kecamatan_kode", "wajib_ktp", "belum_rekam"])
+    v["nama"] = "Desa " + v["kode"]
+    v["jenis"] = "desa"
+    v["kecamatan_nama"] = "Kec " + v["kecamatan_kode"]
+    v["sudah_rekam"] = v["wajib_ktp"] - v["belum_rekam"]
+    v["cakupan"] = v["sudah_rekam"] / v["wajib_ktp"]
+    v["tanggal"] = pd.Timestamp(day)
+    v["lat"], v["lng"] = -5.4, 120.2 + np.arange(len(v)) * 0.01
+    kec = v.groupby(["kecamatan_kode", "kecamatan_nama"], as_index=False).agg(
+        desa=("kode", "size"), wajib_ktp=("wajib_ktp", "sum"), sudah_rekam=("sudah_rekam", "sum"))
+    kec = kec.rename(columns={"kecamatan_kode": "kode", "kecamatan_nama": "nama"})
+    kec["belum_rekam"] = kec["wajib_ktp"] - kec["sudah_rekam"]
+    kec["cakupan"] = kec["sudah_rekam"] / kec["wajib_ktp"]
+    if board is None:
+        board = pd.DataFrame({"kode": ["a", "b"], "nama": ["Mitra A", "Mitra B"], "jumlah": [50, 80],
+                              "desa": [3, 4], "rentan": [0, 0]})
+    if vulnerable is None:
+        vulnerable = pd.DataFrame({"kode": kec["kode"], "nama": kec["nama"], "disabilitas": 0, "lansia": 0})
+    return disclosure.Frames(tanggal=day, desa=v, mitra=board, rentan=vulnerable, kecamatan=kec,
+                             mitra_urutan=tuple(board["kode"]), kantor=(-5.4, 120.2))
+
+
+def test_a_village_with_three_unrecorded_is_under_five_everywhere_and_its_complement_masked():
+    view = disclosure.publish(frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 200),
+                                      ("D", "K2", 1500, 0), ("E", "K2", 900, 40)]))
+    v = view.desa.set_index("kode")
+    assert v.loc["A", "teks_belum_rekam"] == "<5" and v.loc["A", "teks_sudah_rekam"] == "disamarkan"
+    assert v.loc["A", "teks_cakupan"] == "≥ 99,6%"      # what "<5" and wajib 1.000 already say
+    assert pd.isna(v.loc["A", "belum_rekam"]) and pd.isna(v.loc["A", "cakupan"])
+    assert v.loc["A", "kelas_peta"] == "disamarkan"
+    # The kecamatan total stays exact, so one other village of K1 must be hidden with A: the one
+    # with room to hide A's 1..4 (50), not the biggest.
+    assert v.loc["B", "teks_belum_rekam"] == "disamarkan" and v.loc["C", "teks_belum_rekam"] == "200"
+    assert v.loc["D", "teks_belum_rekam"] == "0"         # zero points at nobody
+    assert view.kecamatan.set_index("kode").loc["K1", "teks_belum_rekam"] == "253"
+    assert view.disamarkan == {"kecil": 1, "pelengkap": 1}
+    table = tables.public_village_table(view.desa).set_index("Kode")
+    assert table.loc["A", "Belum rekam"] == "<5" and table.loc["C", "Belum rekam"] == 200
+
+
+def test_a_kecamatan_almost_done_hides_its_total_and_another_kecamatan_with_it():
+    view = disclosure.publish(frames([("A", "K1", 1000, 1), ("B", "K1", 800, 0), ("C", "K1", 900, 2),
+                                      ("D", "K2", 1500, 30), ("E", "K2", 900, 40), ("F", "K3", 700, 25)]))
+    kec = view.kecamatan.set_index("kode")
+    assert kec.loc["K1", "teks_belum_rekam"] == "disamarkan"
+    assert (kec["teks_belum_rekam"] == "disamarkan").sum() == 2  # else regency − the others gives K1
+    assert view.kabupaten.teks_belum_rekam == "98"               # the regency stays exact
+    bars = svg.coverage_bars(view.kecamatan)
+    names = re.findall(r"text-anchor='end'>([^<]+)</text>", bars)
+    assert names[-2:] == sorted(kec.loc[kec["status"] == "disamarkan", "nama"])  # last, not by value
+    assert "belum rekam 3" not in bars
+
+
+def test_a_partner_that_served_one_elderly_resident_shows_neither_count():
+    board = pd.DataFrame({"kode": ["ppdi", "lak", "pmi"], "nama": ["PPDI", "Lakpesdam", "PMI"],
+                          "jumlah": [40, 1, 300], "desa": [9, 1, 40], "rentan": [38, 1, 0]})
+    vulnerable = pd.DataFrame({"kode": ["K1", "K2"], "nama": ["Kec K1", "Kec K2"],
+                               "disabilitas": [20, 18], "lansia": [1, 0]})
+    view = disclosure.publish(frames([("A", "K1", 1000, 30), ("B", "K2", 900, 40)], board, vulnerable))
+    partners = tables.public_leaderboard_table(view.mitra).set_index("Mitra")
+    assert partners.loc["Lakpesdam", "Jumlah layanan"] == "<5"     # "1" would cap its vulnerable at 1
+    assert partners.loc["Lakpesdam", "Warga rentan dilayani"] == "<5"
+    assert partners.loc["PMI", "Warga rentan dilayani"] == 0
+    rows = tables.public_vulnerable_table(view.rentan).set_index("Kecamatan")
+    assert rows.loc["Kec K1", "Lanjut usia"] == "<5"
+    # The column total of elderly residents would be that same 1: hidden too. PPDI's 38 may stay:
+    # with the total hidden, 38 + Lakpesdam's "<5" says nothing about either small count.
+    assert rows.loc["Jumlah", "Lanjut usia"] == "disamarkan" and rows.loc["Jumlah", "Penyandang disabilitas"] == 38
+    assert partners.loc["PPDI", "Warga rentan dilayani"] == 38
+    assert not sp.exposures(view.publikasi.rentan)
+    assert list(partners.index) == ["PMI", "PPDI", "Lakpesdam"]     # "<5" services sort after 5+
+
+
+def test_a_complement_that_did_not_move_stays_hidden_the_next_week():
+    week_1 = frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 200), ("D", "K2", 900, 70)])
+    assert disclosure.publish(week_1).desa.set_index("kode").loc["B", "teks_belum_rekam"] == "disamarkan"
+    # A week later only C and D report; A and B keep their figures. Showing B now would give
+    # last week's A back (K1's total minus B and C), so B stays hidden.
+    week_2 = frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 50), ("C", "K1", 3000, 190), ("D", "K2", 900, 60)],
+                    day=dt.date(2018, 9, 14))
+    second = disclosure.publish(week_2, previous=week_1)
+    assert second.desa.set_index("kode").loc["B", "teks_belum_rekam"] == "disamarkan"
+    assert second.sebelumnya == dt.date(2018, 9, 7)
+
+
+def test_a_regency_total_under_five_withholds_what_would_give_it_back():
+    f = frames([("A", "K1", 1000, 1), ("B", "K1", 800, 0), ("C", "K2", 900, 2), ("D", "K2", 700, 0)])
+    view = disclosure.publish(f)
+    assert view.kabupaten.teks_belum_rekam == "disamarkan"
+    assert view.kabupaten.sudah_rekam is None and view.kabupaten.teks_sudah_rekam == "disamarkan"
+    assert view.kabupaten.sudah_rekam_30_hari is None
+
+
+def test_the_map_hatches_hidden_villages_and_colours_only_published_figures(regions):
+    from bulukumba.regions import web_geojson
+
+    layer, outlines = web_geojson(regions, "desa"), web_geojson(regions, "kecamatan")
+    codes = [f["id"] for f in layer["features"]]
+    rows = [(k, k[:8], 2000, 3 if i == 0 else (7 if i == 1 else 40 + i)) for i, k in enumerate(codes)]
+    view = disclosure.publish(frames(rows))
+    hidden = set(view.desa.loc[view.desa["status"] != "tampil", "nama"])
+    assert len(hidden) >= 2
+    for quantity in ("belum_rekam", "cakupan"):
+        drawn = svg.village_map(layer, outlines, view.desa, quantity)
+        fills = {title.split(" · ")[0]: fill for fill, title in
+                 re.findall(r"<path d='[^']*' fill='([^']*)'><title>([^<]*)</title>", drawn)}
+        assert len(fills) == len(codes)
+        for name, fill in fills.items():
+            assert (fill == "url(#disamarkan)") == (name in hidden), (name, fill)
+        assert "Disamarkan (angka kecil dan pelengkapnya)" in drawn
+    drawn = svg.village_map(layer, outlines, view.desa, "belum_rekam")
+    shown = view.desa.loc[view.desa["status"] == "tampil", "belum_rekam"]
+    legend = re.findall(r"<text x='(?:0|360)' [^>]*>([^<]*)</text>", drawn)
+    assert legend == [str(int(shown.min())), str(int(shown.max()))]  # the ends: shown villages
+
+
+def test_a_villages_rank_in_its_kecamatan_uses_published_coverage_only():
+    view = disclosure.publish(frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 60), ("C", "K1", 3000, 30),
+                                      ("D", "K1", 500, 0)]))
+    v = view.desa.set_index("kode")
+    complement = v.index[v["status"] == "disamarkan"]
+    assert len(complement) == 1 and pd.isna(v.loc[complement[0], "peringkat_kecamatan"])
+    assert v.loc["D", "peringkat_kecamatan"] == 1              # 100%
+    assert v.loc["A", "peringkat_kecamatan"] == 2              # "≥ 99,6%": ranked by the band's floor
+    other = ({"B", "C"} - set(complement)).pop()
+    assert v.loc[other, "peringkat_kecamatan"] == 3
+
+
+def test_the_projectors_priority_list_scores_shown_villages_only():
+    view = disclosure.publish(frames([("A", "K1", 1000, 3), ("B", "K1", 2000, 500), ("C", "K1", 3000, 10),
+                                      ("D", "K2", 900, 80), ("E", "K2", 900, 60)]))
+    listed = set(view.prioritas["kode"])
+    assert listed == set(view.desa.loc[view.desa["status"] == "tampil", "kode"])
+    assert view.prioritas["skor"].max() <= 100
+
+
+# ---------------------------------------------------------------------------------------------
+# Between dates, and per data version
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_published_pattern_contains_its_dates_standalone_one(seed):
+    """What makes auditing against the date before's standalone pattern enough: whatever the
+    date before, a date publishes at least what its own figures alone would hide, each label
+    saying no more than the standalone one."""
+    rng = np.random.default_rng(300 + seed)
+    first = random_registry(rng, villages_per_kec=(2, 6), kecamatan=4)
+    second = changed_registry(rng, first)
+    published, model = sp.publish_after(second, first)
+    alone = sp.suppress(second)
+    for cell in second.cells():
+        low, high = sp.interval(cell, published.status[cell.key])
+        alone_low, alone_high = sp.interval(cell, alone.status[cell.key])
+        assert low <= alone_low and high >= alone_high, cell
+    assert model.status == sp.suppress(first).status
+    assert not sp.exposures(published, model)
+
+
+def test_the_demo_hides_nothing_and_the_set_is_kept_per_data_version(demo_engine):
+    view = disclosure.public_view(engine=demo_engine)
+    assert view.disamarkan == {"kecil": 0, "pelengkap": 0}
+    assert disclosure.public_view(engine=demo_engine) is view
+    assert view.kabupaten.belum_rekam == data.coverage_total(engine=demo_engine).belum_rekam
+    assert view.sebelumnya == dt.date(2018, 6, 29)  # the demo's snapshot before 30 June
+
+
+def test_a_new_import_gives_a_new_published_set(tmp_path, regions):
+    from disclosure_scenarios import new_store, scenario, write
+
+    engine = new_store(tmp_path / "s.sqlite", regions)
+    built = scenario("impor_sebagian", engine)
+    write(engine, built.batches[0], "s-0")
+    first = disclosure.public_view(engine=engine)
+    write(engine, built.batches[1], "s-1")
+    second = disclosure.public_view(engine=engine)
+    assert (first.tanggal, second.tanggal, second.sebelumnya) == (built.dates[0], built.dates[1], built.dates[0])
+    assert first.sebelumnya is None and first.disamarkan["kecil"] > 0
+
+
+def test_partner_and_kecamatan_tables_that_disagree_are_protected_apart():
+    """If the two vulnerable-resident tables ever count differently, neither is tied to the
+    other, and the page still opens."""
+    board = pd.DataFrame({"kode": ["ppdi", "lak"], "nama": ["PPDI", "Lakpesdam"], "jumlah": [40, 9],
+                          "desa": [9, 1], "rentan": [38, 2]})
+    vulnerable = pd.DataFrame({"kode": ["K1", "K2"], "nama": ["Kec K1", "Kec K2"],
+                               "disabilitas": [20, 21], "lansia": [3, 0]})   # 44, not 40
+    view = disclosure.publish(frames([("A", "K1", 1000, 30), ("B", "K2", 900, 40)], board, vulnerable))
+    partners = tables.public_leaderboard_table(view.mitra).set_index("Mitra")
+    assert partners.loc["Lakpesdam", "Warga rentan dilayani"] == "<5"
+    # Untied, the partners' total is published nowhere, so Lakpesdam's "<5" needs no complement.
+    assert partners.loc["PPDI", "Warga rentan dilayani"] == 38
+    assert not sp.exposures(view.publikasi.rentan)
+    assert view.disamarkan["kecil"] == 3  # Lakpesdam, K1's elderly, the elderly column total
+
+
+def test_counts_beside_labels_are_written_the_indonesian_way():
+    from bulukumba import web
+
+    view = disclosure.publish(frames([("A", "K1", 10000, 3), ("B", "K1", 20000, 1500), ("C", "K1", 3000, 200)]))
+    drawn = web.big_table_html(tables.public_village_table(view.desa), css_class="ringan")
+    assert "18.500" in drawn and "18500" not in drawn          # B's recorded, beside "disamarkan"
+    assert "&lt;5" in drawn

@@ -1,0 +1,89 @@
+"""The published set for a date, built from the data module and kept per data version.
+
+A date is protected together with the date before (suppress.publish_after), so this reads two
+dates' figures: everything the view needs for the date shown, the protected figures for the
+snapshot date before it. Built once per data version, then a dictionary look-up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+
+from .. import data, store
+from . import view as v
+
+PROGRAMME = ("gertak_2018", "rekam_ektp")
+
+
+@dataclass
+class _Entry:
+    version: int
+    views: dict[dt.date, v.PublicView] = field(default_factory=dict)
+
+
+_memo: dict[str, _Entry] = {}
+_lock = threading.Lock()
+
+
+def programme_start(engine: sa.Engine) -> dt.date | None:
+    """Partner figures on the public page count from GERTAK 2018's start (all time without it)."""
+    status = data.programme_status(*PROGRAMME, engine=engine)
+    return status.mulai if status else None
+
+
+def frames_for(day: dt.date, engine: sa.Engine, start: dt.date | None) -> v.Frames:
+    """The data module's frames for `day`, everything the view needs."""
+    status = data.programme_status(*PROGRAMME, as_of=day, engine=engine)
+    try:
+        office = data.office_location(engine)
+    except LookupError:
+        office = None
+    return v.Frames(
+        tanggal=day, desa=data.coverage_villages(day, engine=engine),
+        mitra=data.partner_leaderboard(start, day, None, None, engine),
+        rentan=data.vulnerable_by_kecamatan(start, day, engine),
+        kecamatan=data.coverage_kecamatan(day, engine),
+        mitra_urutan=tuple(data.partners(engine)["kode"]),
+        mitra_perekaman=data.partner_leaderboard(start, day, "rekam_ektp", None, engine),
+        perubahan_30=data.recorded_change(day, 30, engine=engine),
+        kabupaten_30_hari_lalu=data.coverage_total(pd.Timestamp(day) - pd.Timedelta(days=30), engine=engine),
+        gertak=status,
+        gertak_progres=data.programme_progress(*PROGRAMME, as_of=day, engine=engine) if status else None,
+        kantor=office)
+
+
+def protected_frames(day: dt.date, engine: sa.Engine, start: dt.date | None) -> v.Frames:
+    """Just the figures that are protected, for the date before the one shown."""
+    return v.Frames(tanggal=day, desa=data.coverage_villages(day, engine=engine),
+                    mitra=data.partner_leaderboard(start, day, None, None, engine),
+                    rentan=data.vulnerable_by_kecamatan(start, day, engine))
+
+
+def date_before(day: dt.date, engine: sa.Engine) -> dt.date | None:
+    """The newest registry snapshot date before `day` (None: `day` is the first)."""
+    earlier = [d.date() for d in data.recorded_trend(engine=engine)["tanggal"] if d.date() < day]
+    return max(earlier) if earlier else None
+
+
+def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = None) -> v.PublicView | None:
+    """The published set for `as_of` (default: the newest date); None on an empty store."""
+    engine = engine or store.default_engine()
+    latest = data.latest_date(engine)
+    if latest is None:
+        return None
+    day = pd.Timestamp(as_of).date() if as_of is not None else latest
+    version = data.data_version(engine)
+    with _lock:
+        entry = _memo.get(str(engine.url))
+        if entry is None or entry.version != version:
+            entry = _memo[str(engine.url)] = _Entry(version)
+        if day not in entry.views:
+            start = programme_start(engine)
+            before = date_before(day, engine)
+            previous = protected_frames(before, engine, start) if before else None
+            entry.views[day] = v.publish(frames_for(day, engine, start), previous)
+        return entry.views[day]
