@@ -200,9 +200,9 @@ CSS = """
 .vonis-lencana.buruk { background: #fbdcd9; color: #7a1510; }
 .vonis-lencana.netral { background: #e8e8e8; color: #222; }
 .vonis-contoh { background: #ffd54f; color: #000; padding: 0 .35em; font-weight: 700; font-size: .85em; }
-.vonis-isi { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr));
-  gap: .45rem 1rem; margin: 0; }
-.vonis-isi div { min-width: 0; }
+.vonis-isi { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(8.5rem, 100%), 1fr));
+  gap: .45rem 1rem; margin: 0 !important; padding: 0 !important; }
+.vonis-isi > div { min-width: 0; margin: 0; padding: 0; }
 .vonis-isi dt { font-size: .8em; color: #444; margin: 0; }
 .vonis-isi dd { margin: 0; font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums;
   overflow-wrap: anywhere; }
