@@ -259,20 +259,48 @@ def recorded_trend(kecamatan: str | None = None, start: DateLike = None, end: Da
 
 @dataclass(frozen=True)
 class Change:
-    days: int
-    sudah_rekam: int        # rise in recorded residents over the window
-    cakupan_poin: float     # change in coverage, in percentage points
+    days: int                    # the window asked for
+    sudah_rekam: int | None      # rise in recorded residents; None: no comparison snapshot
+    cakupan_poin: float | None   # change in coverage, in percentage points; None likewise
+    dari: dt.date | None = None  # the comparison snapshot (a real snapshot date)
+    sampai: dt.date | None = None  # the snapshot compared with it (newest on or before as_of)
+
+    @property
+    def ada(self) -> bool:
+        """A comparison snapshot exists, so there is a change to show."""
+        return self.sudah_rekam is not None
+
+    @property
+    def hari(self) -> int | None:
+        """Days actually between the two snapshots (may differ from `days`)."""
+        return (self.sampai - self.dari).days if self.dari and self.sampai else None
 
 
 @memoised
 def recorded_change(as_of: DateLike = None, days: int = 7, kecamatan: str | None = None,
                     engine: sa.Engine | None = None) -> Change:
-    """How much recorded residents and coverage moved in the `days` before `as_of`."""
-    as_of = _ts(as_of) or _ts(latest_date(engine))
-    now = coverage_total(as_of, kecamatan, engine)
-    before = coverage_total(as_of - pd.Timedelta(days=days), kecamatan, engine)
-    points = ((now.cakupan or 0) - (before.cakupan or 0)) * 100 if before.wajib_ktp else 0.0
-    return Change(days, now.sudah_rekam - before.sudah_rekam, points)
+    """How much recorded residents and coverage moved up to the newest snapshot on or before
+    `as_of`, compared with a real earlier snapshot: two points of `recorded_trend`.
+
+    The comparison snapshot is the earlier one nearest to `days` before (the older of two equally
+    near); when the data begin later, that is the first snapshot, so `hari`, the span actually
+    measured, can differ from `days` and pages state `hari`. With a
+    single snapshot there is nothing to compare: `sudah_rekam` and `cakupan_poin` are None
+    (`ada` is False) and pages say "belum ada data pembanding" instead of counting the whole
+    population as new.
+    """
+    trend = recorded_trend(kecamatan, end=_ts(as_of), engine=engine)
+    if trend.empty:
+        return Change(days, None, None)
+    now = trend.iloc[-1]
+    earlier = trend[trend["tanggal"] < now["tanggal"]]
+    if earlier.empty:
+        return Change(days, None, None, None, now["tanggal"].date())
+    distance = (earlier["tanggal"] - (now["tanggal"] - pd.Timedelta(days=days))).abs()
+    before = earlier.loc[distance.idxmin()]  # the first of equals: the older one
+    points = ((now["cakupan"] or 0) - (before["cakupan"] or 0)) * 100
+    return Change(days, int(now["sudah_rekam"] - before["sudah_rekam"]), float(points),
+                  before["tanggal"].date(), now["tanggal"].date())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,10 +374,14 @@ def partner_monthly(start: DateLike = None, end: DateLike = None, service: str |
 
 @memoised
 def partner_villages(partner: str, start: DateLike = None, end: DateLike = None,
-                     service: str | None = None, engine: sa.Engine | None = None) -> pd.DataFrame:
-    """Where a partner worked: kode, nama, kecamatan_nama, jumlah, rentan; most first."""
+                     service: str | None = None, engine: sa.Engine | None = None,
+                     kecamatan: str | None = None) -> pd.DataFrame:
+    """Where a partner worked: kode, nama, kecamatan_nama, jumlah, rentan; most first.
+
+    `kecamatan` limits it to that kecamatan's villages (keyword, after `engine`, so older
+    positional calls keep working)."""
     t = tables(engine)
-    rows = _activity(t, start, end, service, None)
+    rows = _activity(t, start, end, service, kecamatan)
     rows = rows[rows["mitra_kode"] == partner]
     per_village = rows.groupby("desa_kode").agg(jumlah=("jumlah", "sum"))
     per_village["rentan"] = rows[rows["rentan"] != "umum"].groupby("desa_kode")["jumlah"].sum()

@@ -86,3 +86,161 @@ PRIVASI_PUBLIK = ("Halaman ini hanya memuat angka agregat. Jumlah 1 sampai 4 yan
                   "sebagai \"disamarkan\".")
 #: Legend entry of the hatched villages on the public maps.
 DISAMARKAN_LEGENDA = "Disamarkan (angka kecil dan pelengkapnya)"
+
+
+# ---------------------------------------------------------------------------------------------
+# When a figure is missing: say so, and say how to add it (which import, which template)
+# ---------------------------------------------------------------------------------------------
+
+#: Where each kind of data comes in. The Kelola data page is the operator's; the command line
+#: works for anyone at the server.
+CARA_TAMBAH = {
+    "registri": ("Tambahkan lewat halaman **Kelola data** (peran operator), jenis berkas *Data registri* "
+                 "(wajib KTP dan sudah rekam per desa); templat kolomnya: "
+                 "`python -m bulukumba template registri --format xlsx`."),
+    "kegiatan": ("Tambahkan lewat halaman **Kelola data** (peran operator), jenis berkas *Kegiatan mitra* "
+                 "(tanggal, mitra, desa, layanan, jumlah); templat kolomnya: "
+                 "`python -m bulukumba template kegiatan --format xlsx`."),
+    "target": ("Tambahkan lewat halaman **Kelola data** (peran operator), jenis berkas *Target program* "
+               "(program, layanan, nilai, mulai, selesai); templat kolomnya: "
+               "`python -m bulukumba template target --format xlsx`."),
+}
+
+
+def plain(markdown: str) -> str:
+    """The same words without markdown marks (for HTML text and chart notes)."""
+    return markdown.replace("**", "").replace("*", "").replace("`", "")
+
+
+BELUM_ADA_PEMBANDING = "belum ada data pembanding"
+
+
+def no_comparison(day) -> str:
+    """Why a change figure is missing, and when it will come."""
+    from . import fmt
+
+    return (f"Belum ada data pembanding: baru satu tanggal data registri ({fmt.tanggal(day)}), jadi "
+            "perubahan belum bisa dihitung. Perubahan tampil setelah data registri tanggal berikutnya "
+            "diimpor.")
+
+
+def change_phrase(change) -> str:
+    """'+432 dalam 7 hari' (the span actually measured), or 'belum ada data pembanding'."""
+    from . import fmt
+
+    if not change.ada:
+        return BELUM_ADA_PEMBANDING
+    return f"{fmt.bertanda(change.sudah_rekam)} dalam {fmt.angka(change.hari)} hari"
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict strip (verdict.py)
+# ---------------------------------------------------------------------------------------------
+
+VONIS_BADGE = {
+    "belum_mulai": "belum dimulai",
+    "tercapai": "target tercapai",
+    "tepat_waktu": "tepat waktu",
+    "tanpa_kemajuan": "tidak ada kemajuan",
+    "tidak_tercapai": "tidak tercapai pada tenggat",
+    "belum_ada_laju": "belum bisa dinilai",
+    "tanpa_target": "tanpa target",
+    "tanpa_data": "belum ada data",
+}
+VONIS_TANPA_LAJU_SINGKAT = "perlu dua tanggal data registri"
+VONIS_TANPA_PROYEKSI = {
+    "belum_ada_laju": "menunggu laju",
+    "tanpa_kemajuan": "tidak selesai pada laju ini",
+    "tidak_tercapai": "tenggat sudah lewat",
+    "belum_mulai": "program belum dimulai",
+}
+VONIS_TANPA_MITRA_SINGKAT = "belum ada kegiatan mitra tercatat"
+#: The one definition of the partner figure in the strip (the same words on every page).
+MITRA_EKTP = "Perekaman e-KTP oleh mitra"
+MITRA_SEMUA = "Semua layanan mitra"
+
+
+def verdict_note(v) -> str:
+    """The strip's last line: what is missing and how to add it, or where the figures come from."""
+    from . import fmt
+
+    if v.keadaan == "tanpa_data":
+        return f"Belum ada data registri untuk {v.wilayah}. " + plain(CARA_TAMBAH["registri"])
+    parts = []
+    if v.keadaan == "tanpa_target":
+        parts.append(f"Belum ada target GERTAK 2018 untuk {v.wilayah}, jadi sisa, laju yang perlu dan "
+                     f"proyeksi belum bisa dihitung. " + plain(CARA_TAMBAH["target"]))
+    elif v.keadaan == "belum_ada_laju":
+        parts.append(f"Laju belum bisa dihitung: baru satu tanggal data registri ({fmt.tanggal(v.tanggal)}). "
+                     "Laju dan proyeksi muncul setelah data registri tanggal berikutnya diimpor.")
+    elif v.laju is not None:
+        basis = "kenaikan sudah rekam" if v.dasar == "registri" else "layanan yang dicatat mitra"
+        parts.append(f"Laju = {basis} {fmt.tanggal(v.laju_dari)} – {fmt.tanggal(v.tanggal)}, per hari.")
+    since = fmt.tanggal(v.mitra_mulai) if v.mitra_mulai else "awal data"
+    if v.mitra is None:
+        parts.append(f"Belum ada perekaman e-KTP oleh mitra tercatat sejak {since}. "
+                     + plain(CARA_TAMBAH["kegiatan"]))
+    else:
+        parts.append(f"Mitra teratas menurut perekaman e-KTP oleh mitra sejak {since}.")
+    return " ".join(parts)
+
+
+def verdict_sentence(v) -> str:
+    """One plain sentence (markdown) on whether the programme finishes in time."""
+    from . import fmt
+
+    if v.keadaan == "tanpa_data":
+        return f"**Belum ada data registri untuk {v.wilayah}.** " + CARA_TAMBAH["registri"]
+    if v.keadaan == "tanpa_target":
+        return f"**Belum ada target GERTAK 2018 untuk {v.wilayah}.** " + CARA_TAMBAH["target"]
+    if v.keadaan == "belum_mulai":
+        return f"GERTAK 2018 dimulai {fmt.tanggal(v.mulai)}; keadaan yang dipilih lebih awal."
+    if v.keadaan == "tercapai":
+        return f"**Target tercapai**: {fmt.angka(v.capaian)} dari {fmt.angka(v.target)}."
+    if v.keadaan == "tidak_tercapai":
+        return (f"**Target tidak tercapai pada tenggat {fmt.tanggal(v.selesai)}**: {fmt.angka(v.capaian)} "
+                f"dari {fmt.angka(v.target)}, sisa {fmt.angka(v.sisa)}.")
+    if v.keadaan == "belum_ada_laju":
+        return (f"**Belum bisa dinilai**: baru satu tanggal data registri ({fmt.tanggal(v.tanggal)}), jadi "
+                f"lajunya belum terukur. Sisa {fmt.angka(v.sisa)}; perlu "
+                f"{fmt.angka(v.perlu_per_hari, 1)} per hari sampai {fmt.tanggal(v.selesai)}.")
+    pace = f"{fmt.angka(v.laju, 1)} per hari"
+    window = f"laju {fmt.angka(v.laju_hari)} hari terakhir"
+    if v.keadaan == "tanpa_kemajuan":
+        return (f"**Tidak ada kemajuan dalam {fmt.angka(v.laju_hari)} hari terakhir**: dengan laju ini sisa "
+                f"{fmt.angka(v.sisa)} tidak akan selesai.")
+    when = fmt.tanggal(v.proyeksi_selesai)
+    if v.keadaan == "terlambat":
+        return (f"**Dengan {window} ({pace}), perekaman selesai {when}: "
+                f"{fmt.angka(v.terlambat_hari)} hari setelah tenggat {fmt.tanggal(v.selesai)}.** "
+                f"Perlu {fmt.angka(v.perlu_per_hari, 1) if v.perlu_per_hari else fmt.KOSONG} per hari "
+                f"untuk selesai tepat waktu.")
+    return (f"Dengan {window} ({pace}), perekaman selesai {when}, "
+            f"sebelum tenggat {fmt.tanggal(v.selesai)}.")
+
+
+def change_caption(*changes) -> str:
+    """'Perubahan sudah rekam: +432 dalam 8 hari (22 Juni – 30 Juni 2018, +0,1 poin cakupan); …',
+    each span once."""
+    from . import fmt
+
+    parts, seen = [], set()
+    for change in changes:
+        if not change.ada or change.dari in seen:
+            continue
+        seen.add(change.dari)
+        parts.append(f"{fmt.bertanda(change.sudah_rekam)} dalam {fmt.angka(change.hari)} hari "
+                     f"({fmt.tanggal(change.dari)} – {fmt.tanggal(change.sampai)}, "
+                     f"{fmt.poin(change.cakupan_poin)} cakupan)")
+    return "Perubahan sudah rekam: " + "; ".join(parts) + "." if parts else ""
+
+
+def distance_to_target(share, target: float) -> str | None:
+    """'0,1 poin di atas target 96%' (a distance, said without a trend arrow)."""
+    from . import fmt
+
+    if share is None:
+        return None
+    gap = (share - target) * 100
+    where = "di atas" if gap > 0 else ("di bawah" if gap < 0 else "tepat pada")
+    return f"{fmt.angka(abs(gap), 1)} poin {where} target {fmt.persen(target, 0)}"

@@ -449,3 +449,14 @@ def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     rows = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(table.columns, row)) + "</tr>"
                    for row in table.itertuples(index=False))
     return f"<table class='{css_class}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict strip (verdict.py computes it and draws it as HTML; this shows it)
+# ---------------------------------------------------------------------------------------------
+
+def verdict_strip(v, size: str = "normal") -> None:
+    """Show a verdict.Verdict as the strip at the top of a page (plain HTML, no chart bundle)."""
+    from . import verdict
+
+    st.html(verdict.verdict_html(v, size))

@@ -1,11 +1,13 @@
 """Ringkasan: the regency (or one kecamatan) at a glance."""
 import streamlit as st
 
-from bulukumba import charts, data, fmt, tables, web
+from bulukumba import charts, data, fmt, tables, texts, verdict, web
 
 f = web.filters()
 engine = web.engine()
 web.header("Ringkasan perekaman e-KTP")
+
+web.verdict_strip(verdict.gertak_verdict(f.per, f.kecamatan, engine))
 
 total = data.coverage_total(f.per, f.kecamatan, engine)
 week = data.recorded_change(f.per, 7, f.kecamatan, engine)
@@ -13,15 +15,14 @@ month = data.recorded_change(f.per, 30, f.kecamatan, engine)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
-c2.metric("Sudah rekam", fmt.angka(total.sudah_rekam), f"{fmt.bertanda(week.sudah_rekam)} dalam 7 hari")
-c3.metric("Belum rekam", fmt.angka(total.belum_rekam), f"{fmt.bertanda(-week.sudah_rekam)} dalam 7 hari",
+c2.metric("Sudah rekam", fmt.angka(total.sudah_rekam), texts.change_phrase(week) if week.ada else None)
+c3.metric("Belum rekam", fmt.angka(total.belum_rekam),
+          f"{fmt.bertanda(-week.sudah_rekam)} dalam {fmt.angka(week.hari)} hari" if week.ada else None,
           delta_color="inverse")
-gap_to_target = (total.cakupan or 0) - charts.NATIONAL_TARGET
-c4.metric("Cakupan", fmt.persen(total.cakupan), f"{fmt.poin(gap_to_target * 100)} dari target 96%",
-          help="Target nasional 2017: 96% wajib KTP sudah rekam.")
-st.caption(
-    f"Perubahan: 7 hari terakhir {fmt.bertanda(week.sudah_rekam)} terekam ({fmt.poin(week.cakupan_poin)}); "
-    f"30 hari terakhir {fmt.bertanda(month.sudah_rekam)} terekam ({fmt.poin(month.cakupan_poin)}).")
+# A distance from the target, not a trend: no arrow, no colour.
+c4.metric("Cakupan", fmt.persen(total.cakupan), texts.distance_to_target(total.cakupan, charts.NATIONAL_TARGET),
+          delta_color="off", delta_arrow="off", help="Target nasional 2017: 96% wajib KTP sudah rekam.")
+st.caption(texts.change_caption(week, month) if week.ada else texts.no_comparison(week.sampai))
 
 BAR = {"bar": "Cakupan (%)", "bar_range": (80, 100)}
 villages = data.coverage_villages(f.per, f.kecamatan, engine)

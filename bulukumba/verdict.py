@@ -1,0 +1,262 @@
+"""The verdict: is GERTAK 2018 on track, and who is delivering? One function for every page.
+
+Ringkasan, the public page and projector slide 1 open with the same strip, so a figure read out
+in a meeting is the figure on the department head's screen. `gertak_verdict` computes it from
+the data module's public functions; `verdict_html` draws it as plain HTML (no Plotly, no table
+widget: the public page stays light); `web.verdict_strip` is the Streamlit glue.
+
+Where each figure comes from:
+- target, achieved (capaian), remaining (sisa), needed per day (perlu_per_hari), deadline:
+  `data.programme_status` for the programme's e-KTP recording target in that area;
+- current pace (laju): for a registry-based target, the rise in recorded residents between the
+  newest snapshot and the one about 28 days before it (`data.recorded_change(..., 28)`), per day
+  of the span actually measured — shorter when the data begin later, and no pace at all with a
+  single snapshot (one point gives no speed); for a target counted from partner activity, the
+  activity of the last 28 days (fewer when the programme is younger), per day;
+- projected finish: the remaining count at that pace, counted from the as-of date;
+- badge: "target tercapai", "tepat waktu", "terlambat N hari", "tidak ada kemajuan",
+  "belum bisa dinilai" (no pace yet), "tanpa target";
+- top partner: the most e-KTP recordings by partners ("Perekaman e-KTP oleh mitra") since the
+  programme began (the last 30 days when there is no target), in the same area.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import data, fmt, texts
+
+PROGRAM = "gertak_2018"
+SERVICE = "rekam_ektp"
+PACE_DAYS = 28
+#: Without a programme period, the top partner is the one of the last 30 days.
+FALLBACK_PERIOD_DAYS = 30
+
+#: Badge states, in words a meeting hears; the tone picks the badge colour.
+TONE = {"belum_mulai": "netral", "tercapai": "baik", "tepat_waktu": "baik", "terlambat": "buruk", "tanpa_kemajuan": "buruk",
+        "tidak_tercapai": "buruk", "belum_ada_laju": "netral", "tanpa_target": "netral",
+        "tanpa_data": "netral"}
+
+
+@dataclass(frozen=True)
+class TopPartner:
+    kode: str
+    nama: str
+    jumlah: int          # e-KTP recordings by this partner in the period
+    porsi: float         # share of all partners' e-KTP recordings in the period (0..1)
+    mulai: dt.date | None
+    sampai: dt.date
+
+
+@dataclass(frozen=True)
+class Verdict:
+    program: str
+    layanan: str
+    kecamatan: str | None        # kode, or None for the regency
+    wilayah: str                 # "Kabupaten Bulukumba" / "Kecamatan Kajang"
+    tanggal: dt.date | None      # the as-of date of the figures (None: no data at all)
+    keadaan: str                 # a key of TONE
+    # The target (None when there is none for this area)
+    target: int | None = None
+    capaian: int | None = None
+    sisa: int | None = None
+    mulai: dt.date | None = None
+    selesai: dt.date | None = None
+    dasar: str | None = None
+    perlu_per_hari: float | None = None   # None: no target, or the deadline has passed
+    # The pace
+    laju: float | None = None             # per day; None: not measurable yet
+    laju_hari: int | None = None          # days the pace was measured over
+    laju_dari: dt.date | None = None
+    proyeksi_selesai: dt.date | None = None
+    terlambat_hari: int | None = None     # days after the deadline (keadaan "terlambat")
+    # Who delivers
+    mitra: TopPartner | None = None
+    mitra_mulai: dt.date | None = None    # the period the partner figure covers
+    contoh: bool = False
+
+    @property
+    def badge(self) -> str:
+        """The verdict in two or three words: 'tepat waktu', 'terlambat 43 hari', …"""
+        if self.keadaan == "terlambat":
+            return f"terlambat {fmt.angka(self.terlambat_hari)} hari"
+        return texts.VONIS_BADGE[self.keadaan]
+
+    @property
+    def tone(self) -> str:
+        return TONE[self.keadaan]
+
+    @property
+    def kalimat(self) -> str:
+        """One plain sentence (markdown) that says the same as the strip."""
+        return texts.verdict_sentence(self)
+
+
+def _pace(status: data.ProgrammeStatus, kecamatan: str | None, engine) -> tuple[float | None, int | None, dt.date | None]:
+    """(per day, days measured, since) of the recent pace, or (None, None, None) if unknown."""
+    day = pd.Timestamp(status.tanggal)
+    if status.dasar == "registri":
+        change = data.recorded_change(day, PACE_DAYS, kecamatan, engine)
+        if not change.ada or not change.hari:
+            return None, None, None
+        return change.sudah_rekam / change.hari, change.hari, change.dari
+    start = max(pd.Timestamp(status.mulai), day - pd.Timedelta(days=PACE_DAYS - 1))
+    span = (day - start).days + 1
+    if span <= 0:
+        return None, None, None
+    done = data.partner_leaderboard(start, day, status.layanan, kecamatan, engine)["jumlah"].sum()
+    return float(done) / span, span, start.date()
+
+
+def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, engine) -> TopPartner | None:
+    board = data.partner_leaderboard(start, end, SERVICE, kecamatan, engine)
+    if board.empty or int(board.iloc[0]["jumlah"]) <= 0:
+        return None
+    top = board.iloc[0]
+    return TopPartner(kode=str(top["kode"]), nama=str(top["nama"]), jumlah=int(top["jumlah"]),
+                      porsi=float(top["porsi"]), mulai=start, sampai=end)
+
+
+def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike = None,
+                      kecamatan: str | None = None, engine=None) -> Verdict:
+    """The verdict for one programme target (service, area) on `as_of` (default: newest data)."""
+    latest = data.latest_date(engine)
+    day = pd.Timestamp(as_of).date() if as_of is not None else latest
+    fresh = data.freshness(engine)
+    area = _area_name(kecamatan, engine)
+    if day is None or data.coverage_total(day, kecamatan, engine).tanggal is None:
+        return Verdict(program, service, kecamatan, area, day, "tanpa_data", contoh=fresh.contoh)
+    status = data.programme_status(program, service, kecamatan, day, engine)
+    if status is None:
+        since = day - dt.timedelta(days=FALLBACK_PERIOD_DAYS - 1)
+        return Verdict(program, service, kecamatan, area, day, "tanpa_target",
+                       mitra=_top_partner(since, day, kecamatan, engine), mitra_mulai=since,
+                       contoh=fresh.contoh)
+    pace, pace_days, pace_since = _pace(status, kecamatan, engine)
+    projected, late = None, None
+    if status.tanggal < status.mulai:
+        state = "belum_mulai"
+    elif status.sisa == 0:
+        state = "tercapai"
+        projected = status.tanggal
+    elif status.tanggal >= status.selesai:
+        state = "tidak_tercapai"
+    elif pace is None:
+        state = "belum_ada_laju"
+    elif pace <= 0:
+        state = "tanpa_kemajuan"
+    else:
+        projected = status.tanggal + dt.timedelta(days=math.ceil(status.sisa / pace))
+        late = (projected - status.selesai).days
+        state = "terlambat" if late > 0 else "tepat_waktu"
+    return Verdict(
+        program, service, kecamatan, area, status.tanggal, state, target=status.target,
+        capaian=status.capaian, sisa=status.sisa, mulai=status.mulai, selesai=status.selesai,
+        dasar=status.dasar, perlu_per_hari=status.laju_perlu, laju=pace, laju_hari=pace_days,
+        laju_dari=pace_since, proyeksi_selesai=projected,
+        terlambat_hari=late if state == "terlambat" else None,
+        mitra=_top_partner(status.mulai, status.tanggal, kecamatan, engine), mitra_mulai=status.mulai,
+        contoh=fresh.contoh)
+
+
+def gertak_verdict(as_of: data.DateLike = None, kecamatan: str | None = None, engine=None) -> Verdict:
+    """GERTAK 2018's e-KTP recording verdict for the regency (or one kecamatan) on `as_of`."""
+    return programme_verdict(PROGRAM, SERVICE, as_of, kecamatan, engine)
+
+
+def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engine=None) -> list[Verdict]:
+    """The verdict of every target `data.programme_statuses` lists (per service, or per
+    kecamatan), in its order: the GERTAK page's tables and the download use these."""
+    return [programme_verdict(program, s.layanan, as_of, s.kecamatan_kode, engine)
+            for s in data.programme_statuses(program, by, as_of, engine)]
+
+
+def _area_name(kecamatan: str | None, engine) -> str:
+    if kecamatan is None:
+        return "Kabupaten Bulukumba"
+    kec = data.coverage_kecamatan(engine=engine)
+    names = dict(zip(kec["kode"], kec["nama"]))
+    return f"Kecamatan {names.get(kecamatan, kecamatan)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing it: plain HTML with its own small style sheet
+# ---------------------------------------------------------------------------------------------
+
+CSS = """
+.vonis { border: 1px solid #c8c8c8; border-left: 6px solid #666; border-radius: .5rem;
+  padding: .6rem .9rem; margin: .2rem 0 .8rem; background: #fff; color: #1a1a1a; }
+.vonis.baik { border-left-color: #1b7f3b; } .vonis.buruk { border-left-color: #b3261e; }
+.vonis-kepala { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .7rem;
+  margin-bottom: .45rem; }
+.vonis-judul { font-weight: 700; font-size: 1.05em; }
+.vonis-lencana { display: inline-block; padding: .1em .6em; border-radius: 1em; font-weight: 700;
+  white-space: nowrap; }
+.vonis-lencana.baik { background: #d7f0dd; color: #0d4f22; }
+.vonis-lencana.buruk { background: #fbdcd9; color: #7a1510; }
+.vonis-lencana.netral { background: #e8e8e8; color: #222; }
+.vonis-contoh { background: #ffd54f; color: #000; padding: 0 .35em; font-weight: 700; font-size: .85em; }
+.vonis-isi { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(8.5rem, 100%), 1fr));
+  gap: .45rem 1rem; margin: 0 !important; padding: 0 !important; }
+.vonis-isi > div { min-width: 0; margin: 0; padding: 0; }
+.vonis-isi dt { font-size: .8em; color: #444; margin: 0; }
+.vonis-isi dd { margin: 0; font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums;
+  overflow-wrap: anywhere; }
+.vonis-isi dd small { display: block; font-size: .62em; font-weight: 400; color: #444; }
+.vonis-catatan { margin: .45rem 0 0; font-size: .85em; color: #333; }
+.vonis.besar { font-size: 1.1rem; border-width: 2px; border-left-width: 10px; }
+"""
+
+
+def _item(label: str, value: str, note: str | None = None, name: str = "") -> str:
+    small = f"<small>{html.escape(note)}</small>" if note else ""
+    attr = f" data-vonis='{name}'" if name else ""
+    return (f"<div{attr}><dt>{html.escape(label)}</dt><dd>{html.escape(value)}{small}</dd></div>")
+
+
+def verdict_items(v: Verdict) -> list[tuple[str, str, str | None, str]]:
+    """(label, value, note, name) of each figure in the strip, in reading order."""
+    items = []
+    if v.target is not None:
+        items.append(("Sisa", fmt.angka(v.sisa), f"dari target {fmt.angka(v.target)}", "sisa"))
+        items.append(("Perlu per hari",
+                      fmt.angka(v.perlu_per_hari, 1) if v.perlu_per_hari is not None else fmt.KOSONG,
+                      f"sampai {fmt.tanggal_pendek(v.selesai)}", "perlu"))
+        if v.laju is None:
+            items.append(("Laju saat ini", fmt.KOSONG, texts.VONIS_TANPA_LAJU_SINGKAT, "laju"))
+        else:
+            items.append(("Laju saat ini", f"{fmt.angka(v.laju, 1)} per hari",
+                          f"{fmt.angka(v.laju_hari)} hari terakhir", "laju"))
+        items.append(("Proyeksi selesai",
+                      fmt.tanggal_pendek(v.proyeksi_selesai) if v.proyeksi_selesai else fmt.KOSONG,
+                      None if v.proyeksi_selesai else texts.VONIS_TANPA_PROYEKSI[v.keadaan]
+                      if v.keadaan in texts.VONIS_TANPA_PROYEKSI else None, "proyeksi"))
+    if v.mitra is not None:
+        items.append(("Mitra teratas", v.mitra.nama,
+                      f"{fmt.angka(v.mitra.jumlah)} perekaman e-KTP ({fmt.persen(v.mitra.porsi, 0)})", "mitra"))
+    else:
+        items.append(("Mitra teratas", fmt.KOSONG, texts.VONIS_TANPA_MITRA_SINGKAT, "mitra"))
+    return items
+
+
+def verdict_html(v: Verdict, size: str = "normal") -> str:
+    """The strip as a self-contained HTML fragment (its style sheet included).
+
+    `size="besar"` is the projector's: the same content, larger. Everything is escaped text;
+    the strip's figures are also in `data-vonis` attributes so tests can read them back.
+    """
+    title = f"GERTAK 2018 · {v.wilayah}"
+    demo = f"<span class='vonis-contoh'>{texts.DEMO_LABEL}</span>" if v.contoh else ""
+    items = "".join(_item(*item) for item in verdict_items(v))
+    note = texts.verdict_note(v)
+    classes = f"vonis {v.tone}" + (" besar" if size == "besar" else "")
+    return (f"<style>{CSS}</style><section class='{classes}' role='region' aria-label='Ringkasan GERTAK 2018'>"
+            f"<div class='vonis-kepala'><span class='vonis-judul'>{html.escape(title)}</span>"
+            f"<span class='vonis-lencana {v.tone}' data-vonis='lencana'>{html.escape(v.badge)}</span>{demo}</div>"
+            f"<dl class='vonis-isi'>{items}</dl>"
+            + (f"<p class='vonis-catatan'>{html.escape(note)}</p>" if note else "")
+            + "</section>")

@@ -1,0 +1,160 @@
+"""The verdict strip: one function says whether GERTAK 2018 is on track and who delivers, and it
+stays true on every data state (a pace only from two real dates, a partner only when one did
+something, and a clear way forward when something is missing)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import pytest
+
+import data_states
+from apptest_support import metrics, open_app, parse_angka
+from bulukumba import data, fmt, store, texts, verdict
+
+
+@pytest.fixture(scope="module", params=data_states.STATES)
+def state(request, tmp_path_factory, regions):
+    url = data_states.store_for(request.param, tmp_path_factory, regions)
+    return request.param, url, store.engine_for(url)
+
+
+def strip_items(at) -> dict[str, str]:
+    """The verdict strip as rendered: data-vonis name -> its shown value (and note), the badge
+    under "lencana", the last line under "_note"."""
+    bodies = [h.proto.body for h in at.get("html") if "class='vonis" in h.proto.body]
+    assert len(bodies) == 1, f"{len(bodies)} verdict strips"
+    body = bodies[0]
+    text = lambda fragment: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).replace("&amp;", "&").strip()  # noqa: E731
+    items = {k: text(v) for k, v in re.findall(r"data-vonis='(\w+)'><dt>.*?</dt><dd>(.*?)</dd>", body)}
+    items["lencana"] = text(re.findall(r"data-vonis='lencana'>(.*?)</span>", body)[0])
+    items["_note"] = text((re.findall(r"<p class='vonis-catatan'>(.*?)</p>", body) or [""])[0])
+    return items
+
+
+def test_the_verdict_is_computed_from_the_data_module(state):
+    name, _url, engine = state
+    latest = data.latest_date(engine)
+    v = verdict.gertak_verdict(engine=engine)
+    status = data.programme_status("gertak_2018", "rekam_ektp", None, latest, engine)
+
+    assert v.tanggal == latest
+    if status is None:
+        assert v.keadaan == "tanpa_target" and v.badge == "tanpa target"
+        assert v.sisa is None and v.proyeksi_selesai is None
+        assert "template target" in texts.verdict_note(v)
+    else:
+        assert (v.target, v.capaian, v.sisa, v.selesai) == (status.target, status.capaian, status.sisa,
+                                                             status.selesai)
+        assert v.perlu_per_hari == pytest.approx(status.laju_perlu)
+        change = data.recorded_change(latest, 28, None, engine)
+        if change.ada:
+            # The pace is the rise between two real dates, per day actually between them.
+            assert v.laju == pytest.approx(change.sudah_rekam / change.hari)
+            assert v.laju_hari == change.hari and v.laju_dari == change.dari
+            if v.laju > 0 and v.sisa:
+                assert v.proyeksi_selesai == latest + dt.timedelta(days=math.ceil(v.sisa / v.laju))
+                late = (v.proyeksi_selesai - v.selesai).days
+                assert v.badge == (f"terlambat {fmt.angka(late)} hari" if late > 0 else "tepat waktu")
+        else:
+            assert v.laju is None and v.proyeksi_selesai is None and v.badge == "belum bisa dinilai"
+
+    board = data.partner_leaderboard(v.mitra_mulai, latest, "rekam_ektp", None, engine)
+    if board["jumlah"].sum() == 0:
+        assert v.mitra is None
+        assert "template kegiatan" in texts.verdict_note(v)
+    else:
+        top = board.iloc[0]
+        assert (v.mitra.nama, v.mitra.jumlah) == (top["nama"], top["jumlah"])
+        assert v.mitra.porsi == pytest.approx(top["porsi"])
+
+
+def test_what_each_state_says(state):
+    name, _url, engine = state
+    v = verdict.gertak_verdict(engine=engine)
+    expected = {
+        "contoh": "terlambat",            # the demo's pace is too slow (DOMAIN: half the gap by June)
+        "satu_snapshot": "tanpa_target",  # the first import retired the demo and its targets
+        "dua_snapshot": None,             # a pace from 3 days: on time or late, but judged
+        "tanpa_kegiatan": None,
+        "tanpa_target": "tanpa_target",
+        "kecamatan_kosong": None,
+    }[name]
+    if expected:
+        assert v.keadaan == expected
+    else:
+        assert v.keadaan in ("tepat_waktu", "terlambat") and v.laju is not None
+    if name == "dua_snapshot":
+        assert v.laju_hari == 3  # not spread over 28 days as if nothing happened before
+    if name in ("satu_snapshot", "tanpa_kegiatan"):
+        assert v.mitra is None
+    if name == "kecamatan_kosong":
+        empty = verdict.gertak_verdict(kecamatan=data_states.KINDANG, engine=engine)
+        assert empty.keadaan == "tanpa_data" and empty.badge == "belum ada data"
+        assert "Kecamatan Kindang" in texts.verdict_note(empty) and "template registri" in texts.verdict_note(empty)
+
+
+def test_one_snapshot_gives_a_verdict_that_waits_for_a_pace(tmp_path, regions):
+    """A target and a single registry date: remaining and needed are known, the pace is not."""
+    url = data_states.build("satu_snapshot", tmp_path / "s.sqlite", regions)
+    engine = store.engine_for(url)
+    from bulukumba import importer
+
+    villages = data.coverage_kecamatan(engine=engine)["kode"].tolist()
+    assert importer.import_bytes(data_states._target_csv(villages), "t.csv", "target", engine).ok
+    v = verdict.gertak_verdict(engine=engine)
+    assert v.keadaan == "belum_ada_laju" and v.badge == "belum bisa dinilai"
+    assert v.sisa == v.target  # nothing achieved can be measured from one date
+    assert v.laju is None and v.proyeksi_selesai is None
+    assert "baru satu tanggal data registri" in texts.verdict_note(v)
+    assert "baru satu tanggal data registri" in v.kalimat
+
+
+def test_ringkasan_opens_with_the_strip_and_its_figures_read_back(state):
+    name, url, engine = state
+    at = open_app("pages/ringkasan.py", db_url=url)
+    assert not at.exception, at.exception
+    v = verdict.gertak_verdict(engine=engine)
+    shown = strip_items(at)
+
+    assert shown["lencana"] == v.badge
+    if v.sisa is not None:
+        assert parse_angka(shown["sisa"]) == v.sisa
+        assert f"dari target {fmt.angka(v.target)}" in shown["sisa"]
+        assert parse_angka(shown["perlu"]) == pytest.approx(v.perlu_per_hari, abs=0.05)
+        if v.laju is None:
+            assert shown["laju"].startswith(fmt.KOSONG)
+        else:
+            assert parse_angka(shown["laju"]) == pytest.approx(v.laju, abs=0.05)
+            assert f"{fmt.angka(v.laju_hari)} hari terakhir" in shown["laju"]
+        if v.proyeksi_selesai:
+            assert shown["proyeksi"] == fmt.tanggal_pendek(v.proyeksi_selesai)
+    else:
+        assert "sisa" not in shown and "proyeksi" not in shown
+    if v.mitra:
+        assert shown["mitra"].startswith(v.mitra.nama)
+        assert parse_angka(shown["mitra"].removeprefix(v.mitra.nama)) == v.mitra.jumlah
+    else:
+        assert texts.VONIS_TANPA_MITRA_SINGKAT in shown["mitra"]
+    assert (texts.DEMO_LABEL in " ".join(h.proto.body for h in at.get("html"))) == (name == "contoh")
+
+    # The metrics below it: a change only where a comparison date exists.
+    m = {metric.label: metric for metric in at.metric}
+    total = data.coverage_total(engine=engine)
+    assert parse_angka(m["Sudah rekam"].value) == total.sudah_rekam
+    change = data.recorded_change(None, 7, None, engine)
+    captions = " ".join(c.value for c in at.caption)
+    if change.ada:
+        assert m["Sudah rekam"].delta == f"{fmt.bertanda(change.sudah_rekam)} dalam {fmt.angka(change.hari)} hari"
+        assert f"{fmt.tanggal(change.dari)} – {fmt.tanggal(change.sampai)}" in captions
+    else:
+        assert not m["Sudah rekam"].delta and not m["Belum rekam"].delta
+        assert "Belum ada data pembanding" in captions
+        assert fmt.angka(total.sudah_rekam) not in (m["Sudah rekam"].delta or "")
+    # A distance from the target carries no arrow.
+    assert "poin" in m["Cakupan"].delta and "target 96%" in m["Cakupan"].delta
+    from streamlit.proto.Metric_pb2 import Metric
+
+    assert m["Cakupan"].proto.direction == Metric.MetricDirection.NONE
+    assert m["Cakupan"].proto.color == Metric.MetricColor.GRAY
