@@ -5,6 +5,7 @@ Everything that comes from a file (its name, sheet, headers, cell values) is sho
 in tables, in `st.text`, or escaped (`plain`) where Streamlit renders Markdown.
 """
 import hashlib
+import logging
 import re
 import time
 
@@ -13,6 +14,7 @@ import streamlit as st
 from bulukumba import data, fmt, importer, texts, web
 from bulukumba.importer import mapping
 
+log = logging.getLogger(__name__)
 MAX_SELECTS = 30  # columns offered for mapping one by one; more is not a file to map by hand
 
 
@@ -22,6 +24,12 @@ def plain(text: object) -> str:
     text = " ".join(str(text).split())
     text = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&=\"'])", r"\\\1", text)
     return text.replace(":", ":\u2060").replace("/", "/\u2060")
+
+
+def said(message: str, file_name: str) -> str:
+    """One of the importer's own sentences, with the file name in it made plain text."""
+    quoted = importer.show(file_name)
+    return message.replace(quoted, plain(quoted)) if quoted in message else plain(message)
 
 
 f = web.filters()
@@ -67,7 +75,9 @@ st.html(f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
   content: "{texts.IMPOR_UNGGAH_BATAS.format(mb=max_mb)}"; font-size: 0.875rem; }}
 </style>""")
-upload = st.file_uploader(texts.IMPOR_UNGGAH, type=["csv", "xlsx"], key="kelola-berkas",
+# No `type=`: a PDF or a screenshot is taken and answered in Indonesian (what it is, what to send
+# instead) rather than refused by the browser in English.
+upload = st.file_uploader(texts.IMPOR_UNGGAH, key="kelola-berkas",
                           help=texts.IMPOR_UNGGAH_BANTUAN,
                           max_upload_size=max_mb)
 
@@ -160,7 +170,7 @@ if upload is not None:
     saved = st.session_state.get("kelola-hasil")
     if saved and saved[0] == fingerprint:  # this very file was just saved: say so, once
         result = saved[1]
-        (st.success if result.ok else st.error)(plain(result.pesan))
+        (st.success if result.ok else st.error)(said(result.pesan, upload.name))
         if not result.ok:
             show_problems(result.report)
         show_warnings(result.warnings)
@@ -172,8 +182,13 @@ if upload is not None:
             report = cached[1]
         else:
             progress = progress_bar(texts.IMPOR_MEMERIKSA)
-            report = importer.validate(content, upload.name, kind, engine, ignore_rest=ignore_rest,
-                                       progress=progress)
+            try:
+                report = importer.validate(content, upload.name, kind, engine, ignore_rest=ignore_rest,
+                                           progress=progress)
+            except Exception:  # the operator gets a sentence, the log gets the traceback
+                log.exception("pemeriksaan berkas impor gagal")
+                st.error(texts.IMPOR_GAGAL_TAK_TERDUGA)
+                st.stop()
             progress.clear()
             st.session_state["kelola-laporan"] = (wanted, report)
         if report.unresolved and report.jenis:
@@ -181,7 +196,7 @@ if upload is not None:
         show_warnings(report.warnings)
         if not report.ok:
             result = importer.format_report(report).splitlines()[0]
-            st.error(plain(result.replace("tidak lolos pemeriksaan", "DITOLAK")))
+            st.error(said(result.replace("tidak lolos pemeriksaan", "DITOLAK"), upload.name))
             show_problems(report)
         else:
             st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.angka(len(report.records))} "
@@ -189,7 +204,12 @@ if upload is not None:
             if st.button(f"Simpan {fmt.angka(len(report.records))} baris ke basis data", type="primary",
                          key="kelola-simpan", icon=":material/save:"):
                 progress = progress_bar(texts.IMPOR_MENULIS)
-                result = importer.save(report, engine, oleh=user.username, progress=progress)
+                try:
+                    result = importer.save(report, engine, oleh=user.username, progress=progress)
+                except Exception:
+                    log.exception("penulisan impor gagal")
+                    st.error(texts.IMPOR_GAGAL_TAK_TERDUGA)
+                    st.stop()
                 progress.clear()
                 st.session_state["kelola-hasil"] = (fingerprint, result)
                 st.session_state.pop("kelola-laporan", None)

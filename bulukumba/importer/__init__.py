@@ -11,10 +11,13 @@ How a file goes in, module by module:
 - `reading`  bytes into a table: what the file is, its encoding and delimiter, the header row,
              then the rows as a stream (`xlsx` reads a sheet without expanding a zip bomb);
 - `headers`  the vocabulary of headers: what each column means, by its words;
+- `column_plan` what each column of this file means: the operator's answer, a remembered one,
+             or recognition; unknown or ambiguous columns go back to the operator;
 - `values`   the vocabulary of values: Indonesian numbers and dates, codes, labels;
 - `places`   villages, kecamatan and partners from the store, found by code or by name;
-- `checks`   row checks: every row converted and checked, derived columns compared, the same
-             village and date twice, a JUMLAH row against the sum;
+- `row_checks` row checks: one row converted and checked, derived columns compared;
+- `checks`   the whole file: columns, every row, a JUMLAH row against the sum, the same village
+             and date twice or already in the store;
 - `records`  the clean rows, kept compactly until written;
 - `report`   what the operator is told: first hundred problems, every problem counted by kind;
 - `batch`    writing a batch: one transaction with its audit row, or nothing;
@@ -35,11 +38,11 @@ from .mapping import parse_choices
 from .reading import ImportFileError, Limits, read_table
 from .report import MAX_LISTED, ImportResult, RowError, ValidationReport, format_report
 from .templates import column_help, template_bytes, write_template
-from .values import parse_date, parse_whole
+from .values import parse_date, parse_whole, show
 
 __all__ = [
     "COLUMNS", "DERIVED", "IGNORE", "KINDS", "LABELS", "MAX_LISTED", "REQUIRED", "ImportFileError",
     "ImportResult", "Limits", "RowError", "ValidationReport", "column_help", "format_report",
     "import_bytes", "import_file", "parse_choices", "parse_date", "parse_whole", "read_table",
-    "save", "template_bytes", "undo_import", "validate", "write_template",
+    "save", "show", "template_bytes", "undo_import", "validate", "write_template",
 ]

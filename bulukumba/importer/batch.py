@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from .. import reference, store
 from . import checks, mapping
-from .headers import CHOSEN, KINDS, spelling_key
+from .column_plan import CHOSEN
+from .headers import KINDS, spelling_key
 from .places import Places
 from .reading import ImportFileError, Limits, fingerprint, open_source, open_table
 from .report import ImportResult, RowError, ValidationReport, result_of

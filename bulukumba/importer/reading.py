@@ -412,8 +412,9 @@ def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file:
     at = next((i for i, cells in enumerate(cleaned) if vocab.header_score(cells[:200]) >= 2), 0)
     header_row, header = first[at][0], cleaned[at]
     if at:
-        warnings.append(RowError(None, None, f"Baris 1–{header_row - 1} di atas judul kolom "
-                                             f"(judul tabel) diabaikan.", "judul tabel"))
+        above = "Baris 1" if header_row == 2 else f"Baris 1–{header_row - 1}"
+        warnings.append(RowError(None, None, f"{above} di atas judul kolom (judul tabel) diabaikan.",
+                                 "judul tabel"))
     rest = first[at + 1:]
     if rest and vocab.is_sub_header(cleaned[at + 1]):
         header = vocab.combine_headers(header, cleaned[at + 1])

@@ -1,8 +1,8 @@
 """The vocabulary of cell values: Indonesian numbers, dates and percentages, region codes, the
 labels operators write for coded columns, and the words of a total row.
 
-Every parser raises `Invalid(message, jenis)` (a ValueError) with an Indonesian reason fit for the operator; the
-checks put the row number and column in front of it.
+Every parser raises `Invalid(message, jenis)` (a ValueError) with an Indonesian reason fit for
+the operator; the checks put the row number and column in front of it, and count by `jenis`.
 """
 from __future__ import annotations
 
@@ -179,7 +179,8 @@ def parse_date(text: str) -> dt.date:
     try:
         day = dt.date(y, mo, d)
     except ValueError:
-        raise Invalid(f"tanggal {show(text)} tidak ada di kalender", "tanggal tidak ada di kalender") from None
+        raise Invalid(f"tanggal {show(text)} tidak ada di kalender",
+                      "tanggal tidak ada di kalender") from None
     if not 2000 <= day.year <= 2100:
         raise Invalid(f"tahun {y} di luar rentang yang wajar", "tahun di luar rentang")
     return day
