@@ -218,12 +218,12 @@ def run_import(project: Path, store_file: Path, path: Path, case: str, timeout: 
         if limit_memory:
             resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
 
-    out_path = data_dir / "keluaran.txt"
+    out_path, err_path = data_dir / "keluaran.txt", data_dir / "stderr.txt"
     started = time.monotonic()
-    with out_path.open("wb") as out:
+    with out_path.open("wb") as out, err_path.open("wb") as err:
         process = subprocess.Popen([sys.executable, "-m", "bulukumba", "impor", str(path),
                                     "--oleh", "bench"], cwd=project, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, preexec_fn=limits)
+                                   stderr=err, preexec_fn=limits)
         deadline = started + timeout
         status = usage = None
         while True:
@@ -237,7 +237,7 @@ def run_import(project: Path, store_file: Path, path: Path, case: str, timeout: 
                 break
             time.sleep(0.05)
     seconds = time.monotonic() - started
-    output = out_path.read_bytes()
+    output, errors = out_path.read_bytes(), err_path.read_bytes()
     shutil.rmtree(data_dir, ignore_errors=True)
     if status is None:
         code = "timeout"
@@ -247,7 +247,8 @@ def run_import(project: Path, store_file: Path, path: Path, case: str, timeout: 
         code = str(os.WEXITSTATUS(status))
     return {"code": code, "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
             "out_lines": output.count(b"\n"), "out_bytes": len(output),
-            "first_lines": output.decode("utf-8", "replace").splitlines()[:3]}
+            "err_lines": errors.count(b"\n"),
+            "first_lines": (output + errors[-300:]).decode("utf-8", "replace").splitlines()[:3]}
 
 
 def main(argv=None) -> int:
@@ -270,14 +271,15 @@ def main(argv=None) -> int:
     project = Path(args.project).resolve()
     print(f"project {project}; files in {files}; {len(villages)} villages")
     print(f"{'case':<12} {'size':>9} {'rows':>10} {'exit':>8} {'time':>9} {'peak RSS':>10} "
-          f"{'printed':>14}")
+          f"{'printed (stdout)':>24} {'stderr':>7}")
     for case in cases:
         path, rows = make_file(case, files, villages)
         result = run_import(project, store_file, path, case, args.timeout)
         size = path.stat().st_size / MB
         print(f"{case:<12} {size:>7.1f}MB {rows:>10,} {result['code']:>8} "
               f"{result['seconds']:>8.1f}s {result['peak_mb']:>8.0f}MB "
-              f"{result['out_lines']:>7,} lines ({result['out_bytes'] / MB:.1f} MB)", flush=True)
+              f"{result['out_lines']:>9,} lines ({result['out_bytes'] / MB:5.1f} MB) "
+              f"{result['err_lines']:>7,}", flush=True)
         for line in result["first_lines"]:
             print(f"    | {line[:150]}")
     return 0

@@ -25,11 +25,15 @@ class _Progress:
         self.after = after
         self.shown = False
         self.tenth = -1
+        self.last = 0.0
         self.tty = self.stream.isatty()
 
     def __call__(self, fraction: float, text: str) -> None:
         if self.clock() - self.started < self.after:
             return
+        if fraction < self.last:  # a new phase (checking, then writing) starts from zero
+            self.tenth = -1
+        self.last = fraction
         line = f"{fraction:4.0%} · {text}"
         if self.tty:
             self.stream.write(f"\r{line:<60}")
