@@ -147,6 +147,14 @@ def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, 
     sign_in(page, server["url"], "operator1", PASSWORD)
     page.get_by_role("link", name="Kelola data").click()
     page.wait_for_selector("text=Impor berkas", timeout=30_000)
+    # the uploader's own English words are covered by Indonesian ones
+    said = page.evaluate("""() => [
+        "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p",
+        "[data-testid='stFileUploaderDropzoneInstructions'] span"].map(
+          s => getComputedStyle(document.querySelector(s), '::after').content)""")
+    assert said == ['"Pilih berkas"', '"Seret berkas ke sini · maks. 200 MB · CSV, XLSX"']
+    page.locator("[data-testid='stFileUploaderDropzone']").screenshot(
+        path=str(ARTIFACTS / "kelola-unggah-1366x768.png"))
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
 
     mapping = page.get_by_text("Pemetaan kolom", exact=True)

@@ -183,6 +183,7 @@ def _split_glued(word: str) -> tuple[str, ...] | None:
     return found if found and len(found) > 1 else None
 
 
+@functools.lru_cache(maxsize=65536)
 def concepts(header: str) -> frozenset[str] | None:
     """The concepts a header names, or None when it has a word this vocabulary does not know."""
     found: set[str] = set()
