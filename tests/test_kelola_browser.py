@@ -146,7 +146,7 @@ def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, server["url"], "operator1", PASSWORD)
     page.get_by_role("link", name="Kelola data").click()
-    page.wait_for_selector("text=Impor berkas", timeout=30_000)
+    page.wait_for_selector("[data-testid='stFileUploaderDropzoneInstructions'] span", timeout=60_000)
     # the uploader's own English words are covered by Indonesian ones
     said = page.evaluate("""() => [
         "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p",
