@@ -4,9 +4,11 @@ Generates registry exports the way district offices keep them (BOM, `;`, dot tho
 dd/mm/yyyy, a running number "NO", the village name under "NAMA DESA/KEL", a derived
 "BELUM REKAM") for the real 136 villages, and files whose every row is wrong, then runs
 `python -m bulukumba impor FILE` on each in a fresh process on a fresh copy of a store that
-holds the regions only. Prints, per file: size, rows, exit code, wall time, peak memory of the
-import process (ru_maxrss from os.wait4, so each figure is that one process's own) and how much
-the command printed. No asserts: figures to read, not a test.
+holds the regions only. Prints, per file: size, rows, exit code, wall time, CPU time (user +
+system: on a shared machine wall time says more about the neighbours), peak memory of the import
+process (ru_maxrss and times from os.wait4, so each figure is that one process's own), how much
+the command printed, and how many progress lines it wrote to stderr. No asserts: figures to
+read, not a test.
 
     python benchmarks/bench_import.py [--cases valid-10mb,wrong-100mb,...] [--project DIR]
                                       [--files DIR] [--timeout SECONDS]
@@ -245,7 +247,8 @@ def run_import(project: Path, store_file: Path, path: Path, case: str, timeout: 
         code = f"signal {os.WTERMSIG(status)}"
     else:
         code = str(os.WEXITSTATUS(status))
-    return {"code": code, "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+    return {"code": code, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / 1024,
             "out_lines": output.count(b"\n"), "out_bytes": len(output),
             "err_lines": errors.count(b"\n"),
             "first_lines": (output + errors[-300:]).decode("utf-8", "replace").splitlines()[:3]}
@@ -270,14 +273,14 @@ def main(argv=None) -> int:
     store_file, villages = prepare_store(files)
     project = Path(args.project).resolve()
     print(f"project {project}; files in {files}; {len(villages)} villages")
-    print(f"{'case':<12} {'size':>9} {'rows':>10} {'exit':>8} {'time':>9} {'peak RSS':>10} "
+    print(f"{'case':<12} {'size':>9} {'rows':>10} {'exit':>8} {'time':>9} {'CPU':>8} {'peak RSS':>10} "
           f"{'printed (stdout)':>24} {'stderr':>7}")
     for case in cases:
         path, rows = make_file(case, files, villages)
         result = run_import(project, store_file, path, case, args.timeout)
         size = path.stat().st_size / MB
         print(f"{case:<12} {size:>7.1f}MB {rows:>10,} {result['code']:>8} "
-              f"{result['seconds']:>8.1f}s {result['peak_mb']:>8.0f}MB "
+              f"{result['seconds']:>8.1f}s {result['cpu']:>7.1f}s {result['peak_mb']:>8.0f}MB "
               f"{result['out_lines']:>9,} lines ({result['out_bytes'] / MB:5.1f} MB) "
               f"{result['err_lines']:>7,}", flush=True)
         for line in result["first_lines"]:

@@ -171,9 +171,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(db, monkeypatch
     monkeypatch.setenv("BULUKUMBA_IMPOR_MAKS_MB", "0.001")
     result = import_bytes(csv_bytes("Kode Desa;Tanggal;WKTP;Rekam", *[f"{TANAH_TOWA};19/01/2018;1;1"] * 50),
                           "besar.csv", None, db)
-    assert not result.ok
-    assert "lebih dari batas 0 MB (BULUKUMBA_IMPOR_MAKS_MB)" in result.errors[0].pesan or \
-        "BULUKUMBA_IMPOR_MAKS_MB" in result.errors[0].pesan
+    assert not result.ok and snapshot_of(db)["impor"] == 0
+    assert "berukuran 0,0 MB, lebih dari batas 0,001 MB (BULUKUMBA_IMPOR_MAKS_MB)" in result.errors[0].pesan
 
 
 def test_a_file_over_the_row_limit_is_refused_and_nothing_is_written(db, monkeypatch):

@@ -352,8 +352,9 @@ def open_table(source, nama_file: str, limits: Limits | None = None,
 
 def _open(stream, size: int, nama_file: str, limits: Limits, text_codec: str) -> Table:
     if size > limits.max_bytes:
+        limit = limits.max_bytes / 1e6
         raise ImportFileError(f"Berkas {show(nama_file)} berukuran {fmt.angka(size / 1e6, 1)} MB, "
-                              f"lebih dari batas {fmt.angka(limits.max_bytes / 1e6)} MB "
+                              f"lebih dari batas {fmt.angka(limit, 0 if limit >= 10 else 3)} MB "
                               f"(BULUKUMBA_IMPOR_MAKS_MB); tidak dibaca. Pecah menjadi beberapa "
                               f"berkas, misalnya satu berkas per tanggal.")
     head = stream.read(65536)
