@@ -5,10 +5,12 @@ dd-mm-yyyy, a running number "NO", the village under "Nama Desa/Kel", a derived 
 a few rows without a code, a JUMLAH row at the bottom, a column the dashboard does not know
 ("Jumlah KK") and a header that is a Markdown image pointing at a server of the test's own.
 The operator maps the unknown columns with the select boxes, saves, and the screenshot of the
-mapping lands in test-artifacts/kelola-pemetaan-kolom-1366x768.png.
+mapping lands in test-artifacts/kelola-pemetaan-kolom-1366x768.png. A larger export shows a
+progress bar while it is checked (kelola-kemajuan-1366x768.png).
 """
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import os
 import shutil
@@ -193,4 +195,30 @@ def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, 
     engine.dispose()
     assert written == 8
     assert remembered == {"Jumlah KK": "abaikan", image_header: "abaikan"}
+    page.close()
+
+
+def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_path, demo_engine):
+    """About 230,000 rows (20 MB) take seconds to check anywhere: the page shows a progress bar."""
+    with demo_engine.connect() as conn:
+        villages = conn.execute(sa.text("SELECT kode FROM desa ORDER BY kode")).scalars().all()
+    lines = ["Kode Desa;Tanggal;Wajib KTP;Sudah Rekam;Belum Rekam"]
+    day = dt.date(2000, 1, 1)
+    while len(lines) < 230_000:
+        lines += [f"{kode};{day:%d/%m/%Y};{3000 + i};{2000 + i};1000" for i, kode in enumerate(villages)]
+        day += dt.timedelta(days=1)
+    export = tmp_path / "rekap-harian.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(page, server["url"], "operator1", PASSWORD)
+    page.get_by_role("link", name="Kelola data").click()
+    page.wait_for_selector("[data-testid='stFileUploaderDropzoneInput']", timeout=60_000)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
+    bar = page.locator("[data-testid='stProgress']")
+    bar.wait_for(timeout=120_000)
+    assert "Memeriksa berkas" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "kelola-kemajuan-1366x768.png"))
+    page.wait_for_selector("text=siap diimpor", timeout=300_000)
+    assert bar.count() == 0  # the bar goes once the check is done
     page.close()

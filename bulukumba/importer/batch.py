@@ -29,6 +29,7 @@ Progress = Callable[[float, str], None]
 
 _TABLES = {"registri": store.registri, "kegiatan": store.kegiatan, "target": store.target}
 INSERT_CHUNK = 20_000
+SQLITE_CACHE_KB = 64_000
 
 
 def normal_kind(jenis: str | None) -> str | None:
@@ -146,17 +147,24 @@ def _insert(conn: sa.Connection, table: sa.Table, records, batch: int,
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     fast = conn.dialect.name == "sqlite" and conn.dialect.paramstyle == "qmark"
     chunks = records.tuples(INSERT_CHUNK) if fast else records.chunks(INSERT_CHUNK)
+    if fast:  # room for the indexes of a million rows, for this import only (default: 2 MB)
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
     written = 0
-    for chunk in chunks:
+    try:
+        for chunk in chunks:
+            if fast:
+                conn.exec_driver_sql(sql, [(*row, batch) for row in chunk])
+            else:
+                for row in chunk:
+                    row["impor_id"] = batch
+                conn.execute(table.insert(), chunk)
+            written += len(chunk)
+            if progress is not None:
+                progress(written / len(records), f"{written:,} baris ditulis".replace(",", "."))
+    finally:
         if fast:
-            conn.exec_driver_sql(sql, [(*row, batch) for row in chunk])
-        else:
-            for row in chunk:
-                row["impor_id"] = batch
-            conn.execute(table.insert(), chunk)
-        written += len(chunk)
-        if progress is not None:
-            progress(written / len(records), f"{written:,} baris ditulis".replace(",", "."))
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _late_clashes(conn: sa.Connection, report: ValidationReport, batch: int) -> list[RowError]:
