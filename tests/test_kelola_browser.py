@@ -213,7 +213,7 @@ def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     sign_in(page, server["url"], "operator1", PASSWORD)
     page.get_by_role("link", name="Kelola data").click()
-    page.wait_for_selector("[data-testid='stFileUploaderDropzoneInput']", timeout=60_000)
+    page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
     bar = page.locator("[data-testid='stProgress']")
     bar.wait_for(timeout=120_000)
