@@ -287,3 +287,17 @@ def is_empty(conn: sa.Connection) -> bool:
 
 def has_regions(conn: sa.Connection) -> bool:
     return conn.execute(sa.select(sa.func.count()).select_from(desa)).scalar_one() > 0
+
+
+#: What an operator said a column of an import file means, per header spelling and file kind
+#: (bulukumba/importer/mapping.py), so the next file with the same header goes in without
+#: asking again. `kolom` is a column of the kind, a derived column, or 'abaikan' (ignore it).
+pemetaan_kolom = sa.Table(
+    "pemetaan_kolom", metadata,
+    sa.Column("jenis", sa.String(12), primary_key=True),
+    sa.Column("judul_kunci", sa.String(200), primary_key=True),  # spelling, case/spacing folded
+    sa.Column("judul", sa.String(200), nullable=False),          # as first written
+    sa.Column("kolom", sa.String(20), nullable=False),
+    sa.Column("waktu", sa.DateTime, nullable=False),             # UTC
+    sa.Column("oleh", sa.String(80), nullable=False),
+)
