@@ -23,7 +23,7 @@ import time
 
 import sqlalchemy as sa
 
-from bulukumba import reference, store
+from bulukumba import reference, store, summaries
 
 FIRST_MONTH = dt.date(2016, 1, 1)
 PARTNERS = [p[0] for p in reference.PARTNERS]
@@ -227,6 +227,7 @@ def _fill(outer: sa.Connection, kab, kec, desa, months, activity, steps, started
         for table in big:
             for index in table.indexes:
                 index.create(conn)
+        summaries.mark_all_dirty(conn)  # triggers were off for the load: rebuild on first read
         steps["indexes"] = time.perf_counter() - t
         log(f"  indexes on the big tables ({steps['indexes']:.1f} s)")
     return {"kabupaten": len(kab), "kecamatan": len(kec), "desa": len(desa), "months": months,
