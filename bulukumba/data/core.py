@@ -85,8 +85,8 @@ class _Memo:
         self.version = version
         self.slots: collections.OrderedDict = collections.OrderedDict()
         self.lock = threading.Lock()
-        self.ready = threading.Event()     # summaries checked for this version
-        self.readying = False
+        self.ready = False                 # summaries checked (and refreshed) for this version
+        self.readying: threading.Event | None = None  # set when the thread checking them is done
 
     def get(self, key, compute):
         with self.lock:
@@ -129,18 +129,27 @@ def _memo(engine: sa.Engine, version: int) -> _Memo:
             memo = versions[version] = _Memo(version)
             for old in sorted(versions)[:-2]:  # keep the newest two: sessions may lag one behind
                 del versions[old]
-        leader = not memo.ready.is_set() and not memo.readying
-        if leader:
-            memo.readying = True
-    if leader:
+    # One thread per version brings the summaries up to date; the others wait for it, and try
+    # themselves if it failed.
+    while True:
+        with memo.lock:
+            if memo.ready:
+                return memo
+            leader = memo.readying is None
+            if leader:
+                memo.readying = threading.Event()
+            done = memo.readying
+        if not leader:
+            done.wait(timeout=300)
+            continue
         try:
             _refresh_summaries(engine)
-            memo.ready.set()
+            memo.ready = True
         finally:
-            memo.readying = False
-    else:
-        memo.ready.wait(timeout=120)
-    return memo
+            with memo.lock:
+                memo.readying = None
+            done.set()
+        return memo
 
 
 def clear_memo() -> None:
