@@ -124,10 +124,37 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
     }
 
 
-def timed(call) -> float:
-    start = time.perf_counter()
+_TICK = os.sysconf("SC_CLK_TCK")
+_postmaster: int | None = None
+
+
+def _proc_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process plus, on PostgreSQL, of every process of the database cluster
+    (backends and their parallel workers): the work a call costs, whatever else loads the machine."""
+    times = os.times()
+    total = times.user + times.system
+    if _postmaster is not None:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(stat[1]) == _postmaster:
+                        total += (int(stat[11]) + int(stat[12])) / _TICK
+                except (OSError, IndexError, ValueError):
+                    pass  # a worker that ended meanwhile
+    return total
+
+
+def timed(call) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one call."""
+    cpu, start = cpu_seconds(), time.perf_counter()
     call()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds() - cpu
 
 
 def measure(url: str, kind: str) -> dict:
@@ -135,7 +162,12 @@ def measure(url: str, kind: str) -> dict:
     from bulukumba import data, importer, store
     import scale_store
 
+    global _postmaster
     engine = store.make_engine(url)
+    if kind == "postgresql":
+        with engine.connect() as conn:
+            backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        _postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
     out = {"kind": kind, "functions": {}, "pages": {}, "import": {}}
     t = time.perf_counter()
     data.latest_date(engine)  # the first read after generation rebuilds the derived summaries
@@ -152,14 +184,12 @@ def measure(url: str, kind: str) -> dict:
             data.clear_memo()
             cold = timed(call)
             warm = timed(call)
-            out["functions"][name] = (cold, warm)
-            print(f"  {name:40s} cold {cold * 1000:8.1f} ms   warm {warm * 1000:6.2f} ms", flush=True)
+            out["functions"][name] = (*cold, *warm)
+            print(f"  {name:40s} cold {cold[0] * 1000:8.1f} ms ({cold[1] * 1000:7.0f} ms CPU)   "
+                  f"warm {warm[0] * 1000:6.2f} ms", file=sys.stderr, flush=True)
     for page, questions in pages.items():
         data.clear_memo()
-        start = time.perf_counter()
-        for _, call in questions:
-            call()
-        out["pages"][page] = time.perf_counter() - start
+        out["pages"][page] = timed(lambda: [call() for _, call in questions])
     # One regency's monthly file while the store is this large.
     day = dt.date(per.year + (per.month == 12), per.month % 12 + 1, 1) + dt.timedelta(days=27)
     content = scale_store.regency_month_csv(engine, kab, day)
@@ -168,13 +198,13 @@ def measure(url: str, kind: str) -> dict:
     out["import"]["rows"] = result.ditulis
     out["import"]["ok"] = result.ok
     out["import"]["import_s"] = time.perf_counter() - start
-    out["import"]["first_read_after_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))
-    out["import"]["national_total_after_s"] = timed(lambda: data.coverage_total(day, engine=engine))
+    out["import"]["first_read_after_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))[0]
+    out["import"]["national_total_after_s"] = timed(lambda: data.coverage_total(day, engine=engine))[0]
     if result.ok:
         start = time.perf_counter()
         importer.undo_import(result.impor_id, engine, "bench_scale")
         out["import"]["undo_s"] = time.perf_counter() - start
-        out["import"]["first_read_after_undo_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))
+        out["import"]["first_read_after_undo_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))[0]
     else:
         out["import"]["error"] = result.pesan
     out["rss_mb"], out["peak_mb"] = rss_mb(), peak_mb()
@@ -182,22 +212,22 @@ def measure(url: str, kind: str) -> dict:
 
 
 def report(results: list[dict]) -> None:
-    print("\n## per function (ms): cold / warm")
+    print("\n## per function (ms): cold wall (cold CPU) / warm wall; CPU = this process + the database's")
     kinds = [r["kind"] for r in results]
-    print(f"{'function':42s}" + "".join(f"{k:>24s}" for k in kinds))
+    print(f"{'function':42s}" + "".join(f"{k:>30s}" for k in kinds))
     for name in results[0]["functions"]:
         cells = []
         for r in results:
-            cold, warm = r["functions"].get(name, (float("nan"),) * 2)
-            cells.append(f"{cold * 1000:10.1f} / {warm * 1000:7.2f}   ")
-        print(f"{name:42s}" + "".join(f"{c:>24s}" for c in cells))
-    print("\n## page data, cold (s), target PostgreSQL 1 s, SQLite 2 s")
+            cold, cold_cpu, warm, _ = r["functions"].get(name, (float("nan"),) * 4)
+            cells.append(f"{cold * 1000:9.1f} ({cold_cpu * 1000:7.0f}) / {warm * 1000:6.2f}")
+        print(f"{name:42s}" + "".join(f"{c:>30s}" for c in cells))
+    print("\n## page data, cold: wall s (CPU s); target PostgreSQL 1 s, SQLite 2 s")
     for page in results[0]["pages"]:
         cells = []
         for r in results:
-            seconds = r["pages"][page]
-            cells.append(f"{seconds:8.2f} {'ok' if seconds <= TARGET_S[r['kind']] else 'OVER'}")
-        print(f"{page:42s}" + "".join(f"{c:>24s}" for c in cells))
+            wall, cpu = r["pages"][page]
+            cells.append(f"{wall:7.2f} ({cpu:6.2f}) {'ok' if wall <= TARGET_S[r['kind']] else 'OVER'}")
+        print(f"{page:42s}" + "".join(f"{c:>30s}" for c in cells))
     print("\n## import of one regency's monthly file; memory")
     for r in results:
         print(f"{r['kind']}: {json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r['import'].items()})}")
@@ -259,8 +289,7 @@ def main() -> None:
                 print(f"# generated in {time.perf_counter() - started:.0f} s", flush=True)
             print(f"# measuring {kind} in a fresh process", flush=True)
             done = subprocess.run([sys.executable, __file__, "--worker", kind, url] + (["--small"] if args.small else []),
-                                  check=True, capture_output=True, text=True)
-            sys.stdout.write("".join(line + "\n" for line in done.stdout.splitlines()[:-1]))
+                                  check=True, stdout=subprocess.PIPE, text=True)  # progress goes to stderr
             results.append(json.loads(done.stdout.splitlines()[-1]))
         report(results)
     finally:

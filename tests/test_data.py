@@ -178,3 +178,13 @@ def test_many_sessions_asking_at_once_share_one_query(small):
         t.join(timeout=60)
     assert len(results) == 8 and all(r.equals(results[0]) for r in results)
     assert len([s for s in sent if "FROM desa" in s]) == 1, sent
+
+
+@pytest.mark.parametrize("as_of", [None, "2018-01-10", "2018-03-15", "2018-06-30"])
+def test_statuses_of_every_kecamatan_at_once_equal_one_at_a_time(demo_engine, as_of):
+    """GERTAK's per-kecamatan list is computed in one pass; each must equal its own status."""
+    together = data.programme_statuses("gertak_2018", "kecamatan", as_of, demo_engine)
+    assert len(together) == 10
+    for status in together:
+        alone = data.programme_status("gertak_2018", "rekam_ektp", status.kecamatan_kode, as_of, demo_engine)
+        assert status == alone

@@ -86,6 +86,25 @@ def _value_on(series: pd.Series, when: pd.Timestamp) -> int:
     return int(before.iloc[-1]) if len(before) else 0
 
 
+class _RegistryAchieved:
+    """`_registry_achieved` as a function of the day, on numpy arrays: the same numbers at a
+    fraction of the cost, for thousands of kecamatan at once."""
+
+    def __init__(self, dates: np.ndarray, recorded: np.ndarray, start: pd.Timestamp):
+        self.dates, self.recorded, self.start = dates, recorded, np.datetime64(start, "ns")
+        before = np.searchsorted(dates, self.start, side="right") - 1
+        self.baseline = recorded[before] if before >= 0 else (recorded[0] if len(recorded) else 0)
+
+    def __call__(self, when: pd.Timestamp) -> int:
+        when = np.datetime64(when, "ns")
+        if when < self.start:
+            return 0
+        last = np.searchsorted(self.dates, when, side="right") - 1
+        if last < 0 or self.dates[last] < self.start:
+            return 0
+        return int(self.recorded[last] - self.baseline)
+
+
 @memoised
 def programme_progress(program: str, service: str = "rekam_ektp", kecamatan: str | None = None,
                        as_of: DateLike = None, engine: sa.Engine | None = None,
@@ -135,12 +154,14 @@ class ProgrammeStatus:
         return self.proyeksi_selesai is None or self.proyeksi_selesai > self.selesai
 
 
-def _status(program: str, service: str, kecamatan: str | None, kabupaten: str | None, target: pd.Series,
-            achieved: pd.Series, as_of: DateLike, engine) -> ProgrammeStatus:
+def _status(program: str, service: str, kecamatan: str | None, kabupaten: str | None, target,
+            achieved, as_of: DateLike, engine) -> ProgrammeStatus:
+    """`achieved`: the cumulative series (pd.Series by date), or a function of the day."""
+    value_on = achieved if callable(achieved) else (lambda day: _value_on(achieved, day))
     when = ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
     when = min(when, max(target["selesai"], target["mulai"]))
-    done = _value_on(achieved, when)
-    pace_28 = (done - _value_on(achieved, when - pd.Timedelta(days=28))) / 28
+    done = value_on(when)
+    pace_28 = (done - value_on(when - pd.Timedelta(days=28))) / 28
     value = int(target["nilai"])
     remaining = max(value - done, 0)
     days_left = (target["selesai"] - when).days
@@ -197,19 +218,23 @@ def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa
                     .where(S.c.kecamatan_kode.in_(sorted(registry["kecamatan_kode"])))
                     .group_by(S.c.kecamatan_kode, S.c.tanggal).order_by(S.c.kecamatan_kode, S.c.tanggal),
                     dates=("tanggal",)) if len(registry) else None
-    trends = {}
-    if changes is not None:
-        changes["sudah_rekam"] = changes.groupby("kecamatan_kode")["d"].cumsum().astype("int64")
-        trends = {code: frame[["tanggal", "sudah_rekam"]] for code, frame in changes.groupby("kecamatan_kode")}
-    empty = pd.DataFrame({"tanggal": pd.Series(dtype="datetime64[ns]"), "sudah_rekam": pd.Series(dtype="int64")})
+    spans = {}  # kecamatan -> (dates, cumulative recorded), sliced out of one sorted array
+    if changes is not None and len(changes):
+        codes = changes["kecamatan_kode"].to_numpy()
+        dates = changes["tanggal"].to_numpy(dtype="datetime64[ns]")
+        cumulative = changes.groupby("kecamatan_kode")["d"].cumsum().to_numpy(dtype="int64")
+        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+        spans = {codes[a]: (dates[a:b], cumulative[a:b]) for a, b in zip(bounds[:-1], bounds[1:])}
+    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype="int64"))
+    latest = latest_date(engine)  # asked once, not per kecamatan
     statuses = []
-    for _, target in newest.iterrows():
+    for target in newest.to_dict("records"):
         code = target["kecamatan_kode"]
         if target["dasar"] == "registri":
-            achieved = _registry_achieved(trends.get(code, empty), target["mulai"])
+            achieved = _RegistryAchieved(*spans.get(code, nothing), target["mulai"])
         else:
-            achieved = _achieved_series(target, code, None, engine)
-        statuses.append(_status(program, "rekam_ektp", code, None, target, achieved, as_of, engine))
+            achieved = _achieved_series(pd.Series(target), code, None, engine)
+        statuses.append(_status(program, "rekam_ektp", code, None, target, achieved, as_of or latest, engine))
     return statuses
 
 
