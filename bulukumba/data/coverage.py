@@ -24,12 +24,17 @@ B, S = summaries.registri_berlaku, summaries.ringkas_registri
 D, KC, KB = store.desa, store.kecamatan, store.kabupaten
 
 
-def _current_on(as_of: DateLike):
-    """Rows of registri_berlaku that are each village's latest snapshot on or before `as_of`."""
+def _current_on(as_of: DateLike, engine: sa.Engine):
+    """Rows of registri_berlaku that are each village's latest snapshot on or before `as_of`.
+
+    On or after the newest snapshot date (what pages ask most) that is every village's newest
+    row, `sampai IS NULL`, an index look-up; before it, the two halves of the condition are
+    each indexable on `sampai`."""
     on = day(as_of)
-    if on is None:
+    newest = latest_date(engine)
+    if on is None or (newest is not None and on >= newest):
         return B.c.sampai.is_(None)
-    return sa.and_(B.c.tanggal <= on, sa.or_(B.c.sampai > on, B.c.sampai.is_(None)))
+    return sa.or_(sa.and_(B.c.sampai > on, B.c.tanggal <= on), sa.and_(B.c.sampai.is_(None), B.c.tanggal <= on))
 
 
 @memoised
@@ -52,7 +57,7 @@ def coverage_villages(as_of: DateLike = None, kecamatan: str | None = None,
         sa.select(D.c.kode, D.c.nama, D.c.jenis, D.c.kecamatan_kode, KC.c.nama.label("kecamatan_nama"),
                   D.c.lat, D.c.lng, D.c.luas_km2, B.c.tanggal, B.c.wajib_ktp, B.c.sudah_rekam)
         .select_from(D.join(KC, KC.c.kode == D.c.kecamatan_kode)
-                     .outerjoin(B, sa.and_(B.c.desa_kode == D.c.kode, _current_on(as_of))))
+                     .outerjoin(B, sa.and_(B.c.desa_kode == D.c.kode, _current_on(as_of, engine))))
         .order_by(D.c.kode),
         kecamatan_in_scope(D.c.kecamatan_kode, kecamatan, kabupaten))
     frame = fetch(engine, query, dates=("tanggal",))
@@ -65,11 +70,12 @@ def coverage_villages(as_of: DateLike = None, kecamatan: str | None = None,
 def coverage_kecamatan(as_of: DateLike = None, engine: sa.Engine | None = None,
                        kabupaten: str | None = None) -> pd.DataFrame:
     """Per kecamatan: kode, nama, desa (villages), wajib_ktp, sudah_rekam, belum_rekam, cakupan."""
-    villages = sa.select(D.c.kecamatan_kode, sa.func.count().label("desa")) \
-        .group_by(D.c.kecamatan_kode).subquery()
+    villages = where(sa.select(D.c.kecamatan_kode, sa.func.count().label("desa")).group_by(D.c.kecamatan_kode),
+                     kecamatan_in_scope(D.c.kecamatan_kode, None, kabupaten)).subquery()
     sums = where(sa.select(S.c.kecamatan_kode, total(S.c.d_wajib).label("wajib_ktp"),
                            total(S.c.d_rekam).label("sudah_rekam")).group_by(S.c.kecamatan_kode),
-                 S.c.tanggal <= day(as_of) if as_of is not None else None).subquery()
+                 S.c.tanggal <= day(as_of) if as_of is not None else None,
+                 kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)).subquery()
     query = where(
         sa.select(KC.c.kode, KC.c.nama, villages.c.desa,
                   sa.func.coalesce(sums.c.wajib_ktp, 0).label("wajib_ktp"),
@@ -273,7 +279,7 @@ def top_unrecorded(as_of: DateLike = None, n: int = 5, kecamatan: str | None = N
         sa.select(D.c.kode, D.c.nama, D.c.jenis, D.c.kecamatan_kode, KC.c.nama.label("kecamatan_nama"),
                   D.c.lat, D.c.lng, D.c.luas_km2, B.c.tanggal, B.c.wajib_ktp, B.c.sudah_rekam)
         .select_from(B.join(D, D.c.kode == B.c.desa_kode).join(KC, KC.c.kode == D.c.kecamatan_kode))
-        .where(_current_on(as_of)).order_by(unrecorded.desc(), D.c.kode).limit(n),
+        .where(_current_on(as_of, engine)).order_by(unrecorded.desc(), D.c.kode).limit(n),
         kecamatan_in_scope(B.c.kecamatan_kode, kecamatan, kabupaten))
     frame = fetch(engine, query, dates=("tanggal",))
     for column in ("wajib_ktp", "sudah_rekam"):
