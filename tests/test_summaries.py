@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
 import sqlalchemy as sa
 
 from bulukumba import data, store, summaries

@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .. import store, summaries
-from .core import (DateLike, active, day, fetch, first_row, kecamatan_in_scope, memoised, total, ts,
+from .core import (DateLike, active, day, fetch, first_row, memoised, total, ts,
                    villages_in_scope, where)
 from .coverage import latest_date, recorded_trend
 
