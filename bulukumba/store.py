@@ -159,6 +159,7 @@ kegiatan = sa.Table(
     # schema 2: one village's or one partner's activity without reading everyone's
     sa.Index("ix_kegiatan_desa_tanggal", "desa_kode", "tanggal"),
     sa.Index("ix_kegiatan_mitra_tanggal", "mitra_kode", "tanggal"),
+    sa.Index("ix_kegiatan_impor", "impor_id"),  # a batch's days, when it is undone
 )
 
 target = sa.Table(

@@ -12,6 +12,10 @@ hold the answer, kept per village:
 - `ringkas_registri`: those changes summed per kecamatan and date (≈ 36 rows per kecamatan a
   year), so a regency's or the country's trend reads a few hundred thousand rows at most.
 
+- `ringkas_kegiatan`: partner activity summed per day, partner, service and vulnerable group
+  over the whole store (a few hundred thousand rows at most), for the national view's sums; a
+  regency's or kecamatan's activity is read from `kegiatan` itself through its village index.
+
 They are derived, never written by importers: triggers on `registri`, `impor` (a batch undone or
 retired) and `desa` note the villages whose rows changed in `registri_kotor`, in the writer's
 own transaction, whatever the writer is. `refresh` recomputes just those villages (a window over
@@ -52,6 +56,20 @@ registri_kotor = sa.Table(
     sa.Column("desa_kode", sa.String(13), primary_key=True),
 )
 
+ringkas_kegiatan = sa.Table(
+    "ringkas_kegiatan", store.metadata,
+    sa.Column("tanggal", sa.Date, primary_key=True),
+    sa.Column("mitra_kode", sa.String(20), primary_key=True),
+    sa.Column("layanan", sa.String(20), primary_key=True),
+    sa.Column("rentan", sa.String(12), primary_key=True),
+    sa.Column("jumlah", sa.BigInteger, nullable=False),
+)
+
+kegiatan_kotor = sa.Table(
+    "kegiatan_kotor", store.metadata,
+    sa.Column("tanggal", sa.Date, primary_key=True),
+)
+
 #: Above this many dirty villages a full rebuild is cheaper than lists of codes.
 _FULL_REBUILD_FROM = 5_000
 _CHUNK = 900  # codes per IN (...) list, well under any driver's parameter limit
@@ -70,6 +88,17 @@ _SQLITE_TRIGGERS = [
     "SELECT DISTINCT desa_kode FROM registri WHERE impor_id = NEW.id; END",
     "CREATE TRIGGER IF NOT EXISTS tr_desa_kotor AFTER UPDATE OF kecamatan_kode ON desa "
     "BEGIN INSERT OR IGNORE INTO registri_kotor (desa_kode) VALUES (NEW.kode); END",
+    "CREATE TRIGGER IF NOT EXISTS tr_kegiatan_kotor_insert AFTER INSERT ON kegiatan "
+    "BEGIN INSERT OR IGNORE INTO kegiatan_kotor (tanggal) VALUES (NEW.tanggal); END",
+    "CREATE TRIGGER IF NOT EXISTS tr_kegiatan_kotor_delete AFTER DELETE ON kegiatan "
+    "BEGIN INSERT OR IGNORE INTO kegiatan_kotor (tanggal) VALUES (OLD.tanggal); END",
+    "CREATE TRIGGER IF NOT EXISTS tr_kegiatan_kotor_update AFTER UPDATE ON kegiatan "
+    "BEGIN INSERT OR IGNORE INTO kegiatan_kotor (tanggal) VALUES (OLD.tanggal); "
+    "INSERT OR IGNORE INTO kegiatan_kotor (tanggal) VALUES (NEW.tanggal); END",
+    "CREATE TRIGGER IF NOT EXISTS tr_impor_kegiatan_kotor AFTER UPDATE OF status ON impor "
+    "WHEN OLD.status IS NOT NEW.status "
+    "BEGIN INSERT OR IGNORE INTO kegiatan_kotor (tanggal) "
+    "SELECT DISTINCT tanggal FROM kegiatan WHERE impor_id = NEW.id; END",
 ]
 
 # PostgreSQL: statement-level triggers with transition tables, so a 300,000-row import notes its
@@ -88,6 +117,19 @@ _PG_TRIGGERS = [
     """CREATE OR REPLACE FUNCTION impor_kotor() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN INSERT INTO registri_kotor (desa_kode)
              SELECT DISTINCT desa_kode FROM registri WHERE impor_id = NEW.id
+             ON CONFLICT DO NOTHING;
+             INSERT INTO kegiatan_kotor (tanggal)
+             SELECT DISTINCT tanggal FROM kegiatan WHERE impor_id = NEW.id
+             ON CONFLICT DO NOTHING; RETURN NULL; END $$""",
+    """CREATE OR REPLACE FUNCTION kegiatan_kotor_baru() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN INSERT INTO kegiatan_kotor (tanggal) SELECT DISTINCT tanggal FROM baru
+             ON CONFLICT DO NOTHING; RETURN NULL; END $$""",
+    """CREATE OR REPLACE FUNCTION kegiatan_kotor_lama() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN INSERT INTO kegiatan_kotor (tanggal) SELECT DISTINCT tanggal FROM lama
+             ON CONFLICT DO NOTHING; RETURN NULL; END $$""",
+    """CREATE OR REPLACE FUNCTION kegiatan_kotor_ubah() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN INSERT INTO kegiatan_kotor (tanggal)
+             SELECT tanggal FROM lama UNION SELECT tanggal FROM baru
              ON CONFLICT DO NOTHING; RETURN NULL; END $$""",
     """CREATE OR REPLACE FUNCTION desa_kotor() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN INSERT INTO registri_kotor (desa_kode) VALUES (NEW.kode)
@@ -104,6 +146,15 @@ _PG_TRIGGERS = [
     "DROP TRIGGER IF EXISTS tr_impor_kotor ON impor",
     "CREATE TRIGGER tr_impor_kotor AFTER UPDATE OF status ON impor FOR EACH ROW "
     "WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION impor_kotor()",
+    "DROP TRIGGER IF EXISTS tr_kegiatan_kotor_insert ON kegiatan",
+    "CREATE TRIGGER tr_kegiatan_kotor_insert AFTER INSERT ON kegiatan REFERENCING NEW TABLE AS baru "
+    "FOR EACH STATEMENT EXECUTE FUNCTION kegiatan_kotor_baru()",
+    "DROP TRIGGER IF EXISTS tr_kegiatan_kotor_delete ON kegiatan",
+    "CREATE TRIGGER tr_kegiatan_kotor_delete AFTER DELETE ON kegiatan REFERENCING OLD TABLE AS lama "
+    "FOR EACH STATEMENT EXECUTE FUNCTION kegiatan_kotor_lama()",
+    "DROP TRIGGER IF EXISTS tr_kegiatan_kotor_update ON kegiatan",
+    "CREATE TRIGGER tr_kegiatan_kotor_update AFTER UPDATE ON kegiatan "
+    "REFERENCING OLD TABLE AS lama NEW TABLE AS baru FOR EACH STATEMENT EXECUTE FUNCTION kegiatan_kotor_ubah()",
     "DROP TRIGGER IF EXISTS tr_desa_kotor ON desa",
     "CREATE TRIGGER tr_desa_kotor AFTER UPDATE OF kecamatan_kode ON desa FOR EACH ROW "
     "WHEN (OLD.kecamatan_kode IS DISTINCT FROM NEW.kecamatan_kode) EXECUTE FUNCTION desa_kotor()",
@@ -118,14 +169,19 @@ def install(conn: sa.Connection) -> None:
 
 
 def mark_all_dirty(conn: sa.Connection) -> None:
-    """Every village with snapshots is recomputed on the next refresh (after a bulk load)."""
+    """Every village with snapshots and every day with activity is recomputed on the next
+    refresh (after a bulk load that went around the triggers)."""
     conn.execute(registri_kotor.delete())
     conn.execute(registri_kotor.insert().from_select(
         ["desa_kode"], sa.select(store.registri.c.desa_kode).distinct()))
+    conn.execute(kegiatan_kotor.delete())
+    conn.execute(kegiatan_kotor.insert().from_select(
+        ["tanggal"], sa.select(store.kegiatan.c.tanggal).distinct()))
 
 
 def is_dirty(conn: sa.Connection) -> bool:
-    return conn.execute(sa.select(registri_kotor.c.desa_kode).limit(1)).first() is not None
+    return (conn.execute(sa.select(registri_kotor.c.desa_kode).limit(1)).first() is not None
+            or conn.execute(sa.select(kegiatan_kotor.c.tanggal).limit(1)).first() is not None)
 
 
 def refresh(conn: sa.Connection) -> int:
@@ -141,14 +197,31 @@ def refresh(conn: sa.Connection) -> int:
     # commits meanwhile stays marked for the next refresh.
     dirty = [row[0] for row in conn.execute(
         registri_kotor.delete().returning(registri_kotor.c.desa_kode)).all()]
-    if not dirty:
-        return 0
     if len(dirty) >= _FULL_REBUILD_FROM:
         _recompute(conn, None)
     else:
         for start in range(0, len(dirty), _CHUNK):
             _recompute(conn, dirty[start:start + _CHUNK])
-    return len(dirty)
+    days = [row[0] for row in conn.execute(
+        kegiatan_kotor.delete().returning(kegiatan_kotor.c.tanggal)).all()]
+    for start in range(0, len(days), _CHUNK):
+        _recompute_activity(conn, days[start:start + _CHUNK])
+    return len(dirty) + len(days)
+
+
+def _recompute_activity(conn: sa.Connection, days: list) -> None:
+    """Rebuild the activity sums of `days` from the active rows."""
+    k, r = store.kegiatan, ringkas_kegiatan
+    if conn.dialect.name == "sqlite":  # SQLite hands RETURNING dates back as text
+        import datetime as dt
+
+        days = [dt.date.fromisoformat(d) if isinstance(d, str) else d for d in days]
+    conn.execute(r.delete().where(r.c.tanggal.in_(days)))
+    conn.execute(r.insert().from_select(
+        ["tanggal", "mitra_kode", "layanan", "rentan", "jumlah"],
+        sa.select(k.c.tanggal, k.c.mitra_kode, k.c.layanan, k.c.rentan, sa.func.sum(k.c.jumlah))
+        .where(k.c.tanggal.in_(days), k.c.impor_id.in_(store.active_batches()))
+        .group_by(k.c.tanggal, k.c.mitra_kode, k.c.layanan, k.c.rentan)))
 
 
 def _recompute(conn: sa.Connection, villages: list[str] | None) -> None:

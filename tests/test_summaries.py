@@ -174,3 +174,40 @@ SCHEMA_1 = [
     "('73.02.06.2006', '2018-01-01', 1000, 700, 1), ('73.02.06.2006', '2018-02-01', 1000, 750, 1), "
     "('73.02.06.2004', '2018-01-15', 500, 400, 1), ('73.02.06.2004', '2018-02-01', 500, 499, 2)",
 ]
+
+
+def test_the_daily_activity_summary_equals_the_rows(demo_engine):
+    """The whole store's sums come from `ringkas_kegiatan`; a regency's from `kegiatan` itself.
+    In a store of one regency both must give the same figures."""
+    from bulukumba.data import programmes
+
+    for start, end, service in ((None, None, None), (dt.date(2018, 1, 19), dt.date(2018, 6, 30), None),
+                                (dt.date(2017, 5, 1), dt.date(2017, 12, 31), "rekam_ektp"),
+                                (dt.date(2018, 2, 10), dt.date(2018, 3, 3), "akta_kematian")):
+        whole = data.partner_leaderboard(start, end, service, engine=demo_engine)
+        regency = data.partner_leaderboard(start, end, service, engine=demo_engine, kabupaten="73.02")
+        pd.testing.assert_frame_equal(whole, regency)
+        assert whole["jumlah"].sum() > 0
+        pd.testing.assert_frame_equal(data.partner_monthly(start, end, service, engine=demo_engine),
+                                      data.partner_monthly(start, end, service, engine=demo_engine, kabupaten="73.02"))
+    daily = programmes._activity_daily("akta_kematian", dt.date(2018, 1, 19), dt.date(2018, 6, 30), None, None,
+                                       engine=demo_engine)
+    pd.testing.assert_frame_equal(daily, programmes._activity_daily(
+        "akta_kematian", dt.date(2018, 1, 19), dt.date(2018, 6, 30), None, "73.02", engine=demo_engine))
+
+
+def test_undoing_an_activity_batch_leaves_the_daily_summary(engine):
+    with engine.begin() as conn:
+        b = store.start_batch(conn, nama_file="kegiatan", sha256="k" * 64, jenis="kegiatan", jumlah_baris=2,
+                              oleh="pengujian")
+        for day, n in ((dt.date(2018, 1, 10), 40), (dt.date(2018, 1, 11), 2)):
+            conn.execute(store.kegiatan.insert().values(
+                tanggal=day, mitra_kode="pmi", desa_kode=TANAH_TOWA, layanan="rekam_ektp", jumlah=n,
+                cara="jemput_bola", rentan="umum", impor_id=b))
+    board = data.partner_leaderboard(engine=engine).set_index("kode")
+    assert (board.loc["pmi", "jumlah"], board.loc["pmi", "desa"]) == (42, 1)
+    with engine.begin() as conn:
+        store.cancel_batch(conn, b, "pengujian")
+    board = data.partner_leaderboard(engine=engine).set_index("kode")
+    assert (board.loc["pmi", "jumlah"], board.loc["pmi", "desa"]) == (0, 0)
+    assert data.partner_monthly(engine=engine).empty

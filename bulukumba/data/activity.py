@@ -9,11 +9,18 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import store
+from .. import store, summaries
 from .core import (DateLike, active, day, fetch, memoised, month_start, total, total_if,
                    villages_in_scope, where)
 
 K, D, KC, M = store.kegiatan, store.desa, store.kecamatan, store.mitra
+R = summaries.ringkas_kegiatan  # the whole store's activity per day, partner, service, group
+
+
+def _summary_filters(start: DateLike, end: DateLike, service: str | None) -> list:
+    return [R.c.tanggal >= day(start) if start is not None else None,
+            R.c.tanggal <= day(end) if end is not None else None,
+            R.c.layanan == service if service is not None else None]
 
 
 def _activity_filters(start: DateLike, end: DateLike, service: str | None, kecamatan: str | None,
@@ -40,12 +47,23 @@ def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: s
     Columns: peringkat, kode, nama, jumlah, porsi (share of the total, 0..1), desa (villages
     reached), rentan (vulnerable residents served: disability or elderly).
     """
-    per_partner = where(
-        sa.select(K.c.mitra_kode, total(K.c.jumlah).label("jumlah"),
-                  sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"),
-                  total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
-        .group_by(K.c.mitra_kode),
-        *_activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
+    if kecamatan is None and kabupaten is None:
+        # The whole store: sums from the daily summary; villages reached still need the rows
+        # (a count of distinct villages does not add up over days).
+        sums = where(sa.select(R.c.mitra_kode, total(R.c.jumlah).label("jumlah"),
+                               total_if(R.c.rentan != "umum", R.c.jumlah).label("rentan"))
+                     .group_by(R.c.mitra_kode), *_summary_filters(start, end, service)).subquery()
+        reached = where(sa.select(K.c.mitra_kode, sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"))
+                        .group_by(K.c.mitra_kode), *_activity_filters(start, end, service, None)).subquery()
+        per_partner = sa.select(sums.c.mitra_kode, sums.c.jumlah, sums.c.rentan, reached.c.desa) \
+            .select_from(sums.outerjoin(reached, reached.c.mitra_kode == sums.c.mitra_kode)).subquery()
+    else:
+        per_partner = where(
+            sa.select(K.c.mitra_kode, total(K.c.jumlah).label("jumlah"),
+                      sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"),
+                      total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
+            .group_by(K.c.mitra_kode),
+            *_activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
     board = fetch(engine, sa.select(
         M.c.kode, M.c.nama, M.c.urutan, sa.func.coalesce(per_partner.c.jumlah, 0).label("jumlah"),
         sa.func.coalesce(per_partner.c.desa, 0).label("desa"),
@@ -65,12 +83,17 @@ def partner_monthly(start: DateLike = None, end: DateLike = None, service: str |
                     partner: str | None = None, kecamatan: str | None = None,
                     engine: sa.Engine | None = None, kabupaten: str | None = None) -> pd.DataFrame:
     """Month by month: bulan (first day), mitra_kode, jumlah; months without activity are 0."""
-    month = month_start(K.c.tanggal)
-    counts = fetch(engine, where(
-        sa.select(month.label("bulan"), K.c.mitra_kode, total(K.c.jumlah).label("jumlah"))
-        .group_by(month, K.c.mitra_kode),
-        *_activity_filters(start, end, service, kecamatan, kabupaten),
-        K.c.mitra_kode == partner if partner is not None else None), dates=("bulan",))
+    if kecamatan is None and kabupaten is None:  # the whole store: from the daily summary
+        month = month_start(R.c.tanggal)
+        query = where(sa.select(month.label("bulan"), R.c.mitra_kode, total(R.c.jumlah).label("jumlah"))
+                      .group_by(month, R.c.mitra_kode), *_summary_filters(start, end, service),
+                      R.c.mitra_kode == partner if partner is not None else None)
+    else:
+        month = month_start(K.c.tanggal)
+        query = where(sa.select(month.label("bulan"), K.c.mitra_kode, total(K.c.jumlah).label("jumlah"))
+                      .group_by(month, K.c.mitra_kode), *_activity_filters(start, end, service, kecamatan, kabupaten),
+                      K.c.mitra_kode == partner if partner is not None else None)
+    counts = fetch(engine, query, dates=("bulan",))
     if counts.empty:
         return pd.DataFrame({"bulan": pd.Series(dtype="datetime64[ns]"),
                              "mitra_kode": pd.Series(dtype="object"), "jumlah": pd.Series(dtype="int64")})

@@ -65,6 +65,11 @@ def _registry_achieved(trend: pd.DataFrame, start: pd.Timestamp) -> pd.Series:
 def _activity_daily(service: str, start: DateLike, end: DateLike, kecamatan: str | None,
                     kabupaten: str | None, engine: sa.Engine | None = None) -> pd.DataFrame:
     """tanggal, jumlah: partner activity of one service per day in the period."""
+    if kecamatan is None and kabupaten is None:  # the whole store: from the daily summary
+        R = summaries.ringkas_kegiatan
+        return fetch(engine, sa.select(R.c.tanggal, total(R.c.jumlah).label("jumlah"))
+                     .where(R.c.layanan == service, R.c.tanggal >= day(start), R.c.tanggal <= day(end))
+                     .group_by(R.c.tanggal).order_by(R.c.tanggal), dates=("tanggal",))
     return fetch(engine, where(
         sa.select(K.c.tanggal, total(K.c.jumlah).label("jumlah")).group_by(K.c.tanggal).order_by(K.c.tanggal),
         active(K.c.impor_id), K.c.layanan == service, K.c.tanggal >= day(start), K.c.tanggal <= day(end),
