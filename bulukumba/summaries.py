@@ -211,6 +211,12 @@ def refresh(conn: sa.Connection) -> int:
         kegiatan_kotor.delete().returning(kegiatan_kotor.c.tanggal)).all()]
     for start in range(0, len(days), _CHUNK):
         _recompute_activity(conn, days[start:start + _CHUNK])
+    if conn.dialect.name == "sqlite" and (dirty or days):
+        # SQLite plans by statistics nobody else keeps current (PostgreSQL's autovacuum does):
+        # without them it read 3 million rows village by village instead of 300,000 through the
+        # partial index (53 s against 1.3 s). Sampled, this takes about 40 ms at national size.
+        conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        conn.exec_driver_sql("ANALYZE")
     return len(dirty) + len(days)
 
 

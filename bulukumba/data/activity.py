@@ -158,11 +158,16 @@ def village_services(village: str, start: DateLike = None, end: DateLike = None,
 def vulnerable_by_kecamatan(start: DateLike = None, end: DateLike = None,
                             engine: sa.Engine | None = None, kabupaten: str | None = None) -> pd.DataFrame:
     """Vulnerable residents served by partners per kecamatan: kode, nama, disabilitas, lansia."""
-    per_kec = where(
-        sa.select(D.c.kecamatan_kode, total_if(K.c.rentan == "disabilitas", K.c.jumlah).label("disabilitas"),
+    # Per village first, from the rows alone (the partial index ix_kegiatan_rentan serves this
+    # very condition, written out rather than bound), then per kecamatan.
+    per_village = where(
+        sa.select(K.c.desa_kode, total_if(K.c.rentan == "disabilitas", K.c.jumlah).label("disabilitas"),
                   total_if(K.c.rentan == "lansia", K.c.jumlah).label("lansia"))
-        .join(D, D.c.kode == K.c.desa_kode).where(K.c.rentan != "umum").group_by(D.c.kecamatan_kode),
+        .where(K.c.rentan != sa.literal_column("'umum'")).group_by(K.c.desa_kode),
         *_activity_filters(start, end, None, None, kabupaten)).subquery()
+    per_kec = sa.select(D.c.kecamatan_kode, total(per_village.c.disabilitas).label("disabilitas"),
+                        total(per_village.c.lansia).label("lansia")) \
+        .join(D, D.c.kode == per_village.c.desa_kode).group_by(D.c.kecamatan_kode).subquery()
     with_villages = sa.select(D.c.kecamatan_kode).distinct().subquery()
     query = where(
         sa.select(KC.c.kode, KC.c.nama, sa.func.coalesce(per_kec.c.disabilitas, 0).label("disabilitas"),
