@@ -653,3 +653,45 @@ def programme_period(program: str, engine: sa.Engine | None = None) -> tuple[dt.
     if t.empty:
         return None
     return t["mulai"].min().date(), t["selesai"].max().date()
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads (issue 8): every snapshot of every village, and partner activity by month
+# ---------------------------------------------------------------------------------------------
+
+@memoised
+def village_histories(kecamatan: str | None = None, end: DateLike = None,
+                      engine: sa.Engine | None = None) -> pd.DataFrame:
+    """Every snapshot of every village (of one kecamatan): kode, nama, kecamatan_nama, tanggal,
+    wajib_ktp, sudah_rekam, belum_rekam, cakupan; by village, then date. `village_history` for
+    all villages at once."""
+    t = tables(engine)
+    villages = _villages_in(t, kecamatan)[["kode", "nama", "kecamatan_nama"]]
+    rows = t.registri[t.registri["desa_kode"].isin(villages["kode"])]
+    if end is not None:
+        rows = rows[rows["tanggal"] <= _ts(end)]
+    merged = villages.merge(rows[["desa_kode", "tanggal", "wajib_ktp", "sudah_rekam"]]
+                            .rename(columns={"desa_kode": "kode"}), on="kode")
+    return _add_shares(merged.sort_values(["kode", "tanggal"]).reset_index(drop=True))
+
+
+@memoised
+def partner_activity(start: DateLike = None, end: DateLike = None, service: str | None = None,
+                     kecamatan: str | None = None, engine: sa.Engine | None = None) -> pd.DataFrame:
+    """Partner activity per partner, village, month and service: bulan (first day), mitra_kode,
+    mitra_nama, kode, nama, kecamatan_nama, layanan, jumlah, rentan (of them vulnerable)."""
+    t = tables(engine)
+    rows = _activity(t, start, end, service, kecamatan)
+    columns = ["bulan", "mitra_kode", "mitra_nama", "kode", "nama", "kecamatan_nama", "layanan",
+               "jumlah", "rentan"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = rows.assign(bulan=rows["tanggal"].dt.to_period("M").dt.to_timestamp(),
+                       rentan_jumlah=rows["jumlah"].where(rows["rentan"] != "umum", 0))
+    grouped = rows.groupby(["bulan", "mitra_kode", "desa_kode", "layanan"], as_index=False).agg(
+        jumlah=("jumlah", "sum"), rentan=("rentan_jumlah", "sum"))
+    named = (grouped.merge(t.mitra[["kode", "nama"]].rename(columns={"kode": "mitra_kode", "nama": "mitra_nama"}),
+                           on="mitra_kode")
+             .merge(t.desa[["kode", "nama", "kecamatan_nama"]], left_on="desa_kode", right_on="kode"))
+    named[["jumlah", "rentan"]] = named[["jumlah", "rentan"]].astype("int64")
+    return named.sort_values(["bulan", "mitra_nama", "kode", "layanan"]).reset_index(drop=True)[columns]

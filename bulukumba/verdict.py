@@ -260,3 +260,10 @@ def verdict_html(v: Verdict, size: str = "normal") -> str:
             f"<dl class='vonis-isi'>{items}</dl>"
             + (f"<p class='vonis-catatan'>{html.escape(note)}</p>" if note else "")
             + "</section>")
+
+
+#: How the pace is measured, in one sentence for captions.
+PACE_NOTE = ("untuk perekaman e-KTP, kenaikan sudah rekam antara data terbaru dan data sekitar 28 hari "
+             "sebelumnya (lebih pendek bila data baru ada sejak itu), dibagi jumlah harinya, kosong bila "
+             "baru ada satu tanggal data; untuk layanan lain, layanan yang dicatat mitra dalam 28 hari "
+             "terakhir, per hari.")

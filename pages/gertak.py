@@ -1,49 +1,40 @@
-"""GERTAK 2018: is the drive on track to finish by 31 December 2018?"""
+"""GERTAK 2018: is the drive on track to finish by 31 December 2018?
+
+The verdict strip, the sentence and the progress chart come from one verdict (verdict.py), the
+same one Ringkasan, the public page and the projector show.
+"""
 import streamlit as st
 
-from bulukumba import charts, data, fmt, tables, texts, web
+from bulukumba import cards, data, tables, texts, verdict, web
 
 f = web.filters()
 engine = web.engine()
+demo = web.is_demo()
 web.header("GERTAK 2018")
 st.caption(texts.PROGRAM["gertak_2018"])
 
-status = data.programme_status("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine)
-if status is None:
-    st.info(f"Belum ada target perekaman GERTAK 2018 untuk {f.wilayah}.")
-    st.stop()
+v = verdict.gertak_verdict(f.per, f.kecamatan, engine)
+web.verdict_strip(v)
+st.markdown(v.kalimat)
+if v.target is None:
+    st.stop()  # the strip says what is missing and how to add it
 
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Capaian", fmt.persen(status.persen), f"{fmt.angka(status.capaian)} dari {fmt.angka(status.target)}",
-          delta_color="off", delta_arrow="off")
-c2.metric("Sisa", fmt.angka(status.sisa))
-c3.metric("Perlu per hari", fmt.angka(status.laju_perlu, 1) if status.laju_perlu is not None else fmt.KOSONG,
-          f"sampai {fmt.tanggal(status.selesai)}", delta_color="off", delta_arrow="off")
-c4.metric("Laju 28 hari terakhir", f"{fmt.angka(status.laju_28, 1)} per hari",
-          fmt.poin(0) if status.laju_perlu is None else
-          f"{fmt.bertanda(status.laju_28 - status.laju_perlu, 1)} dari yang perlu",
-          delta_color="normal")
-st.markdown(texts.gertak_projection_sentence(status))
-
-projection = None
-if status.proyeksi_selesai and status.sisa:
-    projection = (status.proyeksi_selesai, status.target)
 progress = data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine)
-st.plotly_chart(charts.programme_progress(progress, status.target, status.mulai, status.selesai, projection),
-                key="grafik-gertak", config={"displayModeBar": False})
-st.caption(f"Capaian dihitung dari {texts.DASAR[status.dasar]} sejak {fmt.tanggal(status.mulai)}.")
+web.card(cards.programme_progress(progress, v, demo), key="grafik-gertak")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Per kecamatan")
-    per_kec = data.programme_statuses("gertak_2018", "kecamatan", f.per, engine)
-    if per_kec:
-        rows = tables.progress_by_region(per_kec, web.kecamatan_names())
-        st.plotly_chart(charts.kecamatan_progress(rows), key="grafik-gertak-kecamatan",
-                        config={"displayModeBar": False})
-    else:
-        st.info("Belum ada target per kecamatan.")
-with right:
-    st.subheader("Per layanan")
-    services = data.programme_statuses("gertak_2018", "layanan", f.per, engine)
-    web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan")
+names = web.kecamatan_names()
+per_kec = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine)
+web.card(cards.kecamatan_progress(tables.progress_by_region(per_kec, names), v.tanggal, demo, f.kecamatan),
+         key="grafik-gertak-kecamatan")
+
+st.subheader("Per layanan · seluruh kabupaten")
+services = verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine)
+if services:
+    web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[
+        "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa", "Perlu per hari", "Laju per hari",
+        "Proyeksi selesai", "Keadaan"])
+    st.caption("Target per layanan hanya ada untuk seluruh kabupaten: pilihan kecamatan tidak berlaku di "
+               "tabel ini. Perekaman e-KTP dihitung dari " + texts.DASAR["registri"] + "; layanan lain dari "
+               + texts.DASAR["kegiatan_mitra"] + ". Laju per hari: " + verdict.PACE_NOTE)
+else:
+    st.info("Belum ada target GERTAK 2018 per layanan. " + texts.CARA_TAMBAH["target"])
