@@ -201,6 +201,8 @@ def programme_progress(progress: pd.DataFrame, v, demo: bool) -> Card:
     subtitle = (f"Capaian perekaman e-KTP GERTAK 2018 di {v.wilayah} (orang), dihitung dari {basis}. "
                 f"Garis putus-putus: jalur target ke {fmt.angka(v.target)} pada {fmt.tanggal(v.selesai)}; "
                 "titik-titik: proyeksi dengan laju saat ini.")
+    if v.capaian_sejak and v.capaian_sejak > v.mulai:
+        subtitle += " " + texts.late_start_note(v)
     foot = footer("program" if v.dasar == "registri" else "program_mitra", v.tanggal, demo)
     span = max((v.selesai - v.mulai).days, 1)
     should = round(v.target * min(max((v.tanggal - v.mulai).days / span, 0), 1))

@@ -242,11 +242,12 @@ def leaderboard(board: pd.DataFrame, unit: str = "layanan") -> go.Figure:
     fig = go.Figure(go.Bar(
         x=rows["jumlah"], y=rows["nama"], orientation="h", marker_color=PURPLE,
         text=[f"{fmt.angka(v)} · {fmt.persen(p, 0)}" for v, p in zip(rows["jumlah"], rows["porsi"])],
-        textposition="outside", cliponaxis=False,
+        # Inside a bar long enough to hold it, beside the others: never past the plot's edge.
+        textposition="auto", insidetextanchor="end", cliponaxis=False,
         hovertemplate=f"<b>%{{y}}</b><br>%{{text}} {unit}<extra></extra>"))
     _base(fig, height=60 + 38 * len(rows), showlegend=False, margin=dict(l=10, r=16, t=10, b=30))
     top = max(1, int(rows["jumlah"].max()) if len(rows) else 1)
-    fig.update_xaxes(tickformat=",.0f", gridcolor="#eeeeee", range=[0, top * 1.45], rangemode="tozero",
+    fig.update_xaxes(tickformat=",.0f", gridcolor="#eeeeee", range=[0, top * 1.3], rangemode="tozero",
                      showline=True, linecolor="#888")
     fig.update_yaxes(automargin=True)
     return fig
@@ -302,7 +303,7 @@ def programme_progress(progress: pd.DataFrame, target: int, start: dt.date, dead
         last = progress.iloc[-1]
         end_day, end_value = projection
         fig.add_scatter(x=[last["tanggal"], pd.Timestamp(end_day)], y=[last["capaian"], end_value],
-                        name="Proyeksi laju 28 hari", mode="lines",
+                        name="Proyeksi laju saat ini", mode="lines",
                         line=dict(color=BLUE, dash="dot", width=2),
                         customdata=[fmt.tanggal(last["tanggal"].date()), fmt.tanggal(end_day)],
                         hovertemplate="%{customdata}<br>Proyeksi: %{y:,.0f}<extra></extra>")
@@ -334,7 +335,7 @@ def kecamatan_progress(rows: pd.DataFrame, chosen: str | None = None) -> go.Figu
         hovertemplate="<b>%{y}</b><br>%{customdata[0]} dari %{customdata[1]} (%{text})"
                       "<br>Seharusnya: %{customdata[2]}<extra></extra>"))
     fig.add_scatter(x=rows["seharusnya"], y=rows["nama"], mode="markers", name="Seharusnya hari ini",
-                    marker=dict(symbol="line-ns-open", size=22, line=dict(width=3, color="#000000")),
+                    marker=dict(symbol="line-ns-open", size=18, color="#000000", line=dict(width=3, color="#000000")),
                     hoverinfo="skip")
     top = max([1.0, *(rows["persen"].tolist() if len(rows) else [])]) * 1.18
     _base(fig, height=80 + 32 * len(rows), showlegend=True, margin=dict(l=10, r=16, t=36, b=30))

@@ -163,6 +163,8 @@ def verdict_note(v) -> str:
     if v.keadaan == "tanpa_data":
         return f"Belum ada data registri untuk {v.wilayah}. " + plain(CARA_TAMBAH["registri"])
     parts = []
+    if v.capaian_sejak and v.mulai and v.capaian_sejak > v.mulai:
+        parts.append(late_start_note(v))
     if v.keadaan == "tanpa_target":
         parts.append(f"Belum ada target GERTAK 2018 untuk {v.wilayah}, jadi sisa, laju yang perlu dan "
                      f"proyeksi belum bisa dihitung. " + plain(CARA_TAMBAH["target"]))
@@ -289,3 +291,11 @@ COLUMN_DEFINITIONS = {
 def definitions(columns) -> dict[str, str]:
     """The definitions of those `columns` that have one, in the columns' order."""
     return {c: COLUMN_DEFINITIONS[c] for c in columns if c in COLUMN_DEFINITIONS}
+
+
+def late_start_note(v) -> str:
+    """Why the achievement is counted from a later date than the programme's start."""
+    from . import fmt
+
+    return (f"Capaian dihitung sejak data registri pertama ({fmt.tanggal(v.capaian_sejak)}): belum ada data "
+            f"pada awal program ({fmt.tanggal(v.mulai)}), jadi perekaman di antaranya tidak terhitung.")

@@ -108,8 +108,7 @@ def sidebar_filters(layanan: bool = True) -> Filters:
         wanted = _parse_date(params.get("per"))
         st.session_state.f_per = min(max(wanted, first), latest) if wanted else latest
         st.session_state.f_kec = params.get("kec") if params.get("kec") in names else ALL
-        st.session_state.f_layanan = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
-        st.session_state["_layanan"] = st.session_state.f_layanan
+        st.session_state["_layanan"] = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
     elif st.session_state.get("_data_per") not in (None, latest):
         # New data moved the newest date: a viewer who was on the newest date follows it.
         if st.session_state.f_per == st.session_state["_data_per"] or st.session_state.f_per > latest:
@@ -121,18 +120,22 @@ def sidebar_filters(layanan: bool = True) -> Filters:
         st.selectbox("Kecamatan", [ALL, *names], key="f_kec",
                      format_func=lambda k: "Semua kecamatan" if k == ALL else names[k])
         if layanan:
-            # Streamlit forgets a widget's value on a page that does not draw it; keep a copy.
-            st.session_state.setdefault("f_layanan", st.session_state.get("_layanan", ALL))
-            st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan",
+            # A page that does not draw the widget resets its value; the choice lives in
+            # "_layanan" (written by the widget's callback) and is handed back to the widget here.
+            st.session_state.f_layanan = st.session_state.get("_layanan", ALL)
+            st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan", on_change=_keep_service,
                          format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
-            st.session_state["_layanan"] = st.session_state.f_layanan
-    service = st.session_state.get("f_layanan" if layanan else "_layanan", ALL)
+    service = st.session_state.get("_layanan", ALL)
     per = st.session_state.f_per or latest
     filters = Filters(per=per, kecamatan=None if st.session_state.f_kec == ALL else st.session_state.f_kec,
                       layanan=None if service == ALL else service, data_per=latest)
     _mirror_in_url(filters)
     st.session_state["filters"] = filters
     return filters
+
+
+def _keep_service() -> None:
+    st.session_state["_layanan"] = st.session_state.f_layanan
 
 
 def _mirror_in_url(filters: Filters) -> None:
@@ -547,3 +550,33 @@ def card_body(c, key: str, **chart_kwargs):
         (st.info if c.kosong else st.markdown)(c.sentence)
     st.caption(c.footer)
     return event
+
+
+@st.cache_resource(show_spinner=False)
+def _memo_store() -> dict:
+    import collections
+    import threading
+
+    return {"items": collections.OrderedDict(), "lock": threading.Lock()}
+
+
+MEMO_SIZE = 256
+
+
+def memo(key: tuple, build):
+    """`build()` once per data version and `key` for the whole server (figures, cards, verdicts),
+    so a rerun that changes nothing costs a look-up instead of rebuilding Plotly figures (tens of
+    ms each). The result is shared: callers must not change it."""
+    store = _memo_store()
+    version = st.session_state.get("_versi")  # noted at the start of this run (remember_version)
+    full = (data.data_version(engine()) if version is None else version, str(engine().url), *key)
+    with store["lock"]:
+        if full in store["items"]:
+            store["items"].move_to_end(full)
+            return store["items"][full]
+    value = build()
+    with store["lock"]:
+        store["items"][full] = value
+        while len(store["items"]) > MEMO_SIZE:
+            store["items"].popitem(last=False)
+    return value

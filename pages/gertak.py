@@ -13,22 +13,26 @@ demo = web.is_demo()
 web.header("GERTAK 2018")
 st.caption(texts.PROGRAM["gertak_2018"])
 
-v = verdict.gertak_verdict(f.per, f.kecamatan, engine)
+v = web.memo(("vonis", f.per, f.kecamatan), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine))
 web.verdict_strip(v)
 st.markdown(v.kalimat)
 if v.target is None:
     st.stop()  # the strip says what is missing and how to add it
 
-progress = data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine)
-web.card(cards.programme_progress(progress, v, demo), key="grafik-gertak")
+web.card(web.memo(("kartu-gertak", f.per, f.kecamatan), lambda: cards.programme_progress(
+    data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine), v, demo)), key="grafik-gertak")
 
-names = web.kecamatan_names()
-per_kec = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine)
-web.card(cards.kecamatan_progress(tables.progress_by_region(per_kec, names), v.tanggal, demo, f.kecamatan),
-         key="grafik-gertak-kecamatan")
+
+def per_kecamatan_card():
+    verdicts = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine)
+    return cards.kecamatan_progress(tables.progress_by_region(verdicts, web.kecamatan_names()), v.tanggal, demo,
+                                    f.kecamatan)
+
+
+web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
 st.subheader("Per layanan · seluruh kabupaten")
-services = verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine)
+services = web.memo(("vonis-layanan", f.per), lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine))
 if services:
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[
         "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa", "Perlu per hari", "Laju per hari",

@@ -53,14 +53,16 @@ else:
 
 left, right = st.columns(2)
 with left:
-    web.card(cards.leaderboard(board, f.layanan, period_text, f.wilayah, end, demo), key="grafik-mitra")
+    web.card(web.memo(("kartu-mitra", start, end, f.layanan, f.kecamatan), lambda: cards.leaderboard(
+        board, f.layanan, period_text, f.wilayah, end, demo)), key="grafik-mitra")
 with right:
     programme = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine)
     if programme is None:
         st.subheader("Program inovasi kemitraan 2017")
         st.info("Belum ada target program kemitraan 2017 di data. " + texts.CARA_TAMBAH["target"])
     else:
-        web.card(cards.partnership(programme, f.per, demo), key="grafik-kemitraan")
+        web.card(web.memo(("kartu-kemitraan", f.per), lambda: cards.partnership(programme, f.per, demo)),
+                 key="grafik-kemitraan")
         st.caption("Panel ini selalu untuk seluruh kabupaten dan perekaman e-KTP selama program 2017 "
                    "(targetnya hanya ada untuk itu): pilihan kecamatan, layanan dan periode tidak berlaku di sini.")
 
@@ -69,15 +71,16 @@ partners = data.partners(engine)
 names = dict(zip(partners["kode"], partners["nama"]))
 chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-rinci")
 st.caption(partners.set_index("kode").loc[chosen, "deskripsi"])
-months_col, villages_col = st.columns([3, 2])
+months_col, villages_col = st.columns(2)
 with months_col:
-    mine = data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine)
-    web.card(cards.partner_months(mine, names[chosen], f.layanan, period_text, f.wilayah, end, demo),
-             key="grafik-mitra-bulanan")
+    web.card(web.memo(("kartu-mitra-bulanan", start, end, f.layanan, chosen, f.kecamatan), lambda: cards.partner_months(
+        data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine), names[chosen], f.layanan,
+        period_text, f.wilayah, end, demo)), key="grafik-mitra-bulanan")
 with villages_col:
     where = data.partner_villages(chosen, start, end, f.layanan, engine, kecamatan=f.kecamatan)
     st.markdown(f"**Desa yang dijangkau di {f.wilayah}: {fmt.angka(len(where))}**")
     if where.empty:
         st.caption(f"Tidak ada kegiatan {names[chosen]} ({title_unit.lower()}) pada periode ini di {f.wilayah}.")
     else:
-        web.show_table(tables.partner_villages_table(where), key="tabel-mitra-desa", height=300)
+        web.show_table(tables.partner_villages_table(where), key="tabel-mitra-desa", height=300,
+                       column_order=["Desa/kelurahan", "Kecamatan", "Jumlah", "Warga rentan"])

@@ -24,10 +24,19 @@ quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, k
                                            "cakupan": "Cakupan (%)"}[q])
 names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))
 
+# A click on the map reruns the page with the chart's selection already in the session: read it
+# before drawing, so the map that comes back outlines the village just clicked.
+clicked = ((st.session_state.get("peta") or {}).get("selection") or {}).get("points") or []
+chosen = clicked[0].get("location") if clicked else None
+if chosen in names and chosen != st.session_state.get("peta-klik"):  # a new click on the map
+    st.session_state["peta-desa"] = chosen
+st.session_state["peta-klik"] = chosen
+if st.session_state.get("peta-desa") not in (None, *names):  # e.g. another kecamatan now
+    st.session_state["peta-desa"] = None
+
 map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
     layers = web.map_layers(f.kecamatan)
-    chosen = None
     if layers is None:
         st.warning(f"Peta tidak dapat ditampilkan. {web.map_unavailable_reason() or ''}",
                    icon=":material/map:")
@@ -37,33 +46,30 @@ with map_col:
             measured, window = web.container_size("peta-lebar")
             width = measured or DEFAULT_WIDTH
             height = mapview.map_height(width, layers.lons, layers.lats, window)
-            view = mapview.fit(layers.lons, layers.lats, width, height)
-            points = web.map_label_points(f.kecamatan)
-            labels = mapview.place_labels(points, view) if points is not None else []
-            card = cards.village_map(villages, layers, quantity, view, labels, f.wilayah, f.per, demo,
-                                     selected=st.session_state.get("peta-desa"))
-            event = web.card_body(card, key="peta", on_select="rerun", selection_mode="points",
-                                  width="content", config={"displayModeBar": False, "scrollZoom": False})
-        points_clicked = (event or {}).get("selection", {}).get("points", []) if event else []
-        if points_clicked:
-            chosen = points_clicked[0].get("location")
+            selected = st.session_state.get("peta-desa")
 
-if chosen in names and chosen != st.session_state.get("peta-klik"):  # a new click on the map
-    st.session_state["peta-desa"] = chosen
-st.session_state["peta-klik"] = chosen
-if st.session_state.get("peta-desa") not in (None, *names):  # e.g. another kecamatan now
-    st.session_state["peta-desa"] = None
+            def build_map():
+                view = mapview.fit(layers.lons, layers.lats, width, height)
+                points = web.map_label_points(f.kecamatan)
+                labels = mapview.place_labels(points, view) if points is not None else []
+                return cards.village_map(villages, layers, quantity, view, labels, f.wilayah, f.per, demo,
+                                         selected=selected)
+
+            card = web.memo(("peta", f.per, f.kecamatan, quantity, width, height, selected), build_map)
+            web.card_body(card, key="peta", on_select="rerun", selection_mode="points",
+                          width="content", config={"displayModeBar": False, "scrollZoom": False})
 
 
-def priority_list(height: int) -> None:
+def priority_list() -> None:
     st.subheader("Prioritas jemput bola")
     st.caption(texts.SKOR_PRIORITAS)
     priority = data.priority_villages(f.per, f.kecamatan, engine)
     table = tables.priority_table(priority)
-    # On screen the columns that decide; the download has every column (code, distance too).
-    web.show_table(table, key="tabel-prioritas", height=height, bar="Cakupan (%)", bar_range=(0, 100),
-                   column_order=["Peringkat", "Desa/kelurahan", "Kecamatan", "Belum rekam", "Cakupan (%)", "Skor"])
-    web.downloads(table, "prioritas-desa", key="unduh-prioritas")
+    # On screen the columns that decide; the download has every column (code too).
+    web.show_table(table, key="tabel-prioritas", height=420, bar="Cakupan (%)", bar_range=(0, 100),
+                   column_order=["Peringkat", "Desa/kelurahan", "Kecamatan", "Belum rekam", "Cakupan (%)",
+                                 "Jarak dari kantor (km)", "Skor"])
+    web.downloads(table, "prioritas-desa", key="unduh-prioritas", area=f.kecamatan_nama)
 
 
 with side_col:
@@ -71,7 +77,12 @@ with side_col:
     village = st.selectbox("Rincian desa/kelurahan", options, key="peta-desa",
                            format_func=lambda k: "Pilih desa/kelurahan, atau klik di peta" if k is None else names[k])
     if village is None:
-        priority_list(420)
+        top = data.priority_villages(f.per, f.kecamatan, engine).head(5)
+        st.markdown("**Lima prioritas teratas** (daftar lengkap di bawah peta)")
+        st.markdown("\n".join(
+            f"{r.peringkat}. {r.nama} ({r.kecamatan_nama}): {fmt.angka(r.belum_rekam)} belum rekam, "
+            f"cakupan {fmt.persen(r.cakupan)}, skor {fmt.angka(r.skor, 1)}" for r in top.itertuples()))
+        st.caption("Klik sebuah desa di peta untuk angka, riwayat dan kegiatan mitranya di sini.")
     else:
         row = villages.set_index("kode").loc[village]
         st.subheader(f"{row['nama']} · Kecamatan {row['kecamatan_nama']}")
@@ -85,8 +96,8 @@ with side_col:
             c3.metric("Belum rekam", fmt.angka(row["belum_rekam"]))
             c4.metric("Cakupan", fmt.persen(row["cakupan"]))
             st.caption(f"Data per {fmt.tanggal(row['tanggal'].date())}")
-        history = data.village_history(village, f.per, engine)
-        web.card(cards.recorded_trend(history, row["nama"], demo), key="peta-riwayat")
+        web.card(web.memo(("riwayat", village, f.per), lambda: cards.recorded_trend(
+            data.village_history(village, f.per, engine), row["nama"], demo)), key="peta-riwayat")
         st.markdown("**Mitra dan layanan di desa ini** (semua layanan, sampai tanggal yang dipilih)")
         delivered = data.village_services(village, end=f.per, engine=engine)
         if delivered.empty:
@@ -94,6 +105,4 @@ with side_col:
         else:
             web.show_table(tables.village_services_table(delivered), key="peta-layanan")
 
-if village is not None:
-    st.divider()
-    priority_list(360)
+priority_list()

@@ -13,7 +13,8 @@ web.public_page()
 engine = web.engine()
 st.html(f"<style>{web.PROJECTOR_CSS}</style>")
 
-SLIDES = ["Angka kunci", "Peta belum rekam", "Mitra GERTAK 2018", "Progres GERTAK 2018", "Desa prioritas"]
+SLIDES = ["Angka kunci", "Peta belum rekam", f"{texts.MITRA_EKTP} · GERTAK 2018", "Progres GERTAK 2018",
+          "Desa prioritas"]
 SECONDS = config.slide_seconds()
 state = st.session_state
 state.setdefault("slide", 0)
@@ -47,7 +48,7 @@ def slides() -> None:
         month = data.recorded_change(latest, 30, engine=engine)
         a, b = st.columns(2)
         a.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
-        b.metric("Sudah rekam", fmt.angka(total.sudah_rekam), f"{fmt.bertanda(month.sudah_rekam)} dalam 30 hari")
+        b.metric("Sudah rekam", fmt.angka(total.sudah_rekam), texts.change_phrase(month) if month.ada else None)
         c, d = st.columns(2)
         c.metric("Belum rekam", fmt.angka(total.belum_rekam))
         d.metric("Cakupan", fmt.persen(total.cakupan), f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",

@@ -17,7 +17,7 @@ total = data.coverage_total(latest, engine=engine)
 month = data.recorded_change(latest, 30, engine=engine)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
-c2.metric("Sudah rekam", fmt.angka(total.sudah_rekam), f"{fmt.bertanda(month.sudah_rekam)} dalam 30 hari")
+c2.metric("Sudah rekam", fmt.angka(total.sudah_rekam), texts.change_phrase(month) if month.ada else None)
 c3.metric("Belum rekam", fmt.angka(total.belum_rekam))
 c4.metric("Cakupan", fmt.persen(total.cakupan), f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
           delta_color="off", delta_arrow="off")
@@ -40,7 +40,7 @@ with st.expander("Tabel per desa/kelurahan"):
     web.html_table(village_table)
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=latest)
 
-st.subheader("Kontribusi mitra dalam GERTAK 2018")
+st.subheader(f"{texts.MITRA_SEMUA} selama GERTAK 2018")  # one definition per title (texts.service_unit)
 status = data.programme_status("gertak_2018", "rekam_ektp", as_of=latest, engine=engine)
 start = status.mulai if status else None
 board = privacy.public_leaderboard(data.partner_leaderboard(start, latest, None, None, engine))

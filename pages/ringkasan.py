@@ -8,7 +8,7 @@ engine = web.engine()
 demo = web.is_demo()
 web.header("Ringkasan perekaman e-KTP")
 
-web.verdict_strip(verdict.gertak_verdict(f.per, f.kecamatan, engine))
+web.verdict_strip(web.memo(("vonis", f.per, f.kecamatan), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine)))
 
 total = data.coverage_total(f.per, f.kecamatan, engine)
 week = data.recorded_change(f.per, 7, f.kecamatan, engine)
@@ -43,8 +43,10 @@ st.caption(texts.TABLE_BAR_NOTE)
 left, right = st.columns(2)
 with left:
     if f.kecamatan is None:
-        web.card(cards.kecamatan_coverage(kec, f.per, demo), key="grafik-kecamatan")
-    web.card(cards.top_unrecorded(villages, f.wilayah, f.per, demo), key="grafik-top5")
+        web.card(web.memo(("kartu-kecamatan", f.per), lambda: cards.kecamatan_coverage(kec, f.per, demo)),
+                 key="grafik-kecamatan")
+    web.card(web.memo(("kartu-top5", f.per, f.kecamatan), lambda: cards.top_unrecorded(villages, f.wilayah, f.per, demo)),
+             key="grafik-top5")
 with right:
-    trend = data.recorded_trend(f.kecamatan, end=f.per, engine=engine)
-    web.card(cards.recorded_trend(trend, f.wilayah, demo), key="grafik-tren")
+    web.card(web.memo(("kartu-tren", f.per, f.kecamatan), lambda: cards.recorded_trend(
+        data.recorded_trend(f.kecamatan, end=f.per, engine=engine), f.wilayah, demo)), key="grafik-tren")

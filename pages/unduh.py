@@ -15,10 +15,9 @@ st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain. Se
            "yang berlaku; berkas XLSX memuat lembar *Keterangan* (sumber, tanggal, filter, arti kolom). Sel "
            "teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan sebagai rumus.")
 
-built = []
-for item in downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine):
-    table = item.build()
-    built.append((item, table))
+built = web.memo(("unduhan", f.per, f.kecamatan, f.layanan), lambda: [
+    (item, item.build()) for item in downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine)])
+for item, table in built:
     with st.container(border=True):
         st.markdown(f"**{item.title}** · {fmt.angka(len(table))} baris")
         st.caption(f"Mengikuti filter: {item.scope}.")

@@ -146,3 +146,16 @@ def test_ringkasan_opens_with_the_strip_and_its_figures_read_back(state):
 
     assert m["Cakupan"].proto.direction == Metric.MetricDirection.NONE
     assert m["Cakupan"].proto.color == Metric.MetricColor.GRAY
+
+
+def test_achievement_counted_from_the_first_registry_date_says_so(state):
+    """Two snapshots 3 days apart, months after GERTAK began: what was recorded before the first
+    snapshot is not in the data, and the strip says from when it counts."""
+    name, _url, engine = state
+    v = verdict.gertak_verdict(engine=engine)
+    if name != "dua_snapshot":
+        assert v.capaian_sejak in (None, v.mulai)
+        return
+    first = data.recorded_trend(engine=engine)["tanggal"].iloc[0].date()
+    assert v.capaian_sejak == first > v.mulai
+    assert f"Capaian dihitung sejak data registri pertama ({fmt.tanggal(first)})" in texts.verdict_note(v)
