@@ -169,8 +169,11 @@ def _labels(breaks: tuple[float, ...], quantity: str) -> tuple[str, ...]:
         low_to_high = [f"{show(a)} – < {show(b)}" for a, b in zip(breaks[:-2], breaks[1:-1])]
         low_to_high.append(f"{show(breaks[-2])} – {show(breaks[-1])}")
         return tuple(reversed(low_to_high))  # lightest is the highest coverage
-    labels = [f"{fmt.angka(a)}–{fmt.angka(max(b - 1, a))}" for a, b in zip(breaks[:-2], breaks[1:-1])]
-    labels.append(f"{fmt.angka(breaks[-2])}–{fmt.angka(breaks[-1])}")
+    def span(a: float, b: float) -> str:
+        return fmt.angka(a) if b <= a else f"{fmt.angka(a)}–{fmt.angka(b)}"
+
+    labels = [span(a, max(b - 1, a)) for a, b in zip(breaks[:-2], breaks[1:-1])]
+    labels.append(span(breaks[-2], breaks[-1]))
     return tuple(labels)
 
 
@@ -201,7 +204,7 @@ def place_labels(points: pd.DataFrame, view: View, margin_px: int = 4) -> list[L
 
     `points` has nama, lon, lat, size, bold (and optionally muted), in priority order (kecamatan
     first, then villages by area). A name's box is estimated from its length: SVG text in a
-    system font averages about 0.6 em per character, bold capitals about 0.74 em. A name whose
+    system font averages about 0.6 em per character, bold capitals about 0.82 em. A name whose
     own spot is taken moves just above, below or beside it; a village name that still finds no
     room is left out (its hover still names it).
     """
@@ -212,10 +215,11 @@ def place_labels(points: pd.DataFrame, view: View, margin_px: int = 4) -> list[L
     edge_x, edge_y = margin_px / view.width, margin_px / view.height
     for row, x0, y0 in zip(points.itertuples(index=False), xs, ys):
         size = max(9, round(row.size * shrink))
-        em = 0.74 if row.bold else 0.6  # bold capitals run wider than lower-case text
-        w = (len(row.nama) * em * size + 24 * shrink) / view.width  # with room between names
+        em = 0.82 if row.bold else 0.6  # bold capitals run wider than lower-case text
+        w = (len(row.nama) * em * size + 28 * shrink) / view.width  # with room between names
         h = (size * 1.3 + 2) / view.height
-        for dx, dy in ((0, 0), (0, h), (0, -h), (w * 0.6, 0), (-w * 0.6, 0), (0, 2 * h), (0, -2 * h)):
+        for dx, dy in ((0, 0), (0, h), (0, -h), (w * 0.6, 0), (-w * 0.6, 0), (0, 2 * h), (0, -2 * h),
+                       (w * 0.35, h), (-w * 0.35, h), (w * 0.35, -h), (-w * 0.35, -h), (0, 3 * h), (0, -3 * h)):
             x, y = x0 + dx, y0 + dy
             box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
             if box[0] < edge_x or box[2] > 1 - edge_x or box[1] < edge_y or box[3] > 1 - edge_y:

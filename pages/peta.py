@@ -19,9 +19,6 @@ web.header("Peta desa dan daftar prioritas")
 DEFAULT_WIDTH = 495
 
 villages = data.coverage_villages(f.per, f.kecamatan, engine)
-quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="peta-ukuran",
-                    format_func=lambda q: {"belum_rekam": "Jumlah belum rekam",
-                                           "cakupan": "Cakupan (%)"}[q])
 names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))
 
 # A click on the map reruns the page with the chart's selection already in the session: read it
@@ -42,6 +39,10 @@ with map_col:
                    icon=":material/map:")
     else:
         with web.card_frame("peta"):
+            quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="peta-ukuran",
+                                format_func=lambda q: {"belum_rekam": "Warna: jumlah belum rekam",
+                                                       "cakupan": "Warna: cakupan (%)"}[q],
+                                label_visibility="collapsed")
             # Measured inside the card: the map takes exactly the width the card leaves it.
             measured, window = web.container_size("peta-lebar")
             width = measured or DEFAULT_WIDTH
