@@ -289,7 +289,9 @@ def recorded_change(as_of: DateLike = None, days: int = 7, kecamatan: str | None
     (`ada` is False) and pages say "belum ada data pembanding" instead of counting the whole
     population as new.
     """
-    trend = recorded_trend(kecamatan, end=_ts(as_of), engine=engine)
+    trend = recorded_trend(kecamatan, engine=engine)  # the whole trend: one memo entry per area
+    if as_of is not None:
+        trend = trend[trend["tanggal"] <= _ts(as_of)]
     if trend.empty:
         return Change(days, None, None)
     now = trend.iloc[-1]

@@ -114,13 +114,22 @@ def _pace(status: data.ProgrammeStatus, kecamatan: str | None, engine) -> tuple[
     return float(done) / span, span, start.date()
 
 
+def _reported(day: dt.date, kecamatan: str | None, engine) -> bool:
+    """Any registry figure for the area by `day` (one kecamatan table serves every kecamatan)."""
+    if kecamatan is None:
+        return data.coverage_total(day, None, engine).tanggal is not None
+    kec = data.coverage_kecamatan(day, engine).set_index("kode")
+    return kecamatan in kec.index and int(kec.at[kecamatan, "wajib_ktp"]) > 0
+
+
 def _counted_from(status: data.ProgrammeStatus, kecamatan: str | None, engine) -> dt.date:
     """Where the achievement starts: the programme's start, or — for a registry-based target
     whose first registry date comes after the start — that first date (what was recorded in
     between is not in the data, so it cannot be counted)."""
     if status.dasar != "registri":
         return status.mulai
-    trend = data.recorded_trend(kecamatan, end=pd.Timestamp(status.tanggal), engine=engine)
+    trend = data.recorded_trend(kecamatan, engine=engine)
+    trend = trend[trend["tanggal"] <= pd.Timestamp(status.tanggal)]
     if trend.empty or (trend["tanggal"] <= pd.Timestamp(status.mulai)).any():
         return status.mulai
     return trend["tanggal"].iloc[0].date()
@@ -143,7 +152,7 @@ def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike
     day = pd.Timestamp(as_of).date() if as_of is not None else latest
     fresh = data.freshness(engine)
     area = _area_name(kecamatan, engine)
-    if day is None or data.coverage_total(day, kecamatan, engine).tanggal is None:
+    if day is None or not _reported(day, kecamatan, engine):
         return Verdict(program, service, kecamatan, area, day, "tanpa_data", contoh=fresh.contoh)
     status = data.programme_status(program, service, kecamatan, day, engine)
     if status is None:
