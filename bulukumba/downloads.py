@@ -28,6 +28,11 @@ class Item:
     source: str
     filters: tuple[tuple[str, str], ...]
 
+    @property
+    def kind(self) -> str:
+        """Which import fills this table (texts.CARA_TAMBAH), for an empty one."""
+        return {REGISTRY: "registri", PARTNERS: "kegiatan"}.get(self.source, "target")
+
 
 def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layanan: str | None,
           engine) -> list[Item]:

@@ -5,7 +5,7 @@ date, filters, definitions), and one workbook holds them all.
 """
 import streamlit as st
 
-from bulukumba import downloads, export, fmt, web
+from bulukumba import downloads, export, fmt, texts, web
 
 f = web.filters()
 engine = web.engine()
@@ -21,6 +21,8 @@ for item, table in built:
     with st.container(border=True):
         st.markdown(f"**{item.title}** · {fmt.angka(len(table))} baris")
         st.caption(f"Mengikuti filter: {item.scope}.")
+        if table.empty:
+            st.caption("Belum ada data untuk tabel ini. " + texts.CARA_TAMBAH[item.kind])
         web.downloads(table, item.stem, key=f"unduh-{item.stem}", notes=downloads.notes(item, table, f.per),
                       area=f.kecamatan_nama)
 

@@ -245,3 +245,12 @@ def test_unduh_counts_match_the_data_module(state):
     assert counts["Riwayat per desa/kelurahan: setiap tanggal data"] == len(history)
     activity_title = next(k for k in counts if k.startswith("Kegiatan mitra per mitra"))
     assert counts[activity_title] == len(data.partner_activity(None, per, None, None, engine))
+
+
+def test_an_empty_download_says_which_import_fills_it(state):
+    _name, _url, engine = state
+    if has_activity(engine):
+        pytest.skip("this state has partner activity")
+    at = run(state, "unduh")
+    captions = [c.value for c in at.caption]
+    assert any("Belum ada data untuk tabel ini" in c and "template kegiatan" in c for c in captions)
