@@ -47,7 +47,7 @@ if not projector:
     with st.sidebar:
         st.markdown(f"**{texts.APP_TITLE}**  \n{texts.OFFICE}")
     if user is not None and page.url_path not in (PUBLIC.url_path, ACCOUNT.url_path):
-        web.sidebar_filters()
+        web.sidebar_filters(layanan=page.url_path in web.SERVICE_PAGES)
     with st.sidebar:
         st.markdown("[Mode proyektor untuk rapat](?mode=proyektor)")
         if not ready.peta_tersedia:

@@ -98,6 +98,13 @@ def main(runs: int = 15) -> None:
             trace = figure["data"][0]
             print(f"{'':22s} trace {trace['type']}, {len(trace['locations'])} villages, "
                   f"geojson={trace['geojson']!r}")
+            # The heaviest views: zoomed into the kecamatan with most villages, a village chosen.
+            at.selectbox(key="f_kec").set_value("73.02.01").run()
+            first_village = at.selectbox(key="peta-desa").options[1]
+            at.selectbox(key="peta-desa").select_index(1).run()
+            spec = at.get("plotly_chart")[0].proto.spec
+            print(f"{'':22s} map figure, Gantarang zoomed, village {first_village!r} chosen: "
+                  f"{len(spec.encode()):,} bytes")
 
 
 if __name__ == "__main__":

@@ -89,10 +89,16 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def sidebar_filters() -> Filters:
+#: Pages whose panels act on the service filter; elsewhere "Layanan mitra" is not drawn.
+SERVICE_PAGES = ("mitra", "unduh")
+
+
+def sidebar_filters(layanan: bool = True) -> Filters:
     """Draw the shared filters in the sidebar; state lives in the session and in the URL.
 
     A copied link opens the same view: `?per=2018-05-31&kec=73.02.06&layanan=akta_kematian`.
+    `layanan=False` leaves out the service filter (pages where no panel acts on it); the choice
+    is kept for the pages that use it.
     """
     latest = data.latest_date(engine()) or dt.date.today()
     first = data.recorded_trend(engine=engine())["tanggal"].min()
@@ -106,7 +112,7 @@ def sidebar_filters() -> Filters:
         st.session_state.f_kab = params.get("kab") if params.get("kab") in regency_names else ALL
         chosen = None if st.session_state.f_kab == ALL else st.session_state.f_kab
         st.session_state.f_kec = params.get("kec") if params.get("kec") in kecamatan_names(chosen) else ALL
-        st.session_state.f_layanan = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
+        st.session_state["_layanan"] = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
     elif st.session_state.get("_data_per") not in (None, latest):
         # New data moved the newest date: a viewer who was on the newest date follows it.
         if st.session_state.f_per == st.session_state["_data_per"] or st.session_state.f_per > latest:
@@ -129,15 +135,23 @@ def sidebar_filters() -> Filters:
             st.session_state.f_kec = ALL
         st.selectbox("Kecamatan", [ALL, *names], key="f_kec", disabled=not names,
                      format_func=lambda k: "Semua kecamatan" if k == ALL else names[k])
-        st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan",
-                     format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
+        if layanan:
+            # A page that does not draw the widget resets its value; the choice lives in
+            # "_layanan" (written by the widget's callback) and is handed back to the widget here.
+            st.session_state.f_layanan = st.session_state.get("_layanan", ALL)
+            st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan", on_change=_keep_service,
+                         format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
+    service = st.session_state.get("_layanan", ALL)
     per = st.session_state.f_per or latest
     filters = Filters(per=per, kecamatan=None if st.session_state.f_kec == ALL else st.session_state.f_kec,
-                      layanan=None if st.session_state.f_layanan == ALL else st.session_state.f_layanan,
-                      data_per=latest, kabupaten=regency)
+                      layanan=None if service == ALL else service, data_per=latest, kabupaten=regency)
     _mirror_in_url(filters)
     st.session_state["filters"] = filters
     return filters
+
+
+def _keep_service() -> None:
+    st.session_state["_layanan"] = st.session_state.f_layanan
 
 
 def _mirror_in_url(filters: Filters) -> None:
@@ -315,21 +329,25 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
     return element
 
 
-def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None) -> None:
-    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)."""
+def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None,
+              notes: export.Notes | None = None, area: str | None = None) -> None:
+    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)
+    and the kecamatan `area` if one is chosen; `notes` fill the XLSX's "Keterangan" sheet."""
     demo = is_demo()
     day = day or filters().per
     left, right = st.columns(2)
     # The files are built only when a button is pressed, not on every rerun of the page.
     left.download_button("Unduh CSV", lambda: export.to_csv(table, demo), key=f"{key}-csv",
                          on_click="ignore",
-                         file_name=export.file_name(stem, day, "csv", demo), mime="text/csv",
+                         file_name=export.file_name(stem, day, "csv", demo, area), mime="text/csv",
                          icon=":material/download:", width="stretch")
-    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo), key=f"{key}-xlsx",
+    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo, notes), key=f"{key}-xlsx",
                           on_click="ignore",
-                          file_name=export.file_name(stem, day, "xlsx", demo), width="stretch",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/download:")
+                          file_name=export.file_name(stem, day, "xlsx", demo, area), width="stretch",
+                          mime=XLSX_MIME, icon=":material/download:")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,3 +531,110 @@ def verdict_strip(v, size: str = "normal") -> None:
     from . import verdict
 
     st.html(verdict.verdict_html(v, size))
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8: measured map size, map names, chart cards
+# ---------------------------------------------------------------------------------------------
+
+#: Reports the width of the column it sits in and the window's height, when they change (a
+#: Streamlit v2 component: inline JavaScript, no iframe, no request). The server only knows
+#: the column's width this way, and the map's zoom is computed for it (mapview.fit).
+_MEASURE_JS = """
+export default function(component) {
+  const { setStateValue, parentElement } = component;
+  let last = null, timer = null;
+  const report = () => {
+    const width = Math.round(parentElement.getBoundingClientRect().width);
+    const height = Math.round(window.innerHeight);
+    if (!width) return;
+    if (last && Math.abs(last.lebar - width) < 4 && Math.abs(last.tinggi - height) < 24) return;
+    last = { lebar: width, tinggi: height };
+    setStateValue('ukuran', last);
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(report, 150); };
+  const observer = new ResizeObserver(later);
+  observer.observe(parentElement);
+  window.addEventListener('resize', later);
+  report();
+  return () => { observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer); };
+}
+"""
+_measure = st.components.v2.component("bulukumba_ukuran_kolom", js=_MEASURE_JS, isolate_styles=False)
+
+
+def container_size(key: str) -> tuple[int | None, int | None]:
+    """(width of the current column, height of the window) in px, as the browser last reported
+    them; (None, None) until it has (the first run of a session, and in AppTest)."""
+    result = _measure(key=key, default={"ukuran": None}, on_ukuran_change=lambda: None, height=0)
+    size = getattr(result, "ukuran", None) or {}
+    return size.get("lebar"), size.get("tinggi")
+
+
+@st.cache_resource(show_spinner=False)
+def map_label_points(kecamatan: str | None):
+    """Where the kecamatan (and, zoomed in, village) names go: derived once per process."""
+    regions = _regions()
+    if regions is None:
+        return None
+    from .mapview import label_points
+
+    return label_points(regions.villages, regions.kecamatan, kecamatan)
+
+
+def card(c, key: str, **chart_kwargs):
+    """A cards.Card in its own bordered frame (see `card_frame` and `card_body`)."""
+    with card_frame(key):
+        return card_body(c, key, **chart_kwargs)
+
+
+def card_frame(key: str):
+    """The card's frame, for a page that must measure it before building the figure."""
+    return st.container(border=True, key=f"kartu-{key}")
+
+
+def card_body(c, key: str, **chart_kwargs):
+    """A cards.Card: takeaway title, unit subtitle, the chart (or its sentence), the footer with
+    source, data date and demo label. Returns the chart's event when `on_select` is given."""
+    event = None
+    st.markdown(f"**{c.title}**")
+    st.caption(c.subtitle)
+    if c.legend_html:
+        st.html(c.legend_html)
+    if c.figure is not None:
+        chart_kwargs.setdefault("config", {"displayModeBar": False})
+        event = st.plotly_chart(c.figure, key=key, **chart_kwargs)
+    elif c.sentence:
+        (st.info if c.kosong else st.markdown)(c.sentence)
+    st.caption(c.footer)
+    return event
+
+
+@st.cache_resource(show_spinner=False)
+def _memo_store() -> dict:
+    import collections
+    import threading
+
+    return {"items": collections.OrderedDict(), "lock": threading.Lock()}
+
+
+MEMO_SIZE = 256
+
+
+def memo(key: tuple, build):
+    """`build()` once per data version and `key` for the whole server (figures, cards, verdicts),
+    so a rerun that changes nothing costs a look-up instead of rebuilding Plotly figures (tens of
+    ms each). The result is shared: callers must not change it."""
+    store = _memo_store()
+    version = st.session_state.get("_versi")  # noted at the start of this run (remember_version)
+    full = (data.data_version(engine()) if version is None else version, str(engine().url), *key)
+    with store["lock"]:
+        if full in store["items"]:
+            store["items"].move_to_end(full)
+            return store["items"][full]
+    value = build()
+    with store["lock"]:
+        store["items"][full] = value
+        while len(store["items"]) > MEMO_SIZE:
+            store["items"].popitem(last=False)
+    return value

@@ -14,7 +14,8 @@ web.public_page()
 engine = web.engine()
 st.html(f"<style>{web.PROJECTOR_CSS}</style>")
 
-SLIDES = ["Angka kunci", "Peta belum rekam", "Mitra GERTAK 2018", "Progres GERTAK 2018", "Desa prioritas"]
+SLIDES = ["Angka kunci", "Peta belum rekam", f"{texts.MITRA_EKTP} · GERTAK 2018", "Progres GERTAK 2018",
+          "Desa prioritas"]
 SECONDS = config.slide_seconds()
 state = st.session_state
 state.setdefault("slide", 0)
@@ -48,7 +49,7 @@ def slides() -> None:
         a, b = st.columns(2)
         a.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
         b.metric("Sudah rekam", total.teks_sudah_rekam, None if total.sudah_rekam_30_hari is None else
-                 f"{fmt.bertanda(total.sudah_rekam_30_hari)} dalam 30 hari")
+                 texts.change_phrase(total.perubahan_30))
         c, d = st.columns(2)
         c.metric("Belum rekam", total.teks_belum_rekam)
         d.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",

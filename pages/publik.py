@@ -18,7 +18,7 @@ total = view.kabupaten
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
 c2.metric("Sudah rekam", total.teks_sudah_rekam, None if total.sudah_rekam_30_hari is None else
-          f"{fmt.bertanda(total.sudah_rekam_30_hari)} dalam 30 hari")
+          texts.change_phrase(total.perubahan_30))
 c3.metric("Belum rekam", total.teks_belum_rekam)
 c4.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
           delta_color="off", delta_arrow="off")
@@ -40,7 +40,7 @@ with st.expander("Tabel per desa/kelurahan"):
     web.html_table(village_table)
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal)
 
-st.subheader("Kontribusi mitra dalam GERTAK 2018")
+st.subheader(f"{texts.MITRA_SEMUA} selama GERTAK 2018")  # one definition per title (texts.service_unit)
 web.html_table(tables.public_leaderboard_table(view.mitra))
 st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
 web.html_table(tables.public_vulnerable_table(view.rentan))
