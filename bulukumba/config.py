@@ -63,3 +63,19 @@ def refresh_seconds() -> float:
 def slide_seconds() -> float:
     """How long projector mode shows each slide (seconds)."""
     return float(os.environ.get("BULUKUMBA_SLIDE_SECONDS", "15"))
+
+
+def session_idle_hours() -> float:
+    """A signed-in session with no activity for this long ends (hours; default 12)."""
+    return float(os.environ.get("BULUKUMBA_SESSION_IDLE_HOURS", "12"))
+
+
+def session_max_days() -> float:
+    """A signed-in session ends this long after sign-in, active or not (days; default 7)."""
+    return float(os.environ.get("BULUKUMBA_SESSION_MAX_DAYS", "7"))
+
+
+def session_key_file() -> Path:
+    """Where the key that signs session cookies is generated once per install, when
+    `.streamlit/secrets.toml` has no `[sesi] kunci` (owner-only permissions)."""
+    return Path(os.environ.get("BULUKUMBA_SESSION_KEY_FILE", data_dir() / "kunci-sesi"))
