@@ -6,13 +6,15 @@ data) and one account, then measures with Playwright and Debian's Chromium:
 - bytes on the wire, cold cache: the public page's first visit; the internal pages' first load
   (sign in on Masuk, then open Ringkasan, Peta, Mitra, GERTAK 2018 and Unduh in turn); and a
   repeat visit in the same browser (a new tab on the public page, and a new tab on /peta).
-  HTTP bytes are Chromium's own count of what arrived (headers and encoded body, from the
-  DevTools protocol); websocket bytes are the frames' payload (after any per-message
-  decompression, so an upper bound when the socket compresses).
+  "Wire" is what the server sent, counted by a TCP relay between browser and server: HTTP
+  headers and bodies as encoded, websocket frames as compressed. The breakdown after it is
+  Chromium's own count of HTTP bytes by resource type (DevTools protocol) and the websocket
+  payload after decompression.
 - time to figures: a fresh browser context on a warm server; milliseconds from navigation start
   until the public page shows its four headline figures, and until its village map is drawn
-  (median of N), first unthrottled, then under Chromium's emulated "slow 4G" (150 ms round trip,
-  1.6 Mbit/s down, 750 kbit/s up, as Lighthouse's mobile preset) with the CPU slowed 4x.
+  (checked on every animation frame; median of N), first unthrottled, then under Chromium's
+  emulated "slow 4G" (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, as Lighthouse's mobile
+  preset) with the CPU slowed 4x.
 
 Prints figures, asserts nothing:
 
@@ -40,21 +42,70 @@ INTERNAL_PAGES = [("Peta", "Peta desa dan daftar prioritas"), ("Mitra", "Mitra k
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6 * 1024 * 1024 / 8,
            "uploadThroughput": 750 * 1024 / 8}
 
-#: Records, in the page itself, when the figures and the map first appear (ms since navigation).
+#: Records, in the page itself, when the figures and the map are first on screen (ms since
+#: navigation), looking on every animation frame.
 TIMING_SCRIPT = """
 (() => {
   const seen = {};
+  window.__seen = seen;
+  const shown = e => e.textContent.trim() !== "" && e.getBoundingClientRect().height > 0;
   const check = () => {
-    const values = [...document.querySelectorAll("[data-testid='stMetricValue']")]
-      .filter(e => e.innerText.trim() !== "");
-    if (seen.figures === undefined && values.length >= 4) seen.figures = performance.now();
-    if (seen.map === undefined && document.querySelectorAll("svg[aria-label^='Peta'] path").length >= 100)
+    if (seen.figures === undefined &&
+        [...document.querySelectorAll("[data-testid='stMetricValue']")].filter(shown).length >= 4)
+      seen.figures = performance.now();
+    if (seen.map === undefined &&
+        [...document.querySelectorAll("svg[aria-label^='Peta']")].some(
+          m => m.querySelectorAll("path").length >= 100 && m.getBoundingClientRect().height > 0))
       seen.map = performance.now();
-    window.__seen = seen;
+    if (seen.figures === undefined || seen.map === undefined) requestAnimationFrame(check);
   };
-  new MutationObserver(check).observe(document, {subtree: true, childList: true, characterData: true});
+  requestAnimationFrame(check);
 })();
 """
+
+
+class Relay:
+    """A TCP relay between the browser and the server that counts the bytes the server sends."""
+
+    def __init__(self, target_port: int):
+        import asyncio
+        import threading
+
+        self.sent = 0
+        self.port = free_port()
+        self._target = target_port
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        ready.wait(10)
+
+    def _run(self, ready) -> None:
+        import asyncio
+
+        async def pipe(reader, writer, count: bool):
+            try:
+                while data := await reader.read(65536):
+                    if count:
+                        self.sent += len(data)
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                writer.close()
+
+        async def handle(client_reader, client_writer):
+            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self._target)
+            await asyncio.gather(pipe(client_reader, server_writer, False),
+                                 pipe(server_reader, client_writer, True))
+
+        async def main():
+            await asyncio.start_server(handle, "127.0.0.1", self.port)
+            ready.set()
+            await asyncio.Event().wait()
+
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(main())
 
 
 def free_port() -> int:
@@ -157,34 +208,38 @@ def open_internal(page, link: str, title: str) -> None:
     settle(page)
 
 
-def bytes_on_the_wire(browser, url: str) -> None:
+def bytes_on_the_wire(browser, relay: Relay) -> None:
+    url = f"http://127.0.0.1:{relay.port}"
+
+    def phase(label: str, wire: Wire, start: int) -> None:
+        print(f"  {label:<38} wire {(relay.sent - start) / 1024:6.0f} KB   [{wire.line()}]")
+
     print("\nBytes on the wire (cold cache unless said)")
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    wire = Wire(page)
+    wire, start = Wire(page), relay.sent
     page.goto(url + "/")
     wait_public(page)
-    print(f"  public page, first visit (phone)       {wire.line()}")
+    phase("public page, first visit (phone)", wire, start)
     repeat = context.new_page()
-    wire = Wire(repeat)
+    wire, start = Wire(repeat), relay.sent
     repeat.goto(url + "/")
     wait_public(repeat)
-    print(f"  public page, repeat visit (new tab)    {wire.line()}")
+    phase("public page, repeat visit (new tab)", wire, start)
     context.close()
 
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    wire = Wire(page)
+    wire, start = Wire(page), relay.sent
     sign_in(page, url)
-    signed_in = wire.total()
-    print(f"  Masuk + sign-in + Ringkasan            {wire.line()}")
+    phase("Masuk, sign in, Ringkasan", wire, start)
     for link, title in INTERNAL_PAGES:
-        before = wire.total()
+        before = relay.sent
         open_internal(page, link, title)
-        print(f"    + {link:<12} {(wire.total() - before) / 1024:8.0f} KB")
-    print(f"  internal pages, first load (all five)  {wire.line()}  [sign-in part {signed_in / 1024:.0f} KB]")
+        print(f"    + {link:<12} wire {(relay.sent - before) / 1024:6.0f} KB")
+    phase("internal pages, first load (all five)", wire, start)
     repeat = context.new_page()
-    wire = Wire(repeat)
+    wire, start = Wire(repeat), relay.sent
     repeat.goto(url + "/peta")
     try:
         repeat.wait_for_selector("h1", timeout=120_000)
@@ -193,7 +248,8 @@ def bytes_on_the_wire(browser, url: str) -> None:
         pass
     settle(repeat)
     title = repeat.locator("h1").first.inner_text()
-    print(f"  /peta, repeat visit (new tab)          {wire.line()}  [shows: {title!r}]")
+    phase("/peta, repeat visit (new tab)", wire, start)
+    print(f"    (the new tab shows: {title!r})")
     context.close()
 
 
@@ -237,7 +293,7 @@ def main(runs: int = 5) -> None:
             page.goto(url + "/")
             wait_public(page)  # warm server: store ready, caches filled
             warm.close()
-            bytes_on_the_wire(browser, url)
+            bytes_on_the_wire(browser, Relay(int(url.rsplit(":", 1)[1])))
             print(f"\nTime to the public page's first figures (fresh context, warm server, {runs} runs)")
             time_to_figures(browser, url, runs, throttled=False)
             time_to_figures(browser, url, runs, throttled=True)
