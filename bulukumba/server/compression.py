@@ -175,14 +175,17 @@ class CompressedFiles:
         entry = self._entries.get(path)
         if entry is None or entry.best_brotli or brotli is None:
             return
-        try:
-            best = brotli.compress(path.read_bytes(), quality=BEST_BROTLI)
-        except OSError:
-            return
-        if len(best) < len(entry.encoded["br"]):
-            entry.encoded["br"] = best  # same content, same ETag: only smaller
-            self._keep_best(entry.digest, best)
-        entry.best_brotli = True
+        with self._locks[path]:  # once per file, whoever asks
+            if entry.best_brotli:
+                return
+            try:
+                best = brotli.compress(path.read_bytes(), quality=BEST_BROTLI)
+            except OSError:
+                return
+            if len(best) < len(entry.encoded["br"]):
+                entry.encoded["br"] = best  # same content, same ETag: only smaller
+                self._keep_best(entry.digest, best)
+            entry.best_brotli = True
 
 
 class StaticCompression:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import sqlalchemy as sa
-
 from .. import auth, navigation, store
 from .sessions import COOKIE
 
@@ -146,7 +144,7 @@ def http_routes(server) -> list:
 
         try:
             version = await to_thread.run_sync(look)
-        except sa.exc.SQLAlchemyError:
+        except Exception:  # any failure to reach the store is "not healthy", never a traceback
             log.exception("pemeriksaan kesehatan: basis data tidak terjangkau")
             return JSONResponse({"status": "gangguan", "basis_data": "tidak terjangkau"}, status_code=503,
                                 headers={"Cache-Control": "no-store"})
