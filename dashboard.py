@@ -110,8 +110,9 @@ def _send_on(wanted: nav.Halaman, home, real: dict, params: dict, signed, projec
     if signed.user is not None:
         st.session_state["_pesan"] = f"Halaman {wanted.title} hanya untuk operator."
         st.switch_page(home)
-    if signed.ended:  # a session this browser had has ended: the public page, and why
-        st.switch_page(home, query_params={"sesi": signed.ended})
+    ended = signed.ended or params.get("sesi")
+    if ended:  # a session this browser had has ended: the public page, and why
+        st.switch_page(home, query_params={"sesi": ended})
     path = "" if wanted is nav.RINGKASAN else wanted.path  # Ringkasan is a signed-in user's "/"
     st.switch_page(real[nav.MASUK.path], query_params={"ke": nav.target_for(path, params)})
 

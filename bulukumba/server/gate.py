@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode
@@ -21,7 +22,6 @@ from .sessions import COOKIE
 
 _PAGE_ADDRESS = re.compile(r"^/(?:[^/.]+/?)?$")  # "/", "/gertak", "/gertak/": not "/favicon.png"
 _OWN_ROUTES = {HEALTH_PATH.strip("/"), SIGN_IN_PATH.strip("/").split("/")[0]}
-_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _FORWARDED = (b"forwarded", b"x-forwarded-for", b"x-real-ip")
 
 NOT_FOUND_PAGE = """<!doctype html>
@@ -132,10 +132,13 @@ def _cookies(scope) -> dict[str, str]:
 
 
 def _from_this_machine(scope) -> bool:
-    client = scope.get("client") or ("", 0)
-    if client[0] not in _LOOPBACK:
-        return False
-    return not any(k in _FORWARDED for k, _ in scope.get("headers", ()))
+    """A request from a loopback address that no proxy forwarded."""
+    host = (scope.get("client") or ("", 0))[0]
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return loopback and not any(k in _FORWARDED for k, _ in scope.get("headers", ()))
 
 
 async def _plain(send, status: int, text: str):
