@@ -181,15 +181,18 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
     assert "1 / 5" in page.inner_text("body") and "DATA CONTOH" in page.inner_text("body")
     # Slides advance by themselves (every 4 s here) ...
     page.wait_for_function("document.body.innerText.includes('2 / 5')", timeout=15_000)
-    # ... and pause.
+    # ... and pause (once a slide's redraw is done: a loaded machine keeps the old buttons a while).
+    one_button = "[...document.querySelectorAll('button')].filter(b => b.innerText.includes('{}')).length === 1"
+    page.wait_for_function(one_button.format("Jeda"), timeout=15_000)
     page.get_by_role("button", name="Jeda").click()
     page.wait_for_function("document.body.innerText.includes('dijeda')", timeout=10_000)
     shown = page.inner_text("body")
     page.wait_for_timeout(6000)
     assert page.inner_text("body").split("/ 5")[0][-3:] == shown.split("/ 5")[0][-3:]
+    page.wait_for_function(one_button.format("Berikutnya"), timeout=15_000)
     page.get_by_role("button", name="Berikutnya").click()
-    page.wait_for_timeout(1500)
-    assert page.inner_text("body").split("/ 5")[0][-3:] != shown.split("/ 5")[0][-3:]
+    page.wait_for_function("(before) => document.body.innerText.split('/ 5')[0].slice(-3) !== before",
+                           arg=shown.split("/ 5")[0][-3:], timeout=15_000)
     watch.assert_clean()
     small = browser.new_page(viewport={"width": 1024, "height": 768})
     small.goto(server["url"] + "/?mode=proyektor")
