@@ -208,6 +208,8 @@ def test_an_unknown_address_gets_an_indonesian_not_found_page(client):
     response = client.get("/tidak-ada", headers=PAGE)
     assert response.status_code == 404 and "Halaman tidak ditemukan" in response.text
     assert "/tidak-ada" in response.text and "lang=\"id\"" in response.text
+    assert client.get("/akun", headers=PAGE).status_code == 404  # only /akun/masuk and /akun/keluar
+    assert client.get("/health", headers=PAGE).json()["status"] == "ok"
     for known in ("/", "/gertak", "/masuk", "/publik", "/kelola", "/favicon.png", "/gertak/"):
         assert client.get(known, headers=PAGE).text == "streamlit", known
     assert client.get("/<script>", headers=PAGE).text.count("<script>") == 0

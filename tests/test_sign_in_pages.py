@@ -143,3 +143,20 @@ def test_the_session_state_alone_signs_nobody_in():
     at.run()
     assert [t.value for t in at.title] == ["Perekaman e-KTP Kabupaten Bulukumba"]
     assert not at.date_input and not at.file_uploader
+
+
+def test_an_unexpected_error_is_told_in_indonesian_with_a_code_for_the_log(caplog):
+    """What the server's `on_script_error` shows instead of Streamlit's English error box."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from bulukumba import web
+
+        web.report_error(KeyError("filters"))
+
+    with caplog.at_level("ERROR", logger="bulukumba"):
+        at = AppTest.from_function(page).run()
+    [message] = [e.value for e in at.error]
+    code = re.search(r"kode \*\*([0-9a-f]{8})\*\*", message).group(1)
+    assert message.startswith("Maaf, halaman ini gagal disiapkan.") and "filters" not in message
+    assert code in caplog.text and "KeyError" in caplog.text

@@ -17,11 +17,11 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
 from .. import navigation
-from .routes import HEALTH_PATH, SIGN_IN_PATH
+from .routes import HEALTH_PATH
 from .sessions import COOKIE
 
 _PAGE_ADDRESS = re.compile(r"^/(?:[^/.]+/?)?$")  # "/", "/gertak", "/gertak/": not "/favicon.png"
-_OWN_ROUTES = {HEALTH_PATH.strip("/"), SIGN_IN_PATH.strip("/").split("/")[0]}
+_OWN_ROUTES = {HEALTH_PATH.strip("/")}  # a one-segment route of ours (/akun/… has two)
 _FORWARDED = (b"forwarded", b"x-forwarded-for", b"x-real-ip")
 
 NOT_FOUND_PAGE = """<!doctype html>
