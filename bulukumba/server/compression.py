@@ -211,7 +211,8 @@ class StaticCompression:
             encoding = "gzip"
         body, etag = entry.encoded[encoding], entry.etags[encoding]
         headers = [(b"content-type", entry.content_type.encode()), (b"vary", b"Accept-Encoding"),
-                   (b"cache-control", entry.cache_control.encode()), (b"etag", etag.encode())]
+                   (b"cache-control", entry.cache_control.encode()), (b"etag", etag.encode()),
+                   (b"x-content-type-options", b"nosniff")]
         if etag in (_header(scope, b"if-none-match") or ""):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
