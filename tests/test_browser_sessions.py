@@ -155,7 +155,7 @@ def context(browser):
     context.close()
 
 
-def title(page, text: str, timeout: float = 60_000):
+def title(page, text: str, timeout: float = 120_000):
     page.wait_for_selector(f"h1:has-text('{text}')", timeout=timeout)
 
 
@@ -170,7 +170,7 @@ def sign_in(page, server, name: str = "kadis", password: str = PASSWORD, path: s
 def shows_gertak_for_kajang_on_31_march(page) -> None:
     """The GERTAK page, filtered to Kajang on 31 March 2018, and the address says so."""
     title(page, "GERTAK 2018")
-    page.wait_for_selector("text=menampilkan keadaan per", timeout=60_000)
+    page.wait_for_selector("text=menampilkan keadaan per", timeout=120_000)
     caption = page.locator("[data-testid='stCaptionContainer']").first.inner_text()
     assert "31 Maret 2018" in caption and "Kecamatan Kajang" in caption, caption
     day = page.get_by_role("group", name="Keadaan per tanggal")
@@ -470,7 +470,10 @@ def test_after_a_restart_five_first_visitors_at_once_all_get_their_page(server, 
     for page, (_, path, _) in zip(pages, wanted):
         page.goto(server.url + path, wait_until="commit")
     for page, (_, path, heading) in zip(pages, wanted):
-        title(page, heading, timeout=120_000)
+        try:
+            title(page, heading, timeout=240_000)  # five first runs at once on a busy machine
+        except playwright.TimeoutError:
+            pytest.fail(f"{path} did not show {heading!r}: {page.url}\n{page.inner_text('body')[:1500]}")
         body = page.inner_text("body")
         assert "KeyError" not in body and "Maaf, halaman ini gagal" not in body, path
     shows_gertak_for_kajang_on_31_march(pages[1])
@@ -491,6 +494,7 @@ def test_bundles_arrive_compressed_and_a_repeat_visit_comes_from_the_cache(serve
     page.on("response", lambda r: bundles.append(r) if "/static/js/" in r.url or "/static/css/" in r.url else None)
     page.goto(server.url + "/")
     title(page, "Perekaman e-KTP Kabupaten Bulukumba")
+    page.wait_for_selector("text=Cara merekam e-KTP", timeout=60_000)  # the whole page is drawn
     page.wait_for_load_state("networkidle")
     assert bundles
     for response in bundles:
@@ -511,9 +515,12 @@ def test_bundles_arrive_compressed_and_a_repeat_visit_comes_from_the_cache(serve
     cdp.on("Network.responseReceived", lambda e: responses.append(e["response"]))
     again.goto(server.url + "/")
     title(again, "Perekaman e-KTP Kabupaten Bulukumba")
+    again.wait_for_selector("text=Cara merekam e-KTP", timeout=60_000)
     again.wait_for_load_state("networkidle")
-    static = [r for r in responses if "/static/" in r["url"]]
-    assert static and all(r.get("fromDiskCache") or r.get("fromMemoryCache") for r in static), \
+    first_visit = {r.url for r in bundles}
+    static = [r for r in responses if r["url"] in first_visit]
+    assert len(static) >= 0.9 * len(first_visit)
+    assert all(r.get("fromDiskCache") or r.get("fromMemoryCache") for r in static), \
         [r["url"] for r in static if not r.get("fromDiskCache")]
     assert sum(fetched) < 50_000  # the bundles stay in the cache; only the page itself travels
 
