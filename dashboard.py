@@ -134,10 +134,14 @@ def _send_on(wanted: nav.Halaman, home, real: dict, params: dict, signed, projec
 
 
 def _open_target(target: str, home, real: dict):
+    """Open a checked target (navigation.safe_target) for a signed-in user."""
     from urllib.parse import parse_qsl, urlsplit
 
     parts = urlsplit(target)
-    destination = real.get(parts.path.strip("/"), home)
+    wanted = nav.page_for(parts.path)
+    if wanted is not None and wanted.path not in real and wanted.access == nav.OPERATOR:
+        st.session_state["_pesan"] = f"Halaman {wanted.title} hanya untuk operator."
+    destination = real.get(wanted.path, home) if wanted else home
     st.switch_page(destination, query_params=dict(parse_qsl(parts.query)))
 
 

@@ -160,3 +160,10 @@ def test_an_unexpected_error_is_told_in_indonesian_with_a_code_for_the_log(caplo
     code = re.search(r"kode \*\*([0-9a-f]{8})\*\*", message).group(1)
     assert message.startswith("Maaf, halaman ini gagal disiapkan.") and "filters" not in message
     assert code in caplog.text and "KeyError" in caplog.text
+
+
+def test_a_department_head_sent_to_kelola_is_told_it_is_for_operators():
+    at = open_app(query={"ke": "/kelola"})
+    assert [t.value for t in at.title] == ["Ringkasan perekaman e-KTP"]
+    assert "Halaman Kelola data hanya untuk operator." in [i.value for i in at.info]
+    assert not at.file_uploader
