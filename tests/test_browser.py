@@ -175,6 +175,9 @@ def font_px(page, selector: str) -> float:
 def test_projector_mode_on_a_meeting_room_screen(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page, watch = open_page(browser, server["url"] + "/?mode=proyektor", 1920, 1080)
+    page.wait_for_function(  # the slide's style applies once its run is drawn (slow on a busy machine)
+        "parseFloat(getComputedStyle(document.querySelector(\"[data-testid='stMarkdownContainer'] p\")).fontSize) >= 28",
+        timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "proyektor-1920x1080.png"))
     assert font_px(page, "[data-testid='stMarkdownContainer'] p") >= 28
     assert page.locator("[data-testid='stSidebar']").is_hidden()
