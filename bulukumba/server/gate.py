@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
 from .. import navigation
@@ -123,12 +122,9 @@ def _header(scope, name: bytes) -> str:
 
 
 def _cookies(scope) -> dict[str, str]:
-    jar = SimpleCookie()
-    try:
-        jar.load(_header(scope, b"cookie"))
-    except Exception:  # a malformed Cookie header is no session
-        return {}
-    return {name: morsel.value for name, morsel in jar.items()}
+    from starlette.requests import cookie_parser  # lenient, as browsers are; the routes read it too
+
+    return cookie_parser(_header(scope, b"cookie"))
 
 
 def _from_this_machine(scope) -> bool:
