@@ -58,15 +58,12 @@ def main(runs: int = 15) -> None:
     print(f"store prepared (regions + demo data): {(time.perf_counter() - start) * 1000:7.0f} ms"
           f"  map available: {ready.peta_tersedia}")
 
-    from bulukumba import auth
+    sys.path.insert(0, str(ROOT / "tests"))
+    from apptest_support import open_app  # signs the role in as the browser would (session cookie)
 
     for page, role in PAGES:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        if role:
-            at.session_state["pengguna"] = auth.User("bench", "Benchmark", role)
-        if page.startswith("?mode="):
-            at.query_params["mode"] = page.split("=", 1)[1]
-        at.run()
+        query = {"mode": page.split("=", 1)[1]} if page.startswith("?mode=") else None
+        at = open_app(query=query, role=role, timeout=120)
         t1 = time.perf_counter()
         if not page.startswith("?"):
             at.switch_page(page)
