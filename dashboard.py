@@ -35,20 +35,6 @@ def _placeholder(page: nav.Halaman) -> st.Page:
     return st.Page(_elsewhere, title=page.title, url_path=page.path, visibility="hidden")
 
 
-def _uploader_in_indonesian() -> str:
-    """Streamlit's file uploader says "Upload" and "200MB per file" in English and takes no text
-    for them; operators (the only ones with an uploader) read Indonesian instead."""
-    limit = st.get_option("server.maxUploadSize")
-    selector = "[data-testid='stFileUploaderDropzone']"
-    return f"""<style>
-{selector} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
-{selector} button [data-testid='stMarkdownContainer'] p::after {{ content: "Pilih berkas"; font-size: 1rem; }}
-{selector} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}
-{selector} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{
-  content: "atau seret ke sini · paling besar {limit} MB per berkas"; font-size: .875rem; }}
-</style>"""
-
-
 def frame() -> None:
     projector = st.query_params.get("mode") == "proyektor"
     st.set_page_config(page_title=texts.APP_TITLE, page_icon=web.ICON, layout="wide",  # local icon: no CDN
@@ -98,8 +84,6 @@ def frame() -> None:
         _open_target(nav.safe_target(params["ke"]) or nav.HOME, home, real)
 
     notice = _notice(signed)
-    if user is not None and user.can_import:
-        st.html(_uploader_in_indonesian())
     if not projector:
         with st.sidebar:
             st.markdown(f"**{texts.APP_TITLE}**  \n{texts.OFFICE}")
