@@ -14,6 +14,7 @@ from bulukumba import texts, web
 projector = st.query_params.get("mode") == "proyektor"
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=web.ICON, layout="wide",  # local icon: no CDN
                    initial_sidebar_state="collapsed" if projector else "auto")
+web.page_style(projector)  # readable captions, a focus ring, no hidden tab stops (issue 9)
 
 ready = web.readiness()
 web.remember_version()

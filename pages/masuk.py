@@ -1,12 +1,12 @@
 """Masuk / Keluar: sign-in for the office's internal pages."""
 import streamlit as st
 
-from bulukumba import auth, web
+from bulukumba import auth, texts, web
 
 web.public_page()
 user = web.current_user()
 if user is not None:
-    st.title("Akun")
+    st.title("Akun", anchor=False)
     st.write(f"Masuk sebagai **{user.nama}** ({user.username}, peran {user.peran}).")
     if st.button("Keluar", icon=":material/logout:", key="keluar"):
         for key in ("pengguna", "f_per", "f_kec", "f_layanan", "filters"):
@@ -14,20 +14,17 @@ if user is not None:
         st.rerun()
     st.stop()
 
-st.title("Masuk")
+st.title("Masuk", anchor=False)
 users, problem = web.configured_users()
 if problem:
     st.error(f"Pengaturan akun tidak sah: {problem}")
 if not users:
-    st.info(
-        "Belum ada akun, jadi dasbor hanya menampilkan halaman publik. Untuk menambah akun:\n\n"
-        "1. Buat hash kata sandi: `python -m bulukumba sandi`\n"
-        "2. Tempel hasilnya di `.streamlit/secrets.toml` (jangan dimasukkan ke repositori), misalnya\n\n"
-        "```toml\n[pengguna.kadis]\nnama = \"Kepala Dinas\"\nperan = \"pimpinan\"  # atau operator\n"
-        "hash_sandi = \"$2b$12$...\"\n```\n"
-        "3. Muat ulang halaman ini.", icon=":material/key:")
+    # No accounts yet: a visitor needs nothing more (how to add one is in the README).
+    st.info(texts.MASUK_PENGUNJUNG, icon=":material/badge:")
+    st.page_link("pages/publik.py", label="Ke halaman Transparansi", icon=":material/public:")
     st.stop()
 
+st.caption(texts.MASUK_PETUGAS)
 with st.form("masuk", enter_to_submit=True):
     username = st.text_input("Nama pengguna", key="masuk-nama", autocomplete="username")
     password = st.text_input("Kata sandi", type="password", key="masuk-sandi",

@@ -86,6 +86,7 @@ class Regency:
     teks_belum_rekam: str
     teks_cakupan: str
     sudah_rekam_30_hari: int | None   # rise over the last 30 days (None: withheld)
+    perubahan_30: object | None = None  # its data.Change (span actually measured; None: withheld)
 
 
 @dataclass(frozen=True)
@@ -286,12 +287,12 @@ def _regency(frames: Frames, published: sp.Published) -> Regency:
         return Regency(day, wajib, None, None, None, sp.MASKED, sp.MASKED, sp.MASKED, None)
     recorded = wajib - cell.value
     earlier = frames.kabupaten_30_hari_lalu
-    rise = None
+    rise, change = None, None
     if frames.perubahan_30 is not None and earlier is not None and not (1 <= earlier.belum_rekam < sp.THRESHOLD):
-        rise = frames.perubahan_30.sudah_rekam
+        rise, change = frames.perubahan_30.sudah_rekam, frames.perubahan_30
     return Regency(day, wajib, recorded, cell.value, recorded / wajib if wajib else None,
                    fmt.angka(recorded), fmt.angka(cell.value), fmt.persen(recorded / wajib) if wajib else fmt.KOSONG,
-                   rise)
+                   rise, change)
 
 
 def _partner_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
