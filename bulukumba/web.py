@@ -503,6 +503,8 @@ PUBLIC_CSS = """
 .catatan-contoh { background: #fff4c2; border-left: 4px solid #8a6d00; padding: .35rem .6rem; margin: 0;
   font-size: .9rem; color: #1a1a1a; border-radius: .25rem; }
 .catatan-contoh b { background: #ffd54f; padding: 0 .25em; }
+a.lewati { position: absolute; left: -10000px; }
+a.lewati:focus { position: static; display: inline-block; padding: .2rem .5rem; background: #fff; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.6rem !important; padding-left: .9rem !important;
     padding-right: .9rem !important; }
@@ -586,3 +588,26 @@ def projector_key(key: str) -> str | None:
     """'maju', 'mundur' or 'jeda' when the presenter just pressed a key (this run only), or None."""
     result = _projector_keys(key=key, on_tombol_change=lambda: None, height=0)
     return getattr(result, "tombol", None)
+
+
+_built: dict = {}
+_built_lock = __import__("threading").Lock()
+BUILT_SIZE = 64
+
+
+def per_view(view, key: tuple, build):
+    """`build()` once per published set and `key`, for the whole server: the public page's SVGs
+    and tables depend only on the set (built once per data version), so a rerun that changes
+    nothing costs a look-up instead of drawing 136 villages again. The set itself is kept with
+    each entry, so a new set never gets an old drawing. Callers must not change the result."""
+    slot = (id(view), key)
+    with _built_lock:
+        hit = _built.get(slot)
+        if hit is not None and hit[0] is view:
+            return hit[1]
+    value = build()
+    with _built_lock:
+        _built[slot] = (view, value)
+        while len(_built) > BUILT_SIZE:
+            _built.pop(next(iter(_built)))
+    return value

@@ -8,7 +8,7 @@ come "find my village" and how to get recorded, then the charts, the map and the
 """
 import streamlit as st
 
-from bulukumba import charts, citizen, contact, disclosure, fmt, search, svg, tables, texts, verdict, web
+from bulukumba import charts, citizen, contact, disclosure, fmt, htmltables, search, svg, tables, texts, verdict, web
 
 web.public_page()
 web.public_style()
@@ -68,7 +68,7 @@ st.html(citizen.how_to_html(office))
 
 # --- Kecamatan and villages ------------------------------------------------------------------
 st.header("Cakupan per kecamatan", anchor=False)
-web.show_svg(svg.coverage_bars(view.kecamatan))
+web.show_svg(web.per_view(view, ("batang",), lambda: svg.coverage_bars(view.kecamatan)))
 
 st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
@@ -78,7 +78,10 @@ if layers is None:
     st.info("Peta sedang tidak tersedia; angka per desa ada di tabel di bawah.")
 else:
     tapped = web.village_clicks("publik-klik-desa")
-    web.show_svg(svg.village_map(layers[0], layers[1], view.desa, quantity, links=True))
+    st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA}</a>")  # 136 villages: one Tab past them
+    web.show_svg(web.per_view(view, ("peta", quantity), lambda: svg.village_map(layers[0], layers[1], view.desa,
+                                                                             quantity, links=True)))
+    st.html("<span id='setelah-peta' tabindex='-1'></span>")
     st.caption(f"{texts.PETA_PETUNJUK} {texts.SOURCE_WILAYAH_PUBLIK}")
     if tapped in set(view.desa["kode"]):
         st.query_params["desa"] = tapped
@@ -88,9 +91,10 @@ else:
             st.html(citizen.village_card_html(view.desa, kode, office, view.tanggal, demo))
 
         village_card(tapped)
-village_table = tables.public_village_table(view.desa)
+village_table = web.per_view(view, ("tabel desa",), lambda: tables.public_village_table(view.desa))
 with st.expander("Tabel per desa/kelurahan"):
-    web.html_table(village_table, ["Desa/kelurahan", "Belum rekam", "Cakupan"])
+    st.html(web.per_view(view, ("tabel desa html",), lambda: htmltables.responsive_table_html(
+        village_table, ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal)
 
 # --- Partners and GERTAK 2018 ----------------------------------------------------------------
@@ -108,4 +112,5 @@ for column in left_out + empty:
 if view.gertak is not None:
     st.header("GERTAK 2018", anchor=False)
     st.markdown(gertak.kalimat if gertak is not None else texts.gertak_projection_sentence(view.gertak))
-    web.show_svg(svg.progress(view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai))
+    web.show_svg(web.per_view(view, ("progres",), lambda: svg.progress(
+        view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai)))
