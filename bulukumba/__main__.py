@@ -12,12 +12,65 @@ from pathlib import Path
 from . import store
 
 
+class _Progress:
+    """Progress on stderr for imports that take more than a second: one line rewritten in a
+    terminal, a line per tenth of the file otherwise (a log)."""
+
+    def __init__(self, stream=None, after: float = 1.0):
+        import time
+
+        self.stream = stream or sys.stderr
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.after = after
+        self.shown = False
+        self.tenth = -1
+        self.last = 0.0
+        self.tty = self.stream.isatty()
+
+    def __call__(self, fraction: float, text: str) -> None:
+        if self.clock() - self.started < self.after:
+            return
+        if fraction < self.last:  # a new phase (checking, then writing) starts from zero
+            self.tenth = -1
+        self.last = fraction
+        line = f"{fraction:4.0%} · {text}"
+        if self.tty:
+            self.stream.write(f"\r{line:<60}")
+        elif int(fraction * 10) > self.tenth:
+            self.tenth = int(fraction * 10)
+            self.stream.write(line + "\n")
+        else:
+            return
+        self.shown = True
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.shown and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def _cmd_impor(args) -> int:
     from . import importer, startup
 
+    try:
+        choices = importer.parse_choices(args.kolom)
+    except ValueError as error:
+        print(f"Gagal: {error}", file=sys.stderr)
+        return 2
     engine = startup.prepare(fill_demo=False).engine
-    result = importer.import_file(Path(args.file), jenis=args.jenis, engine=engine,
-                                  oleh=args.oleh, dry_run=args.periksa)
+    progress = _Progress()
+    try:
+        result = importer.import_file(Path(args.file), jenis=args.jenis, engine=engine,
+                                      oleh=args.oleh, dry_run=args.periksa, kolom=choices,
+                                      ignore_rest=args.abaikan_kolom_lain, progress=progress)
+    except Exception as error:  # the operator gets a sentence, not a traceback
+        progress.done()
+        print(f"Gagal: kesalahan tak terduga saat mengimpor ({type(error).__name__}); tidak ada "
+              f"yang ditulis. Laporkan berkas ini ke pengelola dasbor.", file=sys.stderr)
+        return 2
+    progress.done()
     print(importer.format_report(result))
     return 0 if result.ok else 1
 
@@ -101,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="jenis berkas; tanpa ini dikenali dari judul kolom")
     p.add_argument("--oleh", default=None, help="nama operator untuk catatan impor")
     p.add_argument("--periksa", action="store_true", help="hanya periksa, jangan simpan")
+    p.add_argument("--kolom", action="append", default=[], metavar="\"JUDUL=kolom\"",
+                   help="arti kolom yang judulnya tidak dikenali, mis. --kolom \"Nama Desa/Kel=nama_desa\" "
+                        "atau --kolom \"Keterangan=abaikan\" (boleh berulang; diingat setelah impor berhasil)")
+    p.add_argument("--abaikan-kolom-lain", action="store_true",
+                   help="abaikan kolom lain yang judulnya tidak dikenali (hanya untuk berkas ini)")
     p.set_defaults(run=_cmd_impor)
 
     p = sub.add_parser("template", help="tulis template kosong untuk impor")

@@ -63,3 +63,32 @@ def refresh_seconds() -> float:
 def slide_seconds() -> float:
     """How long projector mode shows each slide (seconds)."""
     return float(os.environ.get("BULUKUMBA_SLIDE_SECONDS", "15"))
+
+
+# --- Import limits (bulukumba/importer) ---------------------------------------------------------
+
+def _positive_number(name: str, default: float) -> float:
+    """A positive number from the environment; a missing or unreadable value gives the default
+    (a typo in a setting must not take the import page down)."""
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def import_max_mb() -> float:
+    """Largest import file in MB (BULUKUMBA_IMPOR_MAKS_MB, default 200: Streamlit's upload limit)."""
+    return _positive_number("BULUKUMBA_IMPOR_MAKS_MB", 200)
+
+
+def import_max_rows() -> int:
+    """Most data rows in one import file (BULUKUMBA_IMPOR_MAKS_BARIS, default 2,000,000: a
+    province's 9,000 villages for 200 dates, or Bulukumba's 136 for forty years of days)."""
+    return int(_positive_number("BULUKUMBA_IMPOR_MAKS_BARIS", 2_000_000))
+
+
+def import_max_unzipped_mb() -> float:
+    """Most MB an XLSX may expand to, by the sizes its zip declares (BULUKUMBA_IMPOR_MAKS_MB_XLSX,
+    default 1,000)."""
+    return _positive_number("BULUKUMBA_IMPOR_MAKS_MB_XLSX", 1000)

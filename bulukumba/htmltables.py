@@ -41,7 +41,7 @@ CSS = f"""
 
 
 def number_formats(table: pd.DataFrame) -> dict:
-    """Formatters for Indonesian numbers, by column type (also the Styler's, in web.show_table)."""
+    """Formatters for Indonesian numbers, by column type."""
     formats = {}
     for column in table.columns:
         series = table[column]

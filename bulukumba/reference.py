@@ -37,23 +37,38 @@ def ensure_partners(conn: sa.Connection) -> None:
         store.bump_version(conn)
 
 
+def sync_regency(conn: sa.Connection, regions) -> None:
+    """The regency of `regions` (code and name from the boundary source) in the store."""
+    code, name = regions.kabupaten_kode, regions.kabupaten_nama
+    found = conn.execute(sa.select(store.kabupaten.c.nama).where(store.kabupaten.c.kode == code)).first()
+    if found is None:
+        conn.execute(store.kabupaten.insert().values(kode=code, nama=name))
+    elif found[0] != name:
+        conn.execute(store.kabupaten.update().where(store.kabupaten.c.kode == code).values(nama=name))
+    else:
+        return
+    store.bump_version(conn)
+
+
 def sync_regions(conn: sa.Connection, regions) -> int:
-    """Copy the village and kecamatan reference from `regions` into the store.
+    """Copy the regency, kecamatan and village reference from `regions` into the store.
 
     Adds what is missing and updates names; never deletes (figures may point at a code).
     Returns the number of villages added.
     """
     from .regions import villages_frame
 
+    sync_regency(conn, regions)
     villages = villages_frame(regions)
     kec = regions.kecamatan[["kode", "nama"]]
     known_kec = set(conn.execute(sa.select(store.kecamatan.c.kode)).scalars())
+    regency = regions.kabupaten_kode
     for row in kec.itertuples(index=False):
         if row.kode in known_kec:
             conn.execute(store.kecamatan.update().where(store.kecamatan.c.kode == row.kode)
-                         .values(nama=row.nama))
+                         .values(nama=row.nama, kabupaten_kode=regency))
         else:
-            conn.execute(store.kecamatan.insert().values(kode=row.kode, nama=row.nama))
+            conn.execute(store.kecamatan.insert().values(kode=row.kode, nama=row.nama, kabupaten_kode=regency))
     known = set(conn.execute(sa.select(store.desa.c.kode)).scalars())
     columns = ["kode", "nama", "jenis", "kecamatan_kode", "lat", "lng", "luas_km2"]
     records = [

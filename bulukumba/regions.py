@@ -1,4 +1,9 @@
-"""Regions of Kabupaten Bulukumba: its 136 villages and 10 kecamatan, with their boundaries.
+"""Regions of a regency, with their boundaries: for Kabupaten Bulukumba its 136 villages and 10
+kecamatan.
+
+Which regency's files are read, and their pinned checksums, is `PINNED_SOURCES`; only Bulukumba's
+are pinned today, and `load_regions` says what to do for another regency. Everything else in the
+dashboard reads region codes and names from the store, which gets them from here.
 
 The boundaries are public data (cahyadsn/wilayah_boundaries, MIT, see ../shared/wilayah/SOURCE.md)
 and stay outside the repository: they are read from a folder or downloaded from the pinned address,
@@ -48,9 +53,8 @@ log = logging.getLogger(__name__)
 
 #: Bump when anything that shapes a cached result changes (parsing, cleaning, simplification,
 #: serialisation): caches on disk are keyed by it, so they rebuild instead of serving stale output.
-DERIVATION_VERSION = "1"
+DERIVATION_VERSION = "2"
 
-KABUPATEN_KODE = "73.02"
 VILLAGE_FILE = "wilayah_boundaries_kel_73.02.sql"
 KECAMATAN_FILE = "wilayah_boundaries_kec_73.sql"
 #: Where each file lives under the upstream repository (and under config.WILAYAH_PINNED_URL).
@@ -66,6 +70,26 @@ EXPECTED_SHA256 = {
 
 #: Equal-area projection centred on the regency, for areas in km².
 EQUAL_AREA_CRS = "+proj=laea +lat_0=-5.47 +lon_0=120.21 +datum=WGS84 +units=m +no_defs"
+
+
+@dataclass(frozen=True)
+class BoundarySource:
+    """The pinned boundary files of one regency. The files carry village and kecamatan names
+    but not the regency's own name, so that is pinned here with them."""
+
+    kabupaten_kode: str    # 73.02
+    kabupaten_nama: str    # Bulukumba
+    village_file: str      # every village of the regency
+    kecamatan_file: str    # every kecamatan of the province (the regency's are picked out)
+    equal_area_crs: str
+
+
+#: Regencies whose boundary files this code knows and checks. To add one, see `load_regions`.
+PINNED_SOURCES = {
+    "73.02": BoundarySource("73.02", "Bulukumba", VILLAGE_FILE, KECAMATAN_FILE, EQUAL_AREA_CRS),
+}
+#: Which regency's boundaries to read, unless BULUKUMBA_KABUPATEN names another.
+DEFAULT_KABUPATEN = "73.02"
 #: Gaps between neighbouring villages narrower than this (degrees, ~55 m) are digitising slivers;
 #: coverage cleaning gives them to a neighbour. At 0.0001 one 800 m² sliver is left; none at this.
 SLIVER_GAP_WIDTH_DEG = 0.0005
@@ -74,8 +98,6 @@ WEB_DECIMALS = 4
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 _JENIS_BY_DIGIT = {"1": "kelurahan", "2": "desa"}
-_VILLAGE_KODE = re.compile(r"^73\.02\.\d{2}\.[12]\d{3}$")
-_KECAMATAN_KODE = re.compile(r"^73\.02\.\d{2}$")
 #: One row of the INSERT statements: ('kode','nama',lat,lng,'path'); SQL doubles a quote inside text.
 _SQL_ROW = re.compile(
     r"\(\s*'((?:[^']|'')*)'\s*,\s*'((?:[^']|'')*)'\s*,\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,"
@@ -89,19 +111,22 @@ class WilayahError(Exception):
 
 @dataclass(frozen=True, eq=False)  # eq=False: identity hash/eq; comparing GeoDataFrames has no single truth
 class Regions:
-    """The regency's regions, all in lon/lat (EPSG:4326).
+    """A regency's regions, all in lon/lat (EPSG:4326).
 
     villages: 136 rows sorted by kode: kode, nama, jenis ('desa'|'kelurahan'), kecamatan_kode,
         kecamatan_nama, lat, lng (the file's centroid), luas_km2 (equal-area), geometry (official).
     kecamatan: 10 rows sorted by kode: kode, nama, luas_km2, geometry (dissolve of its villages).
     outline: the regency (dissolve of all villages).
     source_key: hash of both files' sha256, the key of every cache.
+    kabupaten_kode, kabupaten_nama: the regency (73.02, Bulukumba).
     """
 
     villages: geopandas.GeoDataFrame
     kecamatan: geopandas.GeoDataFrame
     outline: shapely.Geometry
     source_key: str
+    kabupaten_kode: str
+    kabupaten_nama: str
 
 
 @dataclass(frozen=True)
@@ -138,20 +163,45 @@ def _clear_memo() -> None:
 # Loading: locate or download the two files, verify them, then memo -> disk cache -> parse.
 # ---------------------------------------------------------------------------------------------
 
-def load_regions(source: str | os.PathLike | None = None) -> Regions:
-    """The regions, from `source` (a folder or an http(s) base URL; default config.wilayah_source()).
+def configured_kabupaten() -> str:
+    """The regency whose boundaries the dashboard reads (BULUKUMBA_KABUPATEN, default 73.02)."""
+    return os.environ.get("BULUKUMBA_KABUPATEN", "").strip() or DEFAULT_KABUPATEN
+
+
+def pinned_source(kabupaten: str) -> BoundarySource:
+    """The pinned files of `kabupaten`, or a WilayahError that says how to add them."""
+    found = PINNED_SOURCES.get(kabupaten)
+    if found is not None:
+        return found
+    province = kabupaten.split(".")[0]
+    known = ", ".join(f"{k} ({s.kabupaten_nama})" for k, s in sorted(PINNED_SOURCES.items()))
+    raise WilayahError(
+        f"Batas wilayah kabupaten/kota {kabupaten} belum tersedia di dasbor ini; yang tersedia: {known}. "
+        f"Untuk menambahkannya: ambil db/kel/{province}/wilayah_boundaries_kel_{kabupaten}.sql dan "
+        f"db/kec/wilayah_boundaries_kec_{province}.sql dari sumber yang sama "
+        f"({config.WILAYAH_PINNED_URL}), catat sha256 keduanya di regions.EXPECTED_SHA256 dan "
+        f"UPSTREAM_PATH, tambahkan kabupatennya (kode, nama) ke regions.PINNED_SOURCES, lalu setel "
+        f"BULUKUMBA_KABUPATEN={kabupaten}. Sampai itu, angka tetap tampil bila desa dan kecamatannya "
+        f"sudah ada di basis data; hanya peta yang tidak."
+    )
+
+
+def load_regions(source: str | os.PathLike | None = None, kabupaten: str | None = None) -> Regions:
+    """A regency's regions (default `configured_kabupaten()`), from `source` (a folder or an
+    http(s) base URL; default config.wilayah_source()).
 
     Every call reads and verifies both files (about 1 ms for 1 MB); parsing happens once per
     process at most, and once per source version and DERIVATION_VERSION on disk.
     """
+    pinned = pinned_source(kabupaten or configured_kabupaten())
     source = _normalise_source(config.wilayah_source() if source is None else source)
-    contents = _verified_contents(source)
+    contents = _verified_contents(source, (pinned.village_file, pinned.kecamatan_file))
     source_key = _source_key(contents)
     memo_key = (source, source_key)
     with _LOCK:
         regions = _REGIONS_MEMO.get(memo_key)
         if regions is None:
-            regions = _regions_from_disk_or_build(contents, source_key)
+            regions = _regions_from_disk_or_build(contents, source_key, pinned)
             _REGIONS_MEMO[memo_key] = regions
     return regions
 
@@ -167,19 +217,20 @@ def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _verified_contents(source: str) -> dict[str, bytes]:
+def _verified_contents(source: str, files: tuple[str, str] = (VILLAGE_FILE, KECAMATAN_FILE)) -> dict[str, bytes]:
     """Both files' bytes, each checked against its expected sha256."""
+    village_file, kecamatan_file = files
     if _is_url(source):
-        return {name: _downloaded_file(source, name) for name in UPSTREAM_PATH}
+        return {name: _downloaded_file(source, name) for name in files}
     folder = Path(source)
     if not folder.is_dir():
         raise WilayahError(
             f"Folder data batas wilayah tidak ditemukan: {folder}. Setel variabel lingkungan "
-            f"BULUKUMBA_WILAYAH ke folder yang berisi {VILLAGE_FILE} dan {KECAMATAN_FILE} "
+            f"BULUKUMBA_WILAYAH ke folder yang berisi {village_file} dan {kecamatan_file} "
             f"(lihat ../shared/wilayah/SOURCE.md), atau ke alamat unduhan resmi "
             f"{config.WILAYAH_PINNED_URL}."
         )
-    return {name: _local_file(folder, name) for name in UPSTREAM_PATH}
+    return {name: _local_file(folder, name) for name in files}
 
 
 def _local_file(folder: Path, name: str) -> bytes:
@@ -263,13 +314,13 @@ def _derived_dir() -> Path:
     return config.cache_dir() / "wilayah" / "derived"
 
 
-def _regions_from_disk_or_build(contents: dict[str, bytes], source_key: str) -> Regions:
+def _regions_from_disk_or_build(contents: dict[str, bytes], source_key: str, pinned: BoundarySource) -> Regions:
     path = _derived_dir() / f"regions-{_cache_key(source_key)}.pickle"
     cached = _read_pickle(path)
     if cached is not None and cached["regions"].source_key == source_key:
         regions = cached["regions"]
     else:
-        regions = _build_regions(contents, source_key)
+        regions = _build_regions(contents, source_key, pinned)
         cached = {"regions": regions, "clean_coverage": _clean_coverage(regions)}
         _write_atomically(path, pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL))
     _CLEAN_COVERAGE_MEMO[source_key] = cached["clean_coverage"]
@@ -305,14 +356,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
 # Parsing and building the frames.
 # ---------------------------------------------------------------------------------------------
 
-def _build_regions(contents: dict[str, bytes], source_key: str) -> Regions:
-    kecamatan_names = _kecamatan_names(contents[KECAMATAN_FILE])
-    villages = _villages_frame(contents[VILLAGE_FILE], kecamatan_names)
+def _build_regions(contents: dict[str, bytes], source_key: str, pinned: BoundarySource) -> Regions:
+    kecamatan_names = _kecamatan_names(contents[pinned.kecamatan_file], pinned)
+    villages = _villages_frame(contents[pinned.village_file], kecamatan_names, pinned)
     clean = _cleaned(villages.geometry.values)
     _CLEAN_COVERAGE_MEMO[source_key] = clean
     kecamatan = _kecamatan_frame(villages, clean, kecamatan_names)
     outline = shapely.coverage_union_all(clean)
-    return Regions(villages=villages, kecamatan=kecamatan, outline=outline, source_key=source_key)
+    return Regions(villages=villages, kecamatan=kecamatan, outline=outline, source_key=source_key,
+                   kabupaten_kode=pinned.kabupaten_kode, kabupaten_nama=pinned.kabupaten_nama)
 
 
 def _sql_rows(data: bytes, file_name: str) -> list[tuple[str, str, float, float, str]]:
@@ -326,24 +378,28 @@ def _sql_rows(data: bytes, file_name: str) -> list[tuple[str, str, float, float,
     ]
 
 
-def _kecamatan_names(data: bytes) -> dict[str, str]:
-    """Kode -> nama of Bulukumba's kecamatan; the file holds all of province 73, paths unused."""
-    names = {kode: nama for kode, nama, *_ in _sql_rows(data, KECAMATAN_FILE) if _KECAMATAN_KODE.match(kode)}
+def _kecamatan_names(data: bytes, pinned: BoundarySource) -> dict[str, str]:
+    """Kode -> nama of the regency's kecamatan; the file holds the whole province, paths unused."""
+    pattern = re.compile(rf"^{re.escape(pinned.kabupaten_kode)}\.\d{{2}}$")
+    file_name = pinned.kecamatan_file
+    names = {kode: nama for kode, nama, *_ in _sql_rows(data, file_name) if pattern.match(kode)}
     if not names:
-        raise WilayahError(f"Berkas {KECAMATAN_FILE} tidak memuat satu pun kecamatan {KABUPATEN_KODE}.")
+        raise WilayahError(f"Berkas {file_name} tidak memuat satu pun kecamatan {pinned.kabupaten_kode}.")
     return names
 
 
-def _villages_frame(data: bytes, kecamatan_names: dict[str, str]) -> geopandas.GeoDataFrame:
+def _villages_frame(data: bytes, kecamatan_names: dict[str, str], pinned: BoundarySource) -> geopandas.GeoDataFrame:
+    pattern = re.compile(rf"^{re.escape(pinned.kabupaten_kode)}\.\d{{2}}\.[12]\d{{3}}$")
+    file_name = pinned.village_file
     records = []
-    for kode, nama, lat, lng, path in _sql_rows(data, VILLAGE_FILE):
-        if not _VILLAGE_KODE.match(kode):
-            raise WilayahError(f"Kode desa/kelurahan tidak dikenal di {VILLAGE_FILE}: {kode!r}.")
+    for kode, nama, lat, lng, path in _sql_rows(data, file_name):
+        if not pattern.match(kode):
+            raise WilayahError(f"Kode desa/kelurahan tidak dikenal di {file_name}: {kode!r}.")
         kecamatan_kode = kode[:8]
         if kecamatan_kode not in kecamatan_names:
             raise WilayahError(
                 f"Desa/kelurahan {kode} ({nama}) merujuk kecamatan {kecamatan_kode} yang tidak ada di "
-                f"{KECAMATAN_FILE}."
+                f"{pinned.kecamatan_file}."
             )
         records.append({
             "kode": kode,
@@ -356,10 +412,10 @@ def _villages_frame(data: bytes, kecamatan_names: dict[str, str]) -> geopandas.G
             "geometry": _geometry_from_path(path, kode),
         })
     if not records:
-        raise WilayahError(f"Berkas {VILLAGE_FILE} tidak memuat satu pun desa/kelurahan.")
+        raise WilayahError(f"Berkas {file_name} tidak memuat satu pun desa/kelurahan.")
     frame = geopandas.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
     frame = frame.sort_values("kode", ignore_index=True)
-    frame.insert(7, "luas_km2", _areas_m2(frame.geometry.values) / 1e6)
+    frame.insert(7, "luas_km2", _areas_m2(frame.geometry.values, pinned.equal_area_crs) / 1e6)
     return frame
 
 
@@ -386,8 +442,8 @@ def _polygon(rings: list) -> Polygon:
     return Polygon(lnglat[0], lnglat[1:])
 
 
-def _areas_m2(geometries) -> np.ndarray:
-    return np.asarray(geopandas.GeoSeries(geometries, crs="EPSG:4326").to_crs(EQUAL_AREA_CRS).area)
+def _areas_m2(geometries, crs: str = EQUAL_AREA_CRS) -> np.ndarray:
+    return np.asarray(geopandas.GeoSeries(geometries, crs="EPSG:4326").to_crs(crs).area)
 
 
 def _cleaned(geometries: np.ndarray) -> np.ndarray:

@@ -39,6 +39,8 @@ def prepare(engine: sa.Engine | None = None, fill_demo: bool = True) -> Readines
         reference.ensure_partners(conn)
         if regions is not None and not store.has_regions(conn):
             reference.sync_regions(conn, regions)
+        elif regions is not None:
+            reference.sync_regency(conn, regions)  # a store from before regencies had names
         has_regions = store.has_regions(conn)
         empty = store.is_empty(conn)
     filled = False

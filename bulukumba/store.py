@@ -50,10 +50,25 @@ def _whole(column: str, nullable: bool = False) -> sa.CheckConstraint:
     return sa.CheckConstraint(rule, name=f"ck_{column}_bilangan_cacah")
 
 
+#: A regency (kabupaten or kota). A store may hold one or many; names come from the boundary data
+#: (regions.py) or whoever loaded the regions, never from constants in the pages.
+kabupaten = sa.Table(
+    "kabupaten", metadata,
+    sa.Column("kode", sa.String(5), primary_key=True),  # 73.02
+    sa.Column("nama", sa.String(80), nullable=False),  # Bulukumba
+    # Where the Disdukcapil office is (distances in the priority list); NULL: not known yet.
+    sa.Column("kantor_lat", sa.Float, nullable=True),
+    sa.Column("kantor_lng", sa.Float, nullable=True),
+)
+
 kecamatan = sa.Table(
     "kecamatan", metadata,
     sa.Column("kode", sa.String(8), primary_key=True),  # 73.02.06
     sa.Column("nama", sa.String(80), nullable=False),
+    # Nullable only because stores made before schema 2 gain the column by ALTER TABLE; the
+    # upgrade fills it and every writer (reference.sync_regions) sets it.
+    sa.Column("kabupaten_kode", sa.String(5), sa.ForeignKey("kabupaten.kode"), nullable=True),
+    sa.Index("ix_kecamatan_kabupaten", "kabupaten_kode", "kode"),
 )
 
 desa = sa.Table(
@@ -66,6 +81,7 @@ desa = sa.Table(
     sa.Column("lng", sa.Float, nullable=False),
     sa.Column("luas_km2", sa.Float, nullable=False),
     sa.CheckConstraint("jenis IN ('desa', 'kelurahan')", name="ck_desa_jenis"),
+    sa.Index("ix_desa_kecamatan", "kecamatan_kode", "kode"),
 )
 
 mitra = sa.Table(
@@ -121,6 +137,7 @@ registri = sa.Table(
     ),
     sa.Index("ix_registri_desa_tanggal", "desa_kode", "tanggal"),
     sa.Index("ix_registri_tanggal", "tanggal"),
+    sa.Index("ix_registri_impor", "impor_id"),  # schema 2: a batch's villages, when it is undone
 )
 
 kegiatan = sa.Table(
@@ -139,6 +156,13 @@ kegiatan = sa.Table(
     sa.CheckConstraint(_in("cara", DELIVERY), name="ck_kegiatan_cara"),
     sa.CheckConstraint(_in("rentan", VULNERABLE), name="ck_kegiatan_rentan"),
     sa.Index("ix_kegiatan_tanggal", "tanggal"),
+    # schema 2: one village's or one partner's activity without reading everyone's
+    sa.Index("ix_kegiatan_desa_tanggal", "desa_kode", "tanggal"),
+    sa.Index("ix_kegiatan_mitra_tanggal", "mitra_kode", "tanggal"),
+    sa.Index("ix_kegiatan_impor", "impor_id"),  # a batch's days, when it is undone
+    # Vulnerable residents served (1 row in 12 or so): per kecamatan without reading the rest.
+    sa.Index("ix_kegiatan_rentan", "tanggal", "desa_kode", "rentan", "jumlah", "impor_id",
+             sqlite_where=sa.text("rentan != 'umum'"), postgresql_where=sa.text("rentan != 'umum'")),
 )
 
 target = sa.Table(
@@ -146,12 +170,16 @@ target = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("program", sa.String(20), nullable=False),
     sa.Column("layanan", sa.String(20), nullable=False),
-    sa.Column("kecamatan_kode", sa.String(8), sa.ForeignKey("kecamatan.kode"), nullable=True),  # NULL: kabupaten
+    # NULL: the regency in kabupaten_kode, or (both NULL) everything the store holds.
+    sa.Column("kecamatan_kode", sa.String(8), sa.ForeignKey("kecamatan.kode"), nullable=True),
     sa.Column("nilai", sa.Integer, nullable=False),
     sa.Column("mulai", sa.Date, nullable=False),
     sa.Column("selesai", sa.Date, nullable=False),
     sa.Column("dasar", sa.String(16), nullable=False),
     sa.Column("impor_id", sa.Integer, sa.ForeignKey("impor.id"), nullable=False),
+    # Schema 2: a regency's target in a store that holds several (NULL for older rows and for
+    # files that name no regency: they count for the whole store, as before).
+    sa.Column("kabupaten_kode", sa.String(5), sa.ForeignKey("kabupaten.kode"), nullable=True),
     _whole("nilai"),
     sa.CheckConstraint(_in("program", PROGRAMMES), name="ck_target_program"),
     sa.CheckConstraint(_in("layanan", SERVICES), name="ck_target_layanan"),
@@ -200,20 +228,79 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url` (default from config), with the schema created on first use."""
+    """An engine for `url` (default from config), with the schema created or upgraded on first use."""
     url = url or config.database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url)
+    options = {"pool_pre_ping": True} if url.startswith("postgresql") else {}
+    engine = sa.create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    prepare_schema(engine)
+    return engine
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema versions: a documented check-and-upgrade on start
+# ---------------------------------------------------------------------------------------------
+
+#: The schema this code writes. Stored in `meta` under "skema"; a store without it is schema 1.
+#: 1: the first release. 2: regencies (`kabupaten`, `kecamatan.kabupaten_kode`,
+#: `target.kabupaten_kode`), the derived registry summaries (summaries.py) and the indexes
+#: the data module's aggregate queries use.
+SCHEMA_VERSION = 2
+
+
+def prepare_schema(engine: Engine) -> None:
+    """Create a new store, or bring an older one up to SCHEMA_VERSION, in one transaction.
+
+    Every step is idempotent and runs under a lock (PostgreSQL: an advisory lock; SQLite: the
+    write lock), so two processes starting at once on the same old store upgrade it once.
+    """
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7302001)"))
+        metadata.create_all(conn)  # new tables (and their indexes); never alters existing ones
         if conn.execute(sa.select(meta.c.nilai).where(meta.c.kunci == "versi")).first() is None:
             conn.execute(meta.insert().values(kunci="versi", nilai=0))
-    return engine
+        # A write that changes nothing takes the write lock (SQLite) or the row lock (PostgreSQL),
+        # so the version read next is what the last upgrader left.
+        conn.execute(meta.update().where(meta.c.kunci == "versi").values(nilai=meta.c.nilai))
+        found = schema_version(conn)
+        if found < SCHEMA_VERSION:
+            _upgrade(conn, found)
+            bump_version(conn)
+
+
+def schema_version(conn: sa.Connection) -> int:
+    found = conn.execute(sa.select(meta.c.nilai).where(meta.c.kunci == "skema")).scalar()
+    return 1 if found is None else int(found)
+
+
+def _upgrade(conn: sa.Connection, found: int) -> None:
+    """From schema `found` to SCHEMA_VERSION. Adds, never drops: older code can still read."""
+    inspector = sa.inspect(conn)
+    for table_name, column_name in (("kecamatan", "kabupaten_kode"), ("target", "kabupaten_kode")):
+        if column_name not in {c["name"] for c in inspector.get_columns(table_name)}:
+            conn.execute(sa.text(f"ALTER TABLE {table_name} ADD COLUMN {column_name} VARCHAR(5) "
+                                 f"REFERENCES kabupaten(kode)"))
+    # A regency for every kecamatan code; its name until the boundary data gives the real one.
+    prefix = sa.func.substr(kecamatan.c.kode, 1, 5)
+    missing = sa.select(prefix.label("kode")).where(
+        kecamatan.c.kabupaten_kode.is_(None), ~sa.exists().where(kabupaten.c.kode == prefix)).distinct()
+    for (code,) in conn.execute(missing).all():
+        conn.execute(kabupaten.insert().values(kode=code, nama=f"Kabupaten {code}"))
+    conn.execute(kecamatan.update().where(kecamatan.c.kabupaten_kode.is_(None)).values(kabupaten_kode=prefix))
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+    summaries.install(conn)  # triggers that note changed villages; every village marked dirty
+    if conn.execute(sa.select(meta.c.kunci).where(meta.c.kunci == "skema")).first() is None:
+        conn.execute(meta.insert().values(kunci="skema", nilai=SCHEMA_VERSION))
+    else:
+        conn.execute(meta.update().where(meta.c.kunci == "skema").values(nilai=SCHEMA_VERSION))
 
 
 @lru_cache(maxsize=8)
@@ -287,3 +374,21 @@ def is_empty(conn: sa.Connection) -> bool:
 
 def has_regions(conn: sa.Connection) -> bool:
     return conn.execute(sa.select(sa.func.count()).select_from(desa)).scalar_one() > 0
+
+
+#: What an operator said a column of an import file means, per header spelling and file kind
+#: (bulukumba/importer/mapping.py), so the next file with the same header goes in without
+#: asking again. `kolom` is a column of the kind, a derived column, or 'abaikan' (ignore it).
+pemetaan_kolom = sa.Table(
+    "pemetaan_kolom", metadata,
+    sa.Column("jenis", sa.String(12), primary_key=True),
+    sa.Column("judul_kunci", sa.String(200), primary_key=True),  # spelling, case/spacing folded
+    sa.Column("judul", sa.String(200), nullable=False),          # as first written
+    sa.Column("kolom", sa.String(20), nullable=False),
+    sa.Column("waktu", sa.DateTime, nullable=False),             # UTC
+    sa.Column("oleh", sa.String(80), nullable=False),
+)
+
+
+# The derived summary tables the data module reads (bulukumba/summaries.py) belong to the schema.
+from . import summaries  # noqa: E402,F401  (registers its tables and triggers on `metadata`)

@@ -281,3 +281,41 @@ PROYEKTOR_JEDA = "Jeda"
 PROYEKTOR_PUTAR = "Putar lagi"
 PROYEKTOR_TOMBOL = "Tombol: → / PageDown / Spasi berikutnya · ← / PageUp sebelumnya · P jeda · F layar penuh"
 PROYEKTOR_PETA_JUDUL = "{n} desa dengan belum rekam terbanyak"
+
+# --- Kelola data: import (pages/kelola.py, bulukumba/importer) ----------------------------------
+IMPOR_PENGANTAR = ("CSV atau XLSX: data registri (wajib KTP dan sudah rekam per desa), kegiatan mitra, "
+                   "atau target program. Berkas diperiksa seluruhnya dulu; tidak ada yang disimpan "
+                   "sebelum Anda menekan **Simpan**. Hanya angka agregat: jangan unggah NIK, nama, "
+                   "atau alamat.")
+IMPOR_TEMPLAT_JUDUL = "Templat dan penjelasan kolom"
+IMPOR_TEMPLAT_PENGANTAR = ("Pakai templat, atau unggah ekspor Anda sendiri: judul kolom yang biasa "
+                           "dipakai (mis. 'Nama Desa/Kel', 'Jml Wajib KTP-el', 'WKTP (L)') dikenali "
+                           "dari kata-katanya.")
+IMPOR_CATATAN = (
+    "Baris judul tabel di atas judul kolom dan kolom nomor urut (NO) diabaikan.",
+    "Baris JUMLAH/TOTAL di bawah dicocokkan dengan jumlah baris di atasnya, lalu tidak disimpan.",
+    "Kolom Belum Rekam dan Cakupan (%) boleh ada: diperiksa pada setiap baris, tidak disimpan.",
+    "Desa tanpa kode dicocokkan dengan namanya di kecamatannya; setiap pencocokan dilaporkan.",
+    "Angka hanya 0–9 dengan titik pemisah ribuan (325.880); tanggal hari/bulan/tahun.",
+)
+IMPOR_UNGGAH = "Berkas CSV atau XLSX"
+IMPOR_UNGGAH_BANTUAN = ("Seret berkas ke kotak ini atau tekan tombolnya. Batas ukuran dan jumlah baris "
+                        "diatur pengelola dasbor (BULUKUMBA_IMPOR_MAKS_MB, BULUKUMBA_IMPOR_MAKS_BARIS).")
+#: The uploader's own English words, replaced by CSS (Streamlit has no setting for them).
+IMPOR_UNGGAH_TOMBOL = "Pilih berkas"
+IMPOR_UNGGAH_BATAS = "Seret berkas ke sini · maks. {mb} MB · CSV, XLSX"
+IMPOR_PEMETAAN_JUDUL = "Pemetaan kolom"
+IMPOR_PEMETAAN_PENGANTAR = ("Judul kolom berikut belum jelas artinya. Pilih kolom yang dimaksud, atau "
+                            "'Abaikan kolom ini'. Pilihan diingat untuk berkas berikutnya dengan judul "
+                            "yang sama (daftar di bawah; bisa dihapus). Tidak ada yang disimpan sebelum "
+                            "semua kolom jelas dan pemeriksaan bersih.")
+IMPOR_PEMETAAN_PILIH = "— pilih —"
+IMPOR_PEMETAAN_ABAIKAN_LAIN = "Abaikan semua kolom lain yang belum jelas (hanya untuk berkas ini)"
+IMPOR_PEMETAAN_TERAPKAN = "Terapkan pemetaan"
+IMPOR_PEMETAAN_DIINGAT = "Pemetaan kolom yang diingat"
+IMPOR_PEMETAAN_KOSONG = "Belum ada pemetaan kolom yang diingat."
+IMPOR_PEMETAAN_HAPUS = "Hapus pemetaan terpilih"
+IMPOR_GAGAL_TAK_TERDUGA = ("Berkas ini membuat pemeriksaan gagal karena kesalahan tak terduga; tidak ada "
+                           "yang ditulis. Laporkan berkas ini ke pengelola dasbor.")
+IMPOR_MEMERIKSA = "Memeriksa berkas"
+IMPOR_MENULIS = "Menulis ke basis data"

@@ -65,6 +65,7 @@ class Filters:
     kecamatan: str | None      # kode, or None for the whole regency
     layanan: str | None        # service code, or None for every service
     data_per: dt.date          # newest snapshot in the store
+    kabupaten: str | None = None  # kode when the store holds several regencies and one is chosen
 
     @property
     def kecamatan_nama(self) -> str | None:
@@ -72,13 +73,13 @@ class Filters:
 
     @property
     def wilayah(self) -> str:
-        return f"Kecamatan {self.kecamatan_nama}" if self.kecamatan else "Kabupaten Bulukumba"
+        """'Kecamatan Kajang', 'Kabupaten Bulukumba': names from the store."""
+        return data.region_label(self.kecamatan, self.kabupaten, engine=engine())
 
 
-def kecamatan_names() -> dict[str, str]:
+def kecamatan_names(kabupaten: str | None = None) -> dict[str, str]:
     """kode -> name, from the store (which has them from the boundary data)."""
-    kec = data.coverage_kecamatan(engine=engine())
-    return dict(zip(kec["kode"], kec["nama"]))
+    return data.kecamatan_names(engine(), kabupaten)
 
 
 def _parse_date(text: str | None) -> dt.date | None:
@@ -96,29 +97,44 @@ def sidebar_filters() -> Filters:
     latest = data.latest_date(engine()) or dt.date.today()
     first = data.recorded_trend(engine=engine())["tanggal"].min()
     first = first.date() if pd.notna(first) else latest
-    names = kecamatan_names()
+    regencies = data.regencies(engine())
+    regency_names = dict(zip(regencies["kode"], regencies["nama"]))
     params = st.query_params
     if "f_per" not in st.session_state:  # first run of this session: take the URL's view
         wanted = _parse_date(params.get("per"))
         st.session_state.f_per = min(max(wanted, first), latest) if wanted else latest
-        st.session_state.f_kec = params.get("kec") if params.get("kec") in names else ALL
+        st.session_state.f_kab = params.get("kab") if params.get("kab") in regency_names else ALL
+        chosen = None if st.session_state.f_kab == ALL else st.session_state.f_kab
+        st.session_state.f_kec = params.get("kec") if params.get("kec") in kecamatan_names(chosen) else ALL
         st.session_state.f_layanan = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
     elif st.session_state.get("_data_per") not in (None, latest):
         # New data moved the newest date: a viewer who was on the newest date follows it.
         if st.session_state.f_per == st.session_state["_data_per"] or st.session_state.f_per > latest:
             st.session_state.f_per = latest
     st.session_state["_data_per"] = latest
+    st.session_state.setdefault("f_kab", ALL)
     with st.sidebar:
         st.date_input("Keadaan per tanggal", key="f_per", min_value=first, max_value=latest,
                       format="DD/MM/YYYY", help=f"Data tersedia {fmt.tanggal(first)} – {fmt.tanggal(latest)}")
-        st.selectbox("Kecamatan", [ALL, *names], key="f_kec",
+        if len(regency_names) > 1:  # a store of one regency needs no regency filter
+            st.selectbox("Kabupaten/kota", [ALL, *regency_names], key="f_kab",
+                         format_func=lambda k: "Semua kabupaten/kota" if k == ALL else regency_names[k])
+        elif st.session_state.f_kab != ALL:
+            st.session_state.f_kab = ALL
+        regency = None if st.session_state.f_kab == ALL else st.session_state.f_kab
+        # Kecamatan of the chosen regency; with several regencies and none chosen, pick one first
+        # (a national store has thousands of kecamatan).
+        names = kecamatan_names(regency) if regency or len(regency_names) <= 1 else {}
+        if st.session_state.get("f_kec", ALL) not in (ALL, *names):
+            st.session_state.f_kec = ALL
+        st.selectbox("Kecamatan", [ALL, *names], key="f_kec", disabled=not names,
                      format_func=lambda k: "Semua kecamatan" if k == ALL else names[k])
         st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan",
                      format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
     per = st.session_state.f_per or latest
     filters = Filters(per=per, kecamatan=None if st.session_state.f_kec == ALL else st.session_state.f_kec,
                       layanan=None if st.session_state.f_layanan == ALL else st.session_state.f_layanan,
-                      data_per=latest)
+                      data_per=latest, kabupaten=regency)
     _mirror_in_url(filters)
     st.session_state["filters"] = filters
     return filters
@@ -126,7 +142,7 @@ def sidebar_filters() -> Filters:
 
 def _mirror_in_url(filters: Filters) -> None:
     wanted = {"per": filters.per.isoformat() if filters.per != filters.data_per else None,
-              "kec": filters.kecamatan, "layanan": filters.layanan}
+              "kab": filters.kabupaten, "kec": filters.kecamatan, "layanan": filters.layanan}
     for key, value in wanted.items():
         if value is None:
             if key in st.query_params:
@@ -226,32 +242,57 @@ def is_demo() -> bool:
     return data.freshness(engine()).contoh
 
 
-def number_formats(table: pd.DataFrame) -> dict:
-    """Styler formatters for Indonesian numbers, by column type (one definition: htmltables)."""
-    from . import htmltables
+#: At most this many rows go to the browser in one on-screen table; the downloads hold them all.
+TABLE_ROWS = 200
+#: Whole numbers with a dot between thousands, whatever the browser's language (sprintf-js in
+#: Streamlit's grid: a pad character after ' is also the thousands separator).
+WHOLE_NUMBER = "%'.,d"
 
-    return htmltables.number_formats(table)
+
+def column_formats(table: pd.DataFrame) -> dict:
+    """Column configs that format numbers in the grid itself (no pandas Styler, so any size
+    works and nothing is formatted in Python): whole numbers Indonesian (325.880); numbers
+    with decimals one decimal in the reader's own locale (92,1 in an Indonesian browser: the
+    grid's printf cannot write a decimal comma); dates as 30/06/2018. Sorting uses the values."""
+    config = {}
+    for column in table.columns:
+        series = table[column]
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_integer_dtype(series):
+            config[column] = st.column_config.NumberColumn(column, format=WHOLE_NUMBER)
+        elif pd.api.types.is_float_dtype(series):
+            config[column] = st.column_config.NumberColumn(column, format="localized", step=0.1)
+        elif pd.api.types.is_datetime64_any_dtype(series) or (
+                series.dtype == object and series.map(lambda v: isinstance(v, dt.date)).any()):
+            config[column] = st.column_config.DateColumn(column, format="DD/MM/YYYY")
+    return config
 
 
 def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | None = None,
                column_config: dict | None = None, bar: str | None = None,
-               bar_range: tuple[float, float] = (0, 100), **kwargs):
+               bar_range: tuple[float, float] = (0, 100), rows: int | None = TABLE_ROWS, **kwargs):
     """A sortable table whose numbers read the Indonesian way (sorting uses the raw values).
 
-    `bar` names a column to draw again as a bar beside it. Streamlit's progress column can only
-    print its number with a decimal point, so the bar carries no text and the figure itself
-    stays in its own, Indonesian-formatted column.
+    Shows the first `rows` rows (None: all) and says so when there are more: the page's
+    download button has the full table. `bar` names a column to draw again as a bar beside it.
+    Streamlit's progress column can only print its number with a decimal point, so the bar
+    carries no text and the figure itself stays in its own, formatted column.
     """
-    config = dict(column_config or {})
+    shown = table if rows is None or len(table) <= rows else table.head(rows)
+    config = {**column_formats(shown), **(column_config or {})}
     if bar is not None:
         label = f"{bar} · batang {fmt.angka(bar_range[0])}–{fmt.angka(bar_range[1])}"
-        table = table.assign(**{label: table[bar]})
+        shown = shown.assign(**{label: shown[bar]})
         config[label] = st.column_config.ProgressColumn(
             " ", min_value=bar_range[0], max_value=bar_range[1], format=" ", width="small",
             help=f"{bar}, batang dari {fmt.angka(bar_range[0])} sampai {fmt.angka(bar_range[1])}")
-    styled = table.style.format(number_formats(table), na_rep=fmt.KOSONG)
-    return st.dataframe(styled, hide_index=True, width="stretch", key=key,
-                        height=height or "auto", column_config=config, **kwargs)
+    element = st.dataframe(shown, hide_index=True, width="stretch", key=key, placeholder=fmt.KOSONG,
+                           height=height or "auto", column_config=config, **kwargs)
+    if len(shown) < len(table):
+        st.caption(f"Menampilkan {fmt.angka(len(shown))} baris teratas dari {fmt.angka(len(table))}; "
+                   f"semua baris ada di unduhan.")
+    return element
 
 
 def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None) -> None:
@@ -300,10 +341,13 @@ def _publish(name: str, layer: dict) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def map_layers(kecamatan: str | None) -> MapLayers | None:
-    """Village layer (finer when zoomed into one kecamatan) and kecamatan borders, or None."""
+def map_layers(kecamatan: str | None, kabupaten: str | None = None) -> MapLayers | None:
+    """Village layer (finer when zoomed into one kecamatan) and kecamatan borders, or None
+    (no boundaries, or they are of another regency than the one asked for)."""
     regions = _regions()
-    if regions is None:
+    if regions is None or (kabupaten is not None and kabupaten != regions.kabupaten_kode):
+        return None
+    if kecamatan is not None and kecamatan not in set(regions.kecamatan["kode"]):
         return None
     from .regions import web_geojson
 
@@ -372,8 +416,10 @@ def throttle():
 # ---------------------------------------------------------------------------------------------
 
 def remember_version() -> int:
-    """Note the data version this full run shows."""
+    """Note the data version this full run shows: read once, and every data call of this run
+    answers for it (data.pin_version), instead of each asking the database again."""
     version = data.data_version(engine())
+    data.pin_version(version, engine())
     st.session_state["_versi"] = version
     return version
 

@@ -1,9 +1,36 @@
-"""Kelola data (operator): upload with a validation report first, import history, undo."""
+"""Kelola data (operator): templates, upload with a validation report first, column mapping,
+import history and undo, remembered column mappings.
+
+Everything that comes from a file (its name, sheet, headers, cell values) is shown as plain text:
+in tables, in `st.text`, or escaped (`plain`) where Streamlit renders Markdown.
+"""
 import hashlib
+import logging
+import re
+import time
 
 import streamlit as st
 
 from bulukumba import data, fmt, importer, texts, web
+from bulukumba.importer import mapping
+
+log = logging.getLogger(__name__)
+MAX_SELECTS = 30  # columns offered for mapping one by one; more is not a file to map by hand
+
+
+def plain(text: object) -> str:
+    """File-derived text for a Markdown context, shown literally: no links, images, emphasis,
+    emoji or icon shortcodes (a header `![t](http://…)` must not make the browser fetch it)."""
+    text = " ".join(str(text).split())
+    text = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&=\"'])", r"\\\1", text)
+    return text.replace(":", ":\u2060").replace("/", "/\u2060")
+
+
+def said(message: str, file_name: str) -> str:
+    """One of the importer's own sentences, with the file name in it made plain text."""
+    quoted = importer.show(file_name)
+    return message.replace(quoted, plain(quoted)) if quoted in message else plain(message)
+
 
 f = web.filters()
 engine = web.engine()
@@ -14,12 +41,128 @@ if user is None or not user.can_import:  # the frame does not list this page for
     st.stop()
 
 st.subheader("Impor berkas")
-st.caption("CSV atau XLSX: data registri (wajib KTP dan sudah rekam per desa), kegiatan mitra, atau "
-           "target program. Berkas diperiksa seluruhnya dulu; tidak ada yang disimpan sebelum Anda "
-           "menekan **Simpan**. Hanya angka agregat: jangan unggah NIK, nama, atau alamat.")
+st.caption(texts.IMPOR_PENGANTAR)
+
+with st.expander(texts.IMPOR_TEMPLAT_JUDUL, icon=":material/description:"):
+    st.caption(texts.IMPOR_TEMPLAT_PENGANTAR)
+    for tab, kind in zip(st.tabs([texts.JENIS_IMPOR[k] for k in importer.KINDS]), importer.KINDS):
+        with tab:
+            st.dataframe(importer.column_help(kind), hide_index=True, width="stretch",
+                         key=f"kelola-kolom-{kind}")
+            left, right = st.columns(2)
+            left.download_button("Unduh templat CSV", lambda k=kind: importer.template_bytes(k, "csv"),
+                                 file_name=f"templat-{kind}.csv", mime="text/csv", on_click="ignore",
+                                 key=f"kelola-templat-{kind}-csv", icon=":material/download:",
+                                 width="stretch")
+            right.download_button("Unduh templat XLSX", lambda k=kind: importer.template_bytes(k, "xlsx"),
+                                  file_name=f"templat-{kind}.xlsx", on_click="ignore",
+                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  key=f"kelola-templat-{kind}-xlsx", icon=":material/download:",
+                                  width="stretch")
+    st.markdown("\n".join(f"- {note}" for note in texts.IMPOR_CATATAN))
+
 kind = st.selectbox("Jenis berkas", [None, *importer.KINDS], key="kelola-jenis",
                     format_func=lambda k: "Kenali dari judul kolom" if k is None else texts.JENIS_IMPOR[k])
-upload = st.file_uploader("Berkas", type=["csv", "xlsx"], key="kelola-berkas")
+limits = importer.Limits.from_config()
+max_mb = max(1, round(limits.max_bytes / 1_000_000))
+# The uploader's own words ("Upload", "200MB per file") are English and Streamlit has no setting
+# for them: CSS puts Indonesian in their place.
+st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {{
+  content: "{texts.IMPOR_UNGGAH_TOMBOL}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{texts.IMPOR_UNGGAH_BATAS.format(mb=max_mb)}"; font-size: 0.875rem; }}
+</style>""")
+# No `type=`: a PDF or a screenshot is taken and answered in Indonesian (what it is, what to send
+# instead) rather than refused by the browser in English.
+upload = st.file_uploader(texts.IMPOR_UNGGAH, key="kelola-berkas",
+                          help=texts.IMPOR_UNGGAH_BANTUAN,
+                          max_upload_size=max_mb)
+
+
+def progress_bar(what: str):
+    """A progress callback that shows a bar only once the work has taken more than a second."""
+    started, shown = time.monotonic(), {}
+
+    def update(fraction: float, text: str) -> None:
+        if "bar" not in shown:
+            if time.monotonic() - started < 1:
+                return
+            shown["bar"] = st.progress(0.0, text=what)
+        shown["bar"].progress(min(max(fraction, 0.0), 1.0), text=f"{what} · {text}")
+
+    update.clear = lambda: shown["bar"].empty() if "bar" in shown else None
+    return update
+
+
+def show_problems(report) -> None:
+    """The first hundred problems, and every problem counted by kind."""
+    listed = report.errors
+    st.dataframe([{"Baris": e.baris or "", "Kolom": e.kolom or "", "Masalah": e.pesan} for e in listed],
+                 hide_index=True, width="stretch", key="kelola-kesalahan")
+    if report.error_count > len(listed) or len(report.problems.kinds()) > 1:
+        st.caption(f"{fmt.angka(len(listed))} kesalahan pertama dari {fmt.angka(report.error_count)}; "
+                   f"semuanya menurut jenis:")
+        st.dataframe([{"Kolom": kolom or "", "Jenis kesalahan": jenis, "Jumlah": n}
+                      for kolom, jenis, n in report.problems.kinds()],
+                     hide_index=True, width="stretch", key="kelola-jenis-kesalahan")
+
+
+def show_warnings(warnings) -> None:
+    if not warnings:
+        return
+    st.warning(f"{fmt.angka(len(warnings))} peringatan; periksa sebelum menyimpan.",
+               icon=":material/info:")
+    st.dataframe([{"Baris": w.baris or "", "Kolom": w.kolom or "", "Peringatan": w.pesan}
+                  for w in warnings],
+                 hide_index=True, width="stretch", key="kelola-peringatan")
+
+
+def column_mapping(report, file_key: str) -> None:
+    """A select box for every unrecognised or ambiguous column; the answers are remembered."""
+    unresolved = report.unresolved
+    st.subheader(texts.IMPOR_PEMETAAN_JUDUL)
+    st.caption(texts.IMPOR_PEMETAAN_PENGANTAR)
+    recognised = [c for c in report.plan.columns if c.resolved]
+    if recognised:
+        with st.expander(f"{fmt.angka(len(recognised))} kolom sudah jelas artinya"):
+            st.dataframe([{"Kolom ke-": c.index + 1, "Judul di berkas": c.header,
+                           "Dibaca sebagai": mapping.choice_label(c.target), "Karena": c.how}
+                          for c in recognised], hide_index=True, width="stretch",
+                         key="kelola-kolom-dikenali")
+    if len(unresolved) > MAX_SELECTS:
+        st.info(f"{fmt.angka(len(unresolved))} kolom belum jelas artinya; {MAX_SELECTS} pertama "
+                f"ditampilkan. Bila berkas ini memang benar, centang '{texts.IMPOR_PEMETAAN_ABAIKAN_LAIN}'.",
+                icon=":material/info:")
+    targets = mapping.choice_targets(report.jenis)
+    with st.form("kelola-pemetaan"):
+        for c in unresolved[:MAX_SELECTS]:
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            with left:
+                st.text(f"Kolom ke-{c.index + 1}: {c.header}")
+                samples = report.samples.get(c.index) or []
+                why = "arti ganda" if c.candidates else "tidak dikenali"
+                st.caption(plain(f"{why}; contoh isi: {', '.join(samples) if samples else '(kosong)'}"))
+            options = [None, *c.candidates, importer.IGNORE,
+                       *(t for t in targets if t not in c.candidates and t != importer.IGNORE)]
+            right.selectbox(f"Arti kolom ke-{c.index + 1}", options, key=f"kelola-peta-{file_key}-{c.index}",
+                            label_visibility="collapsed",
+                            format_func=lambda t: texts.IMPOR_PEMETAAN_PILIH if t is None else
+                            f"{mapping.choice_label(t)}" + ("" if t == importer.IGNORE else f" ({t})"))
+        st.checkbox(texts.IMPOR_PEMETAAN_ABAIKAN_LAIN, key=f"kelola-abaikan-{file_key}")
+        applied = st.form_submit_button(texts.IMPOR_PEMETAAN_TERAPKAN, type="primary",
+                                        icon=":material/check:")
+    if applied:
+        choices = [(c.header, st.session_state.get(f"kelola-peta-{file_key}-{c.index}"))
+                   for c in unresolved[:MAX_SELECTS]]
+        choices = [(header, target) for header, target in choices if target is not None]
+        if choices:
+            mapping.remember_choices(engine, report.jenis, choices, user.username)
+        st.session_state.pop("kelola-laporan", None)
+        st.rerun()
+
 
 if upload is not None:
     content = upload.getvalue()
@@ -27,23 +170,49 @@ if upload is not None:
     saved = st.session_state.get("kelola-hasil")
     if saved and saved[0] == fingerprint:  # this very file was just saved: say so, once
         result = saved[1]
-        (st.success if result.ok else st.error)(result.pesan)
-        for warning in result.warnings:
-            st.info(str(warning), icon=":material/info:")
+        (st.success if result.ok else st.error)(said(result.pesan, upload.name))
+        if not result.ok:
+            show_problems(result.report)
+        show_warnings(result.warnings)
     else:
-        report = importer.import_bytes(content, upload.name, kind, engine, oleh=user.username, dry_run=True)
-        for warning in report.warnings:
-            st.warning(str(warning), icon=":material/info:")
-        if not report.ok:
-            st.error(report.pesan)
-            st.dataframe([{"Baris": e.baris, "Kolom": e.kolom, "Masalah": e.pesan} for e in report.errors],
-                         hide_index=True, width="stretch", key="kelola-kesalahan")
+        ignore_rest = bool(st.session_state.get(f"kelola-abaikan-{fingerprint[:16]}"))
+        wanted = (fingerprint, kind, ignore_rest, data.data_version(engine))
+        cached = st.session_state.get("kelola-laporan")
+        if cached and cached[0] == wanted:
+            report = cached[1]
         else:
-            st.success(report.pesan)
-            if st.button(f"Simpan {fmt.angka(report.baris)} baris ke basis data", type="primary",
+            progress = progress_bar(texts.IMPOR_MEMERIKSA)
+            try:
+                report = importer.validate(content, upload.name, kind, engine, ignore_rest=ignore_rest,
+                                           progress=progress)
+            except Exception:  # the operator gets a sentence, the log gets the traceback
+                log.exception("pemeriksaan berkas impor gagal")
+                st.error(texts.IMPOR_GAGAL_TAK_TERDUGA)
+                st.stop()
+            progress.clear()
+            st.session_state["kelola-laporan"] = (wanted, report)
+        if report.unresolved and report.jenis:
+            column_mapping(report, fingerprint[:16])
+        show_warnings(report.warnings)
+        if not report.ok:
+            result = importer.format_report(report).splitlines()[0]
+            st.error(said(result.replace("tidak lolos pemeriksaan", "DITOLAK"), upload.name))
+            show_problems(report)
+        else:
+            st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.angka(len(report.records))} "
+                       f"baris {report.jenis} siap diimpor.")
+            if st.button(f"Simpan {fmt.angka(len(report.records))} baris ke basis data", type="primary",
                          key="kelola-simpan", icon=":material/save:"):
-                result = importer.import_bytes(content, upload.name, kind, engine, oleh=user.username)
+                progress = progress_bar(texts.IMPOR_MENULIS)
+                try:
+                    result = importer.save(report, engine, oleh=user.username, progress=progress)
+                except Exception:
+                    log.exception("penulisan impor gagal")
+                    st.error(texts.IMPOR_GAGAL_TAK_TERDUGA)
+                    st.stop()
+                progress.clear()
                 st.session_state["kelola-hasil"] = (fingerprint, result)
+                st.session_state.pop("kelola-laporan", None)
                 st.rerun()
 
 st.subheader("Riwayat impor")
@@ -68,4 +237,29 @@ if not active.empty:
         sure = st.checkbox("Saya yakin", key="kelola-batal-yakin")
         if st.form_submit_button("Batalkan impor", icon=":material/undo:") and sure:
             st.session_state["kelola-pesan"] = importer.undo_import(int(batch), engine, user.username)
+            st.rerun()
+
+st.subheader(texts.IMPOR_PEMETAAN_DIINGAT)
+remembered = mapping.listing(engine)
+if remembered.empty:
+    st.caption(texts.IMPOR_PEMETAAN_KOSONG)
+else:
+    st.dataframe(remembered.assign(
+        jenis=remembered["jenis"].map(texts.JENIS_IMPOR),
+        kolom=remembered["kolom"].map(mapping.choice_label),
+        waktu=[fmt.waktu(w) for w in remembered["waktu"]],
+    ).rename(columns={"judul": "Judul kolom", "jenis": "Jenis berkas", "kolom": "Dibaca sebagai",
+                      "oleh": "Oleh", "waktu": "Waktu"})[
+        ["Judul kolom", "Jenis berkas", "Dibaca sebagai", "Oleh", "Waktu"]],
+        hide_index=True, width="stretch", key="kelola-pemetaan-daftar")
+    entries = list(zip(remembered["jenis"], remembered["judul_kunci"], remembered["judul"],
+                       remembered["kolom"]))
+    with st.form("kelola-pemetaan-hapus"):
+        chosen = st.multiselect("Pemetaan yang dihapus", range(len(entries)), key="kelola-pemetaan-pilih",
+                                format_func=lambda i: f"{entries[i][2]} → {mapping.choice_label(entries[i][3])} "
+                                                      f"({entries[i][0]})")
+        if st.form_submit_button(texts.IMPOR_PEMETAAN_HAPUS, icon=":material/delete:") and chosen:
+            for i in chosen:
+                mapping.forget(engine, entries[i][0], entries[i][1])
+            st.session_state.pop("kelola-laporan", None)
             st.rerun()

@@ -31,8 +31,8 @@ service_label = texts.LAYANAN[f.layanan] if f.layanan else "semua layanan"
 st.caption(f"{service_label} · {fmt.tanggal(start) if start else 'awal data'} – {fmt.tanggal(end)}"
            " · layanan dipilih di panel samping")
 
-board = data.partner_leaderboard(start, end, f.layanan, f.kecamatan, engine)
-monthly = data.partner_monthly(start, end, f.layanan, kecamatan=f.kecamatan, engine=engine)
+board = data.partner_leaderboard(start, end, f.layanan, f.kecamatan, engine, kabupaten=f.kabupaten)
+monthly = data.partner_monthly(start, end, f.layanan, kecamatan=f.kecamatan, engine=engine, kabupaten=f.kabupaten)
 table = tables.leaderboard_table(board, monthly)
 
 st.subheader("Peringkat mitra")
@@ -62,9 +62,13 @@ chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-ri
 st.caption(partners.set_index("kode").loc[chosen, "deskripsi"])
 months_col, villages_col = st.columns([3, 2])
 with months_col:
-    st.plotly_chart(charts.partner_months(data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine)),
+    st.plotly_chart(charts.partner_months(data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine,
+                                                               kabupaten=f.kabupaten)),
                     key="grafik-mitra-bulanan", config={"displayModeBar": False})
 with villages_col:
-    where = data.partner_villages(chosen, start, end, f.layanan, engine)
-    st.markdown(f"**Desa yang dijangkau: {fmt.angka(len(where))}**")
+    where = data.partner_villages(chosen, start, end, f.layanan, engine, limit=web.TABLE_ROWS)
+    reached = data.partner_village_count(chosen, start, end, f.layanan, engine)
+    st.markdown(f"**Desa yang dijangkau: {fmt.angka(reached)}**")
     web.show_table(tables.partner_villages_table(where), key="tabel-mitra-desa", height=300)
+    if reached > len(where):
+        st.caption(f"{fmt.angka(len(where))} desa dengan layanan terbanyak.")

@@ -7,16 +7,22 @@ f = web.filters()
 engine = web.engine()
 web.header("Peta desa dan daftar prioritas")
 
-villages = data.coverage_villages(f.per, f.kecamatan, engine)
+# A store of several regencies with none chosen: no village map of the whole country (tens of
+# thousands of polygons); the list below still ranks every village.
+national = f.kabupaten is None and f.kecamatan is None and len(data.regencies(engine)) > 1
+villages = None if national else data.coverage_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="peta-ukuran",
                     format_func=lambda q: {"belum_rekam": "Jumlah belum rekam",
                                            "cakupan": "Cakupan (%)"}[q])
 
 map_col, list_col = st.columns([3, 2])
 with map_col:
-    layers = web.map_layers(f.kecamatan)
+    layers = None if villages is None else web.map_layers(f.kecamatan, f.kabupaten)
     chosen = None
-    if layers is None:
+    if villages is None:
+        st.info("Basis data ini memuat beberapa kabupaten/kota: pilih satu di panel samping untuk "
+                "melihat peta desanya.", icon=":material/map:")
+    elif layers is None:
         st.warning(f"Peta tidak dapat ditampilkan. {web.map_unavailable_reason() or ''}",
                    icon=":material/map:")
     else:
@@ -34,7 +40,7 @@ with map_col:
 with list_col:
     st.subheader("Prioritas jemput bola")
     st.caption(texts.SKOR_PRIORITAS)
-    priority = data.priority_villages(f.per, f.kecamatan, engine)
+    priority = data.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
     table = tables.priority_table(priority)
     # On screen the columns that decide; the download has every column (code, distance too).
     web.show_table(table, key="tabel-prioritas", height=420, column_order=[
@@ -42,6 +48,8 @@ with list_col:
     web.downloads(table, "prioritas-desa", key="unduh-prioritas")
 
 st.divider()
+if villages is None:
+    st.stop()
 names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))
 if chosen in names and chosen != st.session_state.get("peta-klik"):  # a new click on the map
     st.session_state["peta-desa"] = chosen

@@ -9,9 +9,9 @@ web.header("Ringkasan perekaman e-KTP")
 
 web.verdict_strip(verdict.gertak_verdict(f.per, f.kecamatan, engine))
 
-total = data.coverage_total(f.per, f.kecamatan, engine)
-week = data.recorded_change(f.per, 7, f.kecamatan, engine)
-month = data.recorded_change(f.per, 30, f.kecamatan, engine)
+total = data.coverage_total(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
+week = data.recorded_change(f.per, 7, f.kecamatan, engine, kabupaten=f.kabupaten)
+month = data.recorded_change(f.per, 30, f.kecamatan, engine, kabupaten=f.kabupaten)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
@@ -25,23 +25,27 @@ c4.metric("Cakupan", fmt.persen(total.cakupan), texts.distance_to_target(total.c
 st.caption(texts.change_caption(week, month) if week.ada else texts.no_comparison(week.sampai))
 
 BAR = {"bar": "Cakupan (%)", "bar_range": (80, 100)}
-villages = data.coverage_villages(f.per, f.kecamatan, engine)
+national = f.kabupaten is None and len(data.regencies(engine)) > 1  # several regencies, none chosen
 if f.kecamatan is None:
     st.subheader("Per kecamatan")
-    kec = data.coverage_kecamatan(f.per, engine)
+    kec = data.coverage_kecamatan(f.per, engine, kabupaten=f.kabupaten)
     web.show_table(tables.kecamatan_table(kec), key="tabel-kecamatan", **BAR)
 else:
     st.subheader(f"Desa/kelurahan di {f.wilayah}")
+    villages = data.coverage_villages(f.per, f.kecamatan, engine)
     web.show_table(tables.village_table(villages), key="tabel-desa", **BAR)
 
 left, right = st.columns(2)
 with left:
     if f.kecamatan is None:
         st.subheader("Cakupan per kecamatan")
-        st.plotly_chart(charts.kecamatan_coverage(kec), key="grafik-kecamatan", config={"displayModeBar": False})
+        # A chart of thousands of kecamatan says nothing: the national view charts regencies.
+        shown = data.coverage_kabupaten(f.per, engine) if national else kec
+        st.plotly_chart(charts.kecamatan_coverage(shown), key="grafik-kecamatan", config={"displayModeBar": False})
     st.subheader("Lima desa dengan belum rekam terbanyak")
-    st.plotly_chart(charts.top_unrecorded(villages, 5), key="grafik-top5", config={"displayModeBar": False})
+    top = data.top_unrecorded(f.per, 5, f.kecamatan, engine, kabupaten=f.kabupaten)
+    st.plotly_chart(charts.top_unrecorded(top, 5), key="grafik-top5", config={"displayModeBar": False})
 with right:
     st.subheader("Tren sudah rekam")
-    trend = data.recorded_trend(f.kecamatan, end=f.per, engine=engine)
+    trend = data.recorded_trend(f.kecamatan, end=f.per, engine=engine, kabupaten=f.kabupaten)
     st.plotly_chart(charts.recorded_trend(trend), key="grafik-tren", config={"displayModeBar": False})

@@ -41,7 +41,7 @@ _media: weakref.WeakKeyDictionary[AppTest, MediaFileManager] = weakref.WeakKeyDi
 
 
 def open_app(page: str | None = None, query: dict | None = None, role: str | None = "pimpinan",
-             db_url: str | None = None, timeout: float = 60, secrets: dict | None = None) -> AppTest:
+             db_url: str | None = None, timeout: float = 180, secrets: dict | None = None) -> AppTest:
     """The dashboard, run once (on `page` if given, e.g. "pages/peta.py"), as a user in `role`.
 
     `query` is the URL's query string of the first request (a copied link). `role` is the signed-in

@@ -1,26 +1,90 @@
-"""Shared fixtures: the real boundaries from ../shared/wilayah and real SQLite stores."""
+"""Shared fixtures: the real boundaries from ../shared/wilayah and real stores.
+
+The stores are SQLite files, or, when the suite runs with BULUKUMBA_DB_URL set to a PostgreSQL
+server (as `.ci/run`'s second pass does), fresh databases on that server: one per store, dropped
+at the end. Comparison tests that need both kinds at once find the server through
+`postgres_server_url()` (BULUKUMBA_DB_URL or BULUKUMBA_TEST_PG_URL) and skip without one.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 PROJECT = Path(__file__).resolve().parents[1]
 WILAYAH = PROJECT.parent / "shared" / "wilayah"
 
+#: The store URL the suite was started with (read before the session fixture hides it).
+_STARTED_WITH = os.environ.get("BULUKUMBA_DB_URL", "")
+_created_databases: list[str] = []
+
+
+def postgres_server_url() -> str | None:
+    """A PostgreSQL server to create test databases on, or None (then such tests skip)."""
+    for url in (_STARTED_WITH, os.environ.get("BULUKUMBA_TEST_PG_URL", "")):
+        if url.startswith("postgresql"):
+            return url
+    return None
+
+
+def on_postgres() -> bool:
+    """True when this run's stores are PostgreSQL databases."""
+    return _STARTED_WITH.startswith("postgresql")
+
+
+def new_postgres_url(hint: str = "uji") -> str:
+    """A fresh, empty database on the test server; its URL."""
+    server = sa.make_url(postgres_server_url())
+    name = f"{hint}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    _created_databases.append(name)
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def new_store_url(folder: Path, hint: str = "store") -> str:
+    """A URL for a new, empty store of this run's kind."""
+    if on_postgres():
+        return new_postgres_url(hint)
+    return f"sqlite:///{folder / (hint + '.sqlite')}"
+
+
+def _drop_created_databases() -> None:
+    if not _created_databases:
+        return
+    from bulukumba import store
+
+    store.engine_for.cache_clear()
+    admin = sa.create_engine(sa.make_url(postgres_server_url()), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in _created_databases:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+    _created_databases.clear()
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _environment(tmp_path_factory):
-    """Every test reads the real boundaries and writes only under a temporary folder."""
+    """Every test reads the real boundaries and writes only under a temporary folder (or into
+    databases of its own on the test server)."""
     mp = pytest.MonkeyPatch()
     data_dir = tmp_path_factory.mktemp("data")
     mp.setenv("BULUKUMBA_WILAYAH", str(WILAYAH))
     mp.setenv("BULUKUMBA_DATA_DIR", str(data_dir))
     mp.setenv("BULUKUMBA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    mp.delenv("BULUKUMBA_DB_URL", raising=False)
+    if on_postgres():
+        mp.setenv("BULUKUMBA_DB_URL", new_postgres_url("app"))  # the dashboard's own store
+    else:
+        mp.delenv("BULUKUMBA_DB_URL", raising=False)
     yield
     mp.undo()
+    _drop_created_databases()
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +102,10 @@ def regions(wilayah_dir):
 
 @pytest.fixture
 def engine(tmp_path, regions):
-    """A fresh SQLite store with partners and the 136 villages, no figures."""
+    """A fresh store with partners and the 136 villages, no figures."""
     from bulukumba import reference, store
 
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    engine = store.make_engine(new_store_url(tmp_path))
     reference.ensure_reference(engine, regions)
     yield engine
     engine.dispose()
@@ -52,8 +116,7 @@ def demo_engine(tmp_path_factory, regions):
     """A store filled with the demo data (as of 30 June 2018). Tests must not write to it."""
     from bulukumba import demo, reference, store
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    engine = store.make_engine(f"sqlite:///{path}")
+    engine = store.make_engine(new_store_url(tmp_path_factory.mktemp("demo"), "demo"))
     reference.ensure_reference(engine, regions)
     demo.load(engine, as_of=dt.date(2018, 6, 30))
     yield engine

@@ -129,3 +129,62 @@ def test_freshness(small):
     assert fresh.data_per == date(2018, 2, 1)
     assert not fresh.contoh
     assert fresh.diperbarui is not None
+
+
+def test_a_page_run_reads_the_data_version_once_not_once_per_call():
+    """GERTAK once asked the database for the data version before every one of its ~6,000
+    memoised calls; a run now reads it when it starts (and the refresh watcher once more)."""
+    from sqlalchemy import event
+
+    from apptest_support import open_app
+    from bulukumba import web
+
+    at = open_app("pages/gertak.py")
+    engine = store.engine_for(web.config.database_url())
+    reads = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM meta" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        at.run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert not at.exception
+    assert 1 <= len(reads) <= 2, reads
+
+
+def test_many_sessions_asking_at_once_share_one_query(small):
+    """After an import, every open session reruns at the same moment: the question is sent once."""
+    import threading
+
+    from sqlalchemy import event
+
+    sent = []
+    event.listen(small, "before_cursor_execute",
+                 lambda conn, cursor, statement, *a: sent.append(statement) if "registri_berlaku" in statement else None)
+    results, gate = [], threading.Barrier(8)
+
+    def session():
+        gate.wait()
+        results.append(data.coverage_villages("2018-01-20", KAJANG, engine=small))
+
+    threads = [threading.Thread(target=session) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) == 8 and all(r.equals(results[0]) for r in results)
+    assert len([s for s in sent if "FROM desa" in s]) == 1, sent
+
+
+@pytest.mark.parametrize("as_of", [None, "2018-01-10", "2018-03-15", "2018-06-30"])
+def test_statuses_of_every_kecamatan_at_once_equal_one_at_a_time(demo_engine, as_of):
+    """GERTAK's per-kecamatan list is computed in one pass; each must equal its own status."""
+    together = data.programme_statuses("gertak_2018", "kecamatan", as_of, demo_engine)
+    assert len(together) == 10
+    for status in together:
+        alone = data.programme_status("gertak_2018", "rekam_ektp", status.kecamatan_kode, as_of, demo_engine)
+        assert status == alone

@@ -1,109 +1,20 @@
 """The operator's story: a Dukcapil operator imports the files they keep in Excel or CSV.
 
-Every test runs against a real SQLite file holding a small real reference (three kecamatan,
-a few villages with their official codes, the eight partners), so nothing depends on the
-boundary files.
+Happy paths for each kind, refusals that name the row and the problem, nothing half-written,
+the same file never counted twice, villages found by name, demo data giving way to real data.
+Every test runs against a real SQLite file holding a small real reference (import_support.py).
 """
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import data, fmt, importer, reference, store
-from bulukumba.importer import ImportFileError, format_report, import_bytes, read_table, validate
-
-TANAH_TOWA = "73.02.06.2006"
-LEMBANNA = "73.02.06.2004"
-KINDANG = "73.02.08.2003"
-KAHAYYA = "73.02.08.2011"
-TANAH_KONGKONG = "73.02.02.1001"
-
-KECAMATAN = [("73.02.02", "Ujung Bulu"), ("73.02.06", "Kajang"), ("73.02.08", "Kindang")]
-VILLAGES = [
-    (TANAH_KONGKONG, "Tanah Kongkong", "kelurahan", "73.02.02"),
-    ("73.02.02.1002", "Bentengnge", "kelurahan", "73.02.02"),
-    ("73.02.06.1002", "Laikang", "kelurahan", "73.02.06"),
-    (LEMBANNA, "Lembanna", "desa", "73.02.06"),
-    (TANAH_TOWA, "Tanah Towa", "desa", "73.02.06"),
-    (KINDANG, "Kindang", "desa", "73.02.08"),
-    (KAHAYYA, "Kahayya", "desa", "73.02.08"),
-]
-
-
-def _make_store(path, extra_villages=()) -> sa.Engine:
-    engine = store.make_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.execute(store.kecamatan.insert(), [{"kode": k, "nama": n} for k, n in KECAMATAN])
-        conn.execute(store.desa.insert(), [
-            {"kode": k, "nama": n, "jenis": j, "kecamatan_kode": kc, "lat": -5.4, "lng": 120.3,
-             "luas_km2": 10.0} for k, n, j, kc in (*VILLAGES, *extra_villages)])
-        reference.ensure_partners(conn)
-    return engine
-
-
-@pytest.fixture
-def db(tmp_path):
-    engine = _make_store(tmp_path / "t.sqlite")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db_two_lembanna(tmp_path):
-    """A synthetic store where Kajang has two villages called Lembanna."""
-    engine = _make_store(tmp_path / "dua.sqlite",
-                         extra_villages=[("73.02.06.2099", "Lembanna", "desa", "73.02.06")])
-    yield engine
-    engine.dispose()
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-def csv_bytes(*lines: str, bom: bool = True, encoding: str = "utf-8") -> bytes:
-    text = "\r\n".join(lines) + "\r\n"
-    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
-
-
-def xlsx_bytes(*rows, sheet_title: str = "Data") -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-TABLES = (store.impor, store.registri, store.kegiatan, store.target, store.desa, store.mitra)
-
-
-def snapshot_of(engine) -> dict:
-    """Row count of every table, and the data version."""
-    with engine.connect() as conn:
-        counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                  for t in TABLES}
-        counts["versi"] = store.data_version(conn)
-    return counts
-
-
-def error_at(result, baris, kolom) -> str:
-    """The message reported for that row and column (fails when there is none)."""
-    found = [e.pesan for e in result.errors if e.baris == baris and e.kolom == kolom]
-    assert found, f"no error at row {baris}, column {kolom!r}: {result.errors}"
-    return found[0]
-
-
-REGISTRI_CSV = csv_bytes(
-    "Kode Desa;Tanggal;WKTP;Rekam",
-    f"{TANAH_TOWA};19/01/2018;3.112;2.480",
-    f"{KINDANG};19/01/2018;2.400;2.150",
-    f"{TANAH_KONGKONG};19/01/2018;4.873;4.702",
-)
+from bulukumba import data, fmt, importer, store
+from bulukumba.importer import format_report, import_bytes, validate
+from import_support import (KAHAYYA, KINDANG, LEMBANNA, REGISTRI_CSV, TANAH_KONGKONG, TANAH_TOWA,
+                            csv_bytes, db, db_two_lembanna, error_at, snapshot_of, xlsx_bytes)
 
 
 # --- happy paths -----------------------------------------------------------------------------
@@ -360,14 +271,29 @@ def test_missing_required_column_names_it_and_the_accepted_headers(db):
     assert len(result.errors) == 1
 
 
-def test_unknown_extra_columns_are_ignored_with_a_warning(db):
+def test_a_running_number_is_ignored_silently_and_a_notes_column_with_a_warning(db):
     content = csv_bytes("No;Kode Desa;Tanggal;WKTP;Rekam;Keterangan",
                         f"1;{TANAH_TOWA};19/01/2018;3.112;2.480;sudah diverifikasi")
     result = import_bytes(content, "rekap.csv", "registri", db)
 
     assert result.ok, format_report(result)
-    assert {(w.baris, w.kolom) for w in result.warnings} >= {(None, "No"), (None, "Keterangan")}
+    assert not any("'No'" in w.pesan for w in result.warnings)
+    assert any("Kolom keterangan diabaikan: 'Keterangan'" in w.pesan for w in result.warnings)
     assert "Peringatan" in format_report(result)
+
+
+def test_an_unknown_column_stops_the_import_until_the_operator_says_what_it_is(db):
+    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam;Jumlah KK",
+                        f"{TANAH_TOWA};19/01/2018;3.112;2.480;812")
+    refused = import_bytes(content, "rekap.csv", "registri", db)
+    assert not refused.ok and snapshot_of(db)["registri"] == 0
+    message = refused.errors[0].pesan
+    assert "belum jelas artinya: 'Jumlah KK'" in message and '--kolom "Jumlah KK=abaikan"' in message
+    assert [c.header for c in refused.report.unresolved] == ["Jumlah KK"]
+
+    taken = import_bytes(content, "rekap.csv", "registri", db, kolom={"jumlah kk": "abaikan"})
+    assert taken.ok, format_report(taken)
+    assert snapshot_of(db)["registri"] == 1
 
 
 def test_headers_in_any_case_with_underscores_or_dots(db):
@@ -418,107 +344,6 @@ def test_a_long_cell_value_is_cut_in_the_message(db):
     assert long_value not in message and long_value[:30] in message
 
 
-# --- files that cannot be read -----------------------------------------------------------------
-
-@pytest.mark.parametrize("content, name, phrase", [
-    (b"", "kosong.csv", "kosong"),
-    (b"\xef\xbb\xbf\r\n\r\n", "kosong.csv", "kosong"),
-    (b"%PDF-1.4 binary", "laporan.pdf", "PDF"),
-    (b"{\"a\": 1}", "data.json", "tidak didukung"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "lama.xls", ".xls"),
-    (b"PK\x03\x04 not really a zip", "rusak.xlsx", "rusak"),
-    (b"bukan excel", "salah.xlsx", "bukan XLSX"),
-])
-def test_unreadable_files_give_one_clear_error_and_write_nothing(db, content, name, phrase):
-    before = snapshot_of(db)
-    result = import_bytes(content, name, None, db)
-
-    assert not result.ok and result.ditulis == 0
-    assert len(result.errors) == 1 and result.errors[0].baris is None
-    assert phrase in result.errors[0].pesan
-    assert snapshot_of(db) == before
-    with pytest.raises(ImportFileError):
-        read_table(content, name)
-
-
-def test_a_file_with_headers_only_is_refused(db):
-    result = import_bytes(csv_bytes("Kode Desa;Tanggal;WKTP;Rekam"), "rekap.csv", "registri", db)
-    assert not result.ok and "tidak ada baris data" in result.errors[0].pesan
-
-
-def test_a_file_whose_kind_cannot_be_recognised_asks_for_it(db):
-    result = import_bytes(csv_bytes("Apa;Ini", "1;2"), "misteri.csv", None, db)
-    assert not result.ok and "tidak dapat dikenali" in result.errors[0].pesan
-
-
-def test_a_windows_1252_file_is_read_with_a_warning(db):
-    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam;Catatan",
-                        f"{TANAH_TOWA};19/01/2018;3.112;2.480;sudah dicek oleh André",
-                        bom=False, encoding="cp1252")
-    result = import_bytes(content, "rekap.csv", "registri", db)
-    assert result.ok, format_report(result)
-    assert any("bukan UTF-8" in w.pesan for w in result.warnings)
-
-
-def test_read_table_keeps_spreadsheet_row_numbers_and_raw_strings():
-    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam", f"{TANAH_TOWA};19/01/2018;3.112;2.480", "",
-                        f"{KINDANG};19/01/2018;2.400;2.150")
-    frame = read_table(content, "rekap.csv")
-    assert list(frame.columns) == ["Kode Desa", "Tanggal", "WKTP", "Rekam"]
-    assert list(frame.index) == [2, 4]  # the blank line 3 keeps its number
-    assert frame.loc[4, "WKTP"] == "2.400"
-
-
-def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(db):
-    content = xlsx_bytes(["Rekap perekaman e-KTP per 19 Januari 2018"], [],
-                         ["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"],
-                         [TANAH_TOWA, dt.date(2018, 1, 19), 3112, 4000])
-    result = import_bytes(content, "rekap.xlsx", None, db)
-    assert "lebih besar dari Wajib KTP" in error_at(result, 4, "Sudah Rekam")
-
-
-# --- numbers and dates as operators write them -------------------------------------------------
-
-@pytest.mark.parametrize("text, value", [
-    ("325.880", 325880), ("1.234", 1234), ("2400", 2400), (" 300 230 ", 300230), ("1.234,00", 1234),
-    ("0", 0),
-])
-def test_indonesian_whole_numbers(text, value):
-    assert importer.parse_whole(text) == value
-
-
-@pytest.mark.parametrize("text, phrase", [
-    ("12,5", "bukan bilangan bulat"), ("-5", "negatif"), ("1.2", "bukan bilangan bulat"),
-    ("dua", "bukan angka"), ("325,880", "bukan bilangan bulat"),
-])
-def test_numbers_that_are_refused(text, phrase):
-    with pytest.raises(ValueError, match=phrase):
-        importer.parse_whole(text)
-
-
-@pytest.mark.parametrize("text", ["2018-01-19", "19/01/2018", "19-01-2018", "19.01.2018",
-                                  "19 Januari 2018", "19 jan 2018", "Jumat, 19 Januari 2018",
-                                  "2018-01-19 00:00:00", "19/1/18"])
-def test_dates_as_operators_write_them(text):
-    assert importer.parse_date(text) == dt.date(2018, 1, 19)
-
-
-def test_indonesian_month_spellings():
-    assert importer.parse_date("5 Agustus 2017") == dt.date(2017, 8, 5)
-    assert importer.parse_date("1 Mei 2018") == dt.date(2018, 5, 1)
-    assert importer.parse_date("30 Nopember 2017") == dt.date(2017, 11, 30)
-    assert importer.parse_date("3 Pebruari 2018") == dt.date(2018, 2, 3)
-
-
-@pytest.mark.parametrize("text, phrase", [("30/02/2018", "tidak ada di kalender"),
-                                          ("19 Brumaire 2018", "nama bulan"),
-                                          ("01/19/2018", "tidak ada di kalender"),
-                                          ("43119", "seri Excel")])
-def test_dates_that_are_refused(text, phrase):
-    with pytest.raises(ValueError, match=phrase):
-        importer.parse_date(text)
-
-
 # --- atomicity and idempotency -----------------------------------------------------------------
 
 def test_a_bad_last_row_leaves_every_table_and_the_data_version_unchanged(db):
@@ -531,21 +356,16 @@ def test_a_bad_last_row_leaves_every_table_and_the_data_version_unchanged(db):
     assert snapshot_of(db) == before
 
 
-def test_a_database_refusal_becomes_a_failed_result_and_writes_nothing(db, monkeypatch):
-    real_check = importer._check
-
-    def sneaky(conn, parsed, jenis):  # a validation bug lets an impossible row through
-        report = real_check(conn, parsed, jenis)
-        report.rows[-1]["sudah_rekam"] = report.rows[-1]["wajib_ktp"] + 1
-        return report
-
-    monkeypatch.setattr(importer, "_check", sneaky)
+def test_a_database_refusal_becomes_a_failed_result_and_writes_nothing(db):
+    with db.begin() as conn:  # a rule the checks do not know about, enforced by the store
+        conn.exec_driver_sql("CREATE TRIGGER uji_tolak BEFORE INSERT ON registri "
+                             "WHEN NEW.wajib_ktp = 2400 BEGIN SELECT RAISE(ABORT, 'ck_uji_tolak'); END")
     before = snapshot_of(db)
     result = import_bytes(REGISTRI_CSV, "rekap.csv", "registri", db)
 
     assert not result.ok and result.impor_id is None
     message = result.errors[0].pesan
-    assert "Basis data menolak" in message and "ck_registri_rekam_le_wajib" in message
+    assert "Basis data menolak" in message and "ck_uji_tolak" in message
     assert snapshot_of(db) == before
 
 
@@ -599,17 +419,19 @@ OTHER_OPERATOR_CSV = csv_bytes("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam",
                                                  (OTHER_OPERATOR_CSV, "sudah ada di impor")])
 def test_a_file_committed_by_someone_else_meanwhile_is_caught_at_write_time(db, monkeypatch,
                                                                            other_file, phrase):
-    real_check = importer._check
+    from bulukumba.importer import checks
+
+    real_check = checks.check
     raced = []
 
-    def racing(conn, parsed, jenis):
-        report = real_check(conn, parsed, jenis)
+    def racing(conn, table, report, **kwargs):
+        checked = real_check(conn, table, report, **kwargs)
         if not raced:  # a second operator commits while the first one's file is being checked
             raced.append(None)
             raced[0] = import_bytes(other_file, "kolega.csv", None, db)
-        return report
+        return checked
 
-    monkeypatch.setattr(importer, "_check", racing)
+    monkeypatch.setattr(checks, "check", racing)
     result = import_bytes(REGISTRI_CSV, "rekap.csv", None, db)
 
     assert raced[0].ok and not result.ok
@@ -663,16 +485,36 @@ def test_a_village_by_name_is_found_within_its_kecamatan(db):
 def test_a_village_name_not_in_that_kecamatan_is_refused_with_a_hint(db):
     content = csv_bytes("Desa;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
                         "Tanah Towa;Kindang;19/01/2018;3.112;2.480",
-                        "Tanah Tua;Kajang;19/01/2018;3.112;2.480")
+                        "Tana Lowa Baru;Kajang;19/01/2018;3.112;2.480")
     result = import_bytes(content, "rekap.csv", "registri", db)
     assert "ada di Kecamatan Kajang" in error_at(result, 2, "Desa")
     assert "mungkin maksudnya: Tanah Towa" in error_at(result, 3, "Desa")
 
 
-def test_a_village_by_name_needs_a_kecamatan_column(db):
-    content = csv_bytes("Desa;Tanggal;Wajib KTP;Sudah Rekam", "Tanah Towa;19/01/2018;3.112;2.480")
+def test_a_spelling_slip_is_matched_when_one_village_of_the_kecamatan_is_that_close(db):
+    content = csv_bytes("Desa;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
+                        "Tanah Tua;Kajang;19/01/2018;3.112;2.480",
+                        "Kel. Tanah Kongkon;Ujung Bulu;19/01/2018;4.873;4.702",
+                        "Kahaya;Kindang;19/01/2018;2.400;2.150")
     result = import_bytes(content, "rekap.csv", "registri", db)
-    assert "kolom wajib tidak ada" in error_at(result, None, "Kecamatan")
+
+    assert result.ok, format_report(result)
+    said = " ".join(w.pesan for w in result.warnings)
+    assert f"Baris 2: desa 'Tanah Tua' dicocokkan dengan ejaan mirip ke {TANAH_TOWA} Tanah Towa" in said
+    assert f"'Kel. Tanah Kongkon' dicocokkan dengan ejaan mirip ke {TANAH_KONGKONG}" in said
+    assert f"'Kahaya' dicocokkan dengan ejaan mirip ke {KAHAYYA} Kahayya (Kec. Kindang)" in said
+
+
+def test_a_village_name_without_a_kecamatan_must_be_unique_in_the_regency(db_two_lembanna):
+    content = csv_bytes("Desa;Tanggal;Wajib KTP;Sudah Rekam",
+                        "Tanah Towa;19/01/2018;3.112;2.480",
+                        "Lembanna;19/01/2018;2.000;1.800",
+                        "Tanah Tua;19/01/2018;3.112;2.480")
+    result = import_bytes(content, "rekap.csv", "registri", db_two_lembanna)
+
+    assert [e.baris for e in result.errors] == [3, 4]
+    assert "ada lebih dari satu" in error_at(result, 3, "Desa") and "Kec. Kajang" in error_at(result, 3, "Desa")
+    assert "isi kode desa, atau kecamatannya" in error_at(result, 4, "Desa")
 
 
 def test_an_ambiguous_village_name_is_refused_naming_the_candidates(db_two_lembanna):
@@ -686,53 +528,6 @@ def test_an_ambiguous_village_name_is_refused_naming_the_candidates(db_two_lemba
     by_code = csv_bytes("Kode Desa;Nama Desa;Kecamatan;Tanggal;Wajib KTP;Sudah Rekam",
                         "73.02.06.2099;Lembanna;Kajang;19/01/2018;2.000;1.800")
     assert import_bytes(by_code, "rekap.csv", "registri", db_two_lembanna).ok
-
-
-# --- templates -------------------------------------------------------------------------------
-
-FILLED = {
-    "registri": [TANAH_TOWA, "Tanah Towa", "Kajang", dt.date(2018, 1, 19), 3112, 2480, 1540, 1572,
-                 1220, 1260],
-    "kegiatan": [dt.date(2018, 1, 19), "PMI", TANAH_TOWA, "Tanah Towa", "Kajang", "rekam_ektp", 40,
-                 "jemput_bola", "disabilitas"],
-    "target": ["gertak_2018", "rekam_ektp", "", 25650, dt.date(2018, 1, 19), dt.date(2018, 12, 31),
-               "registri"],
-}
-
-
-def _csv_cell(value) -> str:
-    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
-
-
-@pytest.mark.parametrize("kind", importer.KINDS)
-def test_csv_template_round_trip(db, tmp_path, kind):
-    path = importer.write_template(kind, tmp_path / f"templat-{kind}.csv")
-    content = path.read_bytes()
-    assert content.startswith(b"\xef\xbb\xbf")
-    assert content.decode("utf-8-sig").strip() == ";".join(importer.COLUMNS[kind])
-    filled = content + (";".join(_csv_cell(v) for v in FILLED[kind]) + "\r\n").encode()
-    result = import_bytes(filled, path.name, None, db)
-    assert result.ok and result.jenis == kind and result.ditulis == 1, format_report(result)
-
-
-@pytest.mark.parametrize("kind", importer.KINDS)
-def test_xlsx_template_round_trip(db, tmp_path, kind):
-    path = importer.write_template(kind, tmp_path / f"templat-{kind}.xlsx")
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[1]] == list(importer.COLUMNS[kind]) and sheet.max_row == 1
-    guide = workbook["Petunjuk"]
-    documented = [guide.cell(row=r, column=1).value for r in range(2, 2 + len(importer.COLUMNS[kind]))]
-    assert documented == list(importer.COLUMNS[kind])
-    sheet.append(FILLED[kind])
-    workbook.save(path)
-    result = importer.import_file(path, engine=db, oleh="operator2")
-    assert result.ok and result.jenis == kind and result.ditulis == 1, format_report(result)
-
-
-def test_import_file_reports_a_missing_file(db, tmp_path):
-    result = importer.import_file(tmp_path / "tidak-ada.csv", engine=db)
-    assert not result.ok and "tidak ditemukan" in result.errors[0].pesan
 
 
 def test_real_data_replaces_the_demo_without_deleting_it(engine):

@@ -1,0 +1,211 @@
+"""Many viewers during an import: 20 public-page sessions on a real server, and a large import.
+
+Starts `streamlit run dashboard.py` on a free loopback port with a store of Bulukumba's demo
+figures relabelled as real (so the import adds to them instead of retiring them), opens 20
+public-page sessions at once in Debian's Chromium (Playwright) and times each one's first draw;
+then imports a large partner-activity file from another process (`python -m bulukumba impor`,
+as an operator's command line would) and measures:
+
+- how long after the import commits (the data version moves) each session shows the new
+  figures (its partner table changes), by the 5-second refresh alone, nobody reloading;
+- how long a new visitor who arrives while the import runs waits for the page (several
+  arrivals spread over the import);
+- the server's memory (resident now and peak).
+
+Bounded: every wait has a ceiling, the import has a row count, and everything stops by itself.
+Targets: new figures within 10 s of the commit, a new visitor's page within 5 s.
+
+    python benchmarks/bench_load.py [--sessions 20] [--rows 300000] [--db-url URL]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_server import CHROMIUM, free_port  # noqa: E402
+
+#: Records, in each page, the wall-clock time its partner table first differs from what it
+#: showed when the watch started.
+TABLE_WATCH = """
+(() => {
+  const table = () => [...document.querySelectorAll('table.ringan')].map(t => t.innerText).join('|');
+  window.__awal = table();
+  window.__berubah = null;
+  new MutationObserver(() => {
+    if (window.__berubah === null && table() !== window.__awal && table() !== '') window.__berubah = Date.now();
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+})()
+"""
+
+
+def status_kb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def prepare_store(url: str, env: dict) -> None:
+    """Regions, partners and the demo figures, relabelled as real data."""
+    code = ("import datetime as dt, sqlalchemy as sa\n"
+            "from bulukumba import demo, reference, store\n"
+            f"e = store.make_engine({url!r})\n"
+            "reference.ensure_reference(e)\n"
+            "demo.load(e, as_of=dt.date(2018, 6, 30))\n"
+            "with e.begin() as c:\n"
+            "    c.execute(store.impor.update().values(contoh=False))\n"
+            "    store.bump_version(c)\n")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+
+
+def activity_file(path: Path, url: str, rows: int, env: dict) -> None:
+    code = ("import sqlalchemy as sa\nfrom bulukumba import store\n"
+            f"e = store.make_engine({url!r})\n"
+            "with e.connect() as c:\n"
+            "    print('\\n'.join(c.execute(sa.select(store.desa.c.kode)).scalars()))\n")
+    villages = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                              capture_output=True, text=True).stdout.split()
+    rng = random.Random(2018)
+    start = dt.date(2018, 1, 19)
+    partners = ["pmi", "dinkes", "bkprmi", "himpaudi", "lakpesdam_nu", "pkk", "dai_muda", "ppdi"]
+    with path.open("w", encoding="utf-8") as out:
+        out.write("tanggal;mitra;kode_desa;layanan;jumlah;cara;rentan\n")
+        for _ in range(rows):
+            day = start + dt.timedelta(days=rng.randrange(160))
+            out.write(f"{day:%d/%m/%Y};{rng.choice(partners)};{rng.choice(villages)};rekam_ektp;"
+                      f"{rng.randint(1, 9)};jemput_bola;umum\n")
+
+
+def data_version(url: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT nilai FROM meta WHERE kunci = 'versi'")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=300_000)
+    parser.add_argument("--db-url", help="store URL (default: SQLite in a temporary folder)")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    url = args.db_url or f"sqlite:///{folder / 'bulukumba.sqlite'}"
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": url}
+    if "BULUKUMBA_WILAYAH" not in env and (ROOT.parent / "shared" / "wilayah").is_dir():
+        env["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
+    print(f"store {url}; preparing figures and a {args.rows:,}-row activity file …", flush=True)
+    prepare_store(url, env)
+    big = folder / "kegiatan-besar.csv"
+    activity_file(big, url, args.rows, env)
+
+    port = free_port()
+    log = open(folder / "server.log", "wb")
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                               "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    importer = None
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if urllib.request.urlopen(base + "_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("streamlit did not start; see " + str(folder / "server.log"))
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            pages = []
+            opened = time.monotonic()
+            for _ in range(args.sessions):
+                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                page.goto(base, wait_until="commit", timeout=120_000)
+                pages.append(page)
+            first_draw = []
+            for page in pages:
+                page.wait_for_selector("table.ringan", state="attached", timeout=180_000)
+                first_draw.append(time.monotonic() - opened)
+            print(f"{args.sessions} sessions opened at once: all drawn within {max(first_draw):.1f} s "
+                  f"(median {statistics.median(first_draw):.1f} s)", flush=True)
+            for page in pages:
+                page.evaluate(TABLE_WATCH)
+
+            version = data_version(url)
+            started = time.monotonic()
+            importer = subprocess.Popen([sys.executable, "-m", "bulukumba", "impor", str(big), "--jenis", "kegiatan"],
+                                        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            visitors, commit_wall = [], None
+            next_visit = started + 1.0
+            while importer.poll() is None or commit_wall is None:
+                if commit_wall is None and data_version(url) != version:
+                    commit_wall = time.time()
+                if importer.poll() is None and time.monotonic() >= next_visit:
+                    visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+                    arrived = time.monotonic()
+                    visitor.goto(base, wait_until="commit", timeout=60_000)
+                    visitor.wait_for_selector("table.ringan", state="attached", timeout=120_000)
+                    visitors.append((arrived - started, time.monotonic() - arrived))
+                    visitor.context.close()
+                    next_visit = time.monotonic() + 4.0
+                if time.monotonic() - started > 1200:
+                    raise SystemExit("the import did not finish within 20 minutes")
+                if importer.poll() is not None and commit_wall is None and data_version(url) == version:
+                    raise SystemExit("the import ended without a commit:\n" + importer.stdout.read().decode()[-2000:])
+                time.sleep(0.05)
+            print(f"import of {args.rows:,} rows took {time.monotonic() - started:.1f} s "
+                  f"({importer.stdout.read().decode().strip().splitlines()[0][:100]})", flush=True)
+            for arrived_after, waited in visitors:
+                print(f"  a visitor arriving {arrived_after:5.1f} s into the import had the page after {waited:.1f} s")
+            deadline = time.monotonic() + 60
+            seen = [None] * len(pages)
+            while time.monotonic() < deadline and None in seen:
+                for i, page in enumerate(pages):
+                    if seen[i] is None:
+                        changed = page.evaluate("window.__berubah")
+                        if changed is not None:
+                            seen[i] = changed / 1000 - commit_wall
+                time.sleep(0.2)
+            shown = [s for s in seen if s is not None]
+            print(f"new figures on {len(shown)}/{len(pages)} sessions after the commit: "
+                  f"max {max(shown):.1f} s, median {statistics.median(shown):.1f} s" if shown else
+                  "no session showed new figures within 60 s")
+            print(f"server memory: {status_kb(server.pid, 'VmRSS'):.0f} MB resident, "
+                  f"{status_kb(server.pid, 'VmHWM'):.0f} MB peak")
+            browser.close()
+    finally:
+        if importer is not None and importer.poll() is None:
+            importer.kill()
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

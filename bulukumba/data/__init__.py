@@ -1,0 +1,43 @@
+"""The data module: the only way pages read figures.
+
+Every function sends one (or a few) aggregate queries built with SQLAlchemy Core and receives
+only the rows it returns: a kecamatan's villages, a leaderboard's partners, a trend's dates. The
+same code runs on SQLite and PostgreSQL. Results are remembered per data version (a counter the
+store bumps in the same transaction as every write), so a rerun that asks again costs a
+dictionary look-up, and a write in any process shows on the next call (core.py).
+
+Where each number comes from:
+- wajib KTP, recorded (sudah rekam): a village's latest registry snapshot on or before the date,
+  among active import batches, the later batch winning for the same village and date;
+  unrecorded (belum rekam) = wajib KTP - recorded, never stored; coverage = recorded / wajib KTP;
+  kecamatan, regency and national figures are sums over their villages, read from the derived
+  summaries kept beside the registry (summaries.py; coverage.py);
+- partner figures: sums of partner activity rows in the period (activity.py);
+- programme progress: for a target on the basis `registri`, the rise in recorded residents since
+  the programme's start (its baseline is the latest snapshot on or before the start date); for
+  `kegiatan_mitra`, the partner activity of that service since the start (programmes.py).
+
+Regions: a store may hold one regency or many. Functions that sum over villages take
+`kabupaten=` (default: everything the store holds); names come from the store (meta.py).
+"""
+from .activity import (partner_leaderboard, partner_monthly, partner_village_count, partner_villages,
+                       partners, vulnerable_by_kecamatan, village_services)
+from .core import DateLike, clear_memo, data_version, memoised, pin_version
+from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, coverage_kabupaten, coverage_kecamatan,
+                       coverage_total, coverage_villages, latest_date, office_location, offices,
+                       priority_villages, recorded_change, recorded_trend, top_unrecorded, village_history)
+from .meta import Freshness, freshness, import_history, kecamatan_names, regencies, region_label
+from .programmes import (ProgrammeStatus, programme_period, programme_progress, programme_status,
+                         programme_statuses, targets)
+
+__all__ = [
+    "DateLike", "clear_memo", "data_version", "memoised", "pin_version",
+    "Coverage", "Change", "PRIORITY_WEIGHTS", "coverage_kabupaten", "coverage_kecamatan", "coverage_total",
+    "coverage_villages", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
+    "recorded_trend", "top_unrecorded", "village_history",
+    "partner_leaderboard", "partner_monthly", "partner_village_count", "partner_villages", "partners",
+    "vulnerable_by_kecamatan", "village_services",
+    "ProgrammeStatus", "programme_period", "programme_progress", "programme_status", "programme_statuses",
+    "targets",
+    "Freshness", "freshness", "import_history", "kecamatan_names", "regencies", "region_label",
+]

@@ -1,0 +1,184 @@
+"""Partners: what each partner delivered, where, and to whom.
+
+Where each number comes from: sums of partner activity rows (`kegiatan`) of active batches in
+the period, grouped in the database; the rows that come back are the ones shown (eight
+partners, a kecamatan's villages, a village's services).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from .. import store, summaries
+from .core import (DateLike, active, day, fetch, memoised, month_start, total, total_if,
+                   villages_in_scope, where)
+
+K, D, KC, M = store.kegiatan, store.desa, store.kecamatan, store.mitra
+R = summaries.ringkas_kegiatan  # the whole store's activity per day, partner, service, group
+
+
+def _summary_filters(start: DateLike, end: DateLike, service: str | None) -> list:
+    return [R.c.tanggal >= day(start) if start is not None else None,
+            R.c.tanggal <= day(end) if end is not None else None,
+            R.c.layanan == service if service is not None else None]
+
+
+def _activity_filters(start: DateLike, end: DateLike, service: str | None, kecamatan: str | None,
+                      kabupaten: str | None = None) -> list:
+    return [active(K.c.impor_id),
+            K.c.tanggal >= day(start) if start is not None else None,
+            K.c.tanggal <= day(end) if end is not None else None,
+            K.c.layanan == service if service is not None else None,
+            villages_in_scope(K.c.desa_kode, kecamatan, kabupaten)]
+
+
+@memoised
+def partners(engine: sa.Engine | None = None) -> pd.DataFrame:
+    """kode, nama, deskripsi, in the report's order."""
+    return fetch(engine, sa.select(M.c.kode, M.c.nama, M.c.deskripsi).order_by(M.c.urutan))
+
+
+@memoised
+def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: str | None = None,
+                        kecamatan: str | None = None, engine: sa.Engine | None = None,
+                        kabupaten: str | None = None) -> pd.DataFrame:
+    """Partners ranked by what they delivered in the period (every partner listed, even at 0).
+
+    Columns: peringkat, kode, nama, jumlah, porsi (share of the total, 0..1), desa (villages
+    reached), rentan (vulnerable residents served: disability or elderly).
+    """
+    if kecamatan is None and kabupaten is None:
+        # The whole store: sums from the daily summary; villages reached still need the rows
+        # (a count of distinct villages does not add up over days).
+        sums = where(sa.select(R.c.mitra_kode, total(R.c.jumlah).label("jumlah"),
+                               total_if(R.c.rentan != "umum", R.c.jumlah).label("rentan"))
+                     .group_by(R.c.mitra_kode), *_summary_filters(start, end, service)).subquery()
+        reached = where(sa.select(K.c.mitra_kode, sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"))
+                        .group_by(K.c.mitra_kode), *_activity_filters(start, end, service, None)).subquery()
+        per_partner = sa.select(sums.c.mitra_kode, sums.c.jumlah, sums.c.rentan, reached.c.desa) \
+            .select_from(sums.outerjoin(reached, reached.c.mitra_kode == sums.c.mitra_kode)).subquery()
+    else:
+        per_partner = where(
+            sa.select(K.c.mitra_kode, total(K.c.jumlah).label("jumlah"),
+                      sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"),
+                      total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
+            .group_by(K.c.mitra_kode),
+            *_activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
+    board = fetch(engine, sa.select(
+        M.c.kode, M.c.nama, M.c.urutan, sa.func.coalesce(per_partner.c.jumlah, 0).label("jumlah"),
+        sa.func.coalesce(per_partner.c.desa, 0).label("desa"),
+        sa.func.coalesce(per_partner.c.rentan, 0).label("rentan"),
+    ).select_from(M.outerjoin(per_partner, per_partner.c.mitra_kode == M.c.kode)))
+    for column in ("jumlah", "desa", "rentan"):
+        board[column] = board[column].astype("int64")
+    grand = board["jumlah"].sum()
+    board["porsi"] = board["jumlah"] / grand if grand else 0.0
+    board = board.sort_values(["jumlah", "urutan"], ascending=[False, True]).reset_index(drop=True)
+    board["peringkat"] = board["jumlah"].rank(method="min", ascending=False).astype("int64")
+    return board[["peringkat", "kode", "nama", "jumlah", "porsi", "desa", "rentan"]]
+
+
+@memoised
+def partner_monthly(start: DateLike = None, end: DateLike = None, service: str | None = None,
+                    partner: str | None = None, kecamatan: str | None = None,
+                    engine: sa.Engine | None = None, kabupaten: str | None = None) -> pd.DataFrame:
+    """Month by month: bulan (first day), mitra_kode, jumlah; months without activity are 0."""
+    if kecamatan is None and kabupaten is None:  # the whole store: from the daily summary
+        month = month_start(R.c.tanggal)
+        query = where(sa.select(month.label("bulan"), R.c.mitra_kode, total(R.c.jumlah).label("jumlah"))
+                      .group_by(month, R.c.mitra_kode), *_summary_filters(start, end, service),
+                      R.c.mitra_kode == partner if partner is not None else None)
+    else:
+        month = month_start(K.c.tanggal)
+        query = where(sa.select(month.label("bulan"), K.c.mitra_kode, total(K.c.jumlah).label("jumlah"))
+                      .group_by(month, K.c.mitra_kode), *_activity_filters(start, end, service, kecamatan, kabupaten),
+                      K.c.mitra_kode == partner if partner is not None else None)
+    counts = fetch(engine, query, dates=("bulan",))
+    if counts.empty:
+        return pd.DataFrame({"bulan": pd.Series(dtype="datetime64[ns]"),
+                             "mitra_kode": pd.Series(dtype="object"), "jumlah": pd.Series(dtype="int64")})
+    months = pd.date_range(counts["bulan"].min(), counts["bulan"].max(), freq="MS")
+    codes = [partner] if partner else list(partners(engine)["kode"])
+    full = counts.set_index(["bulan", "mitra_kode"])["jumlah"].reindex(
+        pd.MultiIndex.from_product([months, codes], names=["bulan", "mitra_kode"]), fill_value=0)
+    return full.astype("int64").reset_index()
+
+
+@memoised
+def partner_villages(partner: str, start: DateLike = None, end: DateLike = None,
+                     service: str | None = None, engine: sa.Engine | None = None,
+                     limit: int | None = None, kecamatan: str | None = None) -> pd.DataFrame:
+    """Where a partner worked: kode, nama, kecamatan_nama, jumlah, rentan; most first.
+
+    `limit`: only the first rows (the count of all is `partner_village_count`); `kecamatan`
+    limits it to that kecamatan's villages."""
+    jumlah = total(K.c.jumlah)
+    per_village = where(
+        sa.select(K.c.desa_kode, jumlah.label("jumlah"), total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
+        .where(K.c.mitra_kode == partner).group_by(K.c.desa_kode),
+        *_activity_filters(start, end, service, kecamatan)).subquery()
+    query = (sa.select(D.c.kode, D.c.nama, KC.c.nama.label("kecamatan_nama"), per_village.c.jumlah,
+                       per_village.c.rentan)
+             .select_from(per_village.join(D, D.c.kode == per_village.c.desa_kode)
+                          .join(KC, KC.c.kode == D.c.kecamatan_kode))
+             .order_by(per_village.c.jumlah.desc(), D.c.kode))
+    if limit is not None:
+        query = query.limit(limit)
+    frame = fetch(engine, query)
+    for column in ("jumlah", "rentan"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+@memoised
+def partner_village_count(partner: str, start: DateLike = None, end: DateLike = None,
+                          service: str | None = None, engine: sa.Engine | None = None,
+                          kecamatan: str | None = None) -> int:
+    """How many villages the partner reached in the period (the length of partner_villages)."""
+    query = where(sa.select(sa.func.count(sa.distinct(K.c.desa_kode))).where(K.c.mitra_kode == partner),
+                  *_activity_filters(start, end, service, kecamatan))
+    return int(fetch(engine, query).iloc[0, 0])
+
+
+@memoised
+def village_services(village: str, start: DateLike = None, end: DateLike = None,
+                     engine: sa.Engine | None = None) -> pd.DataFrame:
+    """What was delivered in one village: mitra_kode, nama (partner), layanan, jumlah."""
+    jumlah = total(K.c.jumlah)
+    query = where(
+        sa.select(K.c.mitra_kode, M.c.nama, K.c.layanan, jumlah.label("jumlah"))
+        .join(M, M.c.kode == K.c.mitra_kode).where(K.c.desa_kode == village)
+        .group_by(K.c.mitra_kode, M.c.nama, K.c.layanan)
+        .order_by(jumlah.desc(), K.c.mitra_kode, K.c.layanan),
+        *_activity_filters(start, end, None, None))
+    frame = fetch(engine, query)
+    frame["jumlah"] = frame["jumlah"].astype("int64")
+    return frame
+
+
+@memoised
+def vulnerable_by_kecamatan(start: DateLike = None, end: DateLike = None,
+                            engine: sa.Engine | None = None, kabupaten: str | None = None) -> pd.DataFrame:
+    """Vulnerable residents served by partners per kecamatan: kode, nama, disabilitas, lansia."""
+    # Per village first, from the rows alone (the partial index ix_kegiatan_rentan serves this
+    # very condition, written out rather than bound), then per kecamatan.
+    per_village = where(
+        sa.select(K.c.desa_kode, total_if(K.c.rentan == "disabilitas", K.c.jumlah).label("disabilitas"),
+                  total_if(K.c.rentan == "lansia", K.c.jumlah).label("lansia"))
+        .where(K.c.rentan != sa.literal_column("'umum'")).group_by(K.c.desa_kode),
+        *_activity_filters(start, end, None, None, kabupaten)).subquery()
+    per_kec = sa.select(D.c.kecamatan_kode, total(per_village.c.disabilitas).label("disabilitas"),
+                        total(per_village.c.lansia).label("lansia")) \
+        .join(D, D.c.kode == per_village.c.desa_kode).group_by(D.c.kecamatan_kode).subquery()
+    with_villages = sa.select(D.c.kecamatan_kode).distinct().subquery()
+    query = where(
+        sa.select(KC.c.kode, KC.c.nama, sa.func.coalesce(per_kec.c.disabilitas, 0).label("disabilitas"),
+                  sa.func.coalesce(per_kec.c.lansia, 0).label("lansia"))
+        .select_from(KC.join(with_villages, with_villages.c.kecamatan_kode == KC.c.kode)
+                     .outerjoin(per_kec, per_kec.c.kecamatan_kode == KC.c.kode))
+        .order_by(KC.c.kode),
+        KC.c.kabupaten_kode == kabupaten if kabupaten is not None else None)
+    frame = fetch(engine, query)
+    for column in ("disabilitas", "lansia"):
+        frame[column] = frame[column].astype("int64")
+    return frame

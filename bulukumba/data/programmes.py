@@ -1,0 +1,253 @@
+"""Programmes and targets: achieved against the target path, pace, projected finish.
+
+Where each number comes from: for a target on the basis `registri`, the rise in recorded
+residents since the programme's start (its baseline is the total on the latest snapshot date on
+or before the start; with none before, the first one after); for `kegiatan_mitra`, the partner
+activity of that service since the start. A target belongs to a kecamatan, a regency
+(`kabupaten_kode`), or — both empty — to everything the store holds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from .. import store, summaries
+from .core import (DateLike, active, day, fetch, first_row, memoised, total, ts,
+                   villages_in_scope, where)
+from .coverage import latest_date, recorded_trend
+
+T, K, S = store.target, store.kegiatan, summaries.ringkas_registri
+
+
+@memoised
+def targets(program: str | None = None, engine: sa.Engine | None = None) -> pd.DataFrame:
+    """Active targets, oldest first: id, program, layanan, kecamatan_kode (None: regency or
+    store), nilai, mulai, selesai, dasar, kabupaten_kode."""
+    query = where(sa.select(T.c.id, T.c.program, T.c.layanan, T.c.kecamatan_kode, T.c.nilai, T.c.mulai,
+                            T.c.selesai, T.c.dasar, T.c.kabupaten_kode).order_by(T.c.id),
+                  active(T.c.impor_id), T.c.program == program if program is not None else None)
+    frame = fetch(engine, query, dates=("mulai", "selesai"))
+    frame["nilai"] = frame["nilai"].astype("int64")
+    return frame
+
+
+def _scope_rows(t: pd.DataFrame, kecamatan: str | None, kabupaten: str | None) -> pd.DataFrame:
+    if kecamatan is not None:
+        return t[t["kecamatan_kode"] == kecamatan]
+    rows = t[t["kecamatan_kode"].isna()]
+    if kabupaten is not None:
+        return rows[rows["kabupaten_kode"] == kabupaten]
+    return rows[rows["kabupaten_kode"].isna()]
+
+
+def _target_row(program: str, service: str, kecamatan: str | None, kabupaten: str | None,
+                engine) -> pd.Series | None:
+    """When two active targets cover the same thing, the newest counts."""
+    t = targets(program, engine)
+    rows = _scope_rows(t[t["layanan"] == service], kecamatan, kabupaten)
+    return None if rows.empty else rows.iloc[-1]
+
+
+def _registry_achieved(trend: pd.DataFrame, start: pd.Timestamp) -> pd.Series:
+    """Cumulative rise in recorded residents by date since `start` (index: dates)."""
+    series = trend.set_index("tanggal")["sudah_rekam"]
+    base = series[series.index <= start]
+    baseline = base.iloc[-1] if len(base) else (series.iloc[0] if len(series) else 0)
+    after = series[series.index >= start] - baseline
+    return pd.concat([pd.Series({start: 0}), after]).groupby(level=0).last().astype("int64")
+
+
+@memoised
+def _activity_daily(service: str, start: DateLike, end: DateLike, kecamatan: str | None,
+                    kabupaten: str | None, engine: sa.Engine | None = None) -> pd.DataFrame:
+    """tanggal, jumlah: partner activity of one service per day in the period."""
+    if kecamatan is None and kabupaten is None:  # the whole store: from the daily summary
+        R = summaries.ringkas_kegiatan
+        return fetch(engine, sa.select(R.c.tanggal, total(R.c.jumlah).label("jumlah"))
+                     .where(R.c.layanan == service, R.c.tanggal >= day(start), R.c.tanggal <= day(end))
+                     .group_by(R.c.tanggal).order_by(R.c.tanggal), dates=("tanggal",))
+    return fetch(engine, where(
+        sa.select(K.c.tanggal, total(K.c.jumlah).label("jumlah")).group_by(K.c.tanggal).order_by(K.c.tanggal),
+        active(K.c.impor_id), K.c.layanan == service, K.c.tanggal >= day(start), K.c.tanggal <= day(end),
+        villages_in_scope(K.c.desa_kode, kecamatan, kabupaten)), dates=("tanggal",))
+
+
+def _achieved_series(target: pd.Series, kecamatan: str | None, kabupaten: str | None, engine) -> pd.Series:
+    """Cumulative achievement by date since the target's start (index: dates)."""
+    start = target["mulai"]
+    if target["dasar"] == "registri":
+        return _registry_achieved(recorded_trend(kecamatan, engine=engine, kabupaten=kabupaten), start)
+    daily = _activity_daily(target["layanan"], start, target["selesai"], kecamatan, kabupaten, engine)
+    cumulative = daily.set_index("tanggal")["jumlah"].astype("int64").cumsum()
+    return pd.concat([pd.Series({start: 0}), cumulative]).groupby(level=0).last().astype("int64")
+
+
+def _value_on(series: pd.Series, when: pd.Timestamp) -> int:
+    before = series[series.index <= when]
+    return int(before.iloc[-1]) if len(before) else 0
+
+
+class _RegistryAchieved:
+    """`_registry_achieved` as a function of the day, on numpy arrays: the same numbers at a
+    fraction of the cost, for thousands of kecamatan at once."""
+
+    def __init__(self, dates: np.ndarray, recorded: np.ndarray, start: pd.Timestamp):
+        self.dates, self.recorded, self.start = dates, recorded, np.datetime64(start, "ns")
+        before = np.searchsorted(dates, self.start, side="right") - 1
+        self.baseline = recorded[before] if before >= 0 else (recorded[0] if len(recorded) else 0)
+
+    def __call__(self, when: pd.Timestamp) -> int:
+        when = np.datetime64(when, "ns")
+        if when < self.start:
+            return 0
+        last = np.searchsorted(self.dates, when, side="right") - 1
+        if last < 0 or self.dates[last] < self.start:
+            return 0
+        return int(self.recorded[last] - self.baseline)
+
+
+@memoised
+def programme_progress(program: str, service: str = "rekam_ektp", kecamatan: str | None = None,
+                       as_of: DateLike = None, engine: sa.Engine | None = None,
+                       kabupaten: str | None = None) -> pd.DataFrame:
+    """Progress over time against the target path: tanggal, capaian, target_jalur.
+
+    The target path rises in a straight line from 0 on the start date to the target on the end
+    date. Empty when no such target exists.
+    """
+    target = _target_row(program, service, kecamatan, kabupaten, engine)
+    if target is None:
+        return pd.DataFrame(columns=["tanggal", "capaian", "target_jalur"])
+    achieved = _achieved_series(target, kecamatan, kabupaten, engine)
+    if as_of is not None:
+        achieved = achieved[achieved.index <= ts(as_of)]
+    achieved = achieved[achieved.index <= target["selesai"]]
+    span = (target["selesai"] - target["mulai"]).days or 1
+    elapsed = (achieved.index - target["mulai"]).days.to_numpy()
+    path = np.round(target["nilai"] * np.clip(elapsed / span, 0, 1)).astype("int64")
+    return pd.DataFrame({"tanggal": achieved.index, "capaian": achieved.to_numpy(dtype="int64"),
+                         "target_jalur": path}).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ProgrammeStatus:
+    program: str
+    layanan: str
+    kecamatan_kode: str | None
+    dasar: str
+    mulai: dt.date
+    selesai: dt.date
+    tanggal: dt.date          # the as-of date the figures are for
+    target: int
+    capaian: int
+    persen: float             # 0..1 (may exceed 1)
+    sisa: int                 # still to do (0 when done)
+    laju_perlu: float | None  # per day needed from now to finish by `selesai` (None: deadline passed)
+    laju_28: float            # per day over the last 28 days
+    proyeksi_selesai: dt.date | None  # at the 28-day pace (None: pace is zero and work remains)
+    kabupaten_kode: str | None = None
+
+    @property
+    def terlambat(self) -> bool:
+        """True when the projected finishing date is after the deadline (or never)."""
+        if self.sisa == 0:
+            return False
+        return self.proyeksi_selesai is None or self.proyeksi_selesai > self.selesai
+
+
+def _status(program: str, service: str, kecamatan: str | None, kabupaten: str | None, target,
+            achieved, as_of: DateLike, engine) -> ProgrammeStatus:
+    """`achieved`: the cumulative series (pd.Series by date), or a function of the day."""
+    value_on = achieved if callable(achieved) else (lambda day: _value_on(achieved, day))
+    when = ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
+    when = min(when, max(target["selesai"], target["mulai"]))
+    done = value_on(when)
+    pace_28 = (done - value_on(when - pd.Timedelta(days=28))) / 28
+    value = int(target["nilai"])
+    remaining = max(value - done, 0)
+    days_left = (target["selesai"] - when).days
+    needed = remaining / days_left if days_left > 0 else None
+    if remaining == 0:
+        projected = when.date()
+    elif pace_28 > 0:
+        projected = (when + pd.Timedelta(days=int(np.ceil(remaining / pace_28)))).date()
+    else:
+        projected = None
+    return ProgrammeStatus(
+        program=program, layanan=service, kecamatan_kode=kecamatan, dasar=target["dasar"],
+        mulai=target["mulai"].date(), selesai=target["selesai"].date(), tanggal=when.date(),
+        target=value, capaian=done, persen=done / value if value else 0.0, sisa=remaining,
+        laju_perlu=needed, laju_28=pace_28, proyeksi_selesai=projected, kabupaten_kode=kabupaten)
+
+
+@memoised
+def programme_status(program: str, service: str = "rekam_ektp", kecamatan: str | None = None,
+                     as_of: DateLike = None, engine: sa.Engine | None = None,
+                     kabupaten: str | None = None) -> ProgrammeStatus | None:
+    """Achieved, remaining, pace needed against the last 28 days' pace, projected finish."""
+    target = _target_row(program, service, kecamatan, kabupaten, engine)
+    if target is None:
+        return None
+    achieved = _achieved_series(target, kecamatan, kabupaten, engine)
+    return _status(program, service, kecamatan, kabupaten, target, achieved, as_of, engine)
+
+
+@memoised
+def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa.Engine | None = None,
+                       kabupaten: str | None = None) -> list[ProgrammeStatus]:
+    """Every store-wide (or regency) target's status per service (`by="layanan"`), or every
+    kecamatan's e-KTP recording target (`by="kecamatan"`), in a stable order.
+
+    By kecamatan, the recorded totals of every kecamatan with a target come from one query
+    (its per-date changes), not one query per kecamatan."""
+    if by == "layanan":
+        statuses = (programme_status(program, service, None, as_of, engine, kabupaten) for service in store.SERVICES)
+        return [s for s in statuses if s is not None]
+    if by != "kecamatan":
+        raise ValueError(f"by must be 'layanan' or 'kecamatan', not {by!r}")
+    t = targets(program, engine)
+    t = t[(t["layanan"] == "rekam_ektp") & t["kecamatan_kode"].notna()]
+    if kabupaten is not None:
+        codes = set(fetch(engine, sa.select(store.kecamatan.c.kode)
+                          .where(store.kecamatan.c.kabupaten_kode == kabupaten))["kode"])
+        t = t[t["kecamatan_kode"].isin(codes)]
+    newest = t.drop_duplicates("kecamatan_kode", keep="last").sort_values("kecamatan_kode")
+    if newest.empty:
+        return []
+    registry = newest[newest["dasar"] == "registri"]
+    changes = fetch(engine, sa.select(S.c.kecamatan_kode, S.c.tanggal, total(S.c.d_rekam).label("d"))
+                    .where(S.c.kecamatan_kode.in_(sorted(registry["kecamatan_kode"])))
+                    .group_by(S.c.kecamatan_kode, S.c.tanggal).order_by(S.c.kecamatan_kode, S.c.tanggal),
+                    dates=("tanggal",)) if len(registry) else None
+    spans = {}  # kecamatan -> (dates, cumulative recorded), sliced out of one sorted array
+    if changes is not None and len(changes):
+        codes = changes["kecamatan_kode"].to_numpy()
+        dates = changes["tanggal"].to_numpy(dtype="datetime64[ns]")
+        cumulative = changes.groupby("kecamatan_kode")["d"].cumsum().to_numpy(dtype="int64")
+        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+        spans = {codes[a]: (dates[a:b], cumulative[a:b]) for a, b in zip(bounds[:-1], bounds[1:])}
+    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype="int64"))
+    latest = latest_date(engine)  # asked once, not per kecamatan
+    statuses = []
+    for target in newest.to_dict("records"):
+        code = target["kecamatan_kode"]
+        if target["dasar"] == "registri":
+            achieved = _RegistryAchieved(*spans.get(code, nothing), target["mulai"])
+        else:
+            achieved = _achieved_series(pd.Series(target), code, None, engine)
+        statuses.append(_status(program, "rekam_ektp", code, None, target, achieved, as_of or latest, engine))
+    return statuses
+
+
+@memoised
+def programme_period(program: str, engine: sa.Engine | None = None) -> tuple[dt.date, dt.date] | None:
+    """(start, end) of a programme: the earliest start and latest end among its active targets."""
+    row = first_row(engine, sa.select(sa.func.min(T.c.mulai), sa.func.max(T.c.selesai))
+                    .where(active(T.c.impor_id), T.c.program == program))
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]

@@ -1,0 +1,455 @@
+"""Reading bytes into a table: what the file is, its encoding, its header row, then its rows as
+a stream (a 100 MB file is never held as text or as a table in memory).
+
+- `identify` tells a CSV or XLSX from what operators send by mistake (PDF, a screenshot, an old
+  .xls, a Word document, a zip), and says what the file is and what to export instead.
+- CSV: UTF-8 with or without BOM, UTF-16 and UTF-32 (with or without BOM, said in a warning),
+  Windows-1252/Latin-1 fallback; the delimiter sniffed from the first lines. A cell over
+  131,072 characters or an unclosed quote is a clear error, never a traceback.
+- XLSX: see `xlsx.py` (zip bombs refused before anything is unpacked).
+- The header is the first row naming known columns (title rows above it are skipped); a second
+  header row of "L", "P", "JML" under merged cells is folded into the first.
+- `Table.rows()` streams the data rows, each with its spreadsheet row number, and stops the file
+  at the row limit.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from .. import config, fmt
+from . import headers as vocab
+from .report import RowError
+from .values import clean, show
+from .xlsx import Workbook, XlsxError
+
+CHUNK = 1 << 20
+SNIFF_BYTES = 1 << 20
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a table; the message is Indonesian and fit for the operator."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_rows: int
+    max_unzipped_mb: float
+
+    @classmethod
+    def from_config(cls) -> Limits:
+        return cls(int(config.import_max_mb() * 1_000_000), config.import_max_rows(),
+                   config.import_max_unzipped_mb())
+
+
+# ---------------------------------------------------------------------------------------------
+# The source: bytes from the page, or a path from the command line
+# ---------------------------------------------------------------------------------------------
+
+def open_source(source: bytes | str | os.PathLike):
+    """A seekable binary stream and its size."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(source), len(source)
+    path = Path(source)
+    return path.open("rb"), path.stat().st_size
+
+
+def fingerprint(stream) -> tuple[str, str | None]:
+    """sha256 of the whole stream, and whether it is UTF-8 / Windows-1252 text (one pass)."""
+    sha = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    ok = {"utf-8": True, "cp1252": True}
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        sha.update(chunk)
+        for name, decoder in (("utf-8", utf8), ("cp1252", cp1252)):
+            if ok[name]:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    ok[name] = False
+    for name, decoder in (("utf-8", utf8), ("cp1252", cp1252)):
+        if ok[name]:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                ok[name] = False
+    stream.seek(0)
+    text = "utf-8" if ok["utf-8"] else "cp1252" if ok["cp1252"] else "latin-1"
+    return sha.hexdigest(), text
+
+
+# ---------------------------------------------------------------------------------------------
+# What the file is
+# ---------------------------------------------------------------------------------------------
+
+_EXPORT = ("Buka datanya di Excel atau LibreOffice lalu simpan sebagai 'CSV UTF-8' (.csv) atau "
+           "'Buku Kerja Excel' (.xlsx), atau pakai templat di halaman Kelola data.")
+
+_MAGIC = (
+    (b"%PDF-", "dokumen PDF", "PDF tidak dapat dibaca sebagai tabel. Ambil tabel aslinya (dari "
+                              "SIAK atau Excel) dan simpan sebagai .csv atau .xlsx."),
+    (b"\x89PNG\r\n\x1a\n", "gambar PNG", "angka dalam gambar (tangkapan layar?) tidak dapat "
+                                         "dibaca. Unggah tabel aslinya sebagai .csv atau .xlsx."),
+    (b"\xff\xd8\xff", "gambar JPEG", "angka dalam foto tidak dapat dibaca. Unggah tabel aslinya "
+                                     "sebagai .csv atau .xlsx."),
+    (b"GIF8", "gambar GIF", "angka dalam gambar tidak dapat dibaca. Unggah tabel aslinya sebagai "
+                            ".csv atau .xlsx."),
+    (b"Rar!", "arsip RAR", "ekstrak dulu, lalu unggah berkas .csv atau .xlsx di dalamnya."),
+    (b"7z\xbc\xaf\x27\x1c", "arsip 7-Zip", "ekstrak dulu, lalu unggah berkas .csv atau .xlsx di "
+                                           "dalamnya."),
+    (b"\x1f\x8b", "arsip gzip", "ekstrak dulu, lalu unggah berkas .csv atau .xlsx di dalamnya."),
+    (b"MZ", "program Windows (.exe)", "ini bukan data. " + _EXPORT),
+    (b"\x7fELF", "program", "ini bukan data. " + _EXPORT),
+    (b"{\\rtf", "dokumen RTF", "salin tabelnya ke Excel dan simpan sebagai .xlsx atau .csv."),
+)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _refuse(nama_file: str, what: str, advice: str) -> ImportFileError:
+    return ImportFileError(f"Berkas {show(nama_file)} adalah {what}, bukan CSV atau XLSX: {advice}")
+
+
+def identify(stream, size: int, nama_file: str) -> str:
+    """'csv' or 'xlsx'; else ImportFileError saying what the file is and what to send instead."""
+    head = stream.read(8192)
+    stream.seek(0)
+    suffix = Path(nama_file).suffix.lower()
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return _zip_kind(stream, nama_file)
+    if head.startswith(_OLE):
+        return _ole_kind(stream, size, nama_file)
+    for magic, what, advice in _MAGIC:
+        if head.startswith(magic):
+            raise _refuse(nama_file, what, advice)
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        raise _refuse(nama_file, "halaman web (HTML)", "bila ini hasil 'Simpan sebagai halaman web' "
+                                                        "dari Excel, simpan ulang sebagai .xlsx "
+                                                        "atau .csv.")
+    if lowered.startswith(b"<?xml"):
+        what = ("XML Spreadsheet 2003" if b"urn:schemas-microsoft-com:office:spreadsheet" in head
+                else "dokumen XML")
+        raise _refuse(nama_file, what, "buka di Excel dan simpan sebagai .xlsx atau .csv.")
+    if suffix in (".xlsx", ".xlsm"):
+        raise ImportFileError(f"Berkas {show(nama_file)} bukan XLSX yang sah (rusak atau salah "
+                              f"nama). Simpan ulang dari Excel sebagai .xlsx, atau sebagai .csv.")
+    if suffix not in (".csv", ".txt", ".tsv", ""):
+        raise ImportFileError(f"Jenis berkas {show(suffix)} tidak didukung. Gunakan CSV (.csv) atau "
+                              f"Excel (.xlsx). {_EXPORT}")
+    return "csv"
+
+
+def _zip_kind(stream, nama_file: str) -> str:
+    try:
+        with zipfile.ZipFile(stream) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+        raise ImportFileError(f"Berkas {show(nama_file)} rusak: tidak dapat dibuka sebagai XLSX. "
+                              f"Simpan ulang dari Excel, atau simpan sebagai .csv.") from None
+    finally:
+        stream.seek(0)
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if any(n.startswith("word/") for n in names):
+        raise _refuse(nama_file, "dokumen Word (.docx)", "salin tabelnya ke Excel dan simpan "
+                                                         "sebagai .xlsx atau .csv.")
+    if any(n.startswith("ppt/") for n in names):
+        raise _refuse(nama_file, "presentasi PowerPoint (.pptx)", "salin tabelnya ke Excel dan "
+                                                                  "simpan sebagai .xlsx atau .csv.")
+    if b"opendocument.spreadsheet" in mimetype:
+        raise _refuse(nama_file, "lembar kerja LibreOffice (.ods)", "di LibreOffice pilih Simpan "
+                                                                    "Sebagai › Excel 2007-365 "
+                                                                    "(.xlsx), atau CSV.")
+    if b"opendocument" in mimetype:
+        raise _refuse(nama_file, "dokumen LibreOffice", "salin tabelnya ke LibreOffice Calc dan "
+                                                        "simpan sebagai .xlsx atau .csv.")
+    raise _refuse(nama_file, "arsip ZIP", "ekstrak dulu, lalu unggah berkas .csv atau .xlsx di "
+                                          "dalamnya.")
+
+
+def _ole_kind(stream, size: int, nama_file: str) -> str:
+    content = stream.read(min(size, 8 << 20))
+    stream.seek(0)
+    suffix = Path(nama_file).suffix.lower()
+    if "Workbook".encode("utf-16-le") in content or "Book".encode("utf-16-le") in content \
+            or suffix == ".xls":
+        raise _refuse(nama_file, "buku kerja Excel 97-2003 (.xls)", "format lama ini tidak "
+                                                                    "didukung. Buka di Excel, "
+                                                                    "pilih Simpan Sebagai › "
+                                                                    "'Buku Kerja Excel (.xlsx)'.")
+    if "WordDocument".encode("utf-16-le") in content or suffix == ".doc":
+        raise _refuse(nama_file, "dokumen Word 97-2003 (.doc)", "salin tabelnya ke Excel dan "
+                                                                "simpan sebagai .xlsx atau .csv.")
+    raise _refuse(nama_file, "dokumen Office lama (.xls/.doc)", "buka di programnya dan simpan "
+                                                                "sebagai .xlsx atau .csv.")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: encoding, delimiter, records
+# ---------------------------------------------------------------------------------------------
+
+def _bom_or_wide(head: bytes) -> tuple[str, str | None] | None:
+    """(codec, warning) for UTF-16/UTF-32 text, with or without BOM; None otherwise."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", "Berkas berpengodean UTF-32; dibaca. Lain kali simpan sebagai 'CSV UTF-8'."
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", None
+    sample = head[:4096]
+    if len(sample) >= 8 and b"\x00" in sample:
+        n = len(sample) - len(sample) % 4
+        quads = [sample[i:n:4] for i in range(4)]
+        zero = [q.count(0) / max(len(q), 1) for q in quads]
+        if zero[1] > .9 and zero[2] > .9 and zero[3] > .9 and zero[0] < .5:
+            return "utf-32-le", "Berkas berpengodean UTF-32 LE tanpa BOM; dibaca sebagai UTF-32 LE."
+        if zero[0] > .9 and zero[1] > .9 and zero[2] > .9 and zero[3] < .5:
+            return "utf-32-be", "Berkas berpengodean UTF-32 BE tanpa BOM; dibaca sebagai UTF-32 BE."
+        odd = sample[1::2].count(0) / max(len(sample) // 2, 1)
+        even = sample[0::2].count(0) / max(len(sample) // 2, 1)
+        if odd > .6 and even < .2:
+            return "utf-16-le", ("Berkas berpengodean UTF-16 LE tanpa BOM; dibaca sebagai UTF-16 LE. "
+                                 "Lain kali simpan sebagai 'CSV UTF-8'.")
+        if even > .6 and odd < .2:
+            return "utf-16-be", ("Berkas berpengodean UTF-16 BE tanpa BOM; dibaca sebagai UTF-16 BE. "
+                                 "Lain kali simpan sebagai 'CSV UTF-8'.")
+    return None
+
+
+def _encoding(stream, nama_file: str, text_codec: str) -> tuple[str, list[RowError]]:
+    head = stream.read(8192)
+    stream.seek(0)
+    wide = _bom_or_wide(head)
+    if wide:
+        codec, warning = wide
+        return codec, [RowError(None, None, warning, "pengodean")] if warning else []
+    if b"\x00" in head:
+        raise ImportFileError(f"Berkas {show(nama_file)} berisi data biner, bukan teks CSV. "
+                              f"{_EXPORT}")
+    if text_codec == "utf-8":
+        return "utf-8-sig", []
+    name = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}[text_codec]
+    return text_codec, [RowError(None, None, f"Berkas bukan UTF-8; dibaca sebagai {name}. Periksa "
+                                             f"huruf khusus, atau simpan sebagai 'CSV UTF-8'.",
+                                 "pengodean")]
+
+
+def _sniff_delimiter(stream, codec: str) -> str:
+    """The delimiter that splits the first lines into the most consistent number of fields > 1."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    text = decoder.decode(stream.read(SNIFF_BYTES))
+    stream.seek(0)
+    lines = [line for line in text.splitlines() if line.strip()][:20]
+    best, best_score = ",", (0, 0)
+    for delimiter in (";", "\t", ",", "|"):
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a cell longer than the csv module's limit: not this delimiter
+            continue
+        common = Counter(c for c in counts if c > 1).most_common(1)
+        if common:
+            width, frequency = common[0]
+            score = (frequency, width)
+            if score > best_score:
+                best, best_score = delimiter, score
+    return best
+
+
+def _csv_records(stream, codec: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    text = io.TextIOWrapper(stream, encoding=codec, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = number + 1
+            if "field larger than field limit" in str(exc):
+                raise ImportFileError(f"Baris {row}: satu sel berisi lebih dari "
+                                      f"{fmt.angka(csv.field_size_limit())} karakter (tanda kutip \" "
+                                      f"yang tidak ditutup?). Ini bukan tabel data yang wajar; "
+                                      f"periksa baris itu.") from None
+            if "NUL" in str(exc):
+                raise ImportFileError(f"Baris {row} berisi karakter NUL (data biner). {_EXPORT}") \
+                    from None
+            raise ImportFileError(f"Baris {row}: CSV tidak dapat dibaca ({exc}).") from None
+        except UnicodeDecodeError:
+            raise ImportFileError(f"Baris {number + 1}: teks tidak sah untuk pengodean {codec}; "
+                                  f"simpan ulang sebagai 'CSV UTF-8'.") from None
+        number += 1
+        yield number, cells
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """A file's header and a stream of its data rows (raw cells, '' for empty)."""
+    format: str                                 # 'csv' | 'xlsx'
+    header: list[str]                           # header cells as written, on one line
+    header_row: int                             # spreadsheet row of the (last) header row
+    warnings: list[RowError] = field(default_factory=list)
+    sheet: str | None = None
+    _rows: Iterator[tuple[int, list[str]]] = iter(())
+    _progress: Callable[[], float] = lambda: 0.0
+    _close: Callable[[], None] = lambda: None
+    max_rows: int = 0
+    read: int = 0                               # data rows handed out so far
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Data rows after the header: blank rows skipped, each with its spreadsheet row."""
+        for number, cells in self._rows:
+            if not "".join(cells).strip():
+                continue
+            self.read += 1
+            if self.read > self.max_rows:
+                raise ImportFileError(
+                    f"Berkas berisi lebih dari {fmt.angka(self.max_rows)} baris data (batas "
+                    f"BULUKUMBA_IMPOR_MAKS_BARIS); tidak ada yang ditulis. Pecah menjadi beberapa "
+                    f"berkas, misalnya satu berkas per tanggal.")
+            yield number, cells
+
+    def progress(self) -> float:
+        return min(max(self._progress(), 0.0), 1.0)
+
+    def close(self) -> None:
+        self._close()
+
+
+def open_table(source, nama_file: str, limits: Limits | None = None,
+               stream=None, size: int | None = None, text_codec: str = "utf-8") -> Table:
+    """Open a file as a Table (header found, rows not read yet). Raises ImportFileError.
+
+    `source` is bytes or a path; or give an open `stream` and its `size` (with `text_codec`
+    from `fingerprint`).
+    """
+    limits = limits or Limits.from_config()
+    if stream is None:
+        stream, size = open_source(source)
+        _, text_codec = fingerprint(stream)
+    try:
+        return _open(stream, size, nama_file, limits, text_codec)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _open(stream, size: int, nama_file: str, limits: Limits, text_codec: str) -> Table:
+    if size > limits.max_bytes:
+        limit = limits.max_bytes / 1e6
+        raise ImportFileError(f"Berkas {show(nama_file)} berukuran {fmt.angka(size / 1e6, 1)} MB, "
+                              f"lebih dari batas {fmt.angka(limit, 0 if limit >= 10 else 3)} MB "
+                              f"(BULUKUMBA_IMPOR_MAKS_MB); tidak dibaca. Pecah menjadi beberapa "
+                              f"berkas, misalnya satu berkas per tanggal.")
+    head = stream.read(65536)
+    stream.seek(0)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFileError(f"Berkas {show(nama_file)} kosong.")
+    kind = identify(stream, size, nama_file)
+    warnings: list[RowError] = []
+    sheet_name = None
+    if kind == "csv":
+        codec, warnings = _encoding(stream, nama_file, text_codec)
+        delimiter = _sniff_delimiter(stream, codec)
+        records = _csv_records(stream, codec, delimiter)
+        progress = lambda: stream.tell() / max(size, 1)  # noqa: E731 (read ahead by a buffer)
+    else:
+        try:
+            book = Workbook(stream, nama_file, limits.max_unzipped_mb)
+        except XlsxError as exc:
+            raise ImportFileError(f"Berkas {show(nama_file)}: {exc}") from None
+        sheets = [(n, p) for n, p in book.sheets if n.strip().lower() != "petunjuk"] or book.sheets
+        sheet_name, path = sheets[0]
+        if len(sheets) > 1:
+            warnings.append(RowError(None, None, f"Buku kerja punya {len(sheets)} lembar; hanya "
+                                                 f"lembar pertama ({show(sheet_name)}) yang dibaca.",
+                                     "lembar lain"))
+        records = _xlsx_records(book, path, nama_file)
+        progress = lambda: book.progress  # noqa: E731
+    table = _with_header(records, kind, nama_file, warnings)
+    table.sheet, table._progress, table._close = sheet_name, progress, stream.close
+    table.max_rows = limits.max_rows
+    return table
+
+
+def _xlsx_records(book: Workbook, path: str, nama_file: str):
+    try:
+        yield from book.rows(path)
+    except XlsxError as exc:
+        raise ImportFileError(f"Berkas {show(nama_file)}: {exc}") from None
+
+
+#: How many of the first non-blank rows may hold the header (title rows above it).
+HEADER_SEARCH = 12
+
+
+def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file: str,
+                 warnings: list[RowError]) -> Table:
+    first: list[tuple[int, list[str]]] = []
+    for number, cells in records:
+        if any(c.strip() for c in cells if c):
+            first.append((number, cells))
+            if len(first) >= HEADER_SEARCH:
+                break
+    if not first:
+        raise ImportFileError(f"Berkas {show(nama_file)} kosong: tidak ada judul kolom maupun data.")
+    cleaned = [[clean(c) for c in cells] for _, cells in first]
+    at = next((i for i, cells in enumerate(cleaned) if vocab.header_score(cells[:200]) >= 2), 0)
+    header_row, header = first[at][0], cleaned[at]
+    if at:
+        above = "Baris 1" if header_row == 2 else f"Baris 1–{header_row - 1}"
+        warnings.append(RowError(None, None, f"{above} di atas judul kolom (judul tabel) diabaikan.",
+                                 "judul tabel"))
+    rest = first[at + 1:]
+    if rest and vocab.is_sub_header(cleaned[at + 1]):
+        header = vocab.combine_headers(header, cleaned[at + 1])
+        header_row = rest[0][0]
+        rest = rest[1:]
+        warnings.append(RowError(None, None, f"Judul kolom dua baris digabung (mis. "
+                                             f"{show(next((h for h in header if ' ' in h), header[0]))}).",
+                                 "judul dua baris"))
+
+    def rows():
+        yield from rest
+        yield from records
+
+    return Table(format=kind, header=header, header_row=header_row, warnings=warnings, _rows=rows())
+
+
+def read_table(data: bytes, nama_file: str) -> pd.DataFrame:
+    """The file as a table of raw strings ('' for empty), indexed by spreadsheet row number.
+
+    For small files and tests: the import itself streams (`open_table`). Columns are the header
+    cells as written; `attrs` holds `format`, `header_row` and `warnings`. Raises
+    ImportFileError (Indonesian message) when the file is empty or cannot be read.
+    """
+    table = open_table(data, nama_file)
+    try:
+        body = list(table.rows())
+    finally:
+        table.close()
+    width = max([len(table.header)] + [len(cells) for _, cells in body])
+    header = table.header + [""] * (width - len(table.header))
+    matrix = [cells + [""] * (width - len(cells)) for _, cells in body]
+    keep = [j for j in range(width) if header[j] or any(r[j] for r in matrix)]
+    frame = pd.DataFrame([[r[j] for j in keep] for r in matrix], columns=[header[j] for j in keep],
+                         index=pd.Index([n for n, _ in body], name="baris"), dtype=object)
+    frame.attrs = {"format": table.format, "header_row": table.header_row,
+                   "warnings": table.warnings}
+    return frame

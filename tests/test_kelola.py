@@ -1,0 +1,173 @@
+"""Kelola data, run by Streamlit (AppTest) as an operator uses it: templates, column mapping,
+reports that stay readable for any file, and file text that stays plain text."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import openpyxl
+import pytest
+
+from apptest_support import download, open_app
+from bulukumba import demo, importer, reference, store
+from bulukumba.importer import mapping
+
+PAGE = "pages/kelola.py"
+
+
+@pytest.fixture(scope="module")
+def office_template(tmp_path_factory, regions):
+    """The 136 villages and demo data, made once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("kantor") / "kantor.sqlite"
+    engine = store.make_engine(f"sqlite:///{path}")
+    reference.ensure_reference(engine, regions)
+    demo.load(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def office(tmp_path, office_template, monkeypatch):
+    """A store of the test's own (the 136 villages, demo data) that the app under test uses."""
+    path = tmp_path / "kelola.sqlite"
+    shutil.copy(office_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("BULUKUMBA_DB_URL", url)
+    return store.engine_for(url)
+
+
+def operator(office):
+    at = open_app(PAGE, role="operator", db_url=str(office.url))
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at, name: str, content: bytes):
+    at.file_uploader(key="kelola-berkas").set_value((name, content, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def mapping_boxes(at) -> list:
+    return [s for s in at.selectbox if (s.key or "").startswith("kelola-peta-")]
+
+
+def table_with(at, column: str):
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with column {column!r}"
+    return found[0]
+
+
+EXPORT = ("\ufeffNO;KODE WILAYAH;Desa Binaan;KECAMATAN;TANGGAL;WAJIB KTP;SUDAH REKAM;Jumlah KK\r\n"
+          "1;;Tanah Towa;Kajang;19-01-2026;3.112;2.480;812\r\n"
+          "2;73.02.08.2003;Kindang;Kindang;19-01-2026;2.400;2.150;640\r\n").encode()
+
+
+def test_unknown_columns_get_a_select_box_and_the_answer_is_remembered_and_removable(office):
+    at = upload(operator(office), "rekap.csv", EXPORT)
+    boxes = mapping_boxes(at)
+    assert len(boxes) == 2 and not [b for b in at.button if b.key == "kelola-simpan"]
+    shown = [t.value for t in at.text]
+    assert "Kolom ke-3: Desa Binaan" in shown and "Kolom ke-8: Jumlah KK" in shown
+    assert boxes[0].options[:3] == ["— pilih —", "Abaikan kolom ini", "Kode Desa (kode_desa)"]
+
+    boxes[0].select("nama_desa")
+    boxes[1].select(importer.IGNORE)
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert not mapping_boxes(at)
+    assert "lolos pemeriksaan: 2 baris registri siap diimpor" in at.success[0].value
+    warnings = table_with(at, "Peringatan")["Peringatan"].tolist()
+    assert any("desa 'Tanah Towa' dicocokkan dengan nama ke 73.02.06.2006" in w for w in warnings)
+    remembered = table_with(at, "Judul kolom")
+    assert sorted(zip(remembered["Judul kolom"], remembered["Dibaca sebagai"])) == [
+        ("Desa Binaan", "Nama Desa"), ("Jumlah KK", "Abaikan kolom ini")]
+
+    at.button(key="kelola-simpan").click()
+    at.run()
+    assert any("BERHASIL: 2 baris ditulis" in s.value for s in at.success), [e.value for e in at.error] + [s.value for s in at.success]
+
+    at.multiselect(key="kelola-pemetaan-pilih").select(0).select(1)
+    [b for b in at.get("form_submit_button") if "Hapus" in b.label][0].click()
+    at.run()
+    assert mapping.listing(office).empty
+    assert not [d for d in at.dataframe if "Judul kolom" in d.value.columns]
+
+
+def _markdown_bodies(at) -> list[str]:
+    bodies = [e.proto.body for kind in ("markdown", "caption", "error", "warning", "success", "info")
+              for e in at.get(kind) if hasattr(e.proto, "body")]
+    bodies += [s.proto.label for s in at.selectbox] + [c.proto.label for c in at.checkbox]
+    return bodies
+
+
+def test_headers_and_file_names_are_plain_text_never_markdown(office):
+    image = "![t](http://contoh.test/lacak.png)"
+    content = (f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam;{image};**tebal** :smile: [tautan](http://x.test)\n"
+               "73.02.06.2006;19/01/2026;3.112;2.480;x;y\n").encode()
+    at = upload(operator(office), f"{image}.csv", content)
+    assert f"Kolom ke-5: {image}" in [t.value for t in at.text]  # st.text: no Markdown at all
+    for body in _markdown_bodies(at):
+        assert not re.search(r"(?<!\\)!\\?\[t", body) or "\\!\\[t\\]" in body, body
+        assert "](http" not in body and "**tebal**" not in body and ":smile:" not in body, body
+
+    at.file_uploader(key="kelola-berkas").set_value((f"{image}.pdf", b"%PDF-1.4", "application/pdf"))
+    at.run()
+    assert not at.exception and "dokumen PDF" in table_with(at, "Masalah")["Masalah"][0]
+    assert "\\!\\[t\\]\\(http:\u2060/\u2060/\u2060contoh\\.test" in at.error[0].value
+
+
+def test_twenty_thousand_columns_give_one_message_and_a_way_out(office):
+    header = ";".join(["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"] + [f"Kolom {j}" for j in range(19_996)])
+    row = "73.02.06.2006;19/01/2026;3.112;2.480" + ";x" * 19_996
+    at = upload(operator(office), "lebar.csv", f"{header}\n{row}\n".encode())
+
+    assert len(mapping_boxes(at)) == 30
+    assert len(at.warning) + len(at.error) + len(at.info) <= 4
+    assert "19.996 kolom belum jelas artinya" in at.info[0].value
+    problems = table_with(at, "Masalah")
+    assert len(problems) == 1 and problems["Masalah"][0].startswith("19.996 kolom belum jelas artinya")
+
+    at.checkbox(key=[c.key for c in at.checkbox if (c.key or "").startswith("kelola-abaikan-")][0]).check()
+    at.get("form_submit_button")[0].click()
+    at.run()
+    assert "siap diimpor" in at.success[0].value and mapping.listing(office).empty  # not remembered
+
+
+def test_many_wrong_rows_show_the_first_hundred_and_a_count_of_every_kind(office):
+    lines = "".join(f"73.02.99.{i:04d};31/02/2018;12,5;-3\n" for i in range(3000))
+    at = upload(operator(office), "salah.csv", f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n{lines}".encode())
+    assert "DITOLAK: 12.000 kesalahan" in at.error[0].value
+    assert len(table_with(at, "Masalah")) == 100
+    kinds = table_with(at, "Jenis kesalahan")
+    assert dict(zip(kinds["Jenis kesalahan"], kinds["Jumlah"])) == {
+        "kode desa tidak dikenal": 3000, "tanggal tidak ada di kalender": 3000, "bukan bilangan bulat": 3000,
+        "negatif": 3000}
+
+
+@pytest.mark.parametrize("kind", importer.KINDS)
+def test_the_templates_are_offered_with_every_column_explained(office, kind):
+    at = operator(office)
+    csv_file = download(at, f"kelola-templat-{kind}-csv")
+    assert csv_file.file_name == f"templat-{kind}.csv" and csv_file.content == importer.template_bytes(kind, "csv")
+    xlsx_file = download(at, f"kelola-templat-{kind}-xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_file.content))
+    assert book.sheetnames == [kind, "Petunjuk"]
+    explained = table_with(at, "Keterangan")  # the first tab's table is on the page too
+    assert set(importer.COLUMNS["registri"]) <= set(explained["Kolom"])
+
+
+@pytest.mark.parametrize("name, content, phrase", [
+    ("rekap.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "gambar PNG"),
+    ("rekap.xlsx", b"PK\x03\x04 rusak", "rusak"),
+    ("panjang.csv", b"Kode Desa;Tanggal\n" + b"x" * 140_000, "131.072 karakter"),
+    ("utf16.csv", "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n73.02.06.2006;19/01/2026;3.112;2.480\n"
+     .encode("utf-16-le"), "UTF-16 LE tanpa BOM"),
+])
+def test_any_file_is_answered_in_indonesian_without_a_traceback(office, name, content, phrase):
+    at = upload(operator(office), name, content)
+    said = " ".join(e.value for kind in ("error", "success", "warning") for e in at.get(kind))
+    said += " ".join(" ".join(map(str, d.value.iloc[:, -1])) for d in at.dataframe if len(d.value.columns))
+    assert phrase in said.replace("\\", "")

@@ -1,0 +1,224 @@
+"""An operator imports a real district export on Kelola data, in a real browser (Debian's Chromium).
+
+The file is what district offices keep: a title above the header, BOM, `;`, dot thousands,
+dd-mm-yyyy, a running number "NO", the village under "Nama Desa/Kel", a derived "BELUM REKAM",
+a few rows without a code, a JUMLAH row at the bottom, a column the dashboard does not know
+("Jumlah KK") and a header that is a Markdown image pointing at a server of the test's own.
+The operator maps the unknown columns with the select boxes, saves, and the screenshot of the
+mapping lands in test-artifacts/kelola-pemetaan-kolom-1366x768.png. A larger export shows a
+progress bar while it is checked (kelola-kemajuan-1366x768.png).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "sandi-uji-operator"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Tracker(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        _Tracker.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def tracker():
+    """A server that records every request: a header must never make the browser call it."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Tracker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_engine):
+    """The dashboard on a free port, its own store (demo data), one operator account."""
+    data_dir = tmp_path_factory.mktemp("kelola-browser")
+    from bulukumba import auth
+
+    secrets = data_dir / "secrets.toml"
+    secrets.write_text(f'[pengguna.operator1]\nnama = "Operator Data"\nperan = "operator"\n'
+                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "30"}
+    env.pop("BULUKUMBA_DB_URL", None)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
+        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield {"url": url, "db": f"sqlite:///{data_dir / 'bulukumba.sqlite'}", "data_dir": data_dir}
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """The one place that signs a user in through the browser (adapt here when sign-in changes)."""
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="Masuk").click()
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=60_000)
+
+
+def district_export(engine, image_header: str) -> bytes:
+    """A recap of eight villages of one kecamatan as a district office exports it."""
+    with engine.connect() as conn:
+        villages = conn.execute(sa.text(
+            "SELECT d.kode, d.nama, k.nama FROM desa d JOIN kecamatan k ON k.kode = d.kecamatan_kode "
+            "WHERE k.nama = 'Kajang' ORDER BY d.kode LIMIT 8")).all()
+    lines = ["REKAPITULASI PEREKAMAN KTP-EL KECAMATAN KAJANG;;;;;;;;",
+             "Keadaan per 31 Desember 2025;;;;;;;;",
+             f"NO;KODE WILAYAH;Nama Desa/Kel;KECAMATAN;TGL;WAJIB KTP;SUDAH REKAM;BELUM REKAM;"
+             f"Jumlah KK;{image_header}"]
+    total_w = total_r = 0
+    for i, (kode, nama, kec) in enumerate(villages, start=1):
+        wajib, rekam = 2000 + 137 * i, 1800 + 101 * i
+        total_w, total_r = total_w + wajib, total_r + rekam
+        code = "" if i in (3, 6) else kode  # two rows without a code: found by name
+        name = f"Desa {nama.upper()}" if i == 3 else nama
+        lines.append(f"{i};{code};{name};{kec};31-12-2025;{wajib:,};{rekam:,};{wajib - rekam:,};"
+                     f"{600 + i};x".replace(",", "."))
+    lines.append(f";;JUMLAH;;;{total_w:,};{total_r:,};{total_w - total_r:,};;".replace(",", "."))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, browser, tracker,
+                                                                      tmp_path, demo_engine):
+    ARTIFACTS.mkdir(exist_ok=True)
+    image_header = f"![t]({tracker}/piksel.png)"
+    export = tmp_path / "rekap-kajang-desember.csv"
+    export.write_bytes(district_export(demo_engine, image_header))
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, server["url"], "operator1", PASSWORD)
+    page.get_by_role("link", name="Kelola data").click()
+    page.wait_for_selector("[data-testid='stFileUploaderDropzoneInstructions'] span", timeout=60_000)
+    # the uploader's own English words are covered by Indonesian ones
+    said = page.evaluate("""() => [
+        "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p",
+        "[data-testid='stFileUploaderDropzoneInstructions'] span"].map(
+          s => getComputedStyle(document.querySelector(s), '::after').content)""")
+    assert said == ['"Pilih berkas"', '"Seret berkas ke sini · maks. 200 MB · CSV, XLSX"']
+    page.locator("[data-testid='stFileUploaderDropzone']").screenshot(
+        path=str(ARTIFACTS / "kelola-unggah-1366x768.png"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
+
+    mapping = page.get_by_text("Pemetaan kolom", exact=True)
+    mapping.wait_for(timeout=60_000)
+    body = page.inner_text("body")
+    assert "Jumlah KK" in body and image_header in body  # the header itself, as plain text
+    assert page.locator(f"img[src*='{tracker}']").count() == 0
+    form = page.locator("[data-testid='stForm']").filter(has_text="Terapkan pemetaan")
+    boxes = form.locator("[data-testid='stSelectbox']")
+    assert boxes.count() == 2
+    for i in range(2):
+        boxes.nth(i).click()
+        page.keyboard.type("Abaikan")
+        page.get_by_role("option", name="Abaikan kolom ini").click()
+    page.wait_for_timeout(500)
+    mapping.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "kelola-pemetaan-kolom-1366x768.png"))
+    form.get_by_role("button", name="Terapkan pemetaan").click()
+
+    page.wait_for_selector("text=siap diimpor", timeout=60_000)
+    # title rows skipped, two rows matched by name, the JUMLAH row checked: all said, in a table
+    body = page.inner_text("body")
+    assert "peringatan; periksa sebelum menyimpan" in body, body[body.find("Impor berkas"):][:1500]
+    page.screenshot(path=str(ARTIFACTS / "kelola-siap-disimpan-1366x768.png"))
+    page.get_by_role("button", name="Simpan 8 baris ke basis data").click()
+    page.wait_for_selector("text=BERHASIL", timeout=60_000)
+    assert _Tracker.hits == [], f"a header made the browser fetch {_Tracker.hits}"
+    assert not [e for e in errors if "piksel" in e]
+
+    engine = sa.create_engine(server["db"])
+    with engine.connect() as conn:
+        written = conn.execute(sa.text(
+            "SELECT COUNT(*) FROM registri r JOIN impor i ON i.id = r.impor_id "
+            "WHERE i.nama_file = 'rekap-kajang-desember.csv'")).scalar_one()
+        remembered = dict(conn.execute(sa.text("SELECT judul, kolom FROM pemetaan_kolom")).all())
+    engine.dispose()
+    assert written == 8
+    assert remembered == {"Jumlah KK": "abaikan", image_header: "abaikan"}
+    page.close()
+
+
+def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_path, demo_engine):
+    """About 230,000 rows (20 MB) take seconds to check anywhere: the page shows a progress bar."""
+    with demo_engine.connect() as conn:
+        villages = conn.execute(sa.text("SELECT kode FROM desa ORDER BY kode")).scalars().all()
+    lines = ["Kode Desa;Tanggal;Wajib KTP;Sudah Rekam;Belum Rekam"]
+    day = dt.date(2000, 1, 1)
+    while len(lines) < 230_000:
+        lines += [f"{kode};{day:%d/%m/%Y};{3000 + i};{2000 + i};1000" for i, kode in enumerate(villages)]
+        day += dt.timedelta(days=1)
+    export = tmp_path / "rekap-harian.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(page, server["url"], "operator1", PASSWORD)
+    page.get_by_role("link", name="Kelola data").click()
+    page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
+    bar = page.locator("[data-testid='stProgress']")
+    bar.wait_for(timeout=120_000)
+    assert "Memeriksa berkas" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "kelola-kemajuan-1366x768.png"))
+    page.wait_for_selector("text=siap diimpor", timeout=300_000)
+    assert bar.count() == 0  # the bar goes once the check is done
+    page.close()

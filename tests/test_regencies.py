@@ -1,0 +1,92 @@
+"""A store may hold more than one regency: names come from the store, and a regency filter
+appears only when there is a choice to make."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from apptest_support import metrics, open_app, parse_angka
+from bulukumba import data, demo, reference, store
+from bulukumba.regions import WilayahError, load_regions, pinned_source
+from conftest import new_store_url
+
+DAY = dt.date(2018, 6, 30)
+
+
+@pytest.fixture
+def two_regencies(tmp_path, regions):
+    """Bulukumba with its demo data, and a small second regency with one snapshot per village."""
+    url = new_store_url(tmp_path, "dua")
+    engine = store.engine_for(url)
+    reference.ensure_reference(engine, regions)
+    demo.load(engine, as_of=DAY)
+    with engine.begin() as conn:
+        conn.execute(store.kabupaten.insert().values(kode="73.04", nama="Jeneponto"))
+        conn.execute(store.kecamatan.insert().values(kode="73.04.01", nama="Bangkala", kabupaten_kode="73.04"))
+        conn.execute(store.desa.insert(), [
+            {"kode": "73.04.01.2001", "nama": "Desa Satu", "jenis": "desa", "kecamatan_kode": "73.04.01",
+             "lat": -5.6, "lng": 119.6, "luas_km2": 12.0},
+            {"kode": "73.04.01.1002", "nama": "Kelurahan Dua", "jenis": "kelurahan", "kecamatan_kode": "73.04.01",
+             "lat": -5.61, "lng": 119.61, "luas_km2": 3.0}])
+        batch = store.start_batch(conn, nama_file="jeneponto.csv", sha256="j" * 64, jenis="registri",
+                                  jumlah_baris=2, oleh="pengujian")
+        conn.execute(store.registri.insert(), [
+            {"desa_kode": "73.04.01.2001", "tanggal": DAY, "wajib_ktp": 2000, "sudah_rekam": 1500, "impor_id": batch},
+            {"desa_kode": "73.04.01.1002", "tanggal": DAY, "wajib_ktp": 1000, "sudah_rekam": 900, "impor_id": batch}])
+    return url, engine
+
+
+def test_one_regency_needs_no_regency_filter(demo_engine):
+    at = open_app("pages/ringkasan.py")
+    assert not at.exception
+    assert "f_kab" not in [s.key for s in at.selectbox]
+    assert data.region_label(engine=demo_engine) == "Kabupaten Bulukumba"  # its name from the store
+
+
+def test_a_second_regency_brings_the_filter_and_its_own_figures(two_regencies):
+    url, engine = two_regencies
+    assert list(data.regencies(engine)["nama"]) == ["Bulukumba", "Jeneponto"]
+    everything = data.coverage_total(DAY, engine=engine)
+    bulukumba = data.coverage_total(DAY, engine=engine, kabupaten="73.02")
+    assert everything.wajib_ktp == bulukumba.wajib_ktp + 3000
+    assert data.region_label(engine=engine) == "Semua wilayah (2 kabupaten/kota)"
+
+    at = open_app("pages/ringkasan.py", db_url=url)
+    assert not at.exception
+    regency = at.selectbox(key="f_kab")
+    assert regency.options == ["Semua kabupaten/kota", "Bulukumba", "Jeneponto"]
+    assert at.selectbox(key="f_kec").disabled  # thousands of kecamatan nationally: a regency first
+    assert parse_angka(metrics(at)["Wajib KTP"]) == everything.wajib_ktp
+    regency.set_value("73.04").run()
+    assert not at.exception
+    assert parse_angka(metrics(at)["Wajib KTP"]) == 3000
+    assert parse_angka(metrics(at)["Sudah rekam"]) == 2400
+    assert any("Kabupaten Jeneponto" in c.value for c in at.caption)
+    assert at.selectbox(key="f_kec").options == ["Semua kecamatan", "Bangkala"]
+    assert at.query_params["kab"] == "73.04"  # a copied link opens the same regency
+
+
+def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_regencies):
+    url, _ = two_regencies
+    at = open_app("pages/peta.py", db_url=url)
+    assert not at.exception
+    assert any("pilih satu di panel samping" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
+    at.selectbox(key="f_kab").set_value("73.04").run()
+    assert not at.exception  # Jeneponto has no pinned boundaries: figures, and a map message
+    assert any("Peta tidak dapat ditampilkan" in w.value for w in at.warning)
+
+
+def test_boundaries_of_another_regency_say_what_to_do():
+    with pytest.raises(WilayahError) as raised:
+        pinned_source("73.04")
+    message = str(raised.value)
+    assert "73.02 (Bulukumba)" in message and "wilayah_boundaries_kel_73.04.sql" in message
+    assert "BULUKUMBA_KABUPATEN=73.04" in message and "PINNED_SOURCES" in message
+    with pytest.raises(WilayahError):
+        load_regions(kabupaten="73.04")
+
+
+def test_bulukumba_boundaries_name_their_regency(regions):
+    assert (regions.kabupaten_kode, regions.kabupaten_nama) == ("73.02", "Bulukumba")
