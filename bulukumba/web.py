@@ -462,9 +462,17 @@ body, .stApp, .stMarkdown, p, li, td, th, label, button { color: #000 !important
 .proyektor-daftar { font-size: 1rem; padding-left: 1.4rem; }
 .proyektor-daftar li { margin: .2rem 0; }
 [data-testid="stMainBlockContainer"] button p { font-size: .8rem !important; }
-table.besar { border-collapse: collapse; width: 100%; font-size: 1rem; }
-table.besar th, table.besar td { border-bottom: 2px solid #000; padding: .25em .5em; text-align: left; }
-table.besar td.angka, table.besar th.angka { text-align: right; }
+table.besar, .tabel table { border-collapse: collapse; width: 100%; font-size: 1rem !important; }
+table.besar th, table.besar td, .tabel th, .tabel td { border-bottom: 2px solid #000 !important;
+  padding: .25em .5em !important; text-align: left; }
+table.besar td.angka, table.besar th.angka, .tabel td.angka, .tabel th.angka { text-align: right; }
+@media (max-width: 640px) {  /* a phone that opens the meeting link: no sideways scroll */
+  .block-container, [data-testid="stMainBlockContainer"] { padding: .8rem .9rem !important; }
+  .st-key-proyektor-angka { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+  [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: .7rem !important;
+    white-space: normal !important; height: auto !important; }
+}
 """
 
 
@@ -560,6 +568,8 @@ a.lewati:focus { position: static; display: inline-block; padding: .2rem .5rem; 
   .st-key-angka-kunci { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem .8rem; }
   .st-key-angka-kunci [data-testid="stMetricValue"] { font-size: 1.7rem !important; }
   .st-key-angka-kunci [data-testid="stMetric"] { padding: 0 !important; }
+  .st-key-angka-kunci [data-testid="stMetricDelta"], .st-key-angka-kunci [data-testid="stMetricDelta"] p {
+    white-space: normal !important; height: auto !important; }
 }
 """
 

@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from bulukumba import charts, config, disclosure, fmt, svg, tables, texts, verdict, web
+from bulukumba import charts, config, disclosure, fmt, htmltables, svg, tables, texts, verdict, web
 
 web.public_page()
 engine = web.engine()
@@ -134,7 +134,7 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
                                   ink="#000", max_height="58vh"))
     else:
         table = tables.public_priority_table(view.prioritas.head(PRIORITY_ROWS))
-        st.html(web.big_table_html(table))
+        st.html(htmltables.responsive_table_html(table, ["Desa/kelurahan", "Belum rekam", "Skor"]))
 
 
 slides()

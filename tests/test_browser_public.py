@@ -181,6 +181,17 @@ def test_no_public_view_scrolls_sideways_at_360_px(server, browser):
     masuk.goto(server["url"] + "/masuk")
     masuk.wait_for_selector("text=Nama pengguna", timeout=60_000)
     assert masuk.evaluate(SIDEWAYS) == []
+    projector = page.context.new_page()  # the meeting link, opened on a phone
+    projector.goto(server["url"] + "/?mode=proyektor")
+    projector.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    projector.keyboard.press("p")
+    projector.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    for _ in range(slide_counter(projector)[1]):
+        here, total = slide_counter(projector)
+        projector.wait_for_timeout(1000)
+        assert projector.evaluate(SIDEWAYS) == [], f"projector slide {here} at 360 px"
+        projector.get_by_role("button", name="Berikutnya").click()
+        wait_counter(projector, here % total + 1)
     watch.assert_clean()
     page.context.close()
 
