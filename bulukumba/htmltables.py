@@ -28,14 +28,16 @@ CSS = f"""
 .tabel caption {{ text-align: left; font-weight: 600; padding: 0 0 .3em; }}
 .tabel .hp {{ display: none; }}
 .tabel details summary {{ cursor: pointer; }}
-.tabel details dl {{ margin: .3em 0 .2em; display: grid; grid-template-columns: auto auto;
-  gap: .1em .6em; font-size: .85rem; }}
-.tabel details dt {{ font-weight: 400; color: #333; }}
-.tabel details dd {{ margin: 0; font-variant-numeric: tabular-nums; }}
+.tabel details dl {{ margin: .3em 0 .2em !important; padding: 0 !important; font-size: .85rem; }}
+.tabel details dl div {{ margin: .1em 0; }}
+.tabel details dt {{ display: inline; font-weight: 400; color: #333; }}
+.tabel details dt::after {{ content: ": "; }}
+.tabel details dd {{ display: inline; margin: 0 !important; font-variant-numeric: tabular-nums; }}
+.tabel .hp th:first-child {{ width: 55%; }}
 @media (max-width: {PHONE_PX}px) {{
   .tabel .lebar {{ display: none; }}
   .tabel .hp {{ display: table; }}
-  .tabel td, .tabel th {{ overflow-wrap: anywhere; }}
+  .tabel td, .tabel th {{ overflow-wrap: break-word; }}
 }}
 """
 
@@ -109,7 +111,7 @@ def phone_table_html(table: pd.DataFrame, columns: list[str] | None = None) -> s
     for record in table.to_dict("records"):
         first = html.escape(cells.text(shown[0], record[shown[0]]))
         if rest:
-            more = "".join(f"<dt>{html.escape(str(c))}</dt><dd>{html.escape(cells.text(c, record[c]))}</dd>"
+            more = "".join(f"<div><dt>{html.escape(str(c))}</dt><dd>{html.escape(cells.text(c, record[c]))}</dd></div>"
                            for c in rest)
             first = f"<details><summary>{first}</summary><dl>{more}</dl></details>"
         css = " class='angka'" if shown[0] in cells.numeric else ""
