@@ -58,15 +58,12 @@ def main(runs: int = 15) -> None:
     print(f"store prepared (regions + demo data): {(time.perf_counter() - start) * 1000:7.0f} ms"
           f"  map available: {ready.peta_tersedia}")
 
-    from bulukumba import auth
+    sys.path.insert(0, str(ROOT / "tests"))
+    from apptest_support import open_app  # signs the role in as the browser would (session cookie)
 
     for page, role in PAGES:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        if role:
-            at.session_state["pengguna"] = auth.User("bench", "Benchmark", role)
-        if page.startswith("?mode="):
-            at.query_params["mode"] = page.split("=", 1)[1]
-        at.run()
+        query = {"mode": page.split("=", 1)[1]} if page.startswith("?mode=") else None
+        at = open_app(query=query, role=role, timeout=120)
         t1 = time.perf_counter()
         if not page.startswith("?"):
             at.switch_page(page)
@@ -98,6 +95,13 @@ def main(runs: int = 15) -> None:
             trace = figure["data"][0]
             print(f"{'':22s} trace {trace['type']}, {len(trace['locations'])} villages, "
                   f"geojson={trace['geojson']!r}")
+            # The heaviest views: zoomed into the kecamatan with most villages, a village chosen.
+            at.selectbox(key="f_kec").set_value("73.02.01").run()
+            first_village = at.selectbox(key="peta-desa").options[1]
+            at.selectbox(key="peta-desa").select_index(1).run()
+            spec = at.get("plotly_chart")[0].proto.spec
+            print(f"{'':22s} map figure, Gantarang zoomed, village {first_village!r} chosen: "
+                  f"{len(spec.encode()):,} bytes")
 
 
 def warm(at: AppTest, runs: int) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import fmt
+from . import fmt, mapview
 
 BLUE, BLUE_SCALE = "#1f5fa8", "Blues"
 ORANGE, ORANGE_SCALE = "#d95f0e", "Oranges"
@@ -32,9 +32,9 @@ MAP_QUANTITIES = {
 }
 
 
-def _base(fig: go.Figure, height: int = 360, **layout) -> go.Figure:
+def _base(fig: go.Figure, height: int = 360, margin: dict | None = None, **layout) -> go.Figure:
     fig.update_layout(
-        separators=",.", font=FONT, height=height, margin=dict(l=10, r=10, t=30, b=10),
+        separators=",.", font=FONT, height=height, margin=margin or dict(l=10, r=10, t=30, b=10),
         plot_bgcolor="white", paper_bgcolor="white", hoverlabel=dict(font_size=14),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0), **layout)
     return fig
@@ -80,23 +80,32 @@ def recorded_trend(trend: pd.DataFrame, title: str = "") -> go.Figure:
 
 
 def kecamatan_coverage(kec: pd.DataFrame, target: float = NATIONAL_TARGET) -> go.Figure:
-    """Coverage per kecamatan as horizontal bars, lowest on top, with the national target line."""
-    rows = kec.dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)  # no data: no bar
-    fig = go.Figure(go.Bar(
-        x=rows["cakupan"], y=rows["nama"], orientation="h", marker_color=BLUE,
-        text=[fmt.persen(c) for c in rows["cakupan"]], textposition="outside",
+    """Coverage per kecamatan as a dot plot, lowest at the bottom, with the national target line.
+
+    Coverage sits between 85% and 100%, where bars from zero would all look full; dots on a
+    visible, labelled axis show the differences without a truncated bar exaggerating them.
+    """
+    rows = kec.dropna(subset=["cakupan"]).sort_values("cakupan", ascending=True)  # no data: no dot
+    fig = go.Figure(go.Scatter(
+        x=rows["cakupan"], y=rows["nama"], mode="markers+text", marker=dict(color=BLUE, size=12),
+        text=[fmt.persen(c) for c in rows["cakupan"]], textposition="middle right",
+        cliponaxis=False,
         customdata=np.column_stack([[fmt.angka(v) for v in rows["belum_rekam"]],
-                                    [fmt.angka(v) for v in rows["wajib_ktp"]]]),
+                                    [fmt.angka(v) for v in rows["wajib_ktp"]]]) if len(rows) else None,
         hovertemplate="<b>%{y}</b><br>Cakupan: %{text}<br>Belum rekam: %{customdata[0]}"
                       "<br>Wajib KTP: %{customdata[1]}<extra></extra>"))
-    fig.add_vline(x=target, line=dict(color=GREY, dash="dash", width=2),
-                  annotation_text=f"Target nasional {fmt.persen(target, 0)}",
-                  annotation_position="top")
-    low = max(0.0, float(rows["cakupan"].min()) - 0.05) if len(rows) else 0.0
-    _base(fig, height=40 + 34 * len(rows), showlegend=False)
-    fig.update_traces(cliponaxis=False)
-    fig.update_xaxes(range=[low, 1.06], tickformat=".0%", gridcolor="#eeeeee",
-                     tickvals=[v / 100 for v in range(int(low * 100) // 5 * 5, 101, 5)])
+    low = min(float(rows["cakupan"].min()) if len(rows) else target, target)
+    low = max(0.0, np.floor(low * 100 - 1) / 100)
+    _base(fig, height=70 + 30 * len(rows), showlegend=False, margin=dict(l=10, r=56, t=34, b=36))
+    fig.add_vline(x=target, line=dict(color=GREY, dash="dash", width=2))
+    fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=f"Target nasional {fmt.persen(target, 0)}", font=dict(color=GREY, size=13))
+    step = 0.01 if 1 - low <= 0.06 else (0.02 if 1 - low <= 0.12 else 0.05)
+    ticks = np.arange(np.ceil(low / step) * step, 1.0 + 1e-9, step)
+    fig.update_xaxes(range=[low, 1.0], tickvals=list(ticks), ticktext=[fmt.persen(t, 0) for t in ticks],
+                     gridcolor="#e5e5e5", showline=True, linecolor="#888", ticks="outside",
+                     title=dict(text="Cakupan (% wajib KTP sudah rekam)", font=dict(size=12)))
+    fig.update_yaxes(automargin=True, gridcolor="#f0f0f0")
     return fig
 
 
@@ -119,27 +128,30 @@ def top_unrecorded(villages: pd.DataFrame, n: int = 5) -> go.Figure:
 # The village map
 # ---------------------------------------------------------------------------------------------
 
-def map_view(lons, lats) -> tuple[dict, float]:
-    """Centre and zoom that fit the given coordinates into a map about 600 px wide."""
+def map_view(lons, lats, width: int = 600, height: int = 560) -> tuple[dict, float]:
+    """Centre and zoom that fit the given coordinates into a map of `width` x `height` px."""
     lons, lats = np.asarray(lons, float), np.asarray(lats, float)
-    centre = {"lon": float((lons.min() + lons.max()) / 2), "lat": float((lats.min() + lats.max()) / 2)}
-    span = max(float(lons.max() - lons.min()), float(lats.max() - lats.min()) * 1.3, 0.01)
-    zoom = float(np.clip(np.log2(360 / span) - 0.05, 6, 14))
-    return centre, round(zoom, 2)
+    view = mapview.fit((lons.min(), lons.max()), (lats.min(), lats.max()), width, height)
+    return view.centre, view.zoom
 
 
 def village_map(villages: pd.DataFrame, geojson, quantity: str = "belum_rekam",
                 outlines=None, centre: dict | None = None, zoom: float = 9.2,
-                selected: str | None = None, height: int = 560) -> go.Figure:
-    """Choropleth of villages on a blank background: no tiles, so it needs no internet.
+                selected: str | None = None, height: int = 560, *, view: mapview.View | None = None,
+                labels: list[mapview.Label] = (), classes: mapview.Classes | None = None) -> go.Figure:
+    """Villages coloured by five classes on a blank background: no tiles, no fonts, no internet.
 
     `geojson` is the village layer itself or the URL it is served at (the browser then fetches it
     once and caches it, instead of receiving it again with every rerun). `outlines` is the
-    kecamatan border layer (GeoJSON dict or URL), drawn as lines over the villages.
+    kecamatan border layer (GeoJSON dict or URL), drawn as lines over the villages. With `view`
+    (mapview.fit for the map's measured size) the figure takes exactly that size and `labels`
+    (mapview.place_labels for the same view) are drawn as SVG text at their places. `selected`
+    is outlined; the other villages keep their colours.
     """
     spec = MAP_QUANTITIES[quantity]
     # The public page passes suppressed figures: `nilai_peta_*` to colour by and `tampil_*` to show.
     values = villages.get(f"nilai_peta_{quantity}", villages[quantity]).astype("float64")
+    classes = classes or mapview.classes(values, quantity)
 
     def shown(column: str, exact) -> list[str]:
         given = villages.get(f"tampil_{column}")
@@ -151,28 +163,73 @@ def village_map(villages: pd.DataFrame, geojson, quantity: str = "belum_rekam",
         villages["nama"], villages["kecamatan_nama"], shown("wajib_ktp", fmt.angka),
         shown("sudah_rekam", fmt.angka), shown("belum_rekam", fmt.angka), shown("cakupan", fmt.persen),
     ])
-    colorbar = dict(title=dict(text=spec["label"]), thickness=14, len=0.6,
-                    tickformat=".0%" if quantity == "cakupan" else ",.0f")
+    if classes is not None:
+        z = classes.index(values)
+        n = len(classes.colours)
+        # One flat colour per class: a stepped scale over the class numbers 0..n-1.
+        scale = [[edge, colour] for i, colour in enumerate(classes.colours)
+                 for edge in (i / n, (i + 1) / n)]
+        zrange = dict(zmin=-0.5, zmax=n - 0.5)
+    else:
+        z, scale, zrange = values, [[0, "#ffffff"], [1, "#ffffff"]], {}
+    hover = ("<b>%{customdata[0]}</b> · Kec. %{customdata[1]}<br>Wajib KTP: %{customdata[2]}"
+             "<br>Sudah rekam: %{customdata[3]}<br>Belum rekam: %{customdata[4]}"
+             "<br>Cakupan: %{customdata[5]}<extra></extra>")
     fig = go.Figure(go.Choroplethmap(
-        geojson=geojson, featureidkey="id", locations=villages["kode"], z=values,
-        colorscale=spec["scale"], reversescale=spec["reverse"], marker_line_color="white",
-        marker_line_width=0.6, colorbar=colorbar, customdata=custom,
-        hovertemplate="<b>%{customdata[0]}</b> · Kec. %{customdata[1]}<br>Wajib KTP: %{customdata[2]}"
-                      "<br>Sudah rekam: %{customdata[3]}<br>Belum rekam: %{customdata[4]}"
-                      "<br>Cakupan: %{customdata[5]}<extra></extra>"))
+        geojson=geojson, featureidkey="id", locations=villages["kode"], z=z, colorscale=scale,
+        showscale=False, marker_line_color=mapview.OUTLINE, marker_line_width=0.7,
+        customdata=custom, hovertemplate=hover, name=spec["label"],
+        # Choosing a village outlines it; nobody else fades.
+        selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)), **zrange))
+    if selected is not None and selected in set(villages["kode"]):
+        pick = villages["kode"] == selected
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, featureidkey="id", locations=villages.loc[pick, "kode"], z=[0],
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker_line_color=mapview.SELECTED, marker_line_width=3.5, customdata=custom[pick.to_numpy()],
+            hovertemplate=hover, name="Dipilih"))
     layers = []
     if outlines is not None:
         layers.append({"sourcetype": "geojson", "source": outlines, "type": "line",
-                       "color": GREY, "line": {"width": 1.6}})  # above the villages
-    if selected is not None and selected in set(villages["kode"]):
-        row = villages.index[villages["kode"] == selected][0]
-        fig.update_traces(selectedpoints=[int(np.flatnonzero(villages.index == row)[0])],
-                          selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=0.45)))
+                       "color": mapview.BORDER, "line": {"width": 1.6}})  # above the villages
+    if view is not None:
+        centre, zoom = view.centre, view.zoom
+        size = dict(width=view.width, height=view.height, margin=dict(l=0, r=0, t=0, b=0))
+    else:
+        size = dict(height=height, margin=dict(l=0, r=0, t=0, b=0))
     fig.update_layout(
         map=dict(style="white-bg", center=centre or {"lon": 120.2, "lat": -5.43}, zoom=zoom, layers=layers),
-        separators=",.", font=FONT, height=height, margin=dict(l=0, r=0, t=0, b=0),
-        clickmode="event+select", dragmode=False, uirevision="peta")
+        separators=",.", font=FONT, clickmode="event+select", dragmode=False, showlegend=False,
+        uirevision=f"peta-{zoom}", annotations=[_label(label) for label in labels], **size)
     return fig
+
+
+def _label(label: mapview.Label) -> dict:
+    """A name on the map: SVG text with a white halo (no glyph fonts fetched by the map)."""
+    colour = "#666666" if label.muted else "#111111"
+    return dict(x=label.x, y=label.y, xref="paper", yref="paper", text=label.text, showarrow=False,
+                font=dict(size=label.size, color=colour, weight=700 if label.bold else 400,
+                          shadow="0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff"))
+
+
+def map_legend_html(classes: mapview.Classes | None, quantity: str) -> str:
+    """The map's legend as HTML above the map: it can never cover land."""
+    import html
+
+    if classes is None:
+        return ""
+    label = MAP_QUANTITIES[quantity]["label"] + (" (% wajib KTP)" if quantity == "cakupan" else " (orang)")
+    items = "".join(
+        f"<li><span class='sampel' style='background:{c}'></span>{html.escape(text)}</li>"
+        for c, text in zip(classes.colours, classes.labels))
+    return (
+        "<style>.legenda-peta{font-size:.85rem;margin:0 0 .2rem}.legenda-peta ul{display:flex;"
+        "flex-wrap:wrap;gap:.2rem .9rem;list-style:none;margin:.15rem 0 !important;padding:0 !important}"
+        ".legenda-peta li{display:flex;align-items:center;gap:.35rem;margin:0 !important;white-space:nowrap}"
+        f".legenda-peta .sampel{{display:inline-block;width:1.4em;height:1em;border:1px solid {mapview.OUTLINE}}}"
+        ".legenda-peta p{margin:0;color:#444;font-size:.8rem}</style>"
+        f"<div class='legenda-peta' data-legenda='{quantity}'><strong>{html.escape(label)}</strong>"
+        f"<ul>{items}</ul><p>{html.escape(classes.statement)} Lebih gelap = lebih perlu perhatian.</p></div>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,41 +237,48 @@ def village_map(villages: pd.DataFrame, geojson, quantity: str = "belum_rekam",
 # ---------------------------------------------------------------------------------------------
 
 def leaderboard(board: pd.DataFrame, unit: str = "layanan") -> go.Figure:
-    """Partners by what they delivered, most on top."""
+    """Partners by what they delivered, most on top; bars from zero, the figure beside each."""
     rows = board.iloc[::-1]
     fig = go.Figure(go.Bar(
         x=rows["jumlah"], y=rows["nama"], orientation="h", marker_color=PURPLE,
-        text=[f"{fmt.angka(v)} ({fmt.persen(p)})" for v, p in zip(rows["jumlah"], rows["porsi"])],
-        textposition="outside", cliponaxis=False,
+        text=[f"{fmt.angka(v)} · {fmt.persen(p, 0)}" for v, p in zip(rows["jumlah"], rows["porsi"])],
+        # Inside a bar long enough to hold it, beside the others: never past the plot's edge.
+        textposition="auto", insidetextanchor="end", cliponaxis=False,
         hovertemplate=f"<b>%{{y}}</b><br>%{{text}} {unit}<extra></extra>"))
-    _base(fig, height=60 + 38 * len(rows), showlegend=False)
-    fig.update_xaxes(tickformat=",.0f", gridcolor="#eeeeee", range=[0, max(1, rows["jumlah"].max()) * 1.3])
+    _base(fig, height=60 + 38 * len(rows), showlegend=False, margin=dict(l=10, r=16, t=10, b=30))
+    top = max(1, int(rows["jumlah"].max()) if len(rows) else 1)
+    fig.update_xaxes(tickformat=",.0f", gridcolor="#eeeeee", range=[0, top * 1.3], rangemode="tozero",
+                     showline=True, linecolor="#888")
+    fig.update_yaxes(automargin=True)
     return fig
 
 
 def partner_months(monthly: pd.DataFrame, title: str = "") -> go.Figure:
-    """One partner's (or all partners') work month by month."""
+    """One partner's (or all partners') work month by month, bars from zero."""
     per_month = monthly.groupby("bulan", as_index=False)["jumlah"].sum()
     labels = [fmt.bulan(b) for b in per_month["bulan"]]
     fig = go.Figure(go.Bar(x=per_month["bulan"], y=per_month["jumlah"], marker_color=PURPLE,
                            customdata=labels,
                            hovertemplate="%{customdata}: %{y:,.0f}<extra></extra>"))
-    _base(fig, height=300, showlegend=False, title=title or None)
+    _base(fig, height=300, showlegend=False, title=title or None, margin=dict(l=10, r=10, t=10, b=10))
     _date_axis(fig, per_month["bulan"])
-    fig.update_yaxes(tickformat=",.0f", gridcolor="#eeeeee")
+    fig.update_yaxes(tickformat=",.0f", gridcolor="#eeeeee", rangemode="tozero")
     return fig
 
 
 def target_gauge(achieved: int, target: int, label: str) -> go.Figure:
-    """Achieved against a target as one bar with the target marked."""
+    """Achieved against a target as one bar from zero, the target marked and named in full."""
     fig = go.Figure(go.Bar(x=[achieved], y=[label], orientation="h", marker_color=PURPLE,
-                           text=[f"{fmt.angka(achieved)} dari {fmt.angka(target)} "
-                                 f"({fmt.persen(achieved / target if target else 0)})"],
-                           textposition="auto", hoverinfo="skip"))
-    fig.add_vline(x=target, line=dict(color=GREY, dash="dash", width=3),
-                  annotation_text=f"Target {fmt.angka(target)}", annotation_position="top")
-    _base(fig, height=150, showlegend=False)
-    fig.update_xaxes(range=[0, max(target, achieved) * 1.05], tickformat=",.0f")
+                           text=[f"{fmt.angka(achieved)} ({fmt.persen(achieved / target if target else 0)})"],
+                           textposition="inside", insidetextanchor="end", hoverinfo="skip"))
+    fig.add_vline(x=target, line=dict(color=GREY, dash="dash", width=3))
+    # The label sits left of the line, inside the plot: "Target 75.000" is never cut to "75.00".
+    fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", xanchor="right", showarrow=False,
+                       text=f"Target {fmt.angka(target)}", font=dict(color=GREY, size=13))
+    _base(fig, height=170, showlegend=False, margin=dict(l=10, r=16, t=30, b=30))
+    fig.update_xaxes(range=[0, max(target, achieved) * 1.05], tickformat=",.0f", showline=True,
+                     linecolor="#888", gridcolor="#eeeeee")
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -239,7 +303,7 @@ def programme_progress(progress: pd.DataFrame, target: int, start: dt.date, dead
         last = progress.iloc[-1]
         end_day, end_value = projection
         fig.add_scatter(x=[last["tanggal"], pd.Timestamp(end_day)], y=[last["capaian"], end_value],
-                        name="Proyeksi laju 28 hari", mode="lines",
+                        name="Proyeksi laju saat ini", mode="lines",
                         line=dict(color=BLUE, dash="dot", width=2),
                         customdata=[fmt.tanggal(last["tanggal"].date()), fmt.tanggal(end_day)],
                         hovertemplate="%{customdata}<br>Proyeksi: %{y:,.0f}<extra></extra>")
@@ -255,18 +319,28 @@ def programme_progress(progress: pd.DataFrame, target: int, start: dt.date, dead
     return fig
 
 
-def kecamatan_progress(rows: pd.DataFrame) -> go.Figure:
-    """Share of each kecamatan's target achieved (columns nama, persen, capaian, target)."""
+def kecamatan_progress(rows: pd.DataFrame, chosen: str | None = None) -> go.Figure:
+    """Share of each kecamatan's target achieved (bars from zero) and where the straight target
+    path says it should be by now (a black tick). Columns nama, persen, capaian, target,
+    seharusnya (and kode, to mark the `chosen` kecamatan)."""
     rows = rows.dropna(subset=["persen"]).sort_values("persen", ascending=True)
+    marked = rows.get("kode", pd.Series(index=rows.index, dtype=object)) == chosen if chosen else None
+    colours = [GREY if (marked is not None and m) else BLUE for m in (marked if marked is not None else [False] * len(rows))]
     fig = go.Figure(go.Bar(
-        x=rows["persen"], y=rows["nama"], orientation="h", marker_color=BLUE,
+        x=rows["persen"], y=rows["nama"], orientation="h", marker_color=colours, name="Capaian",
         text=[fmt.persen(p) for p in rows["persen"]], textposition="outside", cliponaxis=False,
         customdata=np.column_stack([[fmt.angka(v) for v in rows["capaian"]],
-                                    [fmt.angka(v) for v in rows["target"]]]),
-        hovertemplate="<b>%{y}</b><br>%{customdata[0]} dari %{customdata[1]} (%{text})<extra></extra>"))
-    _base(fig, height=40 + 34 * len(rows), showlegend=False)
-    fig.update_xaxes(range=[0, max(1.0, float(rows["persen"].max()) * 1.1) if len(rows) else 1.0],
-                     tickformat=".0%", gridcolor="#eeeeee")
+                                    [fmt.angka(v) for v in rows["target"]],
+                                    [fmt.persen(v) for v in rows["seharusnya"]]]) if len(rows) else None,
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]} dari %{customdata[1]} (%{text})"
+                      "<br>Seharusnya: %{customdata[2]}<extra></extra>"))
+    fig.add_scatter(x=rows["seharusnya"], y=rows["nama"], mode="markers", name="Seharusnya hari ini",
+                    marker=dict(symbol="line-ns-open", size=18, color="#000000", line=dict(width=3, color="#000000")),
+                    hoverinfo="skip")
+    top = max([1.0, *(rows["persen"].tolist() if len(rows) else [])]) * 1.18
+    _base(fig, height=80 + 32 * len(rows), showlegend=True, margin=dict(l=10, r=16, t=36, b=30))
+    fig.update_xaxes(range=[0, top], tickformat=".0%", gridcolor="#eeeeee", showline=True, linecolor="#888")
+    fig.update_yaxes(automargin=True)
     return fig
 
 

@@ -92,3 +92,19 @@ def import_max_unzipped_mb() -> float:
     """Most MB an XLSX may expand to, by the sizes its zip declares (BULUKUMBA_IMPOR_MAKS_MB_XLSX,
     default 1,000)."""
     return _positive_number("BULUKUMBA_IMPOR_MAKS_MB_XLSX", 1000)
+
+
+def session_idle_hours() -> float:
+    """A signed-in session with no activity for this long ends (hours; default 12)."""
+    return float(os.environ.get("BULUKUMBA_SESSION_IDLE_HOURS", "12"))
+
+
+def session_max_days() -> float:
+    """A signed-in session ends this long after sign-in, active or not (days; default 7)."""
+    return float(os.environ.get("BULUKUMBA_SESSION_MAX_DAYS", "7"))
+
+
+def session_key_file() -> Path:
+    """Where the key that signs session cookies is generated once per install, when
+    `.streamlit/secrets.toml` has no `[sesi] kunci` (owner-only permissions)."""
+    return Path(os.environ.get("BULUKUMBA_SESSION_KEY_FILE", data_dir() / "kunci-sesi"))

@@ -392,3 +392,18 @@ pemetaan_kolom = sa.Table(
 
 # The derived summary tables the data module reads (bulukumba/summaries.py) belong to the schema.
 from . import summaries  # noqa: E402,F401  (registers its tables and triggers on `metadata`)
+
+
+#: Signed-in browser sessions (bulukumba/server/sessions.py). The browser's cookie carries a
+#: signed random token; the store keeps only the token's sha256, so a copy of the store signs
+#: nobody in. Signing out sets `berakhir`; rows past the longest lifetime are deleted. Writing
+#: here does not bump the data version: a sign-in is not new data.
+sesi = sa.Table(
+    "sesi", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),      # sha256 (hex) of the cookie's token
+    sa.Column("pengguna", sa.String(80), nullable=False),  # user name in secrets.toml
+    sa.Column("dibuat", sa.DateTime, nullable=False),      # UTC, sign-in
+    sa.Column("terakhir", sa.DateTime, nullable=False),    # UTC, last activity (to the minute)
+    sa.Column("berakhir", sa.DateTime, nullable=True),     # UTC, signed out
+    sa.Index("ix_sesi_dibuat", "dibuat"),
+)

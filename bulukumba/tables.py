@@ -17,12 +17,21 @@ def _pct(share: pd.Series) -> pd.Series:
     return (share.astype("float64") * 100).round(1)
 
 
-def kecamatan_table(kec: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+def kecamatan_table(kec: pd.DataFrame, villages: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per kecamatan; with the villages (data.coverage_villages), also how many have reported,
+    and no figures at all (not zeros) for a kecamatan none of whose villages has."""
+    table = pd.DataFrame({
         "Kode": kec["kode"], "Kecamatan": kec["nama"], "Desa/kelurahan": kec["desa"],
         "Wajib KTP": kec["wajib_ktp"], "Sudah rekam": kec["sudah_rekam"],
         "Belum rekam": kec["belum_rekam"], PCT: _pct(kec["cakupan"]),
     }).reset_index(drop=True)
+    if villages is not None:
+        reported = villages.dropna(subset=["wajib_ktp"]).groupby("kecamatan_kode").size()
+        count = kec["kode"].map(reported).fillna(0).astype("int64").reset_index(drop=True)
+        table.insert(3, "Desa melapor", count)
+        for column in ("Wajib KTP", "Sudah rekam", "Belum rekam"):
+            table[column] = table[column].astype("Int64").mask(count == 0)
+    return table
 
 
 def village_table(villages: pd.DataFrame) -> pd.DataFrame:
@@ -68,24 +77,38 @@ def village_services_table(rows: pd.DataFrame) -> pd.DataFrame:
         "Jumlah": rows["jumlah"]}).reset_index(drop=True)
 
 
-def programme_table(statuses: list, names: dict[str | None, str]) -> pd.DataFrame:
-    """One row per programme status (data.ProgrammeStatus)."""
+def programme_table(verdicts: list, names: dict[str | None, str]) -> pd.DataFrame:
+    """One row per programme target (verdict.Verdict): the same figures as the verdict strip."""
     return pd.DataFrame([{
-        "Wilayah": names.get(s.kecamatan_kode, s.kecamatan_kode or "Kabupaten"),
-        "Layanan": texts.LAYANAN.get(s.layanan, s.layanan), "Target": s.target,
-        "Capaian": s.capaian, "Capaian (%)": round(s.persen * 100, 1), "Sisa": s.sisa,
-        "Perlu per hari": None if s.laju_perlu is None else round(s.laju_perlu, 1),
-        "Laju 28 hari per hari": round(s.laju_28, 1),
-        "Proyeksi selesai": s.proyeksi_selesai,
-        "Dihitung dari": texts.DASAR.get(s.dasar, s.dasar),
-    } for s in statuses])
+        "Wilayah": names.get(v.kecamatan, v.kecamatan or "Kabupaten"),
+        "Layanan": texts.LAYANAN.get(v.layanan, v.layanan), "Target": v.target,
+        "Capaian": v.capaian, "Capaian (%)": round(v.capaian / v.target * 100, 1) if v.target else None,
+        "Sisa": v.sisa,
+        "Perlu per hari": None if v.perlu_per_hari is None else round(v.perlu_per_hari, 1),
+        "Laju per hari": None if v.laju is None else round(v.laju, 1),
+        "Laju diukur (hari)": v.laju_hari,
+        "Proyeksi selesai": v.proyeksi_selesai,
+        "Keadaan": v.badge,
+        "Dihitung dari": texts.DASAR.get(v.dasar, v.dasar),
+    } for v in verdicts], columns=["Wilayah", "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa",
+                                   "Perlu per hari", "Laju per hari", "Laju diukur (hari)",
+                                   "Proyeksi selesai", "Keadaan", "Dihitung dari"])
 
 
-def progress_by_region(statuses: list, names: dict[str, str]) -> pd.DataFrame:
-    """nama, persen, capaian, target per kecamatan status (for charts.kecamatan_progress)."""
-    return pd.DataFrame({"nama": [names.get(s.kecamatan_kode, s.kecamatan_kode) for s in statuses],
-                         "persen": [s.persen for s in statuses], "capaian": [s.capaian for s in statuses],
-                         "target": [s.target for s in statuses]})
+def progress_by_region(verdicts: list, names: dict[str, str]) -> pd.DataFrame:
+    """nama, persen, capaian, target, seharusnya (share of the target the straight path reaches
+    by the verdict's date) per kecamatan verdict, for charts.kecamatan_progress."""
+    def expected(v) -> float:
+        span = max((v.selesai - v.mulai).days, 1)
+        return min(max((v.tanggal - v.mulai).days / span, 0.0), 1.0)
+
+    rows = [v for v in verdicts if v.target]
+    return pd.DataFrame({"nama": [names.get(v.kecamatan, v.kecamatan) for v in rows],
+                         "persen": [v.capaian / v.target for v in rows],
+                         "capaian": [v.capaian for v in rows], "target": [v.target for v in rows],
+                         "seharusnya": [expected(v) for v in rows],
+                         "kode": [v.kecamatan for v in rows]},
+                        columns=["nama", "persen", "capaian", "target", "seharusnya", "kode"])
 
 
 def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
@@ -148,6 +171,26 @@ def public_priority_table(priority: pd.DataFrame) -> pd.DataFrame:
         PCT: _pct(priority["cakupan"]), "Jarak dari kantor (km)": priority["jarak_km"].astype("float64").round(1),
         "Skor": priority["skor"].astype("float64").round(1),
     }).reset_index(drop=True)
+
+
+def village_history_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every snapshot of every village (data.village_histories)."""
+    return pd.DataFrame({
+        "Kode": rows["kode"], "Desa/kelurahan": rows["nama"], "Kecamatan": rows["kecamatan_nama"],
+        "Tanggal": pd.to_datetime(rows["tanggal"]).dt.date, "Wajib KTP": rows["wajib_ktp"],
+        "Sudah rekam": rows["sudah_rekam"], "Belum rekam": rows["belum_rekam"], PCT: _pct(rows["cakupan"]),
+    }).reset_index(drop=True)
+
+
+def partner_activity_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Partner x village x month x service (data.partner_activity)."""
+    return pd.DataFrame({
+        "Bulan": pd.to_datetime(rows["bulan"]).dt.date, "Mitra": rows["mitra_nama"], "Kode": rows["kode"],
+        "Desa/kelurahan": rows["nama"], "Kecamatan": rows["kecamatan_nama"],
+        "Layanan": rows["layanan"].map(texts.LAYANAN), "Jumlah": rows["jumlah"].astype("int64"),
+        "Warga rentan": rows["rentan"].astype("int64"),
+    }, columns=["Bulan", "Mitra", "Kode", "Desa/kelurahan", "Kecamatan", "Layanan", "Jumlah",
+                "Warga rentan"]).reset_index(drop=True)
 
 
 def without_zero_columns(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:

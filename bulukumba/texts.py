@@ -158,6 +158,8 @@ def verdict_note(v) -> str:
     if v.keadaan == "tanpa_data":
         return f"Belum ada data registri untuk {v.wilayah}. " + plain(CARA_TAMBAH["registri"])
     parts = []
+    if v.capaian_sejak and v.mulai and v.capaian_sejak > v.mulai:
+        parts.append(late_start_note(v))
     if v.keadaan == "tanpa_target":
         parts.append(f"Belum ada target GERTAK 2018 untuk {v.wilayah}, jadi sisa, laju yang perlu dan "
                      f"proyeksi belum bisa dihitung. " + plain(CARA_TAMBAH["target"]))
@@ -319,3 +321,61 @@ IMPOR_GAGAL_TAK_TERDUGA = ("Berkas ini membuat pemeriksaan gagal karena kesalaha
                            "yang ditulis. Laporkan berkas ini ke pengelola dasbor.")
 IMPOR_MEMERIKSA = "Memeriksa berkas"
 IMPOR_MENULIS = "Menulis ke basis data"
+
+
+TABLE_BAR_NOTE = "Batang di kolom terakhir: cakupan pada skala 0–100%."
+
+
+def service_unit(layanan: str | None) -> tuple[str, str]:
+    """(title, unit) of what a partner figure counts, one definition per title:
+    None -> ('Semua layanan mitra', 'layanan'); 'rekam_ektp' -> ('Perekaman e-KTP oleh mitra',
+    'perekaman'); another service -> ('Akta kematian oleh mitra', 'dokumen')."""
+    if layanan is None:
+        return MITRA_SEMUA, "layanan"
+    if layanan == "rekam_ektp":
+        return MITRA_EKTP, "perekaman"
+    return f"{LAYANAN[layanan]} oleh mitra", "dokumen"
+
+
+#: What each column of a download means (the XLSX "Keterangan" sheet lists those it has).
+COLUMN_DEFINITIONS = {
+    "Kode": "kode wilayah resmi (Kepmendagri No 300.2.2-2138 Tahun 2025)",
+    "Wajib KTP": "penduduk yang wajib memiliki KTP-el (berusia 17 tahun ke atas atau sudah/pernah menikah)",
+    "Sudah rekam": "wajib KTP yang sudah melakukan perekaman biometrik e-KTP",
+    "Belum rekam": "wajib KTP dikurangi sudah rekam",
+    "Cakupan (%)": "sudah rekam dibagi wajib KTP",
+    "Desa melapor": "desa/kelurahan di kecamatan itu yang sudah ada data registrinya sampai tanggal data",
+    "Tanggal data": "tanggal data registri desa/kelurahan yang dipakai (yang terbaru sampai tanggal yang dipilih)",
+    "Tanggal": "tanggal data registri",
+    "Skor": SKOR_PRIORITAS,
+    "Jarak dari kantor (km)": "jarak garis lurus dari pusat Ujung Bulu (kantor Disdukcapil) ke titik tengah desa",
+    "Jumlah": "jumlah layanan yang dicatat mitra pada periode itu",
+    "Porsi (%)": "jumlah mitra itu dibagi jumlah semua mitra pada periode itu",
+    "Desa dijangkau": "desa/kelurahan yang mendapat setidaknya satu layanan mitra itu",
+    "Warga rentan dilayani": "layanan untuk penyandang disabilitas dan lanjut usia",
+    "Warga rentan": "layanan untuk penyandang disabilitas dan lanjut usia",
+    "Peringkat": "urutan menurut jumlah; jumlah sama, peringkat sama",
+    "Bulan": "bulan kegiatan (hari pertama bulan itu)",
+    "Target": "nilai target program",
+    "Capaian": "capaian sejak program dimulai",
+    "Capaian (%)": "capaian dibagi target",
+    "Sisa": "target dikurangi capaian (0 bila tercapai)",
+    "Perlu per hari": "sisa dibagi hari sampai tenggat",
+    "Laju per hari": "kenaikan per hari pada periode terakhir (lihat Laju diukur)",
+    "Laju diukur (hari)": "panjang periode yang dipakai untuk laju",
+    "Proyeksi selesai": "tanggal sisa habis bila laju tetap",
+    "Keadaan": "penilaian: tepat waktu, terlambat N hari, belum bisa dinilai, dst.",
+}
+
+
+def definitions(columns) -> dict[str, str]:
+    """The definitions of those `columns` that have one, in the columns' order."""
+    return {c: COLUMN_DEFINITIONS[c] for c in columns if c in COLUMN_DEFINITIONS}
+
+
+def late_start_note(v) -> str:
+    """Why the achievement is counted from a later date than the programme's start."""
+    from . import fmt
+
+    return (f"Capaian dihitung sejak data registri pertama ({fmt.tanggal(v.capaian_sejak)}): belum ada data "
+            f"pada awal program ({fmt.tanggal(v.mulai)}), jadi perekaman di antaranya tidak terhitung.")

@@ -74,6 +74,8 @@ class Verdict:
     laju_dari: dt.date | None = None
     proyeksi_selesai: dt.date | None = None
     terlambat_hari: int | None = None     # days after the deadline (keadaan "terlambat")
+    capaian_sejak: dt.date | None = None  # achievement counted from (later than `mulai` when the
+    #                                       registry begins after the programme's start)
     # Who delivers
     mitra: TopPartner | None = None
     mitra_mulai: dt.date | None = None    # the period the partner figure covers
@@ -112,6 +114,27 @@ def _pace(status: data.ProgrammeStatus, kecamatan: str | None, engine) -> tuple[
     return float(done) / span, span, start.date()
 
 
+def _reported(day: dt.date, kecamatan: str | None, engine) -> bool:
+    """Any registry figure for the area by `day` (one kecamatan table serves every kecamatan)."""
+    if kecamatan is None:
+        return data.coverage_total(day, None, engine).tanggal is not None
+    kec = data.coverage_kecamatan(day, engine).set_index("kode")
+    return kecamatan in kec.index and int(kec.at[kecamatan, "wajib_ktp"]) > 0
+
+
+def _counted_from(status: data.ProgrammeStatus, kecamatan: str | None, engine) -> dt.date:
+    """Where the achievement starts: the programme's start, or — for a registry-based target
+    whose first registry date comes after the start — that first date (what was recorded in
+    between is not in the data, so it cannot be counted)."""
+    if status.dasar != "registri":
+        return status.mulai
+    trend = data.recorded_trend(kecamatan, engine=engine)
+    trend = trend[trend["tanggal"] <= pd.Timestamp(status.tanggal)]
+    if trend.empty or (trend["tanggal"] <= pd.Timestamp(status.mulai)).any():
+        return status.mulai
+    return trend["tanggal"].iloc[0].date()
+
+
 def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, engine) -> TopPartner | None:
     board = data.partner_leaderboard(start, end, SERVICE, kecamatan, engine)
     if board.empty or int(board.iloc[0]["jumlah"]) <= 0:
@@ -122,21 +145,23 @@ def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, eng
 
 
 def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike = None,
-                      kecamatan: str | None = None, engine=None) -> Verdict:
-    """The verdict for one programme target (service, area) on `as_of` (default: newest data)."""
+                      kecamatan: str | None = None, engine=None, with_partner: bool = True) -> Verdict:
+    """The verdict for one programme target (service, area) on `as_of` (default: newest data).
+    `with_partner=False` leaves out the top partner (tables of many targets do not show it)."""
     latest = data.latest_date(engine)
     day = pd.Timestamp(as_of).date() if as_of is not None else latest
     fresh = data.freshness(engine)
     area = _area_name(kecamatan, engine)
-    if day is None or data.coverage_total(day, kecamatan, engine).tanggal is None:
+    if day is None or not _reported(day, kecamatan, engine):
         return Verdict(program, service, kecamatan, area, day, "tanpa_data", contoh=fresh.contoh)
     status = data.programme_status(program, service, kecamatan, day, engine)
     if status is None:
         since = day - dt.timedelta(days=FALLBACK_PERIOD_DAYS - 1)
         return Verdict(program, service, kecamatan, area, day, "tanpa_target",
-                       mitra=_top_partner(since, day, kecamatan, engine), mitra_mulai=since,
-                       contoh=fresh.contoh)
+                       mitra=_top_partner(since, day, kecamatan, engine) if with_partner else None,
+                       mitra_mulai=since, contoh=fresh.contoh)
     pace, pace_days, pace_since = _pace(status, kecamatan, engine)
+    counted_from = _counted_from(status, kecamatan, engine)
     projected, late = None, None
     if status.tanggal < status.mulai:
         state = "belum_mulai"
@@ -158,8 +183,9 @@ def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike
         capaian=status.capaian, sisa=status.sisa, mulai=status.mulai, selesai=status.selesai,
         dasar=status.dasar, perlu_per_hari=status.laju_perlu, laju=pace, laju_hari=pace_days,
         laju_dari=pace_since, proyeksi_selesai=projected,
-        terlambat_hari=late if state == "terlambat" else None,
-        mitra=_top_partner(status.mulai, status.tanggal, kecamatan, engine), mitra_mulai=status.mulai,
+        terlambat_hari=late if state == "terlambat" else None, capaian_sejak=counted_from,
+        mitra=_top_partner(status.mulai, status.tanggal, kecamatan, engine) if with_partner else None,
+        mitra_mulai=status.mulai,
         contoh=fresh.contoh)
 
 
@@ -170,8 +196,9 @@ def gertak_verdict(as_of: data.DateLike = None, kecamatan: str | None = None, en
 
 def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engine=None) -> list[Verdict]:
     """The verdict of every target `data.programme_statuses` lists (per service, or per
-    kecamatan), in its order: the GERTAK page's tables and the download use these."""
-    return [programme_verdict(program, s.layanan, as_of, s.kecamatan_kode, engine)
+    kecamatan), in its order, without the top partner: the GERTAK page's tables and the
+    download use these."""
+    return [programme_verdict(program, s.layanan, as_of, s.kecamatan_kode, engine, with_partner=False)
             for s in data.programme_statuses(program, by, as_of, engine)]
 
 
@@ -260,3 +287,10 @@ def verdict_html(v: Verdict, size: str = "normal") -> str:
             f"<dl class='vonis-isi'>{items}</dl>"
             + (f"<p class='vonis-catatan'>{html.escape(note)}</p>" if note else "")
             + "</section>")
+
+
+#: How the pace is measured, in one sentence for captions.
+PACE_NOTE = ("untuk perekaman e-KTP, kenaikan sudah rekam antara data terbaru dan data sekitar 28 hari "
+             "sebelumnya (lebih pendek bila data baru ada sejak itu), dibagi jumlah harinya, kosong bila "
+             "baru ada satu tanggal data; untuk layanan lain, layanan yang dicatat mitra dalam 28 hari "
+             "terakhir, per hari.")

@@ -89,10 +89,16 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def sidebar_filters() -> Filters:
+#: Pages whose panels act on the service filter; elsewhere "Layanan mitra" is not drawn.
+SERVICE_PAGES = ("mitra", "unduh")
+
+
+def sidebar_filters(layanan: bool = True) -> Filters:
     """Draw the shared filters in the sidebar; state lives in the session and in the URL.
 
     A copied link opens the same view: `?per=2018-05-31&kec=73.02.06&layanan=akta_kematian`.
+    `layanan=False` leaves out the service filter (pages where no panel acts on it); the choice
+    is kept for the pages that use it.
     """
     latest = data.latest_date(engine()) or dt.date.today()
     first = data.recorded_trend(engine=engine())["tanggal"].min()
@@ -106,7 +112,7 @@ def sidebar_filters() -> Filters:
         st.session_state.f_kab = params.get("kab") if params.get("kab") in regency_names else ALL
         chosen = None if st.session_state.f_kab == ALL else st.session_state.f_kab
         st.session_state.f_kec = params.get("kec") if params.get("kec") in kecamatan_names(chosen) else ALL
-        st.session_state.f_layanan = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
+        st.session_state["_layanan"] = params.get("layanan") if params.get("layanan") in texts.LAYANAN else ALL
     elif st.session_state.get("_data_per") not in (None, latest):
         # New data moved the newest date: a viewer who was on the newest date follows it.
         if st.session_state.f_per == st.session_state["_data_per"] or st.session_state.f_per > latest:
@@ -129,15 +135,23 @@ def sidebar_filters() -> Filters:
             st.session_state.f_kec = ALL
         st.selectbox("Kecamatan", [ALL, *names], key="f_kec", disabled=not names,
                      format_func=lambda k: "Semua kecamatan" if k == ALL else names[k])
-        st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan",
-                     format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
+        if layanan:
+            # A page that does not draw the widget resets its value; the choice lives in
+            # "_layanan" (written by the widget's callback) and is handed back to the widget here.
+            st.session_state.f_layanan = st.session_state.get("_layanan", ALL)
+            st.selectbox("Layanan mitra", [ALL, *texts.LAYANAN], key="f_layanan", on_change=_keep_service,
+                         format_func=lambda k: "Semua layanan" if k == ALL else texts.LAYANAN[k])
+    service = st.session_state.get("_layanan", ALL)
     per = st.session_state.f_per or latest
     filters = Filters(per=per, kecamatan=None if st.session_state.f_kec == ALL else st.session_state.f_kec,
-                      layanan=None if st.session_state.f_layanan == ALL else st.session_state.f_layanan,
-                      data_per=latest, kabupaten=regency)
+                      layanan=None if service == ALL else service, data_per=latest, kabupaten=regency)
     _mirror_in_url(filters)
     st.session_state["filters"] = filters
     return filters
+
+
+def _keep_service() -> None:
+    st.session_state["_layanan"] = st.session_state.f_layanan
 
 
 def _mirror_in_url(filters: Filters) -> None:
@@ -152,15 +166,13 @@ def _mirror_in_url(filters: Filters) -> None:
 
 
 def filters() -> Filters:
-    """The filters the frame drew on this run (see `_ensure_frame`)."""
-    _ensure_frame()
+    """The filters the frame drew on this run (dashboard.py runs every page inside it)."""
     require_data()
     return st.session_state["filters"]
 
 
 def public_page() -> None:
     """Call first on a page anyone may see (it needs the frame, not the filters)."""
-    _ensure_frame()
     require_data()
 
 
@@ -176,24 +188,6 @@ def require_data() -> None:
         "Impor data registri (halaman Kelola data, atau `python -m bulukumba impor BERKAS`)."),
         icon=":material/info:")
     st.stop()
-
-
-def _ensure_frame() -> None:
-    """Make sure the page runs inside dashboard.py's frame.
-
-    Until `st.navigation` has run once in the server process, Streamlit treats a folder named
-    `pages/` as old-style pages and runs a deep-linked page (say /peta as the first request after
-    a restart) on its own, without the frame. Switching that mode off and rerunning sends the same
-    URL through dashboard.py, which then runs this page as intended.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:  # old-style mode: this page runs without the frame
-        PagesManager.uses_pages_directory = False
-        import runpy
-
-        runpy.run_path(str(config.PROJECT_ROOT / "dashboard.py"), run_name="__main__")
-        st.stop()  # the frame ran this page inside it; this bare run has nothing left to do
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,21 +289,25 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
     return element
 
 
-def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None) -> None:
-    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)."""
+def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None,
+              notes: export.Notes | None = None, area: str | None = None) -> None:
+    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)
+    and the kecamatan `area` if one is chosen; `notes` fill the XLSX's "Keterangan" sheet."""
     demo = is_demo()
     day = day or filters().per
     left, right = st.columns(2)
     # The files are built only when a button is pressed, not on every rerun of the page.
     left.download_button("Unduh CSV", lambda: export.to_csv(table, demo), key=f"{key}-csv",
                          on_click="ignore",
-                         file_name=export.file_name(stem, day, "csv", demo), mime="text/csv",
+                         file_name=export.file_name(stem, day, "csv", demo, area), mime="text/csv",
                          icon=":material/download:", width="stretch")
-    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo), key=f"{key}-xlsx",
+    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo, notes), key=f"{key}-xlsx",
                           on_click="ignore",
-                          file_name=export.file_name(stem, day, "xlsx", demo), width="stretch",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          icon=":material/download:")
+                          file_name=export.file_name(stem, day, "xlsx", demo, area), width="stretch",
+                          mime=XLSX_MIME, icon=":material/download:")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,12 +379,74 @@ def source_credit() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Who is signed in
+# Who is signed in: decided from the browser's session cookie on every run
 # ---------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class SignIn:
+    user: object | None        # the signed-in auth.User, or None for a visitor
+    ended: str | None = None   # why a session cookie this browser sent no longer counts
+
+
+_server = None
+
+
+def server():
+    """The serving layer's view of this app (accounts and secrets from Streamlit), one per process."""
+    global _server
+    if _server is None:
+        from streamlit import config as st_config
+
+        from .server import Server
+
+        _server = Server(users=configured_users, secrets=secrets_dict,
+                         base_url=st_config.get_option("server.baseUrlPath") or "")
+    return _server
+
+
+def sign_in_state(touch: bool = False) -> SignIn:
+    """Who this browser is signed in as: its session cookie, checked against the store, now.
+
+    The cookie is the one the browser sent when it opened this connection (a reload, a new tab
+    and a reconnect send the current one). Session state plays no part, so a client that
+    reconnects to someone else's Streamlit session without that person's cookie is a visitor.
+    `touch` counts this run as activity for the idle lifetime.
+    """
+    from .server.sessions import COOKIE
+
+    cookie = st.context.cookies.get(COOKIE)
+    if not cookie:
+        return SignIn(None)
+    user, check = server().who(cookie, touch=touch)
+    return SignIn(user, None if user is not None else check.ended)
+
+
 def current_user():
-    """The signed-in auth.User, or None for a visitor."""
-    return st.session_state.get("pengguna")
+    """The signed-in auth.User, or None for a visitor (from the cookie, on every call)."""
+    return sign_in_state().user
+
+
+def frame_sign_in() -> SignIn:
+    """The frame's look at who is signed in, counted as activity and remembered for the
+    refresh tick, which reruns the page when it changes (a sign-out in another tab)."""
+    state = sign_in_state(touch=True)
+    st.session_state["_masuk_sebagai"] = state.user.username if state.user else None
+    return state
+
+
+def _sign_in_changed() -> bool:
+    if "_masuk_sebagai" not in st.session_state:
+        return False
+    user = sign_in_state().user
+    return (user.username if user else None) != st.session_state["_masuk_sebagai"]
+
+
+def secrets_dict() -> dict:
+    """.streamlit/secrets.toml as a dict (empty when there is none)."""
+    try:
+        return st.secrets.to_dict() if len(st.secrets) else {}
+    except Exception:  # no secrets.toml at all: a public-only app
+        return {}
 
 
 def configured_users() -> tuple[dict, str | None]:
@@ -394,21 +454,35 @@ def configured_users() -> tuple[dict, str | None]:
     from . import auth
 
     try:
-        secrets = st.secrets.to_dict() if len(st.secrets) else {}
-    except Exception:  # no secrets.toml at all: a public-only app
-        secrets = {}
-    try:
-        return auth.users_from_secrets(secrets), None
+        return auth.users_from_secrets(secrets_dict()), None
     except auth.ConfigError as error:
         return {}, str(error)
 
 
-@st.cache_resource(show_spinner=False)
-def throttle():
-    """One guard against password guessing for the whole server process."""
-    from . import auth
+def serve_frame_only() -> None:
+    """Run once when the server starts, before any browser connects (the app's start hook).
 
-    return auth.Throttle()
+    Streamlit treats a folder named `pages/` beside the main script as old-style pages until the
+    first `st.navigation` call, so the first request after a start would run a page without the
+    frame (and flash a list of raw script names). This sets, once, what that first
+    `st.navigation` call would set: dashboard.py's navigation is the only page list.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def report_error(error: Exception) -> bool:
+    """Show an unexpected error in Indonesian, with a reference to find it in the log; no
+    traceback or internals reach the browser (the app's `on_script_error`)."""
+    import logging
+    import uuid
+
+    reference = uuid.uuid4().hex[:8]
+    logging.getLogger("bulukumba").error("kesalahan tak terduga [%s]", reference, exc_info=error)
+    st.error(f"Maaf, halaman ini gagal disiapkan. Muat ulang halaman; bila masih gagal, sampaikan "
+             f"kode **{reference}** kepada pengelola dasbor.", icon=":material/error:")
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,13 +500,14 @@ def remember_version() -> int:
 
 @st.fragment(run_every=config.refresh_seconds())
 def watch_for_new_data() -> None:
-    """Every few seconds, a cheap look at the data version; a change reruns the whole page.
+    """Every few seconds, a cheap look at the data version and the session; a change reruns
+    the whole page (so a sign-out in another tab closes this one's internal pages too).
 
     The look costs one small query (about 0.2 ms); nothing heavy is reloaded unless the
     version moved, and then only what depends on it (the data module keys on the version).
     """
-    if data.data_version(engine()) != st.session_state.get("_versi"):
-        st.rerun(scope="app")
+    if data.data_version(engine()) != st.session_state.get("_versi") or _sign_in_changed():
+        st.rerun(scope="app")  # new figures, or signed out (in this or another tab)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,25 +720,3 @@ def projector_key(key: str) -> str | None:
     result = _projector_keys(key=key, on_tombol_change=lambda: None, height=0)
     return getattr(result, "tombol", None)
 
-
-_built: dict = {}
-_built_lock = __import__("threading").Lock()
-BUILT_SIZE = 64
-
-
-def per_view(view, key: tuple, build):
-    """`build()` once per published set and `key`, for the whole server: the public page's SVGs
-    and tables depend only on the set (built once per data version), so a rerun that changes
-    nothing costs a look-up instead of drawing 136 villages again. The set itself is kept with
-    each entry, so a new set never gets an old drawing. Callers must not change the result."""
-    slot = (id(view), key)
-    with _built_lock:
-        hit = _built.get(slot)
-        if hit is not None and hit[0] is view:
-            return hit[1]
-    value = build()
-    with _built_lock:
-        _built[slot] = (view, value)
-        while len(_built) > BUILT_SIZE:
-            _built.pop(next(iter(_built)))
-    return value

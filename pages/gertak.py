@@ -1,53 +1,44 @@
-"""GERTAK 2018: is the drive on track to finish by 31 December 2018?"""
+"""GERTAK 2018: is the drive on track to finish by 31 December 2018?
+
+The verdict strip, the sentence and the progress chart come from one verdict (verdict.py), the
+same one Ringkasan, the public page and the projector show.
+"""
 import streamlit as st
 
-from bulukumba import charts, data, fmt, tables, texts, web
+from bulukumba import cards, data, tables, texts, verdict, web
 
 f = web.filters()
 engine = web.engine()
+demo = web.is_demo()
 web.header("GERTAK 2018")
 st.caption(texts.PROGRAM["gertak_2018"])
 
-status = data.programme_status("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine, kabupaten=f.kabupaten)
-if status is None:
-    st.info(f"Belum ada target perekaman GERTAK 2018 untuk {f.wilayah}.")
-    st.stop()
+v = web.memo(("vonis", f.per, f.kecamatan), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine))
+web.verdict_strip(v)
+st.markdown(v.kalimat)
+if v.target is None:
+    st.stop()  # the strip says what is missing and how to add it
 
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Capaian", fmt.persen(status.persen), f"{fmt.angka(status.capaian)} dari {fmt.angka(status.target)}",
-          delta_color="off", delta_arrow="off")
-c2.metric("Sisa", fmt.angka(status.sisa))
-c3.metric("Perlu per hari", fmt.angka(status.laju_perlu, 1) if status.laju_perlu is not None else fmt.KOSONG,
-          f"sampai {fmt.tanggal(status.selesai)}", delta_color="off", delta_arrow="off")
-c4.metric("Laju 28 hari terakhir", f"{fmt.angka(status.laju_28, 1)} per hari",
-          fmt.poin(0) if status.laju_perlu is None else
-          f"{fmt.bertanda(status.laju_28 - status.laju_perlu, 1)} dari yang perlu",
-          delta_color="normal")
-st.markdown(texts.gertak_projection_sentence(status))
+web.card(web.memo(("kartu-gertak", f.per, f.kecamatan), lambda: cards.programme_progress(
+    data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine, kabupaten=f.kabupaten), v, demo)), key="grafik-gertak")
 
-projection = None
-if status.proyeksi_selesai and status.sisa:
-    projection = (status.proyeksi_selesai, status.target)
-progress = data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine,
-                                   kabupaten=f.kabupaten)
-st.plotly_chart(charts.programme_progress(progress, status.target, status.mulai, status.selesai, projection),
-                key="grafik-gertak", config={"displayModeBar": False})
-st.caption(f"Capaian dihitung dari {texts.DASAR[status.dasar]} sejak {fmt.tanggal(status.mulai)}.")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Per kecamatan")
-    per_kec = data.programme_statuses("gertak_2018", "kecamatan", f.per, engine, kabupaten=f.kabupaten)
-    if len(per_kec) > 60:  # a national store: the slowest kecamatan first, the rest in Unduh
-        per_kec = sorted(per_kec, key=lambda s: s.persen)[:60]
-        st.caption("60 kecamatan dengan capaian terendah; semuanya ada di halaman Unduh.")
-    if per_kec:
-        rows = tables.progress_by_region(per_kec, web.kecamatan_names(f.kabupaten))
-        st.plotly_chart(charts.kecamatan_progress(rows), key="grafik-gertak-kecamatan",
-                        config={"displayModeBar": False})
-    else:
-        st.info("Belum ada target per kecamatan.")
-with right:
-    st.subheader("Per layanan")
-    services = data.programme_statuses("gertak_2018", "layanan", f.per, engine, kabupaten=f.kabupaten)
-    web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan")
+def per_kecamatan_card():
+    verdicts = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine)
+    return cards.kecamatan_progress(tables.progress_by_region(verdicts, web.kecamatan_names(f.kabupaten)), v.tanggal, demo,
+                                    f.kecamatan)
+
+
+web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan), per_kecamatan_card), key="grafik-gertak-kecamatan")
+
+st.subheader("Per layanan · seluruh kabupaten")
+services = web.memo(("vonis-layanan", f.per), lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine))
+if services:
+    web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[
+        "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa", "Perlu per hari", "Laju per hari",
+        "Proyeksi selesai", "Keadaan"])
+    st.caption("Target per layanan hanya ada untuk seluruh kabupaten: pilihan kecamatan tidak berlaku di "
+               "tabel ini. Perekaman e-KTP dihitung dari " + texts.DASAR["registri"] + "; layanan lain dari "
+               + texts.DASAR["kegiatan_mitra"] + ". Laju per hari: " + verdict.PACE_NOTE)
+else:
+    st.info("Belum ada target GERTAK 2018 per layanan. " + texts.CARA_TAMBAH["target"])

@@ -1,20 +1,52 @@
-"""Masuk / Keluar: sign-in for the office's internal pages."""
+"""Masuk / Akun: sign in to the office's internal pages, or sign out.
+
+Both are plain HTML forms posted to the server's routes (bulukumba/server/routes.py): only an
+HTTP answer can set the session cookie that keeps a user signed in across reloads, tabs and
+restarts. The route sends the browser back here with `gagal=…` when the sign-in fails.
+"""
+import html
+
 import streamlit as st
 
-from bulukumba import auth, texts, web
+from bulukumba import auth, fmt, texts, web
+from bulukumba import navigation as nav
 
 web.public_page()
 user = web.current_user()
+
+FORM_CSS = """
+form.masuk { display: flex; flex-direction: column; gap: .3rem; max-width: 22rem; margin: .5rem 0 1rem; }
+form.masuk label { font-size: .875rem; margin-top: .5rem; }
+form.masuk input { font: inherit; padding: .5rem .75rem; border: 1px solid #d5d8de; border-radius: .5rem;
+                   background: #f0f2f6; color: inherit; }
+form.masuk input:focus { outline: 2px solid #1f5fa8; outline-offset: 0; }
+form.masuk button { margin-top: 1rem; align-self: flex-start; font: inherit; padding: .45rem 1.2rem;
+                    border: 1px solid #1f5fa8; border-radius: .5rem; background: #1f5fa8; color: #fff;
+                    cursor: pointer; }
+form.masuk button.kedua { background: #fff; color: #1f5fa8; }
+form.masuk button:focus-visible { outline: 2px solid #0b2f57; outline-offset: 2px; }
+"""
+
 if user is not None:
     st.title("Akun", anchor=False)
     st.write(f"Masuk sebagai **{user.nama}** ({user.username}, peran {user.peran}).")
-    if st.button("Keluar", icon=":material/logout:", key="keluar"):
-        for key in ("pengguna", "f_per", "f_kec", "f_layanan", "filters"):
-            st.session_state.pop(key, None)
-        st.rerun()
+    st.html(f"<style>{FORM_CSS}</style>"
+            "<form class='masuk' method='post' action='akun/keluar'>"
+            "<button type='submit' class='kedua'>Keluar</button></form>")
+    st.caption("Keluar menutup halaman internal di semua tab peramban ini.")
     st.stop()
 
 st.title("Masuk", anchor=False)
+params = st.query_params
+target = nav.safe_target(params.get("ke"))
+if target is not None:
+    where = nav.describe(target, web.kecamatan_names(), texts.LAYANAN, fmt.tanggal)
+    st.markdown(f"Setelah masuk Anda dibuka ke: **{where}**")
+failure = auth.failure_message(params.get("gagal"), params.get("tunggu"))
+for key in ("gagal", "tunggu"):  # said once; a reload of this page does not repeat it
+    if key in params:
+        del params[key]
+
 users, problem = web.configured_users()
 if problem:
     st.error(f"Pengaturan akun tidak sah: {problem}")
@@ -25,16 +57,17 @@ if not users:
     st.stop()
 
 st.caption(texts.MASUK_PETUGAS)
-with st.form("masuk", enter_to_submit=True):
-    username = st.text_input("Nama pengguna", key="masuk-nama", autocomplete="username")
-    password = st.text_input("Kata sandi", type="password", key="masuk-sandi",
-                             autocomplete="current-password")
-    submitted = st.form_submit_button("Masuk", type="primary", icon=":material/login:")
-if submitted:
-    result = auth.sign_in(users, username, password, web.throttle())
-    if result.user is None:
-        st.error(result.pesan)
-    else:
-        st.session_state["pengguna"] = result.user
-        st.session_state["baru_masuk"] = True  # the frame opens the dashboard on the next run
-        st.rerun()
+if failure:
+    st.error(failure)
+hidden_target = f"<input type='hidden' name='ke' value='{html.escape(target, quote=True)}'>" if target else ""
+st.html(f"<style>{FORM_CSS}</style>"
+        "<form class='masuk' method='post' action='akun/masuk'>"
+        f"{hidden_target}"
+        "<label for='masuk-nama'>Nama pengguna</label>"
+        "<input id='masuk-nama' name='nama' autocomplete='username' autocapitalize='none' "
+        "spellcheck='false' required>"
+        "<label for='masuk-sandi'>Kata sandi</label>"
+        "<input id='masuk-sandi' name='sandi' type='password' autocomplete='current-password' required>"
+        "<button type='submit'>Masuk</button></form>")
+st.caption("Sesi tetap terbuka saat halaman dimuat ulang atau dibuka di tab baru, dan berakhir setelah "
+           "tidak dipakai beberapa jam atau saat Anda keluar.")

@@ -1,23 +1,29 @@
-"""Mitra: what each partner delivered, and the 2017 partnership against its target."""
+"""Mitra: what each partner delivered, and the 2017 partnership against its target.
+
+Every panel follows the period, the kecamatan and the service filter, except the 2017
+partnership panel, whose target exists only for the regency and e-KTP recording (its caption
+says so). Titles name what is counted ("Perekaman e-KTP oleh mitra", "Semua layanan mitra").
+"""
 import datetime as dt
 
 import streamlit as st
 
-from bulukumba import charts, data, fmt, tables, texts, web
+from bulukumba import cards, data, fmt, tables, texts, web
 
 f = web.filters()
 engine = web.engine()
+demo = web.is_demo()
 web.header("Mitra kemitraan")
 
 # Periods in the order the head asks for them; a programme appears once its targets are in.
 gertak = data.programme_period("gertak_2018", engine)
-partnership = data.programme_period("kemitraan_2017", engine)
+partnership_period = data.programme_period("kemitraan_2017", engine)
 PERIODS = {}
 if gertak:
     PERIODS["gertak"] = (f"GERTAK 2018 (sejak {fmt.tanggal(gertak[0])})", *gertak)
-if partnership:
-    PERIODS["kemitraan"] = (f"Kemitraan 2017 ({fmt.tanggal(partnership[0])} – "
-                            f"{fmt.tanggal(partnership[1])})", *partnership)
+if partnership_period:
+    PERIODS["kemitraan"] = (f"Kemitraan 2017 ({fmt.tanggal(partnership_period[0])} – "
+                            f"{fmt.tanggal(partnership_period[1])})", *partnership_period)
 PERIODS["30hari"] = ("30 hari terakhir", None, None)
 PERIODS["semua"] = ("Seluruh periode", None, None)
 first = next(iter(PERIODS))
@@ -27,48 +33,58 @@ _, start, period_end = PERIODS[period]
 end = min(f.per, period_end) if period_end else f.per
 if period == "30hari":
     start = f.per - dt.timedelta(days=29)
-service_label = texts.LAYANAN[f.layanan] if f.layanan else "semua layanan"
-st.caption(f"{service_label} · {fmt.tanggal(start) if start else 'awal data'} – {fmt.tanggal(end)}"
-           " · layanan dipilih di panel samping")
+title_unit, unit = texts.service_unit(f.layanan)
+period_text = f"{fmt.tanggal(start) if start else 'awal data'} – {fmt.tanggal(end)}"
+st.caption(f"**{title_unit}** · {period_text} · {f.wilayah} · layanan dipilih di panel samping")
 
 board = data.partner_leaderboard(start, end, f.layanan, f.kecamatan, engine, kabupaten=f.kabupaten)
 monthly = data.partner_monthly(start, end, f.layanan, kecamatan=f.kecamatan, engine=engine, kabupaten=f.kabupaten)
-table = tables.leaderboard_table(board, monthly)
 
-st.subheader("Peringkat mitra")
-web.show_table(table, key="tabel-mitra", bar="Porsi (%)", bar_range=(0, 50), column_config={
-    "Tren bulanan": st.column_config.LineChartColumn("Tren bulanan", y_min=0)})
-web.downloads(table.drop(columns=["Tren bulanan"]), "peringkat-mitra", key="unduh-mitra")
+st.subheader(f"Peringkat mitra · {title_unit}")
+if board["jumlah"].sum() == 0:
+    st.info(f"Belum ada kegiatan mitra tercatat untuk {title_unit.lower()}, {period_text}, {f.wilayah}. "
+            + texts.CARA_TAMBAH["kegiatan"], icon=":material/info:")
+else:
+    table = tables.leaderboard_table(board, monthly)
+    web.show_table(table, key="tabel-mitra", bar="Porsi (%)", bar_range=(0, 100), column_config={
+        "Tren bulanan": st.column_config.LineChartColumn("Tren bulanan", y_min=0)})
+    st.caption(f"Jumlah = {unit}. Batang: porsi pada skala 0–100%. Peringkat sama bila jumlahnya sama.")
+    web.downloads(table.drop(columns=["Tren bulanan"]), "peringkat-mitra", key="unduh-mitra")
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.leaderboard(board), key="grafik-mitra", config={"displayModeBar": False})
+    web.card(web.memo(("kartu-mitra", start, end, f.layanan, f.kecamatan), lambda: cards.leaderboard(
+        board, f.layanan, period_text, f.wilayah, end, demo)), key="grafik-mitra")
 with right:
-    st.subheader("Program inovasi kemitraan 2017")
-    partnership = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine)
-    if partnership is None:
-        st.info("Belum ada target program kemitraan 2017 di data.")
+    programme = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine)
+    if programme is None:
+        st.subheader("Program inovasi kemitraan 2017")
+        st.info("Belum ada target program kemitraan 2017 di data. " + texts.CARA_TAMBAH["target"])
     else:
-        st.plotly_chart(charts.target_gauge(partnership.capaian, partnership.target, "Perekaman e-KTP"),
-                        key="grafik-kemitraan", config={"displayModeBar": False})
-        st.caption(f"{fmt.tanggal(partnership.mulai)} – {fmt.tanggal(partnership.selesai)}: "
-                   f"{fmt.angka(partnership.capaian)} perekaman oleh mitra dari target "
-                   f"{fmt.angka(partnership.target)} ({fmt.persen(partnership.persen)}).")
+        web.card(web.memo(("kartu-kemitraan", f.per), lambda: cards.partnership(programme, f.per, demo)),
+                 key="grafik-kemitraan")
+        st.caption("Panel ini selalu untuk seluruh kabupaten dan perekaman e-KTP selama program 2017 "
+                   "(targetnya hanya ada untuk itu): pilihan kecamatan, layanan dan periode tidak berlaku di sini.")
 
 st.subheader("Rincian mitra")
 partners = data.partners(engine)
 names = dict(zip(partners["kode"], partners["nama"]))
 chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-rinci")
 st.caption(partners.set_index("kode").loc[chosen, "deskripsi"])
-months_col, villages_col = st.columns([3, 2])
+months_col, villages_col = st.columns(2)
 with months_col:
-    st.plotly_chart(charts.partner_months(data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine,
-                                                               kabupaten=f.kabupaten)),
-                    key="grafik-mitra-bulanan", config={"displayModeBar": False})
+    web.card(web.memo(("kartu-mitra-bulanan", start, end, f.layanan, chosen, f.kecamatan), lambda: cards.partner_months(
+        data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine,
+                             kabupaten=f.kabupaten), names[chosen], f.layanan,
+        period_text, f.wilayah, end, demo)), key="grafik-mitra-bulanan")
 with villages_col:
-    where = data.partner_villages(chosen, start, end, f.layanan, engine, limit=web.TABLE_ROWS)
-    reached = data.partner_village_count(chosen, start, end, f.layanan, engine)
-    st.markdown(f"**Desa yang dijangkau: {fmt.angka(reached)}**")
-    web.show_table(tables.partner_villages_table(where), key="tabel-mitra-desa", height=300)
-    if reached > len(where):
-        st.caption(f"{fmt.angka(len(where))} desa dengan layanan terbanyak.")
+    where = data.partner_villages(chosen, start, end, f.layanan, engine, limit=web.TABLE_ROWS, kecamatan=f.kecamatan)
+    reached = data.partner_village_count(chosen, start, end, f.layanan, engine, kecamatan=f.kecamatan)
+    st.markdown(f"**Desa yang dijangkau di {f.wilayah}: {fmt.angka(reached)}**")
+    if where.empty:
+        st.caption(f"Tidak ada kegiatan {names[chosen]} ({title_unit.lower()}) pada periode ini di {f.wilayah}.")
+    else:
+        web.show_table(tables.partner_villages_table(where), key="tabel-mitra-desa", height=300,
+                       column_order=["Desa/kelurahan", "Kecamatan", "Jumlah", "Warga rentan"])
+        if reached > len(where):
+            st.caption(f"{fmt.angka(len(where))} desa dengan layanan terbanyak.")

@@ -1,79 +1,116 @@
-"""Peta: where the unrecorded residents are, and where the outreach team goes next."""
+"""Peta: where the unrecorded residents are, and where the outreach team goes next.
+
+The map is fitted to the column it is drawn in: the browser reports the column's width
+(web.container_size), and mapview.fit computes the zoom that shows the whole regency (or the
+chosen kecamatan) in it. A clicked village is outlined and its detail appears beside the map.
+"""
+import pandas as pd
 import streamlit as st
 
-from bulukumba import charts, data, fmt, tables, texts, web
+from bulukumba import cards, data, fmt, mapview, tables, texts, web
 
 f = web.filters()
 engine = web.engine()
+demo = web.is_demo()
 web.header("Peta desa dan daftar prioritas")
 
-# A store of several regencies with none chosen: no village map of the whole country (tens of
-# thousands of polygons); the list below still ranks every village.
-national = f.kabupaten is None and f.kecamatan is None and len(data.regencies(engine)) > 1
-villages = None if national else data.coverage_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
-quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="peta-ukuran",
-                    format_func=lambda q: {"belum_rekam": "Jumlah belum rekam",
-                                           "cakupan": "Cakupan (%)"}[q])
+#: The map card's inner width on a 1366 px screen with the sidebar open: used until the browser
+#: has reported the real width (the first run of a session), and in AppTest.
+DEFAULT_WIDTH = 495
 
-map_col, list_col = st.columns([3, 2])
+# A store of several regencies with none chosen: no village map of the whole country (tens of
+# thousands of polygons); the priority list below still ranks every village.
+national = f.kabupaten is None and f.kecamatan is None and len(data.regencies(engine)) > 1
+villages = (pd.DataFrame(columns=["kode", "nama", "kecamatan_nama", "tanggal"]) if national else
+            data.coverage_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten))
+names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))
+
+# A click on the map reruns the page with the chart's selection already in the session: read it
+# before drawing, so the map that comes back outlines the village just clicked.
+clicked = ((st.session_state.get("peta") or {}).get("selection") or {}).get("points") or []
+chosen = clicked[0].get("location") if clicked else None
+if chosen in names and chosen != st.session_state.get("peta-klik"):  # a new click on the map
+    st.session_state["peta-desa"] = chosen
+st.session_state["peta-klik"] = chosen
+if st.session_state.get("peta-desa") not in (None, *names):  # e.g. another kecamatan now
+    st.session_state["peta-desa"] = None
+
+map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
-    layers = None if villages is None else web.map_layers(f.kecamatan, f.kabupaten)
-    chosen = None
-    if villages is None:
+    layers = None if national else web.map_layers(f.kecamatan, f.kabupaten)
+    if national:
         st.info("Basis data ini memuat beberapa kabupaten/kota: pilih satu di panel samping untuk "
                 "melihat peta desanya.", icon=":material/map:")
     elif layers is None:
         st.warning(f"Peta tidak dapat ditampilkan. {web.map_unavailable_reason() or ''}",
                    icon=":material/map:")
     else:
-        centre, zoom = charts.map_view(layers.lons, layers.lats)
-        figure = charts.village_map(villages, layers.villages, quantity, outlines=layers.outlines,
-                                    centre=centre, zoom=zoom,
-                                    selected=st.session_state.get("peta-desa"))
-        event = st.plotly_chart(figure, key="peta", on_select="rerun", selection_mode="points",
-                                config={"displayModeBar": False, "scrollZoom": True})
-        points = (event or {}).get("selection", {}).get("points", []) if event else []
-        if points:
-            chosen = points[0].get("location")
-        web.source_credit()
+        with web.card_frame("peta"):
+            quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="peta-ukuran",
+                                format_func=lambda q: {"belum_rekam": "Warna: jumlah belum rekam",
+                                                       "cakupan": "Warna: cakupan (%)"}[q],
+                                label_visibility="collapsed")
+            # Measured inside the card: the map takes exactly the width the card leaves it.
+            measured, window = web.container_size("peta-lebar")
+            width = measured or DEFAULT_WIDTH
+            height = mapview.map_height(width, layers.lons, layers.lats, window)
+            selected = st.session_state.get("peta-desa")
 
-with list_col:
+            def build_map():
+                view = mapview.fit(layers.lons, layers.lats, width, height)
+                points = web.map_label_points(f.kecamatan)
+                labels = mapview.place_labels(points, view) if points is not None else []
+                return cards.village_map(villages, layers, quantity, view, labels, f.wilayah, f.per, demo,
+                                         selected=selected)
+
+            card = web.memo(("peta", f.per, f.kecamatan, quantity, width, height, selected), build_map)
+            web.card_body(card, key="peta", on_select="rerun", selection_mode="points",
+                          width="content", config={"displayModeBar": False, "scrollZoom": False})
+
+
+def priority_list() -> None:
     st.subheader("Prioritas jemput bola")
     st.caption(texts.SKOR_PRIORITAS)
     priority = data.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
     table = tables.priority_table(priority)
-    # On screen the columns that decide; the download has every column (code, distance too).
-    web.show_table(table, key="tabel-prioritas", height=420, column_order=[
-        "Peringkat", "Desa/kelurahan", "Kecamatan", "Belum rekam", "Cakupan (%)", "Skor"])
-    web.downloads(table, "prioritas-desa", key="unduh-prioritas")
+    # On screen the columns that decide; the download has every column (code too).
+    web.show_table(table, key="tabel-prioritas", height=420, bar="Cakupan (%)", bar_range=(0, 100),
+                   column_order=["Peringkat", "Desa/kelurahan", "Kecamatan", "Belum rekam", "Cakupan (%)",
+                                 "Jarak dari kantor (km)", "Skor"])
+    web.downloads(table, "prioritas-desa", key="unduh-prioritas", area=f.kecamatan_nama)
 
-st.divider()
-if villages is None:
-    st.stop()
-names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))
-if chosen in names and chosen != st.session_state.get("peta-klik"):  # a new click on the map
-    st.session_state["peta-desa"] = chosen
-st.session_state["peta-klik"] = chosen
-options = [None, *sorted(names, key=names.get)]
-village = st.selectbox("Rincian desa/kelurahan", options, key="peta-desa",
-                       format_func=lambda k: "Pilih desa/kelurahan, atau klik di peta" if k is None else names[k])
-if village:
-    row = villages.set_index("kode").loc[village]
-    st.subheader(f"{row['nama']} · Kecamatan {row['kecamatan_nama']}")
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Wajib KTP", fmt.angka(row["wajib_ktp"]))
-    c2.metric("Sudah rekam", fmt.angka(row["sudah_rekam"]))
-    c3.metric("Belum rekam", fmt.angka(row["belum_rekam"]))
-    c4.metric("Cakupan", fmt.persen(row["cakupan"]))
-    history, services = st.columns([3, 2])
-    with history:
-        st.markdown("**Riwayat**")
-        st.plotly_chart(charts.recorded_trend(data.village_history(village, f.per, engine)),
-                        key="peta-riwayat", config={"displayModeBar": False})
-    with services:
-        st.markdown("**Mitra dan layanan di desa ini**")
+
+with side_col:
+    options = [None, *sorted(names, key=names.get)]
+    village = st.selectbox("Rincian desa/kelurahan", options, key="peta-desa",
+                           format_func=lambda k: "Pilih desa/kelurahan, atau klik di peta" if k is None else names[k])
+    if village is None:
+        top = data.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten).head(5)
+        st.markdown("**Lima prioritas teratas** (daftar lengkap di bawah peta)")
+        st.markdown("\n".join(
+            f"{r.peringkat}. {r.nama} ({r.kecamatan_nama}): {fmt.angka(r.belum_rekam)} belum rekam, "
+            f"cakupan {fmt.persen(r.cakupan)}, skor {fmt.angka(r.skor, 1)}" for r in top.itertuples()))
+        st.caption("Klik sebuah desa di peta untuk angka, riwayat dan kegiatan mitranya di sini.")
+    else:
+        row = villages.set_index("kode").loc[village]
+        st.subheader(f"{row['nama']} · Kecamatan {row['kecamatan_nama']}")
+        if pd.isna(row["tanggal"]):
+            st.info(f"Belum ada data registri untuk desa/kelurahan ini. {texts.CARA_TAMBAH['registri']}")
+        else:
+            c1, c2 = st.columns(2)
+            c1.metric("Wajib KTP", fmt.angka(row["wajib_ktp"]))
+            c2.metric("Sudah rekam", fmt.angka(row["sudah_rekam"]))
+            c3, c4 = st.columns(2)
+            c3.metric("Belum rekam", fmt.angka(row["belum_rekam"]))
+            c4.metric("Cakupan", fmt.persen(row["cakupan"]))
+            st.caption(f"Data per {fmt.tanggal(row['tanggal'].date())}")
+        web.card(web.memo(("riwayat", village, f.per), lambda: cards.recorded_trend(
+            data.village_history(village, f.per, engine), row["nama"], demo)), key="peta-riwayat")
+        st.markdown("**Mitra dan layanan di desa ini** (semua layanan, sampai tanggal yang dipilih)")
         delivered = data.village_services(village, end=f.per, engine=engine)
         if delivered.empty:
-            st.info("Belum ada kegiatan mitra tercatat di desa ini.")
+            st.info("Belum ada kegiatan mitra tercatat di desa ini. " + texts.CARA_TAMBAH["kegiatan"])
         else:
             web.show_table(tables.village_services_table(delivered), key="peta-layanan")
+
+priority_list()

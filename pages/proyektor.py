@@ -115,7 +115,7 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
         named = most_unrecorded(view)
         picture, names = st.columns([3, 2], vertical_alignment="center")
         with picture:
-            web.show_svg(web.per_view(view, ("peta proyektor",), lambda: svg.village_map(
+            web.show_svg(web.memo(("proyektor", "peta proyektor",), lambda: svg.village_map(
                 layers[0], layers[1], view.desa, "belum_rekam", max_height="64vh", highlight=named)))
         rows = view.desa.set_index("kode").loc[named]
         items = "".join(f"<li><b>{html.escape(row.nama)}</b> · Kec. {html.escape(row.kecamatan_nama)}: "
@@ -123,7 +123,7 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
         names.markdown(f"**{texts.PROYEKTOR_PETA_JUDUL.format(n=len(named))}**\n\n"
                        f"<ol class='proyektor-daftar'>{items}</ol>", unsafe_allow_html=True)
     elif slide == PARTNERS:
-        web.show_svg(web.per_view(view, ("mitra proyektor",), lambda: svg.partner_bars(
+        web.show_svg(web.memo(("proyektor", "mitra proyektor",), lambda: svg.partner_bars(
             view.mitra_perekaman, texts.MITRA_EKTP, max_height="64vh")))
     elif slide == PROGRESS:
         status = view.gertak

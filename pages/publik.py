@@ -68,7 +68,7 @@ st.html(citizen.how_to_html(office))
 
 # --- Kecamatan and villages ------------------------------------------------------------------
 st.header("Cakupan per kecamatan", anchor=False)
-web.show_svg(web.per_view(view, ("batang",), lambda: svg.coverage_bars(view.kecamatan)))
+web.show_svg(web.memo(("publik", "batang",), lambda: svg.coverage_bars(view.kecamatan)))
 
 st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
@@ -79,7 +79,7 @@ if layers is None:
 else:
     tapped = web.village_clicks("publik-klik-desa")
     st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA}</a>")  # 136 villages: one Tab past them
-    web.show_svg(web.per_view(view, ("peta", quantity), lambda: svg.village_map(layers[0], layers[1], view.desa,
+    web.show_svg(web.memo(("publik", "peta", quantity), lambda: svg.village_map(layers[0], layers[1], view.desa,
                                                                              quantity, links=True)))
     st.html("<span id='setelah-peta' tabindex='-1'></span>")
     st.caption(f"{texts.PETA_PETUNJUK} {texts.SOURCE_WILAYAH_PUBLIK}")
@@ -91,9 +91,9 @@ else:
             st.html(citizen.village_card_html(view.desa, kode, office, view.tanggal, demo))
 
         village_card(tapped)
-village_table = web.per_view(view, ("tabel desa",), lambda: tables.public_village_table(view.desa))
+village_table = web.memo(("publik", "tabel desa",), lambda: tables.public_village_table(view.desa))
 with st.expander("Tabel per desa/kelurahan"):
-    st.html(web.per_view(view, ("tabel desa html",), lambda: htmltables.responsive_table_html(
+    st.html(web.memo(("publik", "tabel desa html",), lambda: htmltables.responsive_table_html(
         village_table, ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal)
 
@@ -112,5 +112,5 @@ for column in left_out + empty:
 if view.gertak is not None:
     st.header("GERTAK 2018", anchor=False)
     st.markdown(gertak.kalimat if gertak is not None else texts.gertak_projection_sentence(view.gertak))
-    web.show_svg(web.per_view(view, ("progres",), lambda: svg.progress(
+    web.show_svg(web.memo(("publik", "progres",), lambda: svg.progress(
         view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai)))

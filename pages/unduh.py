@@ -1,37 +1,35 @@
-"""Unduh: every table of the dashboard as CSV and XLSX, named with the data date."""
+"""Unduh: every table of the dashboard as CSV and XLSX, named with the data date.
+
+Each entry says which filters it follows; the XLSX files carry a "Keterangan" sheet (source,
+date, filters, definitions), and one workbook holds them all.
+"""
 import streamlit as st
 
-from bulukumba import data, tables, web
+from bulukumba import downloads, export, fmt, texts, web
 
 f = web.filters()
 engine = web.engine()
+demo = web.is_demo()
 web.header("Unduh data")
-st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain, untuk tanggal, "
-           "wilayah dan layanan yang dipilih. Sel teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan "
-           "sebagai rumus oleh aplikasi lembar kerja.")
+st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain. Setiap berkas menyebut filter "
+           "yang berlaku; berkas XLSX memuat lembar *Keterangan* (sumber, tanggal, filter, arti kolom). Sel "
+           "teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan sebagai rumus.")
 
-names = web.kecamatan_names(f.kabupaten)
-k = {"kabupaten": f.kabupaten}
-GERTAK_START = (data.programme_period("gertak_2018", engine) or (None, None))[0]
-statuses = (data.programme_statuses("gertak_2018", "layanan", f.per, engine, **k)
-            + data.programme_statuses("gertak_2018", "kecamatan", f.per, engine, **k))
-DOWNLOADS = {
-    "cakupan-kecamatan": ("Cakupan per kecamatan", lambda: tables.kecamatan_table(
-        data.coverage_kecamatan(f.per, engine, **k))),
-    "cakupan-desa": ("Cakupan per desa/kelurahan", lambda: tables.village_table(
-        data.coverage_villages(f.per, f.kecamatan, engine, **k))),
-    "prioritas-desa": ("Daftar prioritas jemput bola", lambda: tables.priority_table(
-        data.priority_villages(f.per, f.kecamatan, engine, **k))),
-    "tren-perekaman": ("Tren sudah rekam", lambda: tables.trend_table(
-        data.recorded_trend(f.kecamatan, end=f.per, engine=engine, **k))),
-    "peringkat-mitra": ("Peringkat mitra selama GERTAK 2018 (seperti halaman Mitra)",
-                        lambda: tables.leaderboard_table(data.partner_leaderboard(
-                            GERTAK_START, f.per, f.layanan, f.kecamatan, engine, **k))),
-    "progres-gertak": ("Progres GERTAK 2018 per layanan dan kecamatan", lambda: tables.programme_table(
-        statuses, names)),
-}
-for stem, (title, build) in DOWNLOADS.items():
-    table = build()
+built = web.memo(("unduhan", f.per, f.kecamatan, f.layanan, f.kabupaten), lambda: [
+    (item, item.build()) for item in downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine,
+                                                     f.kabupaten)])
+for item, table in built:
     with st.container(border=True):
-        st.markdown(f"**{title}** · {len(table)} baris")
-        web.downloads(table, stem, key=f"unduh-{stem}")
+        st.markdown(f"**{item.title}** · {fmt.angka(len(table))} baris")
+        st.caption(f"Mengikuti filter: {item.scope}.")
+        if table.empty:
+            st.caption("Belum ada data untuk tabel ini. " + texts.CARA_TAMBAH[item.kind])
+        web.downloads(table, item.stem, key=f"unduh-{item.stem}", notes=downloads.notes(item, table, f.per),
+                      area=f.kecamatan_nama)
+
+with st.container(border=True):
+    st.markdown(f"**Semua tabel dalam satu berkas XLSX** · {len(built)} lembar dan lembar Keterangan")
+    st.download_button("Unduh semua (XLSX)", lambda: downloads.all_in_one(built, f.per, demo),
+                       key="unduh-semua-xlsx", on_click="ignore", icon=":material/download:",
+                       file_name=export.file_name("semua-tabel", f.per, "xlsx", demo, f.kecamatan_nama),
+                       mime=web.XLSX_MIME)

@@ -3,16 +3,23 @@
 Every AppTest the tests use is built by `open_app`, which also signs the test user in (one
 place to change when sign-in changes).
 
-Two things differ from a browser session, and `open_app` makes each run behave like the server
-does in its steady state:
+Signing in works as in a browser: the app decides who is signed in from the session cookie the
+browser sends (`st.context.cookies`), checked against the sessions in the store. AppTest has no
+browser, so each AppTest here carries a small cookie jar, and the runs read it where Streamlit
+reads a real connection's cookies (`streamlit.runtime.context._get_client_context`). `open_app`
+with a role puts a test account into the secrets, starts a real session for it in the store the
+app uses, and puts its signed cookie into the jar: the app runs exactly its production code.
+`sign_in` and `sign_out` run the sign-in route's own decisions (bulukumba/server/routes.py) and
+follow the answer as a browser would: a new page load (a new AppTest) with the cookie set or
+cleared, at the address the route sends it to.
 
-- AppTest resets `PagesManager.uses_pages_directory` before every run, and because this project
-  has a folder named `pages/`, Streamlit then starts every run in old-style multipage mode, as a
-  live server does only for the first request after a restart; a live server turns that mode off
-  for good once `st.navigation` has run (the app's `web._ensure_frame` handles the first
-  request). Every run here starts with the mode off, as on a server that is up and running, so
-  the page runs straight through dashboard.py's frame; `after_restart()` turns this off to test
-  the first request.
+Two more things differ from a browser session, and `open_app` makes each run behave like the
+server does:
+
+- AppTest resets `PagesManager.uses_pages_directory` before every run. A server sets it once,
+  when it starts and before any browser connects (`web.serve_frame_only`, the app's start
+  hook); every run here gets the same start hook, so pages always run inside dashboard.py's
+  frame, the first request after a restart included.
 - The files behind download buttons are deferred callables kept by the run's media file manager,
   which AppTest throws away after each run; each run here keeps its manager so `download` can
   press a button and read back the exact bytes the browser would receive.
@@ -23,10 +30,12 @@ import contextlib
 import os
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
+from urllib.parse import parse_qsl, urlsplit
 
+from streamlit.runtime import context as _context_module
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -40,6 +49,19 @@ DB_URL_ENV = "BULUKUMBA_DB_URL"
 _media: weakref.WeakKeyDictionary[AppTest, MediaFileManager] = weakref.WeakKeyDictionary()
 
 
+@dataclass
+class _Browser:
+    """What stays with a browser across page loads: its cookies, and where this test points it."""
+    secrets: dict
+    db_url: str | None
+    timeout: float
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+#: AppTest -> the browser it stands for.
+_browsers: weakref.WeakKeyDictionary[AppTest, _Browser] = weakref.WeakKeyDictionary()
+
+
 def open_app(page: str | None = None, query: dict | None = None, role: str | None = "pimpinan",
              db_url: str | None = None, timeout: float = 180, secrets: dict | None = None) -> AppTest:
     """The dashboard, run once (on `page` if given, e.g. "pages/peta.py"), as a user in `role`.
@@ -50,16 +72,24 @@ def open_app(page: str | None = None, query: dict | None = None, role: str | Non
     environment is restored after each run. `secrets` stands for .streamlit/secrets.toml (the
     accounts the Masuk page checks).
     """
-    at = AppTest.from_file(str(DASHBOARD), default_timeout=timeout)
-    for key, value in (secrets or {}).items():
+    browser = _Browser(secrets=_with_test_account(secrets, role), db_url=db_url, timeout=timeout)
+    if role is not None:
+        _start_test_session(browser, role)
+    return _load(browser, page, query)
+
+
+def _load(browser: _Browser, page: str | None, query: dict | None) -> AppTest:
+    """A page load: a new Streamlit session in `browser` (a new AppTest), run once."""
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=browser.timeout)
+    for key, value in browser.secrets.items():
         at.secrets[key] = value
-    _sign_in(at, role)
+    _browsers[at] = browser
     for key, value in (query or {}).items():
         at.query_params[key] = value
     original_run = at._run  # every run, also a widget's `.run()`, goes through AppTest._run
 
     def run(*args, **kwargs):
-        with _run_environment(at, db_url):
+        with _run_environment(at, browser):
             return original_run(*args, **kwargs)
 
     at._run = run
@@ -70,56 +100,131 @@ def open_app(page: str | None = None, query: dict | None = None, role: str | Non
     return at
 
 
-#: Where the app keeps the signed-in user (web.current_user).
-SESSION_USER_KEY = "pengguna"
+# ---------------------------------------------------------------------------------------------
+# Signing in
+# ---------------------------------------------------------------------------------------------
+
+def _test_account(role: str) -> tuple[str, dict]:
+    import bcrypt
+
+    global _TEST_HASH
+    if _TEST_HASH is None:  # an account nobody can sign in to with a password: a random one
+        _TEST_HASH = bcrypt.hashpw(os.urandom(16).hex().encode(), bcrypt.gensalt(4)).decode()
+    return f"uji-{role}", {"nama": f"Pengguna uji ({role})", "peran": role, "hash_sandi": _TEST_HASH}
 
 
-def _sign_in(at: AppTest, role: str | None) -> None:
-    """The one place that signs the test user in.
+_TEST_HASH: str | None = None
 
-    The session starts as it is right after a successful sign-in on the Masuk page (which puts
-    the auth.User into the session): the tests here are about the pages, not the form. A
-    checkout without sign-in (no bulukumba.auth) runs every page for everyone.
-    """
-    if role is None:
-        return
-    try:
+
+def _with_test_account(secrets: dict | None, role: str | None) -> dict:
+    secrets = {key: dict(value) if isinstance(value, dict) else value for key, value in (secrets or {}).items()}
+    if role is not None:
         from bulukumba import auth
-    except ImportError:
-        return
-    assert role in auth.ROLES, f"unknown role {role!r}; roles: {auth.ROLES}"
-    at.session_state[SESSION_USER_KEY] = auth.User(f"uji-{role}", f"Pengguna uji ({role})", role)
 
+        assert role in auth.ROLES, f"unknown role {role!r}; roles: {auth.ROLES}"
+        name, entry = _test_account(role)
+        secrets["pengguna"] = {**secrets.get("pengguna", {}), name: entry}
+    return secrets
+
+
+def _server(browser: _Browser):
+    """The serving layer as the app's server has it, for this browser's store and secrets."""
+    from bulukumba import auth, config
+    from bulukumba.server import Server
+
+    def users():
+        try:
+            return auth.users_from_secrets(browser.secrets), None
+        except auth.ConfigError as error:
+            return {}, str(error)
+
+    return Server(users=users, secrets=lambda: browser.secrets,
+                  database_url=lambda: browser.db_url or config.database_url())
+
+
+def _start_test_session(browser: _Browser, role: str) -> None:
+    """The one place that signs the test user in: a real session in the store, its cookie in the jar."""
+    from bulukumba.server.sessions import COOKIE
+
+    name, _ = _test_account(role)
+    browser.cookies[COOKIE] = _server(browser).sessions().start(name)
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    """Fill in the Masuk form of `at`'s page and send it: the sign-in route's decision, followed
+    as the browser follows the route's answer (a new page load)."""
+    from bulukumba.server import routes
+
+    browser = _browsers[at]
+    form = {"nama": username, "sandi": password, "ke": at.query_params.get("ke", "")}
+    return _follow(browser, routes.sign_in(_server(browser), form, "127.0.0.1"))
+
+
+def sign_out(at: AppTest) -> AppTest:
+    """Press Keluar: the sign-out route's decision, followed as the browser follows it."""
+    from bulukumba.server import routes
+    from bulukumba.server.sessions import COOKIE
+
+    browser = _browsers[at]
+    return _follow(browser, routes.sign_out(_server(browser), browser.cookies.get(COOKIE)))
+
+
+def signed_in_user(at: AppTest):
+    """Whom `at`'s browser cookie signs in now (auth.User), or None."""
+    from bulukumba.server.sessions import COOKIE
+
+    browser = _browsers[at]
+    return _server(browser).who(browser.cookies.get(COOKIE))[0]
+
+
+def _follow(browser: _Browser, outcome) -> AppTest:
+    from bulukumba.server.sessions import COOKIE
+
+    if outcome.cookie is not None:
+        browser.cookies[COOKIE] = outcome.cookie
+    elif outcome.clear_cookie:
+        browser.cookies.pop(COOKIE, None)
+    parts = urlsplit(outcome.location)
+    page = parts.path.strip("/")
+    return _load(browser, f"pages/{page}.py" if page else None, dict(parse_qsl(parts.query)))
+
+
+class _Connection:
+    """What `st.context` reads from a browser's connection: here, only its cookies."""
+
+    def __init__(self, cookies: dict[str, str]):
+        self.cookies = dict(cookies)
+        self.headers: list[tuple[str, str]] = []
+        self.remote_ip = None
+
+
+# ---------------------------------------------------------------------------------------------
+# The server's start hook, and keeping download files
+# ---------------------------------------------------------------------------------------------
 
 class _FramedPagesManager(PagesManager):
-    """A PagesManager as the server has it after the first `st.navigation`: no old-style pages."""
+    """A PagesManager as the server has it: its start hook has run before any session."""
 
     def __init__(self, *args, **kwargs):
-        # AppTest's own reset lands on this subclass (its module name is patched), so reset the
-        # real flag here: old-style mode right after a restart, off on a server that is running.
-        PagesManager.uses_pages_directory = None if _after_restart else False
-        super().__init__(*args, **kwargs)  # None: on, since a folder named pages/ exists
+        # AppTest's own reset (to "not decided yet") lands on this subclass, as a restart would;
+        # then the app's start hook runs, as on the server, before the session's pages exist.
+        from bulukumba import web
 
-
-_after_restart = False
+        PagesManager.uses_pages_directory = None
+        web.serve_frame_only()
+        super().__init__(*args, **kwargs)
 
 
 @contextlib.contextmanager
 def after_restart():
-    """Each run inside this block is like the first request a freshly started server gets:
-    Streamlit is still in old-style multipage mode (a folder named pages/ exists), so a deep
-    link such as /peta would run pages/peta.py on its own unless the app puts it back into its
-    frame."""
-    global _after_restart
-    saved, _after_restart = _after_restart, True
-    try:
-        yield
-    finally:
-        _after_restart = saved
+    """Runs inside this block are the first requests a freshly started server gets. The server
+    runs its start hook before any browser connects, so nothing differs from a running server
+    (every run here gets the start hook); kept so a test can say which moment it is about."""
+    yield
 
 
 @contextlib.contextmanager
-def _run_environment(at: AppTest, db_url: str | None):
+def _run_environment(at: AppTest, browser: _Browser):
     created: list[MediaFileManager] = []
 
     class RecordingMediaFileManager(MediaFileManager):
@@ -128,14 +233,16 @@ def _run_environment(at: AppTest, db_url: str | None):
             created.append(self)
 
     saved_url = os.environ.get(DB_URL_ENV)
-    if db_url is not None:
-        os.environ[DB_URL_ENV] = db_url
+    if browser.db_url is not None:
+        os.environ[DB_URL_ENV] = browser.db_url
     try:
         with mock.patch.object(_app_test_module, "PagesManager", _FramedPagesManager), \
-                mock.patch.object(_app_test_module, "MediaFileManager", RecordingMediaFileManager):
+                mock.patch.object(_app_test_module, "MediaFileManager", RecordingMediaFileManager), \
+                mock.patch.object(_context_module, "_get_client_context",
+                                  lambda: _Connection(browser.cookies)):
             yield
     finally:
-        if db_url is not None:
+        if browser.db_url is not None:
             if saved_url is None:
                 os.environ.pop(DB_URL_ENV, None)
             else:

@@ -8,7 +8,8 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import PROJECT, download, open_app, parse_angka
+import apptest_support
+from apptest_support import PROJECT, download, open_app, parse_angka, signed_in_user
 from bulukumba import auth, data, demo, reference, store
 
 PASSWORD = "sandi-rapat-gertak"
@@ -35,12 +36,11 @@ def visitor(secrets: dict | None = SECRETS) -> AppTest:
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    """Open Masuk, send its form; the browser follows the sign-in route's answer."""
     at.switch_page("pages/masuk.py")
     at.run()
-    at.text_input(key="masuk-nama").input(username)
-    at.text_input(key="masuk-sandi").input(password)
-    at.button[0].click() if not at.get("form_submit_button") else at.get("form_submit_button")[0].click()
-    return at.run()
+    assert any("action='akun/masuk'" in h.proto.body for h in at.get("html")), "no sign-in form"
+    return apptest_support.sign_in(at, username, password)
 
 
 def registered_pages(at: AppTest) -> set[str]:
@@ -81,22 +81,21 @@ def test_with_no_accounts_the_app_is_public_only_and_masuk_tells_a_visitor_only_
 def test_a_wrong_password_is_refused(fresh_store):
     at = sign_in(visitor(), "kadis", "bukan-sandinya")
     assert at.error[0].value == "Nama pengguna atau kata sandi salah."
-    assert "pengguna" not in at.session_state
+    assert signed_in_user(at) is None
     assert registered_pages(at) == {"publik", "masuk"}
 
 
 def test_the_department_head_sees_internal_pages_but_cannot_import(fresh_store):
     at = sign_in(visitor(), "kadis", PASSWORD)
-    assert at.session_state["pengguna"].peran == "pimpinan"
+    assert signed_in_user(at).peran == "pimpinan"
     assert registered_pages(at) == {"publik", "masuk", "ringkasan", "peta", "mitra", "gertak", "unduh"}
     at.switch_page("pages/ringkasan.py")
     at.run()
     assert at.title[0].value == "Ringkasan perekaman e-KTP" and not at.file_uploader
     at.switch_page("pages/masuk.py")
     at.run()
-    at.button(key="keluar").click()
-    at.run()
-    assert "pengguna" not in at.session_state
+    at = apptest_support.sign_out(at)
+    assert signed_in_user(at) is None
     assert registered_pages(at) == {"publik", "masuk"}
 
 

@@ -90,3 +90,45 @@ def test_the_hash_command_prints_an_entry_that_signs_in(capsys, monkeypatch):
     users = auth.users_from_secrets(tomllib.loads(entry))
     assert PASSWORD not in entry
     assert auth.sign_in(users, "op", PASSWORD, auth.Throttle()).user.peran == "operator"
+
+
+def test_guesses_sent_at_once_get_only_the_free_password_checks(users, monkeypatch):
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    checked = []
+    real = auth.bcrypt.checkpw
+    start = threading.Barrier(30)
+
+    def slow_check(password, hashed):
+        checked.append(password)
+        time.sleep(0.1)  # a real bcrypt check takes a while; every guess arrives meanwhile
+        return real(password, hashed)
+
+    monkeypatch.setattr(auth.bcrypt, "checkpw", slow_check)
+    guard = auth.Guard()
+
+    def guess(i):
+        start.wait()
+        return auth.sign_in(users, "kadis", f"tebakan-{i}", guard, f"10.0.0.{i}")
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        results = list(pool.map(guess, range(30)))
+    assert len(checked) <= auth.FREE_FAILURES
+    assert sum(r.pesan == auth.WRONG for r in results) == len(checked)
+    assert all(r.tunggu for r in results if r.pesan != auth.WRONG)
+
+
+def test_one_address_trying_many_user_names_waits_too_and_a_success_does_not_reset_it(users):
+    clock = FakeClock()
+    guard = auth.Guard(clock)
+    for i in range(auth.FREE_ADDRESS_FAILURES - 1):
+        assert auth.sign_in(users, f"nama{i}", "sandi-umum", guard, "10.1.1.1").pesan == auth.WRONG
+    assert auth.sign_in(users, "kadis", PASSWORD, guard, "10.1.1.1").user is not None
+    assert auth.sign_in(users, "nama-x", "sandi-umum", guard, "10.1.1.1").pesan == auth.WRONG
+    refused = auth.sign_in(users, "nama-y", "sandi-umum", guard, "10.1.1.1")
+    assert refused.user is None and refused.tunggu >= 2
+    assert auth.sign_in(users, "nama-y", "sandi-umum", guard, "10.2.2.2").pesan == auth.WRONG  # others not
+    clock.now += auth.FORGET_SECONDS + 1  # a quiet quarter of an hour: the address starts afresh
+    assert guard.addresses.wait_seconds("10.1.1.1") == 0

@@ -18,7 +18,8 @@ import pytest
 
 from apptest_support import (PROJECT, after_restart, download, element, metrics, open_app,
                              parse_angka, parse_persen, plotly_array, table)
-from bulukumba import config, data, export, fmt, store, tables, texts
+from readback import card_texts, strip_items
+from bulukumba import config, data, downloads, export, fmt, mapview, store, tables, texts, verdict
 from bulukumba.regions import distance_km
 
 PAGES = {  # page file -> its title (the page's own words)
@@ -218,7 +219,7 @@ def map_figure(at) -> dict:
 
 
 def map_trace(figure: dict) -> dict:
-    traces = [t for t in figure["data"] if t.get("type") == "choroplethmap"]
+    traces = [t for t in figure["data"] if t.get("type") == "choroplethmap" and t.get("name") != "Dipilih"]
     assert len(traces) == 1
     return traces[0]
 
@@ -231,12 +232,29 @@ def test_map_colours_every_village_by_unrecorded_residents(peta, store_engine, p
 
     assert len(villages) == 136
     assert list(trace["locations"]) == list(villages["kode"])
-    assert plotly_array(trace["z"]) == pytest.approx(list(villages["belum_rekam"].astype(float)))
+    # Five quintile classes, darker = more unrecorded; the hover shows each village's own figure.
+    classes = mapview.classes(villages["belum_rekam"], "belum_rekam")
+    assert plotly_array(trace["z"]) == pytest.approx(list(classes.index(villages["belum_rekam"])))
+    assert sorted(set(plotly_array(trace["z"]))) == [0, 1, 2, 3, 4]
+    assert all(20 <= c <= 35 for c in classes.counts) and sum(classes.counts) == 136
+    worst = villages["belum_rekam"].astype(float).idxmax()
+    assert plotly_array(trace["z"])[worst] == 4
+    hover = trace["customdata"]
+    assert [parse_angka(row[4]) for row in hover] == [int(v) for v in villages["belum_rekam"]]
+    # The legend states the classes and how they were made, above the map (never over land).
+    legend = next(h.proto.body for h in peta.get("html") if "legenda-peta" in h.proto.body)
+    for label in classes.labels:
+        assert label in legend
+    assert "5 kelas kuantil" in legend
+    # Kecamatan names on the map, as SVG text (no glyph font from a CDN).
+    names = {a["text"] for a in figure["layout"].get("annotations", [])}
+    assert names == {n.upper() for n in data.coverage_kecamatan(engine=store_engine)["nama"]}
 
     # No tiles and no internet: a blank style, layers served by the app itself.
     assert figure["layout"]["map"]["style"] == "white-bg"
     assert "http://" not in spec_text and "https://" not in spec_text
     assert all(layer["source"].startswith("app/static/") for layer in figure["layout"]["map"].get("layers", []))
+    assert not [layer for layer in figure["layout"]["map"].get("layers", []) if layer.get("type") == "symbol"]
 
     # The village layer is a URL the browser fetches once, not geometry resent on every rerun.
     url = trace["geojson"]
@@ -258,17 +276,28 @@ def test_map_switches_quantity_and_zooms_into_a_kecamatan(store_engine, per, kaj
     assert not at.exception
     trace = map_trace(map_figure(at))
     villages = data.coverage_villages(per, engine=store_engine)
-    assert plotly_array(trace["z"]) == pytest.approx(list(villages["cakupan"].astype(float)))
+    classes = mapview.classes(villages["cakupan"], "cakupan")
+    z = plotly_array(trace["z"])
+    assert z == pytest.approx(list(classes.index(villages["cakupan"])))
+    # Low coverage is dark: the worst village is in the darkest class, the best in the lightest.
+    assert z[villages["cakupan"].astype(float).idxmin()] == 4
+    assert z[villages["cakupan"].astype(float).idxmax()] == 0
 
     at.selectbox(key="f_kec").set_value(kajang).run()
     assert not at.exception
-    trace = map_trace(map_figure(at))
+    figure = map_figure(at)
+    trace = map_trace(figure)
     inside = data.coverage_villages(per, kajang, store_engine)
     assert list(trace["locations"]) == list(inside["kode"])
-    assert plotly_array(trace["z"]) == pytest.approx(list(inside["cakupan"].astype(float)))
+    inside_classes = mapview.classes(inside["cakupan"], "cakupan")
+    assert plotly_array(trace["z"]) == pytest.approx(list(inside_classes.index(inside["cakupan"])))
     layer = json.loads((PROJECT / "static" / trace["geojson"].removeprefix("app/static/")).read_text("utf-8"))
     assert {f["id"] for f in layer["features"]} == set(inside["kode"])
     assert set(table(at, "Skor")["Kode"]) == set(inside["kode"])  # the list follows the map
+    # Zoomed into one kecamatan, its villages are named too (those that fit).
+    names = {a["text"] for a in figure["layout"]["annotations"]}
+    assert "KAJANG" in names
+    assert len(names & set(inside["nama"])) >= len(inside) // 2
 
 
 def test_priority_list_follows_its_stated_score(peta, store_engine, per):
@@ -306,6 +335,16 @@ def test_choosing_a_village_shows_its_figures(store_engine, per):
     assert_coverage_metrics(at, data.Coverage(row["tanggal"].date(), int(row["wajib_ktp"]),
                                               int(row["sudah_rekam"]), int(row["belum_rekam"]),
                                               float(row["cakupan"])))
+    # The village is outlined on the map; the others keep their full colour.
+    figure = map_figure(at)
+    outline = [t for t in figure["data"] if t.get("name") == "Dipilih"]
+    assert len(outline) == 1 and list(outline[0]["locations"]) == [first]
+    assert outline[0]["marker"]["line"]["width"] >= 3
+    assert map_trace_main(figure)["unselected"]["marker"]["opacity"] == 1
+
+
+def map_trace_main(figure: dict) -> dict:
+    return next(t for t in figure["data"] if t.get("type") == "choroplethmap" and t.get("name") != "Dipilih")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,57 +386,88 @@ def test_partnership_2017_delivered_45000_recordings(store_engine, per):
 # 6. GERTAK 2018: on track or not
 # ---------------------------------------------------------------------------------------------
 
-def test_gertak_metrics_and_the_late_finish_sentence(gertak, store_engine, per):
-    status = data.programme_status("gertak_2018", "rekam_ektp", None, per, store_engine)
-    m = {metric.label: metric for metric in gertak.metric}
+def test_gertak_verdict_chart_and_the_late_finish_sentence(gertak, store_engine, per):
+    v = verdict.gertak_verdict(per, None, store_engine)
+    shown = strip_items(gertak)
 
-    assert m["Capaian"].value == fmt.persen(status.persen)
-    assert m["Capaian"].delta == f"{fmt.angka(status.capaian)} dari {fmt.angka(status.target)}"
-    assert parse_persen(m["Capaian"].value) == pytest.approx(status.persen, abs=0.0005 + 1e-12)
-    assert m["Sisa"].value == fmt.angka(status.sisa)
-    assert parse_angka(m["Sisa"].value) == status.sisa
-    assert status.laju_perlu is not None
-    assert m["Perlu per hari"].value == fmt.angka(status.laju_perlu, 1)
-    assert m["Perlu per hari"].delta == f"sampai {fmt.tanggal(status.selesai)}"
-    assert m["Laju 28 hari terakhir"].value == f"{fmt.angka(status.laju_28, 1)} per hari"
-    assert parse_angka(m["Laju 28 hari terakhir"].value) == pytest.approx(status.laju_28, abs=0.05)
+    assert parse_angka(shown["sisa"]) == v.sisa
+    assert parse_angka(shown["perlu"]) == pytest.approx(v.perlu_per_hari, abs=0.05)
+    assert parse_angka(shown["laju"]) == pytest.approx(v.laju, abs=0.05)
+    assert shown["proyeksi"] == fmt.tanggal_pendek(v.proyeksi_selesai)
 
     # The demo's pace is too slow: the sentence says when it would finish, after the deadline.
-    assert status.terlambat and status.proyeksi_selesai > status.selesai
-    sentence = [md.value for md in gertak.markdown if "selesai" in md.value]
+    assert v.keadaan == "terlambat" and v.proyeksi_selesai > v.selesai
+    assert shown["lencana"] == f"terlambat {fmt.angka(v.terlambat_hari)} hari"
+    sentence = [md.value for md in gertak.markdown if "setelah tenggat" in md.value]
     assert len(sentence) == 1
-    assert fmt.tanggal(status.proyeksi_selesai) in sentence[0]
-    assert "setelah tenggat" in sentence[0]
-    assert f"{fmt.angka((status.proyeksi_selesai - status.selesai).days)} hari setelah tenggat" in sentence[0]
+    assert fmt.tanggal(v.proyeksi_selesai) in sentence[0]
+    assert f"{fmt.angka((v.proyeksi_selesai - v.selesai).days)} hari setelah tenggat" in sentence[0]
+
+    # The chart's title gives achieved against where the straight path says it should be.
+    card = card_texts(gertak, "grafik-gertak")
+    assert card["chart"]
+    assert f"{fmt.angka(v.capaian)} dari {fmt.angka(v.target)} perekaman" in card["title"]
+    span = (v.selesai - v.mulai).days
+    assert f"seharusnya {fmt.angka(round(v.target * (v.tanggal - v.mulai).days / span))}" in card["title"]
+    assert card["footer"].endswith(texts.DEMO_LABEL) and fmt.tanggal(per) in card["footer"]
+
+
+def test_gertak_per_kecamatan_shows_where_each_should_be_by_today(gertak, store_engine, per):
+    figure = json.loads(card_texts(gertak, "grafik-gertak-kecamatan")["spec"])
+    bars, ticks = figure["data"]
+    verdicts = {v.kecamatan: v for v in verdict.programme_verdicts("gertak_2018", "kecamatan", per, store_engine)}
+    names = dict(zip(*(data.coverage_kecamatan(engine=store_engine)[c] for c in ("nama", "kode"))))
+    for name, share, should in zip(bars["y"], plotly_array(bars["x"]), plotly_array(ticks["x"])):
+        v = verdicts[names[name]]
+        assert share == pytest.approx(v.capaian / v.target)
+        assert should == pytest.approx((per - v.mulai).days / (v.selesai - v.mulai).days)
+    assert figure["layout"]["xaxis"]["range"][0] == 0  # bars from zero
+
+
+def test_gertak_per_service_table_shows_every_column_it_names(gertak, store_engine, per):
+    shown_table = table(gertak, "Layanan", "Proyeksi selesai")
+    services = verdict.programme_verdicts("gertak_2018", "layanan", per, store_engine)
+    assert list(shown_table["Layanan"]) == [texts.LAYANAN[v.layanan] for v in services]
+    assert list(shown_table["Keadaan"]) == [v.badge for v in services]
+    assert any("pilihan kecamatan tidak berlaku" in c.value for c in gertak.caption)
 
 
 # ---------------------------------------------------------------------------------------------
 # 7. Unduh: files that hold what the pages show, and never run as formulas
 # ---------------------------------------------------------------------------------------------
 
-def unduh_tables(per: dt.date, engine) -> dict[str, pd.DataFrame]:
-    """The Unduh page's tables for the default view, built here from the data module."""
+def unduh_tables(per: dt.date, engine, kecamatan: str | None = None) -> dict[str, pd.DataFrame]:
+    """The Unduh page's tables for a view, built here from the data module."""
     kec = data.coverage_kecamatan(engine=engine)
     names = dict(zip(kec["kode"], kec["nama"]))  # as web.kecamatan_names()
-    statuses = [s for s in (data.programme_status("gertak_2018", code, None, per, engine)
-                            for code in texts.LAYANAN) if s is not None]
-    statuses += [s for s in (data.programme_status("gertak_2018", "rekam_ektp", k, per, engine)
-                             for k in names) if s is not None]
+    verdicts = [verdict.programme_verdict("gertak_2018", code, per, None, engine) for code in texts.LAYANAN]
+    verdicts = [v for v in verdicts if v.target is not None]
+    verdicts += [v for v in (verdict.programme_verdict("gertak_2018", "rekam_ektp", per, k, engine)
+                             for k in names) if v.target is not None]
     return {
-        "cakupan-kecamatan": tables.kecamatan_table(data.coverage_kecamatan(per, engine)),
-        "cakupan-desa": tables.village_table(data.coverage_villages(per, None, engine)),
-        "prioritas-desa": tables.priority_table(data.priority_villages(per, None, engine)),
-        "tren-perekaman": tables.trend_table(data.recorded_trend(None, end=per, engine=engine)),
+        "cakupan-kecamatan": tables.kecamatan_table(data.coverage_kecamatan(per, engine),
+                                                    data.coverage_villages(per, None, engine)),
+        "cakupan-desa": tables.village_table(data.coverage_villages(per, kecamatan, engine)),
+        "riwayat-desa": tables.village_history_table(data.village_histories(kecamatan, per, engine)),
+        "prioritas-desa": tables.priority_table(data.priority_villages(per, kecamatan, engine)),
+        "tren-perekaman": tables.trend_table(data.recorded_trend(kecamatan, end=per, engine=engine)),
         "peringkat-mitra": tables.leaderboard_table(data.partner_leaderboard(  # as the Mitra page opens
-            data.programme_period("gertak_2018", engine)[0], per, None, None, engine)),
-        "progres-gertak": tables.programme_table(statuses, names),
+            data.programme_period("gertak_2018", engine)[0], per, None, kecamatan, engine)),
+        "kegiatan-mitra": tables.partner_activity_table(data.partner_activity(None, per, None, kecamatan, engine)),
+        "progres-gertak": tables.programme_table(verdicts, names),
     }
+
+
+def xlsx_sheet(content: bytes, name: str | None = None):
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return book, (book[name] if name else book.worksheets[0])
 
 
 def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, store_engine, per):
     expected_tables = unduh_tables(per, store_engine)
     buttons = {b.key for b in unduh.get("download_button")}
-    assert buttons == {f"unduh-{stem}-{ext}" for stem in expected_tables for ext in ("csv", "xlsx")}
+    assert buttons == {f"unduh-{stem}-{ext}" for stem in expected_tables for ext in ("csv", "xlsx")} | {
+        "unduh-semua-xlsx"}
     counts = [md.value for md in unduh.markdown if md.value.endswith(" baris")]
     assert [parse_angka(md.rsplit("·", 1)[1]) for md in counts] == [len(t) for t in expected_tables.values()]
 
@@ -406,14 +476,82 @@ def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, store_engin
         xlsx = download(unduh, f"unduh-{stem}-xlsx")
         for file, ext in ((csv, "csv"), (xlsx, "xlsx")):
             assert file.file_name == f"DATA-CONTOH_{stem}_{per.isoformat()}.{ext}"
-            assert "2018-06-30" in file.file_name
         assert csv.content == export.to_csv(expected, demo=True), stem
-        pd.testing.assert_frame_equal(pd.read_excel(io.BytesIO(xlsx.content)),
-                                      pd.read_excel(io.BytesIO(export.to_xlsx(expected, stem, demo=True))))
         back = pd.read_csv(io.BytesIO(csv.content), sep=";", decimal=",", encoding="utf-8-sig",
                            dtype={"Kode": str})
         assert len(back) == len(expected)
         assert (back[export.DEMO_COLUMN] == export.DEMO_VALUE).all()
+        book, sheet = xlsx_sheet(xlsx.content)
+        from_xlsx = pd.read_excel(io.BytesIO(xlsx.content), sheet_name=0, dtype={"Kode": str})
+        assert len(from_xlsx) == len(expected), stem
+        assert_xlsx_is_ready_to_read(book, sheet, expected, stem)
+
+
+def assert_xlsx_is_ready_to_read(book, sheet, expected: pd.DataFrame, stem: str) -> None:
+    """Thousands and percent formats, a frozen filterable header, sized columns, a Keterangan sheet."""
+    header = [c.value for c in sheet[1]]
+    assert header[:len(expected.columns)] == list(expected.columns), stem
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:"), stem
+    assert all(c.font.bold for c in sheet[1])
+    if sheet.max_row > 1:
+        row = {h: c for h, c in zip(header, sheet[2])}
+        for column in expected.columns:
+            cell = row[column]
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= len(column) + 2, (stem, column, width)  # the header and its filter button fit
+            if column.endswith("(%)") and cell.value is not None:
+                assert cell.number_format == export.PERCENT, (stem, column)
+                value = expected[column].iloc[0]
+                assert cell.value == pytest.approx(value / 100)
+            elif column in ("Wajib KTP", "Sudah rekam", "Belum rekam", "Jumlah", "Target", "Capaian", "Sisa"):
+                assert cell.number_format == export.THOUSANDS, (stem, column)
+    notes = book[export.NOTES_SHEET]
+    text = {r[0]: r[1] for r in notes.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert text["Data per"] == "30/06/2018" and "Sumber" in text and "Judul" in text
+    assert "PERHATIAN" in text and export.DEMO_VALUE in text["PERHATIAN"]
+    assert any(k.startswith("Filter: ") for k in text)
+    for column in expected.columns:
+        if column in texts.COLUMN_DEFINITIONS:
+            assert text[f"Kolom: {column}"] == texts.COLUMN_DEFINITIONS[column]
+
+
+def test_unduh_for_one_kecamatan_names_it_and_says_which_filters_apply(store_engine, per, kajang):
+    at = open_app("pages/unduh.py", query={"kec": kajang})
+    assert not at.exception
+    expected = unduh_tables(per, store_engine, kajang)
+    desa = download(at, "unduh-cakupan-desa-xlsx")
+    assert desa.file_name == f"DATA-CONTOH_cakupan-desa_kec-kajang_{per.isoformat()}.xlsx"
+    assert len(pd.read_excel(io.BytesIO(desa.content))) == len(expected["cakupan-desa"])
+    book, _sheet = xlsx_sheet(desa.content)
+    notes = {r[0]: r[1] for r in book[export.NOTES_SHEET].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert notes["Filter: Wilayah"] == "Kecamatan Kajang"
+    # The kecamatan file is always every kecamatan, and says so.
+    kec_file = download(at, "unduh-cakupan-kecamatan-xlsx")
+    assert len(pd.read_excel(io.BytesIO(kec_file.content))) == 10
+    kec_notes = {r[0]: r[1] for r in xlsx_sheet(kec_file.content)[0][export.NOTES_SHEET]
+                 .iter_rows(min_row=2, values_only=True) if r[0]}
+    assert "pilihan kecamatan tidak berlaku" in kec_notes["Filter: Wilayah"]
+    # Village history: every snapshot of every Kajang village up to the date.
+    history = pd.read_excel(io.BytesIO(download(at, "unduh-riwayat-desa-xlsx").content), dtype={"Kode": str})
+    assert set(history["Kode"]) == set(data.coverage_villages(per, kajang, store_engine)["kode"])
+    assert len(history) == len(expected["riwayat-desa"])
+    activity = pd.read_excel(io.BytesIO(download(at, "unduh-kegiatan-mitra-xlsx").content), dtype={"Kode": str})
+    assert activity["Jumlah"].sum() == data.partner_leaderboard(None, per, None, kajang, store_engine)["jumlah"].sum()
+    assert set(activity["Kecamatan"]) == {"Kajang"}
+    assert any("Mengikuti filter: tanggal; selalu semua kecamatan" in c.value for c in at.caption)
+
+
+def test_one_workbook_holds_every_table(unduh, store_engine, per):
+    expected = unduh_tables(per, store_engine)
+    file = download(unduh, "unduh-semua-xlsx")
+    assert file.file_name == f"DATA-CONTOH_semua-tabel_{per.isoformat()}.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(file.content))
+    assert book.sheetnames == [export.NOTES_SHEET, *expected]
+    for stem, table_ in expected.items():
+        back = pd.read_excel(io.BytesIO(file.content), sheet_name=stem, dtype={"Kode": str})
+        assert len(back) == len(table_), stem
+    lines = [r[1] for r in book[export.NOTES_SHEET].iter_rows(min_row=2, values_only=True) if r[0] == "Lembar"]
+    assert lines == list(expected)
 
 
 def test_downloads_hold_exactly_what_the_pages_show(unduh, ringkasan, peta):
@@ -427,6 +565,7 @@ def test_downloads_hold_exactly_what_the_pages_show(unduh, ringkasan, peta):
                                    dtype={"Kode": str})
             else:
                 back = pd.read_excel(io.BytesIO(file.content), dtype={"Kode": str})
+                back["Cakupan (%)"] = (back["Cakupan (%)"] * 100).round(1)  # stored as a share, shown as %
             pd.testing.assert_frame_equal(back.drop(columns=[export.DEMO_COLUMN]), on_page,
                                           check_dtype=False)
 
@@ -463,7 +602,8 @@ def test_exports_never_yield_formulas_and_keep_numbers_numbers():
         assert note.value == original["Catatan"]
         assert note.quotePrefix == risky_start
         assert count.data_type == "n" and count.value == original["Jumlah"]
-        assert share.data_type == "n" and share.value == original["Cakupan (%)"]
+        assert share.data_type == "n" and share.value == pytest.approx(original["Cakupan (%)"] / 100)
+        assert share.number_format == export.PERCENT and count.number_format == export.THOUSANDS
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 import data_states
 from apptest_support import metrics, open_app, parse_angka
+from readback import strip_items
 from bulukumba import data, fmt, store, texts, verdict
 
 
@@ -18,19 +19,6 @@ from bulukumba import data, fmt, store, texts, verdict
 def state(request, tmp_path_factory, regions):
     url = data_states.store_for(request.param, tmp_path_factory, regions)
     return request.param, url, store.engine_for(url)
-
-
-def strip_items(at) -> dict[str, str]:
-    """The verdict strip as rendered: data-vonis name -> its shown value (and note), the badge
-    under "lencana", the last line under "_note"."""
-    bodies = [h.proto.body for h in at.get("html") if "class='vonis" in h.proto.body]
-    assert len(bodies) == 1, f"{len(bodies)} verdict strips"
-    body = bodies[0]
-    text = lambda fragment: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).replace("&amp;", "&").strip()  # noqa: E731
-    items = {k: text(v) for k, v in re.findall(r"data-vonis='(\w+)'><dt>.*?</dt><dd>(.*?)</dd>", body)}
-    items["lencana"] = text(re.findall(r"data-vonis='lencana'>(.*?)</span>", body)[0])
-    items["_note"] = text((re.findall(r"<p class='vonis-catatan'>(.*?)</p>", body) or [""])[0])
-    return items
 
 
 def test_the_verdict_is_computed_from_the_data_module(state):
@@ -158,3 +146,16 @@ def test_ringkasan_opens_with_the_strip_and_its_figures_read_back(state):
 
     assert m["Cakupan"].proto.direction == Metric.MetricDirection.NONE
     assert m["Cakupan"].proto.color == Metric.MetricColor.GRAY
+
+
+def test_achievement_counted_from_the_first_registry_date_says_so(state):
+    """Two snapshots 3 days apart, months after GERTAK began: what was recorded before the first
+    snapshot is not in the data, and the strip says from when it counts."""
+    name, _url, engine = state
+    v = verdict.gertak_verdict(engine=engine)
+    if name != "dua_snapshot":
+        assert v.capaian_sejak in (None, v.mulai)
+        return
+    first = data.recorded_trend(engine=engine)["tanggal"].iloc[0].date()
+    assert v.capaian_sejak == first > v.mulai
+    assert f"Capaian dihitung sejak data registri pertama ({fmt.tanggal(first)})" in texts.verdict_note(v)

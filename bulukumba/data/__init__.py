@@ -20,12 +20,13 @@ Where each number comes from:
 Regions: a store may hold one regency or many. Functions that sum over villages take
 `kabupaten=` (default: everything the store holds); names come from the store (meta.py).
 """
-from .activity import (partner_leaderboard, partner_monthly, partner_village_count, partner_villages,
+from .activity import (partner_activity, partner_leaderboard, partner_monthly, partner_village_count, partner_villages,
                        partners, vulnerable_by_kecamatan, village_services)
 from .core import DateLike, clear_memo, data_version, memoised, pin_version
 from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, coverage_kabupaten, coverage_kecamatan,
                        coverage_total, coverage_villages, latest_date, office_location, offices,
-                       priority_villages, recorded_change, recorded_trend, top_unrecorded, village_history)
+                       priority_villages, recorded_change, recorded_trend, top_unrecorded, village_histories,
+                       village_history)
 from .meta import Freshness, freshness, import_history, kecamatan_names, regencies, region_label
 from .programmes import (ProgrammeStatus, programme_period, programme_progress, programme_status,
                          programme_statuses, targets)
@@ -34,8 +35,8 @@ __all__ = [
     "DateLike", "clear_memo", "data_version", "memoised", "pin_version",
     "Coverage", "Change", "PRIORITY_WEIGHTS", "coverage_kabupaten", "coverage_kecamatan", "coverage_total",
     "coverage_villages", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
-    "recorded_trend", "top_unrecorded", "village_history",
-    "partner_leaderboard", "partner_monthly", "partner_village_count", "partner_villages", "partners",
+    "recorded_trend", "top_unrecorded", "village_histories", "village_history",
+    "partner_activity", "partner_leaderboard", "partner_monthly", "partner_village_count", "partner_villages", "partners",
     "vulnerable_by_kecamatan", "village_services",
     "ProgrammeStatus", "programme_period", "programme_progress", "programme_status", "programme_statuses",
     "targets",

@@ -182,3 +182,27 @@ def vulnerable_by_kecamatan(start: DateLike = None, end: DateLike = None,
     for column in ("disabilitas", "lansia"):
         frame[column] = frame[column].astype("int64")
     return frame
+
+
+@memoised
+def partner_activity(start: DateLike = None, end: DateLike = None, service: str | None = None,
+                     kecamatan: str | None = None, engine: sa.Engine | None = None,
+                     kabupaten: str | None = None) -> pd.DataFrame:
+    """Partner activity per partner, village, month and service (the Unduh page's file): bulan
+    (first day), mitra_kode, mitra_nama, kode, nama, kecamatan_nama, layanan, jumlah, rentan (of
+    them vulnerable residents)."""
+    month = month_start(K.c.tanggal)
+    per_cell = where(
+        sa.select(month.label("bulan"), K.c.mitra_kode, K.c.desa_kode, K.c.layanan,
+                  total(K.c.jumlah).label("jumlah"), total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
+        .group_by(month, K.c.mitra_kode, K.c.desa_kode, K.c.layanan),
+        *_activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
+    query = (sa.select(per_cell.c.bulan, per_cell.c.mitra_kode, M.c.nama.label("mitra_nama"), D.c.kode, D.c.nama,
+                       KC.c.nama.label("kecamatan_nama"), per_cell.c.layanan, per_cell.c.jumlah, per_cell.c.rentan)
+             .select_from(per_cell.join(M, M.c.kode == per_cell.c.mitra_kode)
+                          .join(D, D.c.kode == per_cell.c.desa_kode).join(KC, KC.c.kode == D.c.kecamatan_kode))
+             .order_by(per_cell.c.bulan, M.c.nama, D.c.kode, per_cell.c.layanan))
+    frame = fetch(engine, query, dates=("bulan",))
+    for column in ("jumlah", "rentan"):
+        frame[column] = frame[column].astype("int64")
+    return frame

@@ -312,3 +312,22 @@ def top_unrecorded(as_of: DateLike = None, n: int = 5, kecamatan: str | None = N
     for column in ("wajib_ktp", "sudah_rekam"):
         frame[column] = frame[column].astype("Int64")
     return add_shares(frame)
+
+
+@memoised
+def village_histories(kecamatan: str | None = None, end: DateLike = None,
+                      engine: sa.Engine | None = None, kabupaten: str | None = None) -> pd.DataFrame:
+    """Every snapshot of every village (of one kecamatan or regency): kode, nama, kecamatan_nama,
+    tanggal, wajib_ktp, sudah_rekam, belum_rekam, cakupan; by village, then date. What
+    `village_history` gives for one village, for all of them at once (the Unduh page's file)."""
+    query = where(
+        sa.select(D.c.kode, D.c.nama, KC.c.nama.label("kecamatan_nama"), B.c.tanggal, B.c.wajib_ktp,
+                  B.c.sudah_rekam)
+        .select_from(B.join(D, D.c.kode == B.c.desa_kode).join(KC, KC.c.kode == D.c.kecamatan_kode))
+        .order_by(D.c.kode, B.c.tanggal),
+        kecamatan_in_scope(D.c.kecamatan_kode, kecamatan, kabupaten),
+        B.c.tanggal <= day(end) if end is not None else None)
+    frame = fetch(engine, query, dates=("tanggal",))
+    for column in ("wajib_ktp", "sudah_rekam"):
+        frame[column] = frame[column].astype("int64")
+    return add_shares(frame)

@@ -85,8 +85,12 @@ class Regency:
     teks_sudah_rekam: str
     teks_belum_rekam: str
     teks_cakupan: str
-    sudah_rekam_30_hari: int | None   # rise over the last 30 days (None: withheld)
-    perubahan_30: object | None = None  # its data.Change (span actually measured; None: withheld)
+    perubahan_30: object | None       # data.Change over about 30 days (None: withheld)
+
+    @property
+    def sudah_rekam_30_hari(self) -> int | None:
+        """The rise in recorded residents over that span (None: withheld or no comparison)."""
+        return None if self.perubahan_30 is None else self.perubahan_30.sudah_rekam
 
 
 @dataclass(frozen=True)
@@ -289,7 +293,7 @@ def _regency(frames: Frames, published: sp.Published) -> Regency:
     earlier = frames.kabupaten_30_hari_lalu
     rise, change = None, None
     if frames.perubahan_30 is not None and earlier is not None and not (1 <= earlier.belum_rekam < sp.THRESHOLD):
-        rise, change = frames.perubahan_30.sudah_rekam, frames.perubahan_30
+        rise = frames.perubahan_30
     return Regency(day, wajib, recorded, cell.value, recorded / wajib if wajib else None,
                    fmt.angka(recorded), fmt.angka(cell.value), fmt.persen(recorded / wajib) if wajib else fmt.KOSONG,
                    rise, change)

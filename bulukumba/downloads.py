@@ -1,0 +1,93 @@
+"""What the Unduh page offers: each table with its notes and the filters it follows.
+
+One place builds the list, so the page, the all-in-one workbook and the tests agree on what
+each file holds. Every entry says which of the shared filters (date, kecamatan, service) it
+follows, and the XLSX "Keterangan" sheet repeats it with the source and the definitions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from . import data, export, fmt, tables, texts, verdict
+
+REGISTRY = "data registri kependudukan (SIAK) Disdukcapil Kabupaten Bulukumba, diolah"
+PARTNERS = "laporan kegiatan mitra yang diimpor ke dasbor Disdukcapil Kabupaten Bulukumba"
+PROGRAMME = "target program, data registri (SIAK) dan laporan kegiatan mitra, Disdukcapil Kabupaten Bulukumba"
+
+
+@dataclass(frozen=True)
+class Item:
+    stem: str                         # file name stem
+    title: str
+    scope: str                        # which filters it follows, in words
+    build: Callable[[], pd.DataFrame]
+    source: str
+    filters: tuple[tuple[str, str], ...]
+
+    @property
+    def kind(self) -> str:
+        """Which import fills this table (texts.CARA_TAMBAH), for an empty one."""
+        return {REGISTRY: "registri", PARTNERS: "kegiatan"}.get(self.source, "target")
+
+
+def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layanan: str | None,
+          engine, kabupaten: str | None = None) -> list[Item]:
+    """The downloads for this view (as the filters stand)."""
+    area = f"Kecamatan {kecamatan_nama}" if kecamatan else "Kabupaten Bulukumba"
+    gertak = data.programme_period("gertak_2018", engine)
+    gertak_start = gertak[0] if gertak else None
+    names = dict(zip(*(data.coverage_kecamatan(engine=engine, kabupaten=kabupaten)[c] for c in ("kode", "nama"))))
+    unit, _ = texts.service_unit(layanan)
+    since = fmt.tanggal(gertak_start) if gertak_start else "awal data"
+    date = ("Tanggal", f"keadaan per {fmt.tanggal(per)}")
+    where = ("Wilayah", area)
+    all_kec = ("Wilayah", "semua kecamatan (pilihan kecamatan tidak berlaku)")
+    service = ("Layanan", unit)
+
+    def kecamatan_table():
+        return tables.kecamatan_table(data.coverage_kecamatan(per, engine, kabupaten=kabupaten), data.coverage_villages(per, engine=engine, kabupaten=kabupaten))
+
+    def programme_table():
+        verdicts = (verdict.programme_verdicts("gertak_2018", "layanan", per, engine)
+                    + verdict.programme_verdicts("gertak_2018", "kecamatan", per, engine))
+        return tables.programme_table(verdicts, names)
+
+    return [
+        Item("cakupan-kecamatan", "Cakupan per kecamatan", "tanggal; selalu semua kecamatan",
+             kecamatan_table, REGISTRY, (date, all_kec)),
+        Item("cakupan-desa", "Cakupan per desa/kelurahan", "tanggal dan kecamatan",
+             lambda: tables.village_table(data.coverage_villages(per, kecamatan, engine, kabupaten=kabupaten)), REGISTRY, (date, where)),
+        Item("riwayat-desa", "Riwayat per desa/kelurahan: setiap tanggal data", "kecamatan; semua tanggal "
+             f"sampai {fmt.tanggal(per)}",
+             lambda: tables.village_history_table(data.village_histories(kecamatan, per, engine, kabupaten=kabupaten)), REGISTRY,
+             (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where)),
+        Item("prioritas-desa", "Daftar prioritas jemput bola", "tanggal dan kecamatan",
+             lambda: tables.priority_table(data.priority_villages(per, kecamatan, engine, kabupaten=kabupaten)), REGISTRY, (date, where)),
+        Item("tren-perekaman", "Tren sudah rekam", f"kecamatan; semua tanggal sampai {fmt.tanggal(per)}",
+             lambda: tables.trend_table(data.recorded_trend(kecamatan, end=per, engine=engine, kabupaten=kabupaten)), REGISTRY,
+             (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where)),
+        Item("peringkat-mitra", f"Peringkat mitra selama GERTAK 2018 · {unit} (seperti halaman Mitra)",
+             "tanggal, kecamatan dan layanan",
+             lambda: tables.leaderboard_table(data.partner_leaderboard(gertak_start, per, layanan, kecamatan, engine, kabupaten=kabupaten)),
+             PARTNERS, (("Periode", f"{since} – {fmt.tanggal(per)}"), where, service)),
+        Item("kegiatan-mitra", f"Kegiatan mitra per mitra, desa, bulan dan layanan · {unit}",
+             "kecamatan dan layanan; semua bulan sampai tanggal",
+             lambda: tables.partner_activity_table(data.partner_activity(None, per, layanan, kecamatan, engine, kabupaten=kabupaten)),
+             PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service)),
+        Item("progres-gertak", "Progres GERTAK 2018 per layanan dan kecamatan",
+             "tanggal; selalu seluruh kabupaten dan semua kecamatan", programme_table, PROGRAMME,
+             (date, all_kec)),
+    ]
+
+
+def notes(item: Item, table: pd.DataFrame, per: dt.date) -> export.Notes:
+    return export.Notes(item.title, item.source, per, item.filters, texts.definitions(table.columns))
+
+
+def all_in_one(built: list[tuple[Item, pd.DataFrame]], per: dt.date, demo: bool) -> bytes:
+    """Every table of the page in one workbook, each on its own sheet."""
+    return export.workbook([(item.stem, table, notes(item, table, per)) for item, table in built], demo)

@@ -1,0 +1,435 @@
+"""The department head's pages in a real browser (Debian's Chromium), on every data state, at
+the screen sizes the office has: the map fits its card, nothing is clipped, no request leaves
+the machine. Screenshots land in test-artifacts/ as page-size-state.png.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+import data_states  # noqa: E402
+from bulukumba import data, store  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "sandi-uji-halaman-8"
+SIZES = {"390x844": (390, 844), "1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+NAV = {"ringkasan": "Ringkasan", "peta": "Peta", "mitra": "Mitra", "gertak": "GERTAK 2018", "unduh": "Unduh"}
+TITLES = {"ringkasan": "Ringkasan perekaman e-KTP", "peta": "Peta desa dan daftar prioritas",
+          "mitra": "Mitra kemitraan", "gertak": "GERTAK 2018", "unduh": "Unduh data"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(db_url: str, folder: Path):
+    """`streamlit run dashboard.py` on a free port, on the given store, with one account."""
+    from bulukumba import auth
+
+    folder.mkdir(parents=True, exist_ok=True)
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\n'
+                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": db_url,
+           "BULUKUMBA_REFRESH_SECONDS": "30"}
+    port = free_port()
+    log = open(folder / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text(errors="replace")[-2000:])
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """Console errors and every request that leaves the machine (tiles, fonts, glyphs, CDNs)."""
+
+    def __init__(self, page):
+        self.errors, self.external = [], []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("request", self._request)
+
+    def _request(self, request):
+        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
+        if request.url.startswith("http") and host not in ("127.0.0.1", "localhost"):
+            self.external.append(request.url)
+
+    def assert_clean(self):
+        assert self.external == [], self.external  # no tiles, no glyph fonts, no CDN
+        assert self.errors == [], self.errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing in and moving around (sign-in is changing elsewhere: it lives in this one function)
+# ---------------------------------------------------------------------------------------------
+
+def sign_in(page, url: str) -> None:
+    """Sign in as the department head through the sign-in form; lands on Ringkasan."""
+    page.goto(url + "/")
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=60_000)
+    _with_sidebar(page, lambda: page.get_by_role("link", name="Masuk").click())
+    _close_sidebar_on_a_phone(page)
+    page.get_by_label("Nama pengguna").fill("kadis")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_selector(f"text={TITLES['ringkasan']}", timeout=60_000)
+    _close_sidebar_on_a_phone(page)
+
+
+def _with_sidebar(page, action) -> None:
+    """Do `action` in the sidebar, opening it first on a narrow screen."""
+    if page.viewport_size["width"] < 700:
+        opener = page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button")
+        if opener.count() and opener.first.is_visible():
+            opener.first.click()
+            page.wait_for_timeout(400)
+    action()
+
+
+def _close_sidebar_on_a_phone(page) -> None:
+    if page.viewport_size["width"] < 700:
+        page.wait_for_timeout(500)
+        closer = page.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']")
+        if closer.count() and closer.first.is_visible():
+            closer.first.click()
+            page.wait_for_timeout(400)
+
+
+def go(page, name: str) -> None:
+    if name != "ringkasan" or TITLES["ringkasan"] not in page.inner_text("h1"):
+        _with_sidebar(page, lambda: page.get_by_role("link", name=NAV[name], exact=True).click())
+        _close_sidebar_on_a_phone(page)
+    page.wait_for_function("(t) => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)",
+                           arg=TITLES[name], timeout=60_000)
+    settle(page)
+
+
+def settle(page, quiet_ms: int = 1200) -> None:
+    """Wait until Streamlit has finished running and the page stopped changing."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(quiet_ms)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def shot(page, name: str) -> str:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path.name
+
+
+def choose_kecamatan(page, nama: str) -> None:
+    def pick():
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Kecamatan").first.click()
+        page.get_by_role("option", name=nama, exact=True).click()
+    _with_sidebar(page, pick)
+    _close_sidebar_on_a_phone(page)
+    settle(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring what was drawn
+# ---------------------------------------------------------------------------------------------
+
+MAP = ".st-key-kartu-peta .js-plotly-plot"
+
+
+def wait_for_fitted_map(page) -> dict:
+    """The map's plot area once it has the width the card gives it (the measured width)."""
+    page.wait_for_selector(f"{MAP} canvas", timeout=60_000)
+    page.wait_for_function(f"""() => {{
+        const plot = document.querySelector("{MAP}");
+        const box = plot && plot.closest('[data-testid="stElementContainer"]');
+        return plot && box && Math.abs(plot.getBoundingClientRect().width - box.getBoundingClientRect().width) <= 2;
+    }}""", timeout=60_000)
+    settle(page, 1500)
+    return page.evaluate(f"""() => {{ const r = document.querySelector("{MAP}").getBoundingClientRect();
+        return {{x: r.x, y: r.y, width: r.width, height: r.height}}; }}""")
+
+
+def land_box(page, plot: dict, timeout: float = 30) -> tuple[int, int, int, int, int, int]:
+    """Bounding box (left, top, right, bottom, width, height) of the villages drawn inside the
+    map's plot area, from its pixels: the class colours are the only saturated ones (borders,
+    names and the background are grey, black or white; neighbouring kecamatan's borders run on
+    past the chosen kecamatan and are not what must fit)."""
+    from PIL import Image
+
+    locator = page.locator(MAP).first
+    locator.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout
+    while True:
+        image = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+        r, g, b = image.split()
+        from PIL import ImageChops
+
+        spread = ImageChops.subtract(ImageChops.lighter(ImageChops.lighter(r, g), b),
+                                     ImageChops.darker(ImageChops.darker(r, g), b))
+        mask = spread.point(lambda v: 255 if v > 30 else 0)
+        box = mask.getbbox()
+        if box and (box[2] - box[0]) * (box[3] - box[1]) > 2000:
+            return (*box, image.width, image.height)
+        if time.monotonic() > deadline:
+            raise AssertionError("the map drew no land")
+        page.wait_for_timeout(500)
+
+
+def assert_map_fits(page, where: str) -> None:
+    plot = wait_for_fitted_map(page)
+    left, top, right, bottom, width, height = land_box(page, plot)
+    # The whole regency (or kecamatan) is inside the plot area, nothing cut at an edge ...
+    assert left >= 3 and top >= 3 and right <= width - 3 and bottom <= height - 3, (where, (left, top, right, bottom), (width, height))
+    # ... and it fills the area on its tighter side (not a small map in a big frame).
+    assert max((right - left) / width, (bottom - top) / height) >= 0.85, (where, (left, top, right, bottom), (width, height))
+    # The legend is above the map, never over land.
+    legend = page.evaluate("() => { const r = document.querySelector('.st-key-kartu-peta .legenda-peta')"
+                           ".getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
+    plot_now = page.evaluate(f"() => document.querySelector('{MAP}').getBoundingClientRect().top")
+    assert legend["bottom"] <= plot_now + 1, (where, legend, plot_now)
+
+
+CLIPPED_JS = """() => {
+  const out = [];
+  const near = (a, b) => a <= b + 1;
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const svgs = plot.querySelectorAll('svg.main-svg');
+    if (!svgs.length) continue;
+    const r = svgs[0].getBoundingClientRect();
+    for (const t of plot.querySelectorAll('svg text')) {
+      const b = t.getBoundingClientRect();
+      if (!t.textContent.trim() || b.width === 0 || getComputedStyle(t).visibility === 'hidden') continue;
+      if (t.closest('.hoverlayer')) continue;
+      if (!(near(r.left, b.left) && near(b.right, r.right) && near(r.top, b.top) && near(b.bottom, r.bottom)))
+        out.push('chart text cut: ' + t.textContent);
+    }
+  }
+  for (const e of document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, .vonis dd, .vonis-lencana, h1, h2, h3')) {
+    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible') out.push('text cut: ' + e.innerText);
+  }
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
+    if (grid.scrollWidth > grid.clientWidth + 1) {
+      const table = grid.closest('[data-testid="stDataFrame"]');
+      out.push('table wider than its place: ' + (table.getAttribute('aria-label') || '') + ' ' + grid.scrollWidth + '>' + grid.clientWidth);
+    }
+  }
+  for (const th of document.querySelectorAll('table th')) {
+    if (th.scrollWidth > th.clientWidth + 1) out.push('table header cut: ' + th.innerText);
+  }
+  return out;
+}"""
+
+
+def assert_nothing_clipped(page, where: str) -> None:
+    cut = page.evaluate(CLIPPED_JS)
+    assert cut == [], (where, cut)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo data: every page at the office's sizes; the map at every size and every kecamatan
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, regions):
+    url = data_states.store_for("contoh", tmp_path_factory, regions)
+    with serve(url, tmp_path_factory.mktemp("browser-contoh")) as address:
+        yield address, store.engine_for(url)
+
+
+@pytest.mark.parametrize("size", ["1366x768", "1920x1080"])
+def test_every_page_fits_the_office_screens(demo_server, browser, size):
+    url, _engine = demo_server
+    page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[size])))
+    watch = Watch(page)
+    sign_in(page, url)
+    for name in NAV:
+        go(page, name)
+        if name == "peta":
+            assert_map_fits(page, f"peta {size}")
+        page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
+        shot(page, f"{name}-{size}-contoh")
+        for i, card in enumerate(page.locator("[class*='st-key-kartu-']").all()):
+            card.scroll_into_view_if_needed()
+            page.wait_for_timeout(200)
+        assert_nothing_clipped(page, f"{name} {size}")
+    watch.assert_clean()
+    page.close()
+
+
+def test_the_map_fits_a_phone(demo_server, browser):
+    url, _engine = demo_server
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    watch = Watch(page)
+    sign_in(page, url)
+    go(page, "peta")
+    assert_map_fits(page, "peta 390")
+    names = page.locator(f"{MAP} .annotation-text").all_text_contents()
+    assert len(names) == 10, names  # every kecamatan named, even on a phone
+    page.locator(MAP).scroll_into_view_if_needed()
+    shot(page, "peta-390x844-contoh")
+    watch.assert_clean()
+    page.close()
+
+
+def test_the_map_fits_every_kecamatan(demo_server, browser):
+    url, engine = demo_server
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    watch = Watch(page)
+    sign_in(page, url)
+    go(page, "peta")
+    kecamatan = data.coverage_kecamatan(engine=engine)
+    for kode, nama in zip(kecamatan["kode"], kecamatan["nama"]):
+        choose_kecamatan(page, nama)
+        page.wait_for_function("(k) => decodeURIComponent(location.search).includes('kec=' + k)", arg=kode,
+                               timeout=30_000)
+        assert_map_fits(page, f"peta 1366 {nama}")
+        names = page.locator(f"{MAP} .annotation-text").all_text_contents()
+        assert nama.upper() in names, (nama, names)
+        villages = set(data.coverage_villages(kecamatan=kode, engine=engine)["nama"])
+        assert len(villages & set(names)) >= min(len(villages), 4), (nama, names)  # village names too
+        page.locator(MAP).scroll_into_view_if_needed()
+        shot(page, f"peta-1366x768-kec-{re.sub('[^a-z]+', '-', nama.lower())}-contoh")
+    watch.assert_clean()
+    page.close()
+
+
+@pytest.mark.parametrize("size", ["390x844", "1920x1080"])
+def test_the_smallest_kecamatan_fits_phone_and_wide_screen(demo_server, browser, size):
+    url, _engine = demo_server
+    page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[size])))
+    sign_in(page, url)
+    go(page, "peta")
+    choose_kecamatan(page, "Ujung Bulu")
+    assert_map_fits(page, f"peta {size} Ujung Bulu")
+    page.locator(MAP).scroll_into_view_if_needed()
+    shot(page, f"peta-{size}-kec-ujung-bulu-contoh")
+    page.close()
+
+
+def test_a_clicked_village_is_outlined_with_its_detail_beside_the_map(demo_server, browser):
+    url, _engine = demo_server
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    watch = Watch(page)
+    sign_in(page, url)
+    go(page, "peta")
+    plot = wait_for_fitted_map(page)
+    left, top, right, bottom, _w, _h = land_box(page, plot)
+    from PIL import Image
+
+    locator = page.locator(MAP).first
+    before = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+    # Click the middle of the land, then read which village the page says was chosen.
+    box = locator.bounding_box()
+    x, y = (left + right) / 2, (top + bottom) / 2
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.innerText.includes('· Kecamatan'))",
+                           timeout=30_000)
+    settle(page, 2000)
+    detail = page.locator("h3", has_text="· Kecamatan").first.bounding_box()
+    map_box = locator.bounding_box()
+    # Beside the map on a wide screen: to its right, at the same height.
+    assert detail["x"] >= map_box["x"] + map_box["width"] - 1, (detail, map_box)
+    assert detail["y"] < map_box["y"] + map_box["height"] and detail["y"] + detail["height"] > map_box["y"] - 200
+    page.mouse.move(box["x"] + box["width"] + 80, box["y"] - 40, steps=12)  # no hover label left over
+    page.wait_for_timeout(800)
+    after = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+    after.save(ARTIFACTS / "peta-1920x1080-desa-dipilih-peta-contoh.png")
+    # The other villages keep their colour (nothing faded): a corner village far from the click.
+    probe = (int(left + (right - left) * 0.1), int(top + (bottom - top) * 0.35))
+    assert max(abs(a - b) for a, b in zip(before.getpixel(probe), after.getpixel(probe))) <= 24, (
+        before.getpixel(probe), after.getpixel(probe))
+    # The chosen village is outlined: black pixels where there were none.
+    dark = lambda im: sum(1 for p in im.getdata() if max(p) < 40)  # noqa: E731
+    assert dark(after) > dark(before) + 40
+    shot(page, "peta-1920x1080-desa-dipilih-contoh")
+    watch.assert_clean()
+    page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The other data states: what a real office sees after its imports
+# ---------------------------------------------------------------------------------------------
+
+EXPECT = {  # state -> page -> words the page must show
+    "satu_snapshot": {"ringkasan": ["Belum ada data pembanding", "Tren belum ada", "tanpa target"],
+                      "mitra": ["Belum ada kegiatan mitra tercatat", "template kegiatan"],
+                      "gertak": ["Belum ada target GERTAK 2018", "template target"]},
+    "dua_snapshot": {"ringkasan": ["dalam 3 hari", "3 hari terakhir"], "gertak": ["Laju saat ini"]},
+    "tanpa_kegiatan": {"ringkasan": ["belum ada kegiatan mitra tercatat"],
+                       "mitra": ["Belum ada kegiatan mitra tercatat", "template kegiatan"]},
+    "tanpa_target": {"ringkasan": ["tanpa target", "template target"],
+                     "gertak": ["Belum ada target GERTAK 2018"]},
+    "kecamatan_kosong": {"ringkasan": ["Belum ada data registri: Kindang"],
+                         "peta": ["belum ada datanya"]},
+}
+
+
+@pytest.mark.parametrize("state", list(EXPECT))
+def test_each_data_state_in_the_browser(state, tmp_path_factory, regions, browser):
+    url_db = data_states.store_for(state, tmp_path_factory, regions)
+    with serve(url_db, tmp_path_factory.mktemp(f"browser-{state}")) as url:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        watch = Watch(page)
+        sign_in(page, url)
+        for name in ("ringkasan", "peta", "mitra", "gertak"):
+            go(page, name)
+            for words in EXPECT[state].get(name, []):
+                page.wait_for_function(  # the last columns may still be drawing on a busy machine
+                    "(w) => document.querySelector(\"[data-testid='stMain']\").innerText.includes(w)",
+                    arg=words, timeout=30_000)
+            body = page.inner_text("[data-testid='stMain']")
+            assert "empty" not in body.lower()
+            if name == "peta":
+                assert_map_fits(page, f"peta {state}")
+                page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
+            shot(page, f"{name}-1366x768-{state}")
+            assert_nothing_clipped(page, f"{name} {state}")
+        if state == "kecamatan_kosong":
+            choose_kecamatan(page, "Kindang")
+            body = page.inner_text("[data-testid='stMain']")
+            assert "Belum ada data registri untuk Kecamatan Kindang" in body
+            shot(page, "peta-1366x768-kec-kindang-kecamatan_kosong")
+        watch.assert_clean()
+        page.close()

@@ -1,0 +1,536 @@
+"""Signed-in sessions in a real browser (Debian's Chromium) against `streamlit run dashboard.py`.
+
+The department head signs in once and stays signed in through a reload, a new tab, a dropped
+connection and a server restart, on the same page with the same filters; signing out closes
+every tab; a copied link opens where it points, through Masuk for a visitor; nobody is sent
+off-site; a stolen Streamlit session id without the cookie is a visitor's; the server answers
+in Indonesian, compresses its bundles, and serves five first visitors at once after a restart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "sandi-uji-sesi-2018"
+KAJANG = "73.02.06"
+GERTAK_LINK = f"/gertak?per=2018-03-31&kec={KAJANG}"
+TICK_SECONDS = 2
+
+#: Records the websockets the page opens (to drop one, or to read the session id it resumes),
+#: and, if `window.__curi` is given, resumes that session id instead of its own.
+SOCKETS_SCRIPT = """
+(() => {
+  const Original = window.WebSocket;
+  window.__sockets = [];
+  window.__protocols = [];
+  function Recorded(url, protocols) {
+    if (window.__curi && Array.isArray(protocols))
+      protocols = [protocols[0], protocols[1] || "PLACEHOLDER_AUTH_TOKEN", window.__curi];
+    window.__protocols.push(protocols);
+    const socket = new Original(url, protocols);
+    window.__sockets.push(socket);
+    return socket;
+  }
+  Recorded.prototype = Original.prototype;
+  Object.assign(Recorded, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  window.WebSocket = Recorded;
+})();
+"""
+
+#: Every label the sidebar's page list ever shows while the page loads.
+NAV_SCRIPT = r"""
+(() => {
+  window.__nav = new Set();
+  new MutationObserver(() => {
+    document.querySelectorAll("[data-testid='stSidebarNav'] a, [data-testid='stSidebarNavLink']")
+      .forEach(a => window.__nav.add(a.innerText.trim().split("\n").pop()));  // after the icon's name
+  }).observe(document, {subtree: true, childList: true, characterData: true});
+})();
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`streamlit run dashboard.py` (the README's command) on one port, stopped and started again
+    at will with the same store, key and accounts."""
+
+    def __init__(self, data_dir: Path):
+        from bulukumba import auth
+
+        self.data_dir = data_dir
+        self.secrets = data_dir / "secrets.toml"
+        hashed = auth.hash_password(PASSWORD, rounds=4)
+        self.secrets.write_text("".join(
+            f'[pengguna.{name}]\nnama = "{title}"\nperan = "{role}"\nhash_sandi = "{hashed}"\n'
+            for name, title, role in [("kadis", "Kepala Dinas", "pimpinan"), ("op", "Operator", "operator"),
+                                      ("tamu", "Akun sasaran tebakan", "pimpinan")]))
+        self.env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir),
+                    "BULUKUMBA_REFRESH_SECONDS": str(TICK_SECONDS)}
+        self.env.pop("BULUKUMBA_DB_URL", None)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db = f"sqlite:///{data_dir / 'bulukumba.sqlite'}"
+        self.process = None
+
+    def start(self) -> None:
+        self.log = open(self.data_dir / "server.log", "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--secrets.files", str(self.secrets)],
+            cwd=PROJECT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/health", timeout=2).status == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        pytest.fail("streamlit did not start: " + (self.data_dir / "server.log").read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+            self.log.close()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_engine):
+    live = LiveServer(tmp_path_factory.mktemp("sesi-data"))
+    live.start()
+    urllib.request.urlopen(live.url + "/", timeout=30)  # the demo store is filled by the first page run
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.add_init_script(SOCKETS_SCRIPT)
+    yield context
+    context.close()
+
+
+def title(page, text: str, timeout: float = 120_000):
+    page.wait_for_selector(f"h1:has-text('{text}')", timeout=timeout)
+
+
+def sign_in(page, server, name: str = "kadis", password: str = PASSWORD, path: str = "/masuk"):
+    if path is not None:
+        page.goto(server.url + path)
+    page.get_by_label("Nama pengguna").fill(name)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+
+
+def shows_gertak_for_kajang_on_31_march(page) -> None:
+    """The GERTAK page, filtered to Kajang on 31 March 2018, and the address says so."""
+    title(page, "GERTAK 2018")
+    page.wait_for_selector("text=menampilkan keadaan per", timeout=120_000)
+    caption = page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+    assert "31 Maret 2018" in caption and "Kecamatan Kajang" in caption, caption
+    day = page.get_by_role("group", name="Keadaan per tanggal")
+    assert [day.get_by_role("spinbutton", name=f"{part}, Keadaan per tanggal").get_attribute("aria-valuenow")
+            for part in ("day", "month", "year")] == ["31", "3", "2018"]
+    assert page.get_by_role("combobox", name="Kecamatan").input_value() == "Kajang"
+    query = parse_qs(urlsplit(page.url).query)
+    assert urlsplit(page.url).path == "/gertak" and query == {"per": ["2018-03-31"], "kec": [KAJANG]}
+
+
+def internal(page) -> bool:
+    return "Ringkasan" in page.locator("[data-testid='stSidebarNav']").inner_text()
+
+
+def sockets_opened(page) -> int:
+    return page.evaluate("window.__sockets.length")
+
+
+def wait_new_socket(page, before: int, timeout: float = 90_000) -> None:
+    page.wait_for_function(f"window.__sockets.length > {before} && "
+                           "window.__sockets[window.__sockets.length - 1].readyState === 1", timeout=timeout)
+
+
+def session_row_times(server, **changes) -> None:
+    """Change the newest session row in the store (what the passing of time does)."""
+    import sqlalchemy as sa
+
+    from bulukumba import store
+
+    engine = sa.create_engine(server.db)
+    with engine.begin() as conn:
+        newest = conn.execute(sa.select(store.sesi.c.id).order_by(store.sesi.c.dibuat.desc()).limit(1)).scalar_one()
+        conn.execute(store.sesi.update().where(store.sesi.c.id == newest).values(**changes))
+    engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. A real HTTP session
+# ---------------------------------------------------------------------------------------------
+
+def test_signing_in_sets_an_httponly_samesite_cookie_scripts_cannot_read(server, context):
+    page = context.new_page()
+    sign_in(page, server)
+    title(page, "Ringkasan perekaman e-KTP")
+    [cookie] = [c for c in context.cookies() if c["name"] == "bulukumba_sesi"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+    assert 6.9 * 86400 < cookie["expires"] - time.time() <= 7 * 86400
+    assert "bulukumba_sesi" not in page.evaluate("document.cookie")
+
+
+def test_a_wrong_password_says_so_in_indonesian_and_signs_nobody_in(server, context):
+    page = context.new_page()
+    sign_in(page, server, "kadis", "bukan-sandinya")
+    page.wait_for_selector("text=Nama pengguna atau kata sandi salah.", timeout=60_000)
+    assert not [c for c in context.cookies() if c["name"] == "bulukumba_sesi"]
+    assert not internal(page)
+
+
+def test_another_browser_resuming_the_session_id_without_the_cookie_sees_only_public_pages(server, browser):
+    operator = browser.new_context(viewport={"width": 1366, "height": 900})
+    operator.add_init_script(SOCKETS_SCRIPT)
+    page = operator.new_page()
+    sign_in(page, server, "op")
+    title(page, "Ringkasan perekaman e-KTP")
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Kelola data").click()
+    page.wait_for_selector("text=Impor berkas", timeout=60_000)
+    before = sockets_opened(page)
+    page.evaluate("window.__sockets[window.__sockets.length - 1].close()")  # the id shows on reconnect
+    wait_new_socket(page, before)
+    session_id = page.evaluate("window.__protocols[window.__protocols.length - 1][2]")
+    assert session_id
+
+    intruder = browser.new_context(viewport={"width": 1366, "height": 900})
+    intruder.add_init_script(f"window.__curi = {json.dumps(session_id)};")
+    intruder.add_init_script(SOCKETS_SCRIPT)
+    other = intruder.new_page()
+    other.goto(server.url + "/kelola")
+    other.wait_for_selector("h1", timeout=60_000)
+    assert other.evaluate("window.__protocols[0][2]") == session_id  # it did resume that session
+    other.wait_for_timeout(2 * TICK_SECONDS * 1000)
+    body = other.inner_text("body")
+    assert "Impor berkas" not in body and "Riwayat impor" not in body and not internal(other)
+    other.goto(server.url + "/")
+    title(other, "Perekaman e-KTP Kabupaten Bulukumba")
+    assert not internal(other)
+    intruder.close()
+    operator.close()
+
+
+def test_thirty_wrong_passwords_at_once_get_only_the_free_checks(server):
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def guess(i: int) -> str:
+        request = urllib.request.Request(
+            server.url + "/akun/masuk", data=f"nama=tamu&sandi=tebakan-{i}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": server.url})
+        try:
+            opener.open(request, timeout=60)
+        except urllib.error.HTTPError as answer:  # the 303 is not followed
+            return parse_qs(urlsplit(answer.headers["location"]).query)["gagal"][0]
+        raise AssertionError("no redirect")
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(guess, range(30)))
+    from bulukumba import auth
+
+    assert answers.count("salah") <= auth.FREE_FAILURES, answers
+    assert answers.count("tunggu") >= 30 - auth.FREE_FAILURES
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Staying signed in, and signing out everywhere
+# ---------------------------------------------------------------------------------------------
+
+def test_reload_new_tab_and_dropped_connection_keep_the_user_on_the_same_view(server, context):
+    page = context.new_page()
+    page.goto(server.url + GERTAK_LINK)
+    sign_in(page, server, path=None)
+    shows_gertak_for_kajang_on_31_march(page)
+
+    page.reload()
+    shows_gertak_for_kajang_on_31_march(page)
+
+    tab = context.new_page()
+    tab.goto(page.url)
+    shows_gertak_for_kajang_on_31_march(tab)
+    tab.close()
+
+    before = sockets_opened(page)
+    page.evaluate("window.__sockets[window.__sockets.length - 1].close()")
+    wait_new_socket(page, before)
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Peta").click()
+    title(page, "Peta desa dan daftar prioritas")  # the new connection is still signed in
+    assert urlsplit(page.url).path == "/peta"
+    assert page.get_by_role("combobox", name="Kecamatan").input_value() == "Kajang"
+
+
+def test_a_server_restart_keeps_the_user_signed_in_on_the_same_view(server, context):
+    page = context.new_page()
+    page.goto(server.url + GERTAK_LINK)
+    sign_in(page, server, path=None)
+    shows_gertak_for_kajang_on_31_march(page)
+    before = sockets_opened(page)
+
+    server.restart()
+
+    wait_new_socket(page, before)  # the open page reconnects to the new process by itself
+    page.wait_for_timeout(1000)
+    shows_gertak_for_kajang_on_31_march(page)
+    page.reload()
+    shows_gertak_for_kajang_on_31_march(page)
+    assert internal(page)
+
+
+def test_signing_out_closes_every_tab_of_the_browser(server, context):
+    first = context.new_page()
+    first.goto(server.url + GERTAK_LINK)
+    sign_in(first, server, path=None)
+    shows_gertak_for_kajang_on_31_march(first)
+    second = context.new_page()
+    second.goto(server.url + f"/peta?kec={KAJANG}")
+    title(second, "Peta desa dan daftar prioritas")
+
+    first.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Akun").click()
+    title(first, "Akun")
+    first.get_by_role("button", name="Keluar").click()
+    title(first, "Perekaman e-KTP Kabupaten Bulukumba")
+    first.wait_for_selector("text=Anda sudah keluar", timeout=30_000)
+    assert not internal(first)
+
+    # The other tab: at its next refresh tick, the public page and the same notice.
+    title(second, "Perekaman e-KTP Kabupaten Bulukumba", timeout=10 * TICK_SECONDS * 1000)
+    second.wait_for_selector("text=Anda sudah keluar", timeout=30_000)
+    assert not internal(second) and "Prioritas jemput bola" not in second.inner_text("body")
+    second.goto(server.url + GERTAK_LINK)  # and the cookie is gone: an internal link asks to sign in
+    second.wait_for_selector("text=Setelah masuk Anda dibuka ke", timeout=60_000)
+
+
+def test_an_expired_session_gives_the_public_page_and_says_why_once(server, context):
+    page = context.new_page()
+    page.goto(server.url + GERTAK_LINK)
+    sign_in(page, server, path=None)
+    shows_gertak_for_kajang_on_31_march(page)
+    session_row_times(server, terakhir=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=13))
+
+    page.reload()
+    title(page, "Perekaman e-KTP Kabupaten Bulukumba")
+    page.wait_for_selector("text=tidak ada aktivitas selama 12 jam", timeout=30_000)
+    assert not internal(page)
+    assert not [c for c in context.cookies() if c["name"] == "bulukumba_sesi"]
+    assert "sesi=" not in page.url
+    page.reload()
+    title(page, "Perekaman e-KTP Kabupaten Bulukumba")
+    page.wait_for_timeout(1500)
+    assert "tidak ada aktivitas" not in page.inner_text("body")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Deep links, and no open redirect
+# ---------------------------------------------------------------------------------------------
+
+def test_a_visitor_opening_a_link_is_told_where_he_will_land_and_lands_exactly_there(server, context):
+    page = context.new_page()
+    page.goto(server.url + GERTAK_LINK)
+    page.wait_for_selector("text=Setelah masuk Anda dibuka ke: GERTAK 2018 · Kajang · 31 Maret 2018",
+                           timeout=60_000)
+    assert urlsplit(page.url).path == "/masuk"
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, server, path=None)
+    shows_gertak_for_kajang_on_31_march(page)
+    page.wait_for_timeout(1000)
+    assert errors == []  # signing in lands without the frontend's probes of a deeper address
+
+
+def test_a_signed_in_colleague_opening_the_link_lands_there_directly(server, context):
+    page = context.new_page()
+    sign_in(page, server)
+    title(page, "Ringkasan perekaman e-KTP")
+    colleague_tab = context.new_page()
+    colleague_tab.goto(server.url + GERTAK_LINK)
+    shows_gertak_for_kajang_on_31_march(colleague_tab)
+
+
+@pytest.mark.parametrize("target", ["https://jahat.example/", "//jahat.example/gertak", "/\\jahat.example"])
+def test_signing_in_never_sends_the_browser_to_another_site(server, context, target):
+    from urllib.parse import quote
+
+    page = context.new_page()
+    page.goto(server.url + "/masuk?ke=" + quote(target, safe=""))
+    title(page, "Masuk")
+    assert "Setelah masuk" not in page.inner_text("body")
+    sign_in(page, server, path=None)
+    title(page, "Ringkasan perekaman e-KTP")
+    assert urlsplit(page.url).netloc == urlsplit(server.url).netloc
+
+
+def test_a_tampered_target_in_the_form_is_refused_too(server, context):
+    page = context.new_page()
+    page.goto(server.url + GERTAK_LINK)
+    page.wait_for_selector("text=Setelah masuk Anda dibuka ke", timeout=60_000)
+    page.evaluate("document.querySelector(\"input[name='ke']\").value = 'https://jahat.example/curi'")
+    sign_in(page, server, path=None)
+    title(page, "Ringkasan perekaman e-KTP")
+    assert urlsplit(page.url).netloc == urlsplit(server.url).netloc
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Indonesian, no raw internals
+# ---------------------------------------------------------------------------------------------
+
+def test_an_unknown_address_gets_an_indonesian_page_not_streamlits_dialog(server, context):
+    page = context.new_page()
+    response = page.goto(server.url + "/tidak-ada")
+    assert response.status == 404
+    assert "Halaman tidak ditemukan" in page.inner_text("body")
+    page.get_by_role("link", name="Buka halaman utama").click()
+    title(page, "Perekaman e-KTP Kabupaten Bulukumba")
+    assert "Page not found" not in page.inner_text("body")
+
+
+def test_the_department_head_opening_kelola_is_told_it_is_for_operators(server, context):
+    page = context.new_page()
+    sign_in(page, server)
+    title(page, "Ringkasan perekaman e-KTP")
+    page.goto(server.url + "/kelola")
+    page.wait_for_selector("text=Halaman Kelola data hanya untuk operator.", timeout=60_000)
+    title(page, "Ringkasan perekaman e-KTP")
+    body = page.inner_text("body")
+    assert "Page not found" not in body and "Impor berkas" not in body
+
+
+def test_after_a_restart_five_first_visitors_at_once_all_get_their_page(server, browser):
+    """The first requests a fresh process gets, at the same time: deep links signed in, and
+    visitors. No page runs outside the frame (no KeyError), and no old-style page list of raw
+    script names ever shows."""
+    signed = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = signed.new_page()
+    sign_in(page, server)
+    title(page, "Ringkasan perekaman e-KTP")
+    page.close()
+    visitors = browser.new_context(viewport={"width": 1366, "height": 900})
+    visitors.add_init_script(NAV_SCRIPT)
+
+    server.restart()
+
+    wanted = [(signed, f"/peta?kec={KAJANG}", "Peta desa dan daftar prioritas"),
+              (signed, GERTAK_LINK, "GERTAK 2018"),
+              (signed, f"/mitra?kec={KAJANG}", "Mitra kemitraan"),
+              (visitors, "/", "Perekaman e-KTP Kabupaten Bulukumba"),
+              (visitors, f"/unduh?kec={KAJANG}", "Masuk")]
+    pages = [context.new_page() for context, _, _ in wanted]
+    for page, (_, path, _) in zip(pages, wanted):
+        page.goto(server.url + path, wait_until="commit")
+    for page, (_, path, heading) in zip(pages, wanted):
+        try:
+            title(page, heading, timeout=240_000)  # five first runs at once on a busy machine
+        except playwright.TimeoutError:
+            pytest.fail(f"{path} did not show {heading!r}: {page.url}\n{page.inner_text('body')[:1500]}")
+        body = page.inner_text("body")
+        assert "KeyError" not in body and "Maaf, halaman ini gagal" not in body, path
+    shows_gertak_for_kajang_on_31_march(pages[1])
+    for page in pages[3:]:
+        seen = set(page.evaluate("[...window.__nav]"))
+        assert seen <= {"Transparansi", "Masuk"}, seen
+    signed.close()
+    visitors.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# 5, 7. Compressed static files, health, metrics
+# ---------------------------------------------------------------------------------------------
+
+def test_bundles_arrive_compressed_and_a_repeat_visit_comes_from_the_cache(server, context):
+    page = context.new_page()
+    bundles = []
+    page.on("response", lambda r: bundles.append(r) if "/static/js/" in r.url or "/static/css/" in r.url else None)
+    page.goto(server.url + "/")
+    title(page, "Perekaman e-KTP Kabupaten Bulukumba")
+    page.wait_for_selector("text=Cara merekam e-KTP", timeout=60_000)  # the whole page is drawn
+    page.wait_for_load_state("networkidle")
+    assert bundles
+    for response in bundles:
+        headers = response.all_headers()
+        if "content-encoding" not in headers:  # a few bundles are tiny: not worth compressing
+            assert int(headers["content-length"]) < 1024, response.url
+            continue
+        assert headers["content-encoding"] == "br", response.url
+        assert headers["cache-control"] == "public, max-age=31536000, immutable", response.url
+        assert headers["vary"] == "Accept-Encoding"
+
+    again = context.new_page()
+    cdp = context.new_cdp_session(again)
+    cdp.send("Network.enable")
+    fetched = []
+    cdp.on("Network.loadingFinished", lambda e: fetched.append(e["encodedDataLength"]))
+    responses = []
+    cdp.on("Network.responseReceived", lambda e: responses.append(e["response"]))
+    again.goto(server.url + "/")
+    title(again, "Perekaman e-KTP Kabupaten Bulukumba")
+    again.wait_for_selector("text=Cara merekam e-KTP", timeout=60_000)
+    again.wait_for_load_state("networkidle")
+    first_visit = {r.url for r in bundles}
+    static = [r for r in responses if r["url"] in first_visit]
+    assert len(static) >= 0.9 * len(first_visit)
+    assert all(r.get("fromDiskCache") or r.get("fromMemoryCache") for r in static), \
+        [r["url"] for r in static if not r.get("fromDiskCache")]
+    assert sum(fetched) < 50_000  # the bundles stay in the cache; only the page itself travels
+
+
+def test_the_health_route_answers_and_internal_metrics_are_not_public(server):
+    health = json.loads(urllib.request.urlopen(server.url + "/health", timeout=30).read())
+    assert health["status"] == "ok" and health["basis_data"] == "ok"
+
+    request = urllib.request.Request(server.url + "/_stcore/metrics",
+                                     headers={"X-Forwarded-For": "203.0.113.9"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 404
