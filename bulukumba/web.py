@@ -720,3 +720,109 @@ def projector_key(key: str) -> str | None:
     result = _projector_keys(key=key, on_tombol_change=lambda: None, height=0)
     return getattr(result, "tombol", None)
 
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8: measured map size, map names, chart cards
+# ---------------------------------------------------------------------------------------------
+
+#: Reports the width of the column it sits in and the window's height, when they change (a
+#: Streamlit v2 component: inline JavaScript, no iframe, no request). The server only knows
+#: the column's width this way, and the map's zoom is computed for it (mapview.fit).
+_MEASURE_JS = """
+export default function(component) {
+  const { setStateValue, parentElement } = component;
+  let last = null, timer = null;
+  const report = () => {
+    const width = Math.round(parentElement.getBoundingClientRect().width);
+    const height = Math.round(window.innerHeight);
+    if (!width) return;
+    if (last && Math.abs(last.lebar - width) < 4 && Math.abs(last.tinggi - height) < 24) return;
+    last = { lebar: width, tinggi: height };
+    setStateValue('ukuran', last);
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(report, 150); };
+  const observer = new ResizeObserver(later);
+  observer.observe(parentElement);
+  window.addEventListener('resize', later);
+  report();
+  return () => { observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer); };
+}
+"""
+_measure = st.components.v2.component("bulukumba_ukuran_kolom", js=_MEASURE_JS, isolate_styles=False)
+
+
+def container_size(key: str) -> tuple[int | None, int | None]:
+    """(width of the current column, height of the window) in px, as the browser last reported
+    them; (None, None) until it has (the first run of a session, and in AppTest)."""
+    result = _measure(key=key, default={"ukuran": None}, on_ukuran_change=lambda: None, height=0)
+    size = getattr(result, "ukuran", None) or {}
+    return size.get("lebar"), size.get("tinggi")
+
+
+@st.cache_resource(show_spinner=False)
+def map_label_points(kecamatan: str | None):
+    """Where the kecamatan (and, zoomed in, village) names go: derived once per process."""
+    regions = _regions()
+    if regions is None:
+        return None
+    from .mapview import label_points
+
+    return label_points(regions.villages, regions.kecamatan, kecamatan)
+
+
+def card(c, key: str, **chart_kwargs):
+    """A cards.Card in its own bordered frame (see `card_frame` and `card_body`)."""
+    with card_frame(key):
+        return card_body(c, key, **chart_kwargs)
+
+
+def card_frame(key: str):
+    """The card's frame, for a page that must measure it before building the figure."""
+    return st.container(border=True, key=f"kartu-{key}")
+
+
+def card_body(c, key: str, **chart_kwargs):
+    """A cards.Card: takeaway title, unit subtitle, the chart (or its sentence), the footer with
+    source, data date and demo label. Returns the chart's event when `on_select` is given."""
+    event = None
+    st.markdown(f"**{c.title}**")
+    st.caption(c.subtitle)
+    if c.legend_html:
+        st.html(c.legend_html)
+    if c.figure is not None:
+        chart_kwargs.setdefault("config", {"displayModeBar": False})
+        event = st.plotly_chart(c.figure, key=key, **chart_kwargs)
+    elif c.sentence:
+        (st.info if c.kosong else st.markdown)(c.sentence)
+    st.caption(c.footer)
+    return event
+
+
+@st.cache_resource(show_spinner=False)
+def _memo_store() -> dict:
+    import collections
+    import threading
+
+    return {"items": collections.OrderedDict(), "lock": threading.Lock()}
+
+
+MEMO_SIZE = 256
+
+
+def memo(key: tuple, build):
+    """`build()` once per data version and `key` for the whole server (figures, cards, verdicts),
+    so a rerun that changes nothing costs a look-up instead of rebuilding Plotly figures (tens of
+    ms each). The result is shared: callers must not change it."""
+    store = _memo_store()
+    version = st.session_state.get("_versi")  # noted at the start of this run (remember_version)
+    full = (data.data_version(engine()) if version is None else version, str(engine().url), *key)
+    with store["lock"]:
+        if full in store["items"]:
+            store["items"].move_to_end(full)
+            return store["items"][full]
+    value = build()
+    with store["lock"]:
+        store["items"][full] = value
+        while len(store["items"]) > MEMO_SIZE:
+            store["items"].popitem(last=False)
+    return value

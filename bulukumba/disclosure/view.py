@@ -291,12 +291,12 @@ def _regency(frames: Frames, published: sp.Published) -> Regency:
         return Regency(day, wajib, None, None, None, sp.MASKED, sp.MASKED, sp.MASKED, None)
     recorded = wajib - cell.value
     earlier = frames.kabupaten_30_hari_lalu
-    rise, change = None, None
+    rise = None
     if frames.perubahan_30 is not None and earlier is not None and not (1 <= earlier.belum_rekam < sp.THRESHOLD):
         rise = frames.perubahan_30
     return Regency(day, wajib, recorded, cell.value, recorded / wajib if wajib else None,
                    fmt.angka(recorded), fmt.angka(cell.value), fmt.persen(recorded / wajib) if wajib else fmt.KOSONG,
-                   rise, change)
+                   rise)
 
 
 def _partner_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
