@@ -104,5 +104,44 @@ def main(runs: int = 15) -> None:
                   f"{len(spec.encode()):,} bytes")
 
 
+def warm(at: AppTest, runs: int) -> str:
+    """Wall time and CPU time of this process (every thread: the script runs in its own) per warm
+    rerun; on a shared, loaded machine the CPU time is the steadier figure."""
+    times, cpu = [], []
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        at.run()
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    assert not at.exception, at.exception
+    return (f"warm rerun median {statistics.median(times) * 1000:5.0f} ms (min {min(times) * 1000:4.0f}), "
+            f"CPU {statistics.median(cpu) * 1000:4.0f} ms")
+
+
+def public_features(runs: int) -> None:
+    """Issue 9: the public page with a village found (search, card) and opened from a link, and
+    each projector slide (the slide the presenter is on is what reruns)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    print(f"{'publik':22s} {warm(at, runs)}   elements {tree_bytes(at) / 1024:6.1f} KB")
+    at.text_input(key="cari-desa").input("desa tanah towo").run()
+    print(f"{'publik + cari desa':22s} {warm(at, runs)}   elements {tree_bytes(at) / 1024:6.1f} KB")
+    at.text_input(key="cari-desa").input("lembanna").run()
+    print(f"{'publik + dua pilihan':22s} {warm(at, runs)}")
+    link = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    link.query_params["desa"] = "73.02.06.2006"
+    link.run()
+    print(f"{'publik ?desa=KODE':22s} {warm(link, runs)}")
+    projector = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    projector.query_params["mode"] = "proyektor"
+    projector.run()
+    for _ in range(5):
+        title = next(m.value for m in projector.markdown if m.value.startswith("## "))[3:]
+        print(f"{'proyektor':10s} {title[:28]:28s} {warm(projector, runs)}   elements "
+              f"{tree_bytes(projector) / 1024:6.1f} KB")
+        projector.button(key="slide-maju").click().run()
+
+
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    public_features(int(sys.argv[1]) if len(sys.argv) > 1 else 15)

@@ -58,6 +58,23 @@ class _Projection:
         return "".join(parts)
 
 
+    def centre(self, geometry: dict) -> tuple[float, float]:
+        """Where a label goes: the area centroid of the largest ring, in SVG units."""
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        best = (0.0, 0.0, 0.0)
+        for polygon in polygons:
+            points = [((x - self.lon0) * self.kx * self.scale, (self.lat1 - y) * self.scale) for x, y in polygon[0]]
+            area = cx = cy = 0.0
+            for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]):
+                cross = x0 * y1 - x1 * y0
+                area += cross
+                cx += (x0 + x1) * cross
+                cy += (y0 + y1) * cross
+            if abs(area) > abs(best[0]):
+                best = (area, cx / (3 * area), cy / (3 * area))
+        return best[1], best[2]
+
+
 def _bounds(layer: dict) -> tuple[tuple[float, float], tuple[float, float]]:
     xs, ys = [], []
     for feature in layer["features"]:
@@ -91,13 +108,53 @@ def _colours(values: pd.Series, quantity: str) -> tuple[list[str], float, float]
     return sample_colorscale(SCALES[quantity], positions), low, high
 
 
+def _hover(row) -> str:
+    return (f"{row['nama']} · Kec. {row['kecamatan_nama']}\n"
+            f"Wajib KTP: {fmt.angka(row['wajib_ktp'])}\n"
+            f"Sudah rekam: {row['teks_sudah_rekam']}\n"
+            f"Belum rekam: {row['teks_belum_rekam']}\n"
+            f"Cakupan: {row['teks_cakupan']}")
+
+
+def _spoken(row) -> str:
+    """What a screen reader says for a village link."""
+    return (f"{str(row['jenis']).capitalize()} {row['nama']}, Kecamatan {row['kecamatan_nama']}: "
+            f"belum rekam {row['teks_belum_rekam']}, cakupan {row['teks_cakupan']}")
+
+
+LABEL_PX = 26
+
+
+def _label_place(x: float, y: float, name: str, taken: list, height: float) -> tuple[float, float, str]:
+    """Where a village's name goes beside its marker: right, left, above or below, the first
+    place that overlaps no name or marker already placed and stays on the map (else right)."""
+    width = 0.58 * LABEL_PX * len(name) + 8
+    x0 = min(max(x - width / 2, 0), WIDTH - width)  # above or below: slid to stay on the map
+    places = [(x + 20, y + 9, "start", (x + 18, y - 19, x + 20 + width, y + 13)),
+              (x - 20, y + 9, "end", (x - 20 - width, y - 19, x - 18, y + 13)),
+              (x0, y - 22, "start", (x0, y - 50, x0 + width, y - 16)),
+              (x0, y + 44, "start", (x0, y + 16, x0 + width, y + 50))]
+
+    def free(box) -> bool:
+        inside = box[0] >= 0 and box[2] <= WIDTH and box[1] >= 0 and box[3] <= height
+        return inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                                  for b in taken if b != (x - 16, y - 16, x + 16, y + 16))
+
+    tx, ty, anchor, box = next((place for place in places if free(place[3])), places[0])
+    taken.append(box)
+    return tx, ty, anchor
+
+
 def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: str = "belum_rekam",
-                max_height: str | None = None) -> str:
+                max_height: str | None = None, links: bool = False,
+                highlight: list[str] | None = None, ink: str = "#000") -> str:
     """Villages coloured by `quantity`, kecamatan borders on top, a legend below.
 
     `villages` is a published set's village frame (disclosure.PublicView.desa): its figures are
     missing where hidden, `kelas_peta` says how to fill each village and the `teks_*` columns
     what its hover says. A hidden village is hatched grey ("disamarkan"), whatever its figure.
+    `links` makes each village a link to `?desa=KODE` (its card); `highlight` lists village
+    codes to outline and name, numbered in that order (the projector's "most unrecorded").
     """
     rows = villages.set_index("kode")
     values = rows[quantity].astype("Float64").astype("float64").where(rows["kelas_peta"] == "nilai")
@@ -106,19 +163,21 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
                for kode, kelas, colour in zip(rows.index, rows["kelas_peta"], colours)}
     lons, lats = _bounds(layer)
     proj = _Projection(lons, lats, WIDTH)
-    paths = []
+    paths, marked = [], {}
+    wanted = {kode: i for i, kode in enumerate(highlight or [], start=1)}
     for feature in layer["features"]:
         kode = feature["id"]
         if kode not in rows.index:
             continue
         row = rows.loc[kode]
-        title = (f"{row['nama']} · Kec. {row['kecamatan_nama']}\n"
-                 f"Wajib KTP: {fmt.angka(row['wajib_ktp'])}\n"
-                 f"Sudah rekam: {row['teks_sudah_rekam']}\n"
-                 f"Belum rekam: {row['teks_belum_rekam']}\n"
-                 f"Cakupan: {row['teks_cakupan']}")
-        paths.append(f"<path d='{proj.path(feature['geometry'])}' fill='{fill_of[kode]}'>"
-                     f"<title>{_esc(title)}</title></path>")
+        path = (f"<path d='{proj.path(feature['geometry'])}' fill='{fill_of[kode]}'>"
+                f"<title>{_esc(_hover(row))}</title></path>")
+        if links:
+            path = (f"<a href='?desa={_esc(kode)}' data-desa='{_esc(kode)}' "
+                    f"aria-label='{_esc(_spoken(row))}'>{path}</a>")
+        paths.append(path)
+        if kode in wanted:
+            marked[kode] = (feature["geometry"], row["nama"])
     borders = "".join(f"<path d='{proj.path(f['geometry'])}'/>" for f in outlines["features"])
     label = charts.MAP_QUANTITIES[quantity]["label"]
     show = fmt.persen if quantity == "cakupan" else fmt.angka
@@ -131,17 +190,36 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
                   f"stroke='{charts.GREY}' stroke-width='0.6'/>"
                   f"<text x='46' y='{legend_y + 79:.0f}' font-size='24'>{_esc(texts.DISAMARKAN_LEGENDA)}</text>")
     height = legend_y + (92 if masked else 56)
+    outlined, names = "", ""
+    if marked:
+        outlined = "".join(f"<path d='{proj.path(geometry)}'/>" for geometry, _ in marked.values())
+        outlined = f"<g fill='none' stroke='#000' stroke-width='3.5' pointer-events='none'>{outlined}</g>"
+        centres = {kode: proj.centre(geometry) for kode, (geometry, _) in marked.items()}
+        taken = [(x - 16, y - 16, x + 16, y + 16) for x, y in centres.values()]  # the numbered markers
+        for kode, (geometry, name) in marked.items():
+            x, y = centres[kode]
+            tx, ty, anchor = _label_place(x, y, name, taken, proj.height)
+            names += (f"<circle cx='{x:.1f}' cy='{y:.1f}' r='15' fill='#000'/>"
+                      f"<text x='{x:.1f}' y='{y + 7:.1f}' text-anchor='middle' fill='#fff' font-size='20' "
+                      f"font-weight='700'>{wanted[kode]}</text>"
+                      f"<text x='{tx:.1f}' y='{ty:.1f}' text-anchor='{anchor}' font-size='{LABEL_PX}' "
+                      f"font-weight='700' fill='{ink}' stroke='#fff' stroke-width='5' "
+                      f"paint-order='stroke'>{_esc(name)}</text>")
+        names = f"<g pointer-events='none'>{names}</g>"
+    role = "role='group'" if links else "role='img'"
+    described = (f"<desc>{_esc(texts.PETA_PETUNJUK)}</desc>" if links else "")
+    style = STYLE if max_height is None else STYLE.replace("max-width:760px", f"max-height:{max_height}")
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height:.0f}' "
-        f"{STYLE if max_height is None else STYLE.replace('max-width:760px', f'max-height:{max_height}')} "
-        f"role='img' aria-label='Peta {_esc(label.lower())} per desa'>"
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height:.0f}' {style} "
+        f"{role} aria-label='Peta {_esc(label.lower())} per desa'>{described}"
         f"<defs><linearGradient id='g'>{gradient}</linearGradient>{MASKED_PATTERN}</defs>"
         f"<g stroke='#fff' stroke-width='0.6'>{''.join(paths)}</g>"
         f"<g fill='none' stroke='{charts.GREY}' stroke-width='1.6' pointer-events='none'>{borders}</g>"
+        f"{outlined}{names}<g fill='{ink}'>"
         f"<rect x='0' y='{legend_y:.0f}' width='360' height='18' fill='url(#g)'/>"
         f"<text x='0' y='{legend_y + 46:.0f}' font-size='24'>{_esc(show(low))}</text>"
         f"<text x='360' y='{legend_y + 46:.0f}' font-size='24' text-anchor='end'>{_esc(show(high))}</text>"
-        f"<text x='380' y='{legend_y + 17:.0f}' font-size='24'>{_esc(label)}</text>{masked}</svg>")
+        f"<text x='380' y='{legend_y + 17:.0f}' font-size='24'>{_esc(label)}</text>{masked}</g></svg>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,9 +258,12 @@ def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> 
             f"<title>{_esc(row.nama)}: disamarkan; belum rekam disamarkan</title></rect>"
             f"<text x='{left + 42}' y='{y + 18}'>disamarkan</text>")
     bottom = top + (len(shown) + len(hidden)) * (bar_h + gap)
+    spoken = "; ".join(f"{row.nama} {row.teks_cakupan}" for row in shown.itertuples())
+    spoken += "".join(f"; {row.nama} disamarkan" for row in hidden.itertuples())
+    name = f"Cakupan per kecamatan: {spoken}. Target nasional {fmt.persen(target, 0)}."
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 10}' {STYLE} font-size='16' "
-        f"role='img' aria-label='Cakupan per kecamatan'><defs>{MASKED_PATTERN}</defs>{''.join(bars)}"
+        f"role='img' aria-label='{_esc(name)}'><defs>{MASKED_PATTERN}</defs>{''.join(bars)}"
         f"<line x1='{x(target):.1f}' x2='{x(target):.1f}' y1='20' y2='{bottom}' stroke='{charts.GREY}' "
         f"stroke-width='2' stroke-dasharray='6 4'/>"
         f"<text x='{x(target):.1f}' y='14' text-anchor='middle' fill='{charts.GREY}'>"
@@ -197,33 +278,84 @@ def _nice_ticks(top: float) -> list[int]:
     return list(range(0, int(top) + 1, int(step)))
 
 
-def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.date) -> str:
-    """Cumulative achievement against the straight target path from start to deadline."""
+def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.date,
+             projection: tuple[dt.date, int] | None = None, ink: str | None = None,
+             max_height: str | None = None) -> str:
+    """Cumulative achievement against the straight target path from start to deadline.
+
+    `projection` (finish date, target) draws the dotted line from the last figure to where the
+    current pace ends; `ink` colours every text (default: the achievement label in blue, the
+    target's in dark grey)."""
     left, right, top, bottom = 62, NARROW - 12, 24, 260
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(deadline)
+    blue_text, grey_text = (ink, ink) if ink else (charts.BLUE, charts.GREY)
+    t0 = pd.Timestamp(start)
+    t1 = max(pd.Timestamp(deadline), pd.Timestamp(projection[0])) if projection else pd.Timestamp(deadline)
     x = lambda day: left + (pd.Timestamp(day) - t0).days / max((t1 - t0).days, 1) * (right - left)  # noqa: E731
     y = lambda v: bottom - v / max(target, 1) * (bottom - top)  # noqa: E731
     achieved = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(progress["tanggal"], progress["capaian"]))
     ticks = "".join(
-        f"<line x1='{left}' x2='{right}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='#eee'/>"
+        f"<line x1='{left}' x2='{right}' y1='{y(v):.1f}' y2='{y(v):.1f}' stroke='#e4e4e4'/>"
         f"<text x='{left - 6}' y='{y(v) + 5:.1f}' text-anchor='end'>{fmt.angka(v)}</text>"
         for v in _nice_ticks(target))
     months = pd.date_range(t0.to_period("M").to_timestamp() + pd.offsets.MonthBegin(1), t1, freq="4MS")
     month_ticks = "".join(f"<text x='{x(m):.1f}' y='{bottom + 22}' text-anchor='middle'>"
                           f"{fmt.BULAN_PENDEK[m.month - 1]} {m.year}</text>" for m in months)
     last = progress.iloc[-1] if len(progress) else None
-    label = (f"<text x='{x(last['tanggal']) + 6:.1f}' y='{y(last['capaian']) - 8:.1f}' fill='{charts.BLUE}' "
+    label = (f"<text x='{x(last['tanggal']) + 6:.1f}' y='{y(last['capaian']) - 8:.1f}' fill='{blue_text}' "
              f"font-weight='bold'>{fmt.angka(last['capaian'])}</text>") if last is not None else ""
+    ahead = legend_ahead = ""
+    if projection and last is not None:
+        ahead = (f"<line x1='{x(last['tanggal']):.1f}' y1='{y(last['capaian']):.1f}' x2='{x(projection[0]):.1f}' "
+                 f"y2='{y(projection[1]):.1f}' stroke='{charts.BLUE}' stroke-width='2.5' stroke-dasharray='2 5'/>")
+        legend_ahead = (f"<line x1='{left + 270}' x2='{left + 300}' y1='{bottom + 45}' y2='{bottom + 45}' "
+                        f"stroke='{charts.BLUE}' stroke-width='2.5' stroke-dasharray='2 5'/>"
+                        f"<text x='{left + 306}' y='{bottom + 50}'>Proyeksi</text>")
+    deadline_mark = ""
+    if projection:
+        deadline_mark = (f"<line x1='{x(deadline):.1f}' x2='{x(deadline):.1f}' y1='{top}' y2='{bottom}' "
+                         f"stroke='{charts.GREY}' stroke-width='1'/>")
+    spoken = (f"Progres GERTAK 2018: capaian {fmt.angka(last['capaian']) if last is not None else fmt.KOSONG} "
+              f"pada {fmt.tanggal(pd.Timestamp(last['tanggal']).date()) if last is not None else fmt.KOSONG}, "
+              f"target {fmt.angka(target)} pada {fmt.tanggal(deadline)}"
+              + (f", proyeksi selesai {fmt.tanggal(projection[0])}" if projection else "") + ".")
+    style = STYLE if max_height is None else STYLE.replace("max-width:760px", f"max-height:{max_height}")
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 60}' {STYLE} font-size='15' "
-        f"role='img' aria-label='Progres GERTAK 2018'>{ticks}{month_ticks}"
-        f"<line x1='{x(t0):.1f}' y1='{y(0):.1f}' x2='{x(t1):.1f}' y2='{y(target):.1f}' stroke='{charts.GREY}' "
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 60}' {style} font-size='15' "
+        f"fill='{ink or '#000'}' role='img' aria-label='{_esc(spoken)}'>{ticks}{month_ticks}{deadline_mark}"
+        f"<line x1='{x(t0):.1f}' y1='{y(0):.1f}' x2='{x(deadline):.1f}' y2='{y(target):.1f}' stroke='{charts.GREY}' "
         f"stroke-width='2' stroke-dasharray='6 4'/>"
-        f"<polyline points='{achieved}' fill='none' stroke='{charts.BLUE}' stroke-width='3'/>{label}"
-        f"<text x='{right}' y='{y(target) - 6:.1f}' text-anchor='end' fill='{charts.GREY}'>"
+        f"<polyline points='{achieved}' fill='none' stroke='{charts.BLUE}' stroke-width='3'/>{ahead}{label}"
+        f"<text x='{right}' y='{y(target) - 6:.1f}' text-anchor='end' fill='{grey_text}'>"
         f"Target {fmt.angka(target)} pada {fmt.tanggal(deadline)}</text>"
         f"<g font-size='14'><line x1='{left}' x2='{left + 30}' y1='{bottom + 45}' y2='{bottom + 45}' "
         f"stroke='{charts.BLUE}' stroke-width='3'/><text x='{left + 36}' y='{bottom + 50}'>Capaian</text>"
         f"<line x1='{left + 130}' x2='{left + 160}' y1='{bottom + 45}' y2='{bottom + 45}' stroke='{charts.GREY}' "
         f"stroke-width='2' stroke-dasharray='6 4'/><text x='{left + 166}' y='{bottom + 50}'>Jalur target</text>"
-        f"</g></svg>")
+        f"{legend_ahead}</g></svg>")
+
+
+def partner_bars(board: pd.DataFrame, title: str, ink: str = "#000", max_height: str | None = None) -> str:
+    """Partners' counts as horizontal bars, largest first, each with its count and share.
+
+    `board` is a leaderboard frame (nama, jumlah, porsi), e.g. PublicView.mitra_perekaman: the
+    projector's e-KTP recordings by partner. Names and figures are text in `ink`, readable from
+    the back of a room; the accessible name carries every figure."""
+    rows = board[board["jumlah"].fillna(0) > 0].sort_values("jumlah", ascending=False)
+    if rows.empty:
+        return ""
+    left, right, bar_h, gap, top = 300, WIDTH - 170, 40, 14, 6
+    most = float(rows["jumlah"].max())
+    bars = []
+    for i, row in enumerate(rows.itertuples()):
+        y = top + i * (bar_h + gap)
+        width = max(2.0, float(row.jumlah) / most * (right - left))
+        value = f"{fmt.angka(row.jumlah)} ({fmt.persen(row.porsi)})"
+        bars.append(f"<text x='{left - 12}' y='{y + 29}' text-anchor='end'>{_esc(row.nama)}</text>"
+                    f"<rect x='{left}' y='{y}' width='{width:.1f}' height='{bar_h}' fill='{charts.PURPLE}'/>"
+                    f"<text x='{left + width + 10:.1f}' y='{y + 29}'>{_esc(value)}</text>")
+    bottom = top + len(rows) * (bar_h + gap)
+    spoken = f"{title}: " + "; ".join(f"{r.nama} {fmt.angka(r.jumlah)} ({fmt.persen(r.porsi)})"
+                                      for r in rows.itertuples()) + "."
+    style = STYLE if max_height is None else STYLE.replace("max-width:760px", f"max-height:{max_height}")
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {bottom}' {style} font-size='26' "
+            f"fill='{ink}' role='img' aria-label='{_esc(spoken)}'>{''.join(bars)}</svg>")

@@ -191,3 +191,12 @@ def partner_activity_table(rows: pd.DataFrame) -> pd.DataFrame:
         "Warga rentan": rows["rentan"].astype("int64"),
     }, columns=["Bulan", "Mitra", "Kode", "Desa/kelurahan", "Kecamatan", "Layanan", "Jumlah",
                 "Warga rentan"]).reset_index(drop=True)
+
+
+def without_zero_columns(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """`table` without those of `columns` whose every cell is 0 (a hidden "<5" is not 0), and
+    their names: a column of zeros says nothing and invites questions; the page says it left
+    it out (texts.KOLOM_NOL). Zero is public, so leaving it out hides nothing either."""
+    empty = [c for c in columns if c in table.columns and len(table)
+             and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0 for v in table[c])]
+    return table.drop(columns=empty), empty

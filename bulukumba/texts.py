@@ -68,22 +68,13 @@ def gertak_projection_sentence(status) -> str:
     return (f"Dengan laju 28 hari terakhir ({pace}), perekaman selesai {when}, "
             f"sebelum tenggat {fmt.tanggal(status.selesai)}.")
 
-CARA_REKAM = """
-**Cara merekam e-KTP**
-
-1. **Siapa**: setiap warga berusia 17 tahun ke atas, atau yang sudah/pernah menikah (wajib KTP).
-2. **Bawa**: Kartu Keluarga (KK). Perekaman gratis.
-3. **Di mana**: kantor Disdukcapil Kabupaten Bulukumba di Ujung Bulu, atau saat tim jemput bola
-   dan mitra datang ke desa/kelurahan Anda (posko desa, sekolah, kegiatan PKK atau masjid).
-4. **Apa yang terjadi**: petugas memotret wajah, mengambil sidik jari dan iris mata, serta tanda
-   tangan. Setelah itu KTP-el dicetak.
-5. **Tidak bisa datang** karena sakit, lanjut usia, atau disabilitas? Hubungi kantor desa/kelurahan:
-   petugas bersama PPDI Bulukumba dapat menjemput atau mendatangi rumah.
-"""
 PRIVASI_PUBLIK = ("Halaman ini hanya memuat angka agregat. Jumlah 1 sampai 4 yang menyangkut warga "
                   "rentan atau satu desa ditampilkan sebagai \"<5\" agar tidak menunjuk orang tertentu; "
                   "angka lain yang dapat membukanya kembali (misalnya lewat jumlah kecamatan) ditampilkan "
                   "sebagai \"disamarkan\".")
+#: The public page's short privacy note (the long one above is for the downloads' readers).
+PRIVASI_SINGKAT = ("Hanya angka agregat, tidak ada data perorangan. Jumlah 1 sampai 4 ditampilkan \"<5\"; "
+                   "angka yang dapat membukanya kembali ditampilkan \"disamarkan\".")
 #: Legend entry of the hatched villages on the public maps.
 DISAMARKAN_LEGENDA = "Disamarkan (angka kecil dan pelengkapnya)"
 
@@ -246,6 +237,52 @@ def distance_to_target(share, target: float) -> str | None:
     gap = (share - target) * 100
     where = "di atas" if gap > 0 else ("di bawah" if gap < 0 else "tepat pada")
     return f"{fmt.angka(abs(gap), 1)} poin {where} target {fmt.persen(target, 0)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The public page for residents and projector mode (issue 9)
+# ---------------------------------------------------------------------------------------------
+
+PUBLIK_JUDUL = "Perekaman e-KTP Kabupaten Bulukumba"
+#: Boundaries credit for public views: the data set and the decree, no repository or commit.
+SOURCE_WILAYAH_PUBLIK = ("Batas wilayah: data terbuka wilayah_boundaries (lisensi MIT); kode dan nama "
+                         "menurut Kepmendagri No 300.2.2-2138 Tahun 2025.")
+#: Who must record, what to bring, what happens (the "Cara merekam e-KTP" box, folded).
+LANGKAH_REKAM = (
+    "Siapa: setiap warga berusia 17 tahun ke atas, atau yang sudah/pernah menikah (wajib KTP).",
+    "Bawa: Kartu Keluarga (KK). Perekaman gratis.",
+    "Di mana: kantor Disdukcapil, atau saat tim jemput bola dan mitra datang ke desa/kelurahan Anda "
+    "(posko desa, sekolah, kegiatan PKK atau masjid).",
+    "Apa yang terjadi: petugas memotret wajah, mengambil sidik jari dan iris mata, serta tanda tangan. "
+    "Setelah itu KTP-el dicetak.",
+)
+#: What a hidden figure on a village card means.
+LABEL_ARTI = {
+    "<5": "kurang dari 5; angka pastinya tidak ditampilkan agar tidak menunjuk orang tertentu",
+    "disamarkan": "disamarkan agar angka kecil di desa lain tidak dapat dihitung kembali",
+}
+CARI_LABEL = "Nama desa atau kelurahan"
+CARI_CONTOH = "mis. Tanah Towa"
+CARI_TIDAK_ADA = ("Tidak ada desa/kelurahan dengan nama seperti \"{query}\" di Kabupaten Bulukumba. "
+                  "Periksa ejaannya, atau pilih desa Anda di peta.")
+CARI_PILIH = "Desa/kelurahan yang cocok"
+PETA_PETUNJUK = ("Ketuk atau pilih sebuah desa untuk membuka kartunya; dengan papan ketik, tekan Tab lalu Enter. "
+                 "Angka yang sama ada di tabel per desa/kelurahan di bawah peta.")
+LEWATI_PETA = "Lewati peta (136 desa/kelurahan)"
+#: Why a table leaves out a column (a column of zeros says nothing and invites questions).
+KOLOM_NOL = "Kolom {kolom} tidak ditampilkan: semuanya 0 pada tanggal ini."
+
+#: Masuk, seen by a visitor when there are no accounts yet.
+MASUK_PENGUNJUNG = ("Halaman ini untuk petugas Disdukcapil. Angka perekaman untuk umum ada di halaman "
+                    "**Transparansi**.")
+
+MASUK_PETUGAS = "Untuk petugas Disdukcapil yang sudah punya akun."
+
+#: Projector: what the pause button says in each state, and the key help under the controls.
+PROYEKTOR_JEDA = "Jeda"
+PROYEKTOR_PUTAR = "Putar lagi"
+PROYEKTOR_TOMBOL = "Tombol: → / PageDown / Spasi berikutnya · ← / PageUp sebelumnya · P jeda · F layar penuh"
+PROYEKTOR_PETA_JUDUL = "{n} desa dengan belum rekam terbanyak"
 
 # --- Kelola data: import (pages/kelola.py, bulukumba/importer) ----------------------------------
 IMPOR_PENGANTAR = ("CSV atau XLSX: data registri (wajib KTP dan sudah rekam per desa), kegiatan mitra, "

@@ -202,7 +202,7 @@ def freshness_line() -> str:
 
 def header(title: str, public: bool = False) -> None:
     """Page title, the data date and last update, and the demo label when demo data is shown."""
-    st.title(title)
+    st.title(title, anchor=False)  # no "Link to heading" tab stop
     line = freshness_line()
     if public:
         st.caption(f"{line} · {texts.SOURCE_DATA}")
@@ -220,16 +220,12 @@ def show_svg(svg_text: str) -> None:
     st.markdown(svg_text, unsafe_allow_html=True)
 
 
-def html_table(table: pd.DataFrame) -> None:
-    """A light HTML table (no table widget to download), numbers in Indonesian format."""
-    st.html(f"<style>{TABLE_CSS}</style>" + big_table_html(table, css_class="ringan"))
+def html_table(table: pd.DataFrame, phone_columns: list[str] | None = None, caption: str | None = None) -> None:
+    """A light HTML table (no table widget to download), numbers in Indonesian format; on a
+    phone `phone_columns` (default: the first three), the rest folded into each row (htmltables)."""
+    from . import htmltables
 
-
-TABLE_CSS = """
-table.ringan { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-table.ringan th, table.ringan td { border-bottom: 1px solid #ddd; padding: .25em .4em; text-align: left; }
-table.ringan td.angka, table.ringan th.angka { text-align: right; font-variant-numeric: tabular-nums; }
-"""
+    st.html(htmltables.responsive_table_html(table, phone_columns, caption))
 
 
 def demo_banner() -> None:
@@ -238,22 +234,6 @@ def demo_banner() -> None:
 
 def is_demo() -> bool:
     return data.freshness(engine()).contoh
-
-
-def number_formats(table: pd.DataFrame) -> dict:
-    """Styler formatters for Indonesian numbers, by column type."""
-    formats = {}
-    for column in table.columns:
-        series = table[column]
-        if pd.api.types.is_bool_dtype(series):
-            continue
-        if pd.api.types.is_integer_dtype(series):
-            formats[column] = fmt.angka
-        elif pd.api.types.is_float_dtype(series):
-            formats[column] = (lambda v: fmt.angka(v, 1))
-        elif series.map(lambda v: isinstance(v, dt.date)).any():
-            formats[column] = fmt.tanggal
-    return formats
 
 
 #: At most this many rows go to the browser in one on-screen table; the downloads hold them all.
@@ -543,40 +523,39 @@ body, .stApp, .stMarkdown, p, li, td, th, label, button { color: #000 !important
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important;
-  padding: 1rem 2.5rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.2rem !important; font-weight: 700; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+  padding: .8rem 2.5rem .6rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: .6rem; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.7rem !important; padding: 0 !important; margin: 0 !important; }
+[data-testid="stMetricValue"] { font-size: 2.6rem !important; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem !important; }
+[data-testid="stMetricDelta"] { font-size: .9rem !important; }
+.st-key-proyektor-angka { display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }
+.st-key-proyektor-angka > div { width: auto !important; min-width: 0; }
 .proyektor-meta { font-size: 0.8rem; text-align: right; color: #000; }
 .proyektor-meta .contoh { background: #ffd54f; padding: 0 .3em; }
-table.besar { border-collapse: collapse; width: 100%; font-size: 1rem; }
-table.besar th, table.besar td { border-bottom: 2px solid #000; padding: .3em .5em; text-align: left; }
-table.besar td.angka, table.besar th.angka { text-align: right; }
+.proyektor-meta .tombol { font-size: .6rem; }
+.proyektor-daftar { font-size: 1rem; padding-left: 1.4rem; }
+.proyektor-daftar li { margin: .2rem 0; }
+[data-testid="stMainBlockContainer"] button p { font-size: .8rem !important; }
+table.besar, .tabel table { border-collapse: collapse; width: 100%; font-size: 1rem !important; }
+table.besar th, table.besar td, .tabel th, .tabel td { border-bottom: 2px solid #000 !important;
+  padding: .25em .5em !important; text-align: left; }
+table.besar td.angka, table.besar th.angka, .tabel td.angka, .tabel th.angka { text-align: right; }
+@media (max-width: 640px) {  /* a phone that opens the meeting link: no sideways scroll */
+  .block-container, [data-testid="stMainBlockContainer"] { padding: .8rem .9rem !important; }
+  .st-key-proyektor-angka { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+  [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] p { font-size: .7rem !important;
+    white-space: normal !important; height: auto !important; }
+}
 """
 
 
 def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     """A plain high-contrast HTML table for the projector, numbers in Indonesian format."""
-    import html
+    from . import htmltables
 
-    formats = number_formats(table)
-    # A column of counts with some hidden cells ("<5", "disamarkan") is still a column of numbers.
-    from .disclosure import MASKED, SMALL, WITHHELD
-
-    labels = {SMALL, MASKED, WITHHELD}
-    numeric = set(formats) | {c for c in table.columns
-                              if table[c].map(lambda v: isinstance(v, (int, float)) or v in labels).all()}
-
-    def cell(column, value) -> str:
-        # A count in a column that also holds labels ("<5") is still written the Indonesian way.
-        exact = formats.get(column) or (fmt.angka if isinstance(value, int) and not isinstance(value, bool) else str)
-        text = value if isinstance(value, str) else exact(value)
-        css = " class='angka'" if column in numeric or isinstance(value, (int, float)) else ""
-        return f"<td{css}>{html.escape(str(text))}</td>"
-
-    head = "".join(f"<th{' class=angka' if c in numeric else ''}>{html.escape(c)}</th>" for c in table.columns)
-    rows = "".join("<tr>" + "".join(cell(c, v) for c, v in zip(table.columns, row)) + "</tr>"
-                   for row in table.itertuples(index=False))
-    return f"<table class='{css_class}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return htmltables.table_html(table, css_class)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,6 +567,158 @@ def verdict_strip(v, size: str = "normal") -> None:
     from . import verdict
 
     st.html(verdict.verdict_html(v, size))
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 9: accessibility on every page, the public page on a phone, taps and keys
+# ---------------------------------------------------------------------------------------------
+
+#: On every page. Captions (data date, source, privacy note) in a grey that reads at 8.9:1
+#: instead of Streamlit's faded text (#828180 through opacity 0.6: 3.9:1); a focus ring that shows where the keyboard is; and
+#: no tab stop on the invisible "Link to heading" anchors Streamlit adds to headings.
+ACCESSIBLE_CSS = """
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4a4a4a !important; }
+[data-testid="stHeaderActionElements"] { display: none !important; }
+a:focus-visible, button:focus-visible, summary:focus-visible, [role="button"]:focus-visible,
+[tabindex]:not([tabindex="-1"]):focus-visible {
+  outline: 3px solid #1f5fa8 !important; outline-offset: 2px !important; }
+[data-testid="stSidebarNavLink"]:focus-visible { outline-offset: -3px !important; background: #e3ecf7 !important; }
+svg a:focus { outline: none !important; }
+svg a:focus-visible path { stroke: #000 !important; stroke-width: 4px !important; }
+"""
+
+#: Streamlit puts its navigation sections inside the <ul> as <div>s, which is not a list to a
+#: screen reader (axe "list"/"listitem"). This gives each section the role of a list named after
+#: its heading, once the sidebar is drawn and whenever it is drawn again.
+_NAV_LISTS_JS = """<script>
+(() => {
+  if (window.__bulukumbaNavLists) return;
+  window.__bulukumbaNavLists = true;
+  const fix = () => document.querySelectorAll('ul[data-testid="stSidebarNavItems"]').forEach((ul) => {
+    const sections = [...ul.children].filter((child) => child.tagName === 'DIV');
+    if (!sections.length) return;
+    if (ul.getAttribute('role') !== 'none') ul.setAttribute('role', 'none');
+    sections.forEach((section) => {
+      if (section.getAttribute('role') !== 'list') section.setAttribute('role', 'list');
+      const heading = section.querySelector(':scope > header');
+      if (heading) {
+        heading.setAttribute('aria-hidden', 'true');
+        section.setAttribute('aria-label', heading.innerText.trim());
+      }
+    });
+  });
+  new MutationObserver(fix).observe(document.body, { childList: true, subtree: true });
+  fix();
+})();
+</script>"""
+
+
+def page_style(projector: bool = False) -> None:
+    """The accessible basics for every page (the frame calls this once per run)."""
+    st.html(f"<style>{ACCESSIBLE_CSS}</style>")
+    if not projector:
+        with st.sidebar:
+            st.html(_NAV_LISTS_JS, unsafe_allow_javascript=True)
+
+
+#: The public page: on a phone the title in two lines, the four figures as a 2×2 grid, less
+#: space above them, so the figures and the verdict fit the first screen; h2 section headings
+#: sized like Streamlit's subheaders (headings in order: h1, then h2).
+PUBLIC_CSS = """
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding-top: .6rem; }
+.st-key-angka-kunci { display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }
+.st-key-angka-kunci > div { width: auto !important; min-width: 0; }
+.catatan-contoh { background: #fff4c2; border-left: 4px solid #8a6d00; padding: .35rem .6rem; margin: 0;
+  font-size: .9rem; color: #1a1a1a; border-radius: .25rem; }
+.catatan-contoh b { background: #ffd54f; padding: 0 .25em; }
+a.lewati { position: absolute; left: -10000px; }
+a.lewati:focus { position: static; display: inline-block; padding: .2rem .5rem; background: #fff; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.6rem !important; padding-left: .9rem !important;
+    padding-right: .9rem !important; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem !important; line-height: 1.25 !important;
+    padding: 0 0 .2rem !important; }
+  [data-testid="stMainBlockContainer"] h2 { font-size: 1.3rem; }
+  .st-key-angka-kunci { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem .8rem; }
+  .st-key-angka-kunci [data-testid="stMetricValue"] { font-size: 1.7rem !important; }
+  .st-key-angka-kunci [data-testid="stMetric"] { padding: 0 !important; }
+  .st-key-angka-kunci [data-testid="stMetricDelta"], .st-key-angka-kunci [data-testid="stMetricDelta"] p {
+    white-space: normal !important; height: auto !important; }
+}
+"""
+
+
+def public_style() -> None:
+    st.html(f"<style>{PUBLIC_CSS}</style>")
+
+
+#: A tap, click or Enter on a village of the public map (an <a data-desa> in the SVG) reports the
+#: village's code to Python instead of loading the page again, so the session (and the search)
+#: stays. Without scripts the link itself still opens `?desa=KODE`, which shows the same card.
+_VILLAGE_CLICKS_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  const onClick = (event) => {
+    const link = event.target && event.target.closest ? event.target.closest('a[data-desa]') : null;
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    setTriggerValue('desa', link.getAttribute('data-desa'));
+  };
+  document.addEventListener('click', onClick, true);
+  return () => document.removeEventListener('click', onClick, true);
+}
+"""
+_village_clicks = st.components.v2.component("bulukumba_klik_desa", js=_VILLAGE_CLICKS_JS, isolate_styles=False)
+
+
+def village_clicks(key: str) -> str | None:
+    """The code of the village just tapped on the map (this run only), or None."""
+    result = _village_clicks(key=key, on_desa_change=lambda: None, height=0)
+    return getattr(result, "desa", None)
+
+
+#: A presenter's keys and clicker: →, PageDown and Space next; ←, PageUp previous; P pause;
+#: F full screen (done here: the browser allows it only from a key press or click). Keys typed
+#: into a field are left alone.
+_PROJECTOR_KEYS_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  const actions = { ArrowRight: 'maju', PageDown: 'maju', ' ': 'maju', ArrowLeft: 'mundur', PageUp: 'mundur',
+                    p: 'jeda', P: 'jeda' };
+  const onKey = (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (event.key === 'f' || event.key === 'F') {
+      event.preventDefault();
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen().catch(() => {});
+      return;
+    }
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();  // Space on a focused button means "next" here, not "press it"
+    setTriggerValue('tombol', action);
+  };
+  // A focused button would take the Space's key-up as a press: keep it for "next".
+  const onKeyUp = (event) => {
+    const target = event.target;
+    if (event.key === ' ' && !(target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) event.preventDefault();
+  };
+  document.addEventListener('keydown', onKey, true);
+  document.addEventListener('keyup', onKeyUp, true);
+  return () => { document.removeEventListener('keydown', onKey, true); document.removeEventListener('keyup', onKeyUp, true); };
+}
+"""
+_projector_keys = st.components.v2.component("bulukumba_tombol_proyektor", js=_PROJECTOR_KEYS_JS,
+                                             isolate_styles=False)
+
+
+def projector_key(key: str) -> str | None:
+    """'maju', 'mundur' or 'jeda' when the presenter just pressed a key (this run only), or None."""
+    result = _projector_keys(key=key, on_tombol_change=lambda: None, height=0)
+    return getattr(result, "tombol", None)
 
 
 # ---------------------------------------------------------------------------------------------

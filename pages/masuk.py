@@ -28,7 +28,7 @@ form.masuk button:focus-visible { outline: 2px solid #0b2f57; outline-offset: 2p
 """
 
 if user is not None:
-    st.title("Akun")
+    st.title("Akun", anchor=False)
     st.write(f"Masuk sebagai **{user.nama}** ({user.username}, peran {user.peran}).")
     st.html(f"<style>{FORM_CSS}</style>"
             "<form class='masuk' method='post' action='akun/keluar'>"
@@ -36,7 +36,7 @@ if user is not None:
     st.caption("Keluar menutup halaman internal di semua tab peramban ini.")
     st.stop()
 
-st.title("Masuk")
+st.title("Masuk", anchor=False)
 params = st.query_params
 target = nav.safe_target(params.get("ke"))
 if target is not None:
@@ -51,15 +51,12 @@ users, problem = web.configured_users()
 if problem:
     st.error(f"Pengaturan akun tidak sah: {problem}")
 if not users:
-    st.info(
-        "Belum ada akun, jadi dasbor hanya menampilkan halaman publik. Untuk menambah akun:\n\n"
-        "1. Buat hash kata sandi: `python -m bulukumba sandi`\n"
-        "2. Tempel hasilnya di `.streamlit/secrets.toml` (jangan dimasukkan ke repositori), misalnya\n\n"
-        "```toml\n[pengguna.kadis]\nnama = \"Kepala Dinas\"\nperan = \"pimpinan\"  # atau operator\n"
-        "hash_sandi = \"$2b$12$...\"\n```\n"
-        "3. Muat ulang halaman ini.", icon=":material/key:")
+    # No accounts yet: a visitor needs nothing more (how to add one is in the README).
+    st.info(texts.MASUK_PENGUNJUNG, icon=":material/badge:")
+    st.page_link("pages/publik.py", label="Ke halaman Transparansi", icon=":material/public:")
     st.stop()
 
+st.caption(texts.MASUK_PETUGAS)
 if failure:
     st.error(failure)
 hidden_target = f"<input type='hidden' name='ke' value='{html.escape(target, quote=True)}'>" if target else ""

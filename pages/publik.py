@@ -2,53 +2,115 @@
 where small counts and the cells that would give them back are hidden.
 
 Built for a phone on a slow connection: its charts are small SVGs (svg.py) and its tables plain
-HTML, so the page loads none of the heavy chart and table bundles the internal pages use.
+HTML, so the page loads none of the heavy chart and table bundles the internal pages use. The
+first screen of a phone holds the title, the four figures and the GERTAK verdict; right below
+come "find my village" and how to get recorded, then the charts, the map and the tables.
 """
 import streamlit as st
 
-from bulukumba import charts, disclosure, fmt, svg, tables, texts, web
+from bulukumba import charts, citizen, contact, disclosure, fmt, htmltables, search, svg, tables, texts, verdict, web
 
 web.public_page()
+web.public_style()
 engine = web.engine()
-web.header("Perekaman e-KTP Kabupaten Bulukumba", public=True)
-st.caption(texts.PRIVASI_PUBLIK)
-
 view = disclosure.public_view(engine=engine)
+demo = web.is_demo()
+try:
+    office = contact.load()
+except contact.ContactError as problem:  # the page keeps serving; staff see why the address is missing
+    office = contact.Office(nama=texts.OFFICE)
+    if web.current_user() is not None:
+        st.warning(f"Data kantor tidak terbaca: {problem}", icon=":material/error:")
+
+# --- The first screen: title, the four figures, the verdict ----------------------------------
+st.title(texts.PUBLIK_JUDUL, anchor=False)
+st.caption(web.freshness_line() + (f" · **{texts.DEMO_LABEL}**" if demo else ""))
 total = view.kabupaten
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
-c2.metric("Sudah rekam", total.teks_sudah_rekam, None if total.sudah_rekam_30_hari is None else
-          texts.change_phrase(total.perubahan_30))
-c3.metric("Belum rekam", total.teks_belum_rekam)
-c4.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
-          delta_color="off", delta_arrow="off")
+change = total.perubahan_30
+with st.container(key="angka-kunci"):
+    st.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
+    st.metric("Sudah rekam", total.teks_sudah_rekam, texts.change_phrase(change) if change is not None else None,
+              delta_color="normal" if change is not None and change.ada else "off",
+              delta_arrow="auto" if change is not None and change.ada else "off")
+    st.metric("Belum rekam", total.teks_belum_rekam)
+    st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
+              delta_color="off", delta_arrow="off")
+# The strip counts from the registry: shown only when the regency's own figures are published.
+gertak = verdict.gertak_verdict(view.tanggal, None, engine) if total.belum_rekam is not None else None
+if gertak is not None:
+    web.verdict_strip(gertak)
+if demo:
+    st.html(f"<p class='catatan-contoh'><b>{texts.DEMO_LABEL}</b> {texts.DEMO_NOTE}</p>")
+st.caption(f"{texts.PRIVASI_SINGKAT} {texts.SOURCE_DATA}")
 
-st.subheader("Cakupan per kecamatan")
-web.show_svg(svg.coverage_bars(view.kecamatan))
+# --- Find my village -------------------------------------------------------------------------
+st.header("Cari desa/kelurahan Anda", anchor=False)
+query = st.text_input(texts.CARI_LABEL, placeholder=texts.CARI_CONTOH, key="cari-desa")
+chosen = None
+if query.strip():
+    matches = search.find(view.desa, query)
+    if not matches:
+        st.info(texts.CARI_TIDAK_ADA.format(query=query.strip()), icon=":material/search_off:")
+    elif len(matches) == 1:
+        chosen = matches[0].kode
+    else:
+        names = {m.kode: f"{m.nama} · Kec. {m.kecamatan_nama}" for m in matches}
+        chosen = st.pills(texts.CARI_PILIH, list(names), default=matches[0].kode, format_func=names.get,
+                          key=f"cari-pilih-{search.normalise(query)}")
+elif st.query_params.get("desa") in set(view.desa["kode"]):
+    chosen = st.query_params["desa"]  # a link to a village's card (the map's, or a shared one)
+if chosen:
+    st.html(citizen.village_card_html(view.desa, chosen, office, view.tanggal, demo))
 
-st.subheader("Peta desa dan kelurahan")
+# --- How to get recorded ---------------------------------------------------------------------
+st.header("Cara merekam e-KTP", anchor=False)
+st.html(citizen.how_to_html(office))
+
+# --- Kecamatan and villages ------------------------------------------------------------------
+st.header("Cakupan per kecamatan", anchor=False)
+web.show_svg(web.memo(("publik", "batang",), lambda: svg.coverage_bars(view.kecamatan)))
+
+st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
                     format_func=lambda q: {"belum_rekam": "Belum rekam", "cakupan": "Cakupan (%)"}[q])
 layers = web.map_layer_data()
 if layers is None:
     st.info("Peta sedang tidak tersedia; angka per desa ada di tabel di bawah.")
 else:
-    web.show_svg(svg.village_map(layers[0], layers[1], view.desa, quantity))
-    st.caption("Sentuh lama atau arahkan penunjuk ke desa untuk melihat angkanya. " + texts.SOURCE_WILAYAH)
-village_table = tables.public_village_table(view.desa)
+    tapped = web.village_clicks("publik-klik-desa")
+    st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA}</a>")  # 136 villages: one Tab past them
+    web.show_svg(web.memo(("publik", "peta", quantity), lambda: svg.village_map(layers[0], layers[1], view.desa,
+                                                                             quantity, links=True)))
+    st.html("<span id='setelah-peta' tabindex='-1'></span>")
+    st.caption(f"{texts.PETA_PETUNJUK} {texts.SOURCE_WILAYAH_PUBLIK}")
+    if tapped in set(view.desa["kode"]):
+        st.query_params["desa"] = tapped
+
+        @st.dialog("Desa/kelurahan Anda", width="medium")
+        def village_card(kode: str) -> None:
+            st.html(citizen.village_card_html(view.desa, kode, office, view.tanggal, demo))
+
+        village_card(tapped)
+village_table = web.memo(("publik", "tabel desa",), lambda: tables.public_village_table(view.desa))
 with st.expander("Tabel per desa/kelurahan"):
-    web.html_table(village_table)
+    st.html(web.memo(("publik", "tabel desa html",), lambda: htmltables.responsive_table_html(
+        village_table, ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal)
 
-st.subheader(f"{texts.MITRA_SEMUA} selama GERTAK 2018")  # one definition per title (texts.service_unit)
-web.html_table(tables.public_leaderboard_table(view.mitra))
+# --- Partners and GERTAK 2018 ----------------------------------------------------------------
+st.header(f"{texts.MITRA_SEMUA} selama GERTAK 2018", anchor=False)
+board, left_out = tables.without_zero_columns(tables.public_leaderboard_table(view.mitra), ["Warga rentan dilayani"])
+web.html_table(board, ["Mitra", "Jumlah layanan", "Warga rentan dilayani"])
+vulnerable, empty = tables.without_zero_columns(tables.public_vulnerable_table(view.rentan),
+                                                ["Penyandang disabilitas", "Lanjut usia"])
 st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
-web.html_table(tables.public_vulnerable_table(view.rentan))
+if len(vulnerable.columns) > 1:
+    web.html_table(vulnerable)
+for column in left_out + empty:
+    st.caption(texts.KOLOM_NOL.format(kolom=f'"{column}"'))
 
 if view.gertak is not None:
-    st.subheader("GERTAK 2018")
-    st.markdown(texts.gertak_projection_sentence(view.gertak))
-    web.show_svg(svg.progress(view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai))
-
-st.divider()
-st.markdown(texts.CARA_REKAM)
+    st.header("GERTAK 2018", anchor=False)
+    st.markdown(gertak.kalimat if gertak is not None else texts.gertak_projection_sentence(view.gertak))
+    web.show_svg(web.memo(("publik", "progres",), lambda: svg.progress(
+        view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai)))

@@ -458,9 +458,12 @@ def _colour_evidence(fill: str, svg: str, legend: list[str], wajib: float):
 
 def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics, fact) -> None:
     partner_of = {name: kode for kode, (name, _, _) in t.partners.items()}
-    boards = tables_with(obs, "Mitra", "Jumlah layanan", "Warga rentan dilayani")
+    # The public page leaves out a column whose every cell is 0 (tables.without_zero_columns):
+    # a missing column of counts reads as zeros.
+    boards = tables_with(obs, "Mitra", "Jumlah layanan")
     partners = []
     for row in (boards[0] if boards else []):
+        row = {"Warga rentan dilayani": "0", **row}
         kode = partner_of[row["Mitra"]]
         partners.append(kode)
         model.var((d, "mitra", kode))
@@ -468,9 +471,11 @@ def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semanti
         fact("tabel mitra", (d, "mitra", kode), count_interval(row["Warga rentan dilayani"], sem))
         fact("tabel mitra", (d, "mitra_jumlah", kode), count_interval(row["Jumlah layanan"], sem))
         model.constrain({(d, "mitra_jumlah", kode): 1, (d, "mitra", kode): -1}, 0, INF)   # rentan ≤ jumlah
-    vul = tables_with(obs, "Kecamatan", "Penyandang disabilitas", "Lanjut usia")
+    vul = [rows_ for rows_ in tables_with(obs, "Kecamatan")
+           if rows_ and set(VUL_COLUMNS) & set(rows_[0]) and "Wajib KTP" not in rows_[0]]
     cells = []
     for row in (vul[0] if vul else []):
+        row = {**{column: "0" for column in VUL_COLUMNS}, **row}
         for column, kind in VUL_COLUMNS.items():
             if row["Kecamatan"] in ("Jumlah", "Kabupaten"):
                 fact("tabel rentan", (d, "rentan_jumlah", kind), count_interval(row[column], sem, total=True))

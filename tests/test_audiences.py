@@ -65,12 +65,17 @@ def test_a_visitor_lands_on_the_public_page_and_nothing_internal_is_reachable(fr
     assert "Riwayat impor" not in [s.value for s in at.subheader]
 
 
-def test_with_no_accounts_the_app_is_public_only_and_says_how_to_add_one(fresh_store):
+def test_with_no_accounts_the_app_is_public_only_and_masuk_tells_a_visitor_only_what_they_need(fresh_store):
     at = visitor(secrets=None)
     at.switch_page("pages/masuk.py")
     at.run()
     assert not at.text_input, "no sign-in form without accounts: there is no default password"
-    assert "python -m bulukumba sandi" in at.info[0].value
+    shown = " ".join(e.value for e in at.info) + " ".join(e.value for e in at.markdown)
+    assert "Halaman ini untuk petugas Disdukcapil" in shown
+    for developer_words in ("python -m", "secrets.toml", "hash", "sandi"):  # how to add one: the README
+        assert developer_words not in shown
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert "python -m bulukumba sandi" in readme and "secrets.toml" in readme
 
 
 def test_a_wrong_password_is_refused(fresh_store):

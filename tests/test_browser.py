@@ -39,8 +39,9 @@ def server(tmp_path_factory, demo_engine):
     from bulukumba import auth
 
     secrets = data_dir / "secrets.toml"
-    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\n'
-                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
+    hashed = auth.hash_password(PASSWORD, rounds=4)
+    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\nhash_sandi = "{hashed}"\n'
+                       f'[pengguna.operator]\nnama = "Operator SIAK"\nperan = "operator"\nhash_sandi = "{hashed}"\n')
     env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "2",
            "BULUKUMBA_SLIDE_SECONDS": "4"}
     env.pop("BULUKUMBA_DB_URL", None)
@@ -156,8 +157,8 @@ def test_the_public_page_on_a_phone(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page, watch = open_page(browser, server["url"] + "/", 390, 844)
     page.wait_for_selector("svg[aria-label^='Peta'] path", timeout=30_000)  # the village map
-    assert page.locator("svg[aria-label^='Peta'] > g:first-of-type > path").count() == 136
-    page.wait_for_selector("text=Cara merekam e-KTP", timeout=30_000)  # the end of the page
+    assert page.locator("svg[aria-label^='Peta'] a[data-desa] > path").count() == 136
+    page.wait_for_selector("text=Cara merekam e-KTP", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "publik-390x844.png"))
     page.wait_for_function("document.body.innerText.includes('Cara merekam e-KTP')", timeout=120_000)
     body = page.inner_text("body")

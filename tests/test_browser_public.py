@@ -1,0 +1,338 @@
+"""A resident on a phone, a presenter with a clicker, a keyboard-only visitor: in a real browser.
+
+`streamlit run dashboard.py` in Debian's Chromium (the server and browser fixtures of
+test_browser.py, demo data). Accessibility is checked with axe-core (from npm: `npm ci --prefix
+tests`) on every public and internal page and every projector slide: no serious and no critical
+violation. Screenshots go to test-artifacts/ with names that say what they show.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from test_browser import ARTIFACTS, PASSWORD, Watch, browser, server  # noqa: F401 (fixtures)
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+PROJECTOR_SIZES = [(1024, 768), (1366, 768), (1920, 1080)]
+INTERNAL = ["Ringkasan", "Peta", "Mitra", "GERTAK 2018", "Unduh", "Kelola data"]
+REPORT: dict = {}  # what the tests measured, printed at the end of the module
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report():
+    yield REPORT
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "ukuran-dan-axe.json").write_text(json.dumps(REPORT, indent=1, ensure_ascii=False))
+    print("\n" + json.dumps(REPORT, indent=1, ensure_ascii=False))
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def open_public(browser, url: str, width: int, height: int, touch: bool = False):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch,
+                                  is_mobile=touch)
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    page.wait_for_selector("svg[aria-label^='Peta'] a[data-desa]", timeout=30_000)
+    page.wait_for_timeout(1000)
+    return page, watch
+
+
+def sign_in(page, url: str, username: str = "operator") -> None:
+    """The one place that signs in through the browser (sign-in is being reworked: issue 7).
+    The operator sees every internal page, Kelola data included."""
+    page.goto(url + "/masuk")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=60_000)
+
+
+# ---------------------------------------------------------------------------------------------
+# axe-core
+# ---------------------------------------------------------------------------------------------
+
+def axe(page, name: str) -> list[dict]:
+    """Serious and critical violations on the page as it is now (axe-core 4.14, WCAG rules)."""
+    assert AXE.exists(), f"axe-core is missing at {AXE}: run `npm ci --prefix tests` (see the README)"
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map(v => ({ id: v.id, impact: v.impact,
+            nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + (n.any[0] || n.all[0] || n.none[0] || {}).message) }));
+    }""")
+    REPORT.setdefault("axe", {})[name] = {
+        "serieus": sum(len(v["nodes"]) for v in found if v["impact"] == "serious"),
+        "kritis": sum(len(v["nodes"]) for v in found if v["impact"] == "critical"),
+        "lain": {v["id"]: len(v["nodes"]) for v in found if v["impact"] not in ("serious", "critical")}}
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_nothing_serious_on_the_public_page_masuk_and_the_card(server, browser):
+    bad = {}
+    for width, height in [(1366, 768), (390, 844)]:
+        page, watch = open_public(browser, server["url"] + "/", width, height)
+        bad[f"publik {width}x{height}"] = axe(page, f"publik {width}x{height}")
+        page.locator("svg a[data-desa]").first.click()
+        page.wait_for_selector("[role='dialog'] section.kartu", timeout=30_000)
+        bad[f"kartu desa {width}x{height}"] = axe(page, f"kartu desa {width}x{height}")
+        watch.assert_clean()
+        page.context.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(server["url"] + "/masuk")
+    page.wait_for_selector("text=Nama pengguna", timeout=60_000)
+    bad["masuk"] = axe(page, "masuk")
+    page.close()
+    assert not any(bad.values()), {k: v for k, v in bad.items() if v}
+
+
+def test_axe_finds_nothing_serious_on_the_internal_pages(server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(page, server["url"])
+    bad = {}
+    for name in INTERNAL:
+        page.get_by_role("link", name=name, exact=True).click()
+        page.wait_for_function("(t) => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))",
+                               arg={"Ringkasan": "Ringkasan", "Peta": "Peta", "Mitra": "Mitra",
+                                    "GERTAK 2018": "GERTAK", "Unduh": "Unduh", "Kelola data": "Kelola"}[name],
+                               timeout=60_000)
+        page.wait_for_timeout(2500)  # charts draw after the page's elements
+        bad[name] = axe(page, name)
+    page.close()
+    assert not any(bad.values()), {k: v for k, v in bad.items() if v}
+
+
+# ---------------------------------------------------------------------------------------------
+# The phone
+# ---------------------------------------------------------------------------------------------
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).first.evaluate("e => { const r = e.getBoundingClientRect(); "
+                                                 "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }")
+
+
+def test_the_phone_first_screen_holds_the_title_four_figures_and_the_verdict(server, browser):
+    page, watch = open_public(browser, server["url"] + "/", 390, 844, touch=True)
+    shot(page, "publik-390x844-layar-pertama")
+    lines = page.evaluate("""() => { const h = document.querySelector('h1');
+        return h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight); }""")
+    assert lines <= 2.2, f"the title takes {lines:.1f} lines"
+    figures = page.locator("[data-testid='stMetric']").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top), r.bottom]; })")
+    assert len(figures) == 4
+    assert len({left for left, _, _ in figures}) == 2 and len({top for _, top, _ in figures}) == 2, figures  # 2×2
+    strip = box(page, "section.vonis")
+    assert max(bottom for _, _, bottom in figures) <= strip["top"] and strip["bottom"] <= 844, strip
+    assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0
+    demo_note = box(page, ".catatan-contoh")
+    assert demo_note["top"] >= strip["bottom"]  # the demo and privacy notes come below, compact
+    REPORT["layar pertama 390x844"] = {"judul (baris)": round(lines, 2), "angka kunci": figures,
+                                       "vonis (atas, bawah)": [strip["top"], strip["bottom"]]}
+    watch.assert_clean()
+    page.context.close()
+
+
+SIDEWAYS = """() => {
+  const wide = [];
+  const main = document.querySelector('[data-testid="stMain"]');
+  for (const e of [document.documentElement, document.body, main, ...document.querySelectorAll('*')]) {
+    const box = e.getBoundingClientRect();
+    if (e !== document.documentElement && box.right <= 0) continue;  // off screen: the collapsed sidebar
+    const style = getComputedStyle(e);
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX) || e === main || e === document.documentElement;
+    if (scrolls && e.scrollWidth > e.clientWidth + 1)
+      wide.push(['scrolls sideways', e.tagName, e.className.toString().slice(0, 60), e.scrollWidth, e.clientWidth]);
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.right > innerWidth + 1 && style.visibility !== 'hidden')
+      wide.push(['past the right edge', e.tagName, e.className.toString().slice(0, 60), Math.round(r.right)]);
+  }
+  return wide;
+}"""
+
+
+def test_no_public_view_scrolls_sideways_at_360_px(server, browser):
+    page, watch = open_public(browser, server["url"] + "/", 360, 740, touch=True)
+    page.get_by_label("Nama desa atau kelurahan").fill("Tanah Towa")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("section.kartu[data-desa]", timeout=30_000)
+    page.get_by_text("Tabel per desa/kelurahan", exact=True).click()
+    page.wait_for_selector("table.hp", timeout=30_000)
+    page.locator("table.hp details summary").first.click()  # the rest of a row, on tap
+    assert page.locator("table.hp details[open] dd").first.is_visible()
+    page.wait_for_timeout(500)
+    assert page.evaluate(SIDEWAYS) == []
+    columns = page.locator("table.hp").first.evaluate("t => t.querySelectorAll('thead th').length")
+    assert columns == 3 and page.locator("table.lebar").first.is_hidden()
+    shot(page, "publik-360x740-tabel-desa")
+    page.locator("svg a[data-desa]").first.tap()
+    page.wait_for_selector("[role='dialog'] section.kartu", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate(SIDEWAYS) == []
+    shot(page, "publik-360x740-kartu-desa")
+    masuk = page.context.new_page()
+    masuk.goto(server["url"] + "/masuk")
+    masuk.wait_for_selector("text=Nama pengguna", timeout=60_000)
+    assert masuk.evaluate(SIDEWAYS) == []
+    projector = page.context.new_page()  # the meeting link, opened on a phone
+    projector.goto(server["url"] + "/?mode=proyektor")
+    projector.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    projector.keyboard.press("p")
+    projector.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    for _ in range(slide_counter(projector)[1]):
+        here, total = slide_counter(projector)
+        projector.wait_for_timeout(1000)
+        assert projector.evaluate(SIDEWAYS) == [], f"projector slide {here} at 360 px"
+        projector.get_by_role("button", name="Berikutnya").click()
+        wait_counter(projector, here % total + 1)
+    watch.assert_clean()
+    page.context.close()
+
+
+def test_a_tap_on_the_map_opens_the_card_and_keeps_the_session(server, browser):
+    page, watch = open_public(browser, server["url"] + "/", 390, 844, touch=True)
+    page.evaluate("window.__samaHalaman = true")  # gone if the page were loaded again
+    page.get_by_label("Nama desa atau kelurahan").fill("Bira")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("section.kartu[data-desa]", timeout=30_000)
+    village = page.locator("svg a[data-desa]").nth(40)
+    kode, label = village.get_attribute("data-desa"), village.get_attribute("aria-label")
+    village.tap()
+    page.wait_for_selector(f"[role='dialog'] section.kartu[data-desa='{kode}']", timeout=30_000)
+    shot(page, "publik-390x844-ketuk-peta-kartu")
+    card = page.inner_text("[role='dialog'] section.kartu")
+    name = label.split(",")[0]
+    assert name in card and "Belum rekam" in card and "Cakupan perekaman" in card and "Layanan jemput" in card
+    assert page.evaluate("window.__samaHalaman === true"), "the app was loaded again"
+    assert page.get_by_label("Nama desa atau kelurahan").input_value() == "Bira"  # the session kept
+    assert f"desa={kode}" in page.url  # a link that opens the same card
+    watch.assert_clean()
+    page.context.close()
+
+
+def test_a_keyboard_reaches_the_map_villages_with_a_visible_focus_ring(server, browser):
+    page, watch = open_public(browser, server["url"] + "/", 1366, 768)
+    hidden_anchors = page.evaluate("""() => [...document.querySelectorAll('a[aria-label="Link to heading"]')]
+                                      .filter(a => a.offsetParent !== null).length""")
+    assert hidden_anchors == 0, "invisible 'Link to heading' anchors are tab stops"
+    page.get_by_text("Cakupan (%)").click()  # the map's colour switch, just above the map
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Tab")  # first a way past the 136 villages ...
+    assert page.evaluate("document.activeElement.matches('a.lewati')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('svg')"), "the skip link did not skip the map"
+    page.locator("[data-testid='stRadio']").get_by_text("Belum rekam").click()  # ... then into the map
+    page.wait_for_timeout(1500)
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('svg a[data-desa]')"):
+            break
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
+    assert focused.startswith(("Desa ", "Kelurahan ")), focused
+    stroke = page.evaluate("getComputedStyle(document.activeElement.querySelector('path')).strokeWidth")
+    assert float(stroke.rstrip("px")) >= 3, "the focused village is not outlined"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[role='dialog'] section.kartu", timeout=30_000)
+    assert focused.split(",")[0] in page.inner_text("[role='dialog']")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(800)
+    page.locator("[data-testid='stSidebarNavLink']").first.focus()
+    page.keyboard.press("Tab")
+    ring = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); "
+                         "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; })()")
+    assert ring[0] == "solid" and ring[1] >= 3, ring
+    shot(page, "publik-1366x768-fokus-keyboard")
+    watch.assert_clean()
+    page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The projector
+# ---------------------------------------------------------------------------------------------
+
+def slide_counter(page) -> tuple[int, int]:
+    text = page.inner_text("[data-testid='stMain']")
+    here, total = re.search(r"(\d+) / (\d+)", text).groups()
+    return int(here), int(total)
+
+
+def wait_counter(page, here: int) -> None:
+    page.wait_for_function("(n) => new RegExp('(^|\\\\s)' + n + ' / \\\\d').test("
+                           "document.querySelector('[data-testid=\"stMain\"]').innerText)", arg=here, timeout=20_000)
+
+
+def fit(page) -> dict:
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+        const buttons = [...main.querySelectorAll('button')].map(b => b.getBoundingClientRect().bottom);
+        return { main: [main.scrollWidth, main.scrollHeight, main.clientWidth, main.clientHeight],
+                 slide: [Math.round(block.getBoundingClientRect().width), Math.round(block.getBoundingClientRect().height)],
+                 controls_bottom: Math.round(Math.max(...buttons)), viewport: [innerWidth, innerHeight] };
+    }""")
+
+
+def test_every_slide_with_its_controls_fits_the_room_and_the_keys_work(server, browser):
+    bad = {}
+    for width, height in PROJECTOR_SIZES:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        watch = Watch(page)
+        page.goto(server["url"] + "/?mode=proyektor")
+        page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.keyboard.press("p")  # P pauses: the slides stay while they are measured
+        page.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+        here, total = slide_counter(page)
+        assert total == 5  # the demo has something for every slide
+        for _ in range(total):
+            here, _ = slide_counter(page)
+            page.wait_for_timeout(1200)  # the slide's SVG lays out
+            measured = fit(page)
+            REPORT.setdefault("proyektor", {})[f"{width}x{height} slide {here}"] = measured
+            scroll_w, scroll_h, client_w, client_h = measured["main"]
+            assert scroll_h <= client_h and scroll_w <= client_w, (width, height, here, measured)
+            assert measured["controls_bottom"] <= height, (width, height, here, measured)
+            shot(page, f"proyektor-{here}-{width}x{height}")
+            if width == 1366:
+                bad[f"proyektor slide {here}"] = axe(page, f"proyektor slide {here}")
+            page.keyboard.press("ArrowRight")
+            wait_counter(page, here % total + 1)
+        watch.assert_clean()
+        page.close()
+    assert not any(bad.values()), {k: v for k, v in bad.items() if v}
+
+
+def test_a_clicker_and_the_keyboard_drive_the_projector(server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(server["url"] + "/?mode=proyektor")
+    page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    page.keyboard.press("P")
+    page.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    assert "dijeda" in page.inner_text("[data-testid='stMain']")
+    start, total = slide_counter(page)
+    for key, step in [("ArrowRight", 1), ("PageDown", 1), ("Space", 1), ("ArrowLeft", -1), ("PageUp", -1)]:
+        before, _ = slide_counter(page)
+        page.keyboard.press(key)
+        wait_counter(page, (before - 1 + step) % total + 1)
+    assert slide_counter(page)[0] == (start - 1 + 1) % total + 1
+    page.get_by_role("button", name="Putar lagi").click()  # the mouse still works; Space is "next" after it
+    page.get_by_role("button", name="Jeda").wait_for(timeout=20_000)
+    page.keyboard.press("p")
+    page.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    before, _ = slide_counter(page)
+    page.keyboard.press("Space")  # focus is still on the pause button
+    wait_counter(page, before % total + 1)
+    assert page.get_by_role("button", name="Putar lagi").is_visible(), "Space pressed the focused button"
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null", timeout=10_000)
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null", timeout=10_000)
+    page.close()
