@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 APP_TITLE = "Dasbor e-KTP Kabupaten Bulukumba"
+BELUM_ADA_DATA = "Belum ada data untuk ditampilkan."
 OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bulukumba"
 
 LAYANAN = {

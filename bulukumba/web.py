@@ -183,7 +183,7 @@ def require_data() -> None:
         return
     st.title(texts.APP_TITLE)
     reason = readiness().pesan_wilayah
-    st.info("Belum ada data untuk ditampilkan. " + (
+    st.info(texts.BELUM_ADA_DATA + " " + (
         f"Data contoh tidak dapat dibuat karena batas wilayah tidak terbaca: {reason}" if reason else
         "Impor data registri (halaman Kelola data, atau `python -m bulukumba impor BERKAS`)."),
         icon=":material/info:")
@@ -203,6 +203,9 @@ def freshness_line() -> str:
 def header(title: str, public: bool = False) -> None:
     """Page title, the data date and last update, and the demo label when demo data is shown."""
     st.title(title, anchor=False)  # no "Link to heading" tab stop
+    if data.latest_date(engine()) is None:  # only Kelola data gets here: the page to import on
+        st.caption(texts.BELUM_ADA_DATA)
+        return
     line = freshness_line()
     if public:
         st.caption(f"{line} · {texts.SOURCE_DATA}")

@@ -32,7 +32,7 @@ def said(message: str, file_name: str) -> str:
     return message.replace(quoted, plain(quoted)) if quoted in message else plain(message)
 
 
-f = web.filters()
+# No web.filters(): that stops a store with no figures, and this page is where figures come from.
 engine = web.engine()
 user = web.current_user()
 web.header("Kelola data")

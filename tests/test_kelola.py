@@ -171,3 +171,19 @@ def test_any_file_is_answered_in_indonesian_without_a_traceback(office, name, co
     said = " ".join(e.value for kind in ("error", "success", "warning") for e in at.get(kind))
     said += " ".join(" ".join(map(str, d.value.iloc[:, -1])) for d in at.dataframe if len(d.value.columns))
     assert phrase in said.replace("\\", "")
+
+
+def test_an_office_whose_every_import_was_undone_can_still_import_on_this_page(office):
+    """The store knows the villages but every batch is cancelled (the demo by the first real
+    import, that import by its undo): the other pages say there is nothing to show and point here,
+    so this page must still take a file."""
+    with office.begin() as conn:
+        for batch in conn.execute(store.impor.select().where(store.impor.c.status == "aktif")).all():
+            store.cancel_batch(conn, batch.id, "uji")
+    at = operator(office)
+    assert [t.value for t in at.title] == ["Kelola data"]
+    with office.connect() as conn:
+        kode = conn.execute(store.desa.select().limit(1)).first().kode
+    csv = f"kode_desa;tanggal;wajib_ktp;sudah_rekam\n{kode};31/12/2025;1000;900\n".encode()
+    at = upload(at, "rekap.csv", csv)
+    assert [b for b in at.button if b.key == "kelola-simpan"], [b.key for b in at.button]
