@@ -41,7 +41,7 @@ def open_public(browser, url: str, width: int, height: int, touch: bool = False)
     watch = Watch(page)
     page.goto(url)
     page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
-    page.wait_for_selector("svg[aria-label^='Peta'] a[data-desa]", timeout=30_000)
+    page.wait_for_selector("svg[aria-label^='Peta'] a[data-desa]", timeout=90_000)
     page.wait_for_timeout(1000)
     return page, watch
 
@@ -82,7 +82,7 @@ def test_axe_finds_nothing_serious_on_the_public_page_masuk_and_the_card(server,
         page, watch = open_public(browser, server["url"] + "/", width, height)
         bad[f"publik {width}x{height}"] = axe(page, f"publik {width}x{height}")
         page.locator("svg a[data-desa]").first.click()
-        page.wait_for_selector("[role='dialog'] section.kartu", timeout=30_000)
+        page.wait_for_selector("[role='dialog'] section.kartu", timeout=90_000)
         bad[f"kartu desa {width}x{height}"] = axe(page, f"kartu desa {width}x{height}")
         watch.assert_clean()
         page.context.close()
@@ -162,9 +162,9 @@ def test_no_public_view_scrolls_sideways_at_360_px(server, browser):
     page, watch = open_public(browser, server["url"] + "/", 360, 740, touch=True)
     page.get_by_label("Nama desa atau kelurahan").fill("Tanah Towa")
     page.keyboard.press("Enter")
-    page.wait_for_selector("section.kartu[data-desa]", timeout=30_000)
+    page.wait_for_selector("section.kartu[data-desa]", timeout=90_000)
     page.get_by_text("Tabel per desa/kelurahan", exact=True).click()
-    page.wait_for_selector("table.hp", timeout=30_000)
+    page.wait_for_selector("table.hp", timeout=90_000)
     page.locator("table.hp details summary").first.click()  # the rest of a row, on tap
     assert page.locator("table.hp details[open] dd").first.is_visible()
     page.wait_for_timeout(500)
@@ -173,7 +173,7 @@ def test_no_public_view_scrolls_sideways_at_360_px(server, browser):
     assert columns == 3 and page.locator("table.lebar").first.is_hidden()
     shot(page, "publik-360x740-tabel-desa")
     page.locator("svg a[data-desa]").first.tap()
-    page.wait_for_selector("[role='dialog'] section.kartu", timeout=30_000)
+    page.wait_for_selector("[role='dialog'] section.kartu", timeout=90_000)
     page.wait_for_timeout(500)
     assert page.evaluate(SIDEWAYS) == []
     shot(page, "publik-360x740-kartu-desa")
@@ -185,7 +185,7 @@ def test_no_public_view_scrolls_sideways_at_360_px(server, browser):
     projector.goto(server["url"] + "/?mode=proyektor")
     projector.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
     projector.keyboard.press("p")
-    projector.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    projector.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
     for _ in range(slide_counter(projector)[1]):
         here, total = slide_counter(projector)
         projector.wait_for_timeout(1000)
@@ -201,11 +201,11 @@ def test_a_tap_on_the_map_opens_the_card_and_keeps_the_session(server, browser):
     page.evaluate("window.__samaHalaman = true")  # gone if the page were loaded again
     page.get_by_label("Nama desa atau kelurahan").fill("Bira")
     page.keyboard.press("Enter")
-    page.wait_for_selector("section.kartu[data-desa]", timeout=30_000)
+    page.wait_for_selector("section.kartu[data-desa]", timeout=90_000)
     village = page.locator("svg a[data-desa]").nth(40)
     kode, label = village.get_attribute("data-desa"), village.get_attribute("aria-label")
     village.tap()
-    page.wait_for_selector(f"[role='dialog'] section.kartu[data-desa='{kode}']", timeout=30_000)
+    page.wait_for_selector(f"[role='dialog'] section.kartu[data-desa='{kode}']", timeout=90_000)
     shot(page, "publik-390x844-ketuk-peta-kartu")
     card = page.inner_text("[role='dialog'] section.kartu")
     name = label.split(",")[0]
@@ -240,7 +240,7 @@ def test_a_keyboard_reaches_the_map_villages_with_a_visible_focus_ring(server, b
     stroke = page.evaluate("getComputedStyle(document.activeElement.querySelector('path')).strokeWidth")
     assert float(stroke.rstrip("px")) >= 3, "the focused village is not outlined"
     page.keyboard.press("Enter")
-    page.wait_for_selector("[role='dialog'] section.kartu", timeout=30_000)
+    page.wait_for_selector("[role='dialog'] section.kartu", timeout=90_000)
     assert focused.split(",")[0] in page.inner_text("[role='dialog']")
     page.keyboard.press("Escape")
     page.wait_for_timeout(800)
@@ -266,7 +266,7 @@ def slide_counter(page) -> tuple[int, int]:
 
 def wait_counter(page, here: int) -> None:
     page.wait_for_function("(n) => new RegExp('(^|\\\\s)' + n + ' / \\\\d').test("
-                           "document.querySelector('[data-testid=\"stMain\"]').innerText)", arg=here, timeout=20_000)
+                           "document.querySelector('[data-testid=\"stMain\"]').innerText)", arg=here, timeout=90_000)
 
 
 def fit(page) -> dict:
@@ -289,7 +289,7 @@ def test_every_slide_with_its_controls_fits_the_room_and_the_keys_work(server, b
         page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
         page.wait_for_timeout(1000)
         page.keyboard.press("p")  # P pauses: the slides stay while they are measured
-        page.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+        page.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
         here, total = slide_counter(page)
         assert total == 5  # the demo has something for every slide
         for _ in range(total):
@@ -315,7 +315,7 @@ def test_a_clicker_and_the_keyboard_drive_the_projector(server, browser):
     page.goto(server["url"] + "/?mode=proyektor")
     page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
     page.keyboard.press("P")
-    page.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
     assert "dijeda" in page.inner_text("[data-testid='stMain']")
     start, total = slide_counter(page)
     for key, step in [("ArrowRight", 1), ("PageDown", 1), ("Space", 1), ("ArrowLeft", -1), ("PageUp", -1)]:
@@ -324,9 +324,9 @@ def test_a_clicker_and_the_keyboard_drive_the_projector(server, browser):
         wait_counter(page, (before - 1 + step) % total + 1)
     assert slide_counter(page)[0] == (start - 1 + 1) % total + 1
     page.get_by_role("button", name="Putar lagi").click()  # the mouse still works; Space is "next" after it
-    page.get_by_role("button", name="Jeda").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Jeda").wait_for(timeout=90_000)
     page.keyboard.press("p")
-    page.get_by_role("button", name="Putar lagi").wait_for(timeout=20_000)
+    page.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
     before, _ = slide_counter(page)
     page.keyboard.press("Space")  # focus is still on the pause button
     wait_counter(page, before % total + 1)

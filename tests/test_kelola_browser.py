@@ -216,7 +216,11 @@ def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_
     page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
     bar = page.locator("[data-testid='stProgress']")
-    bar.wait_for(timeout=120_000)
+    try:
+        bar.wait_for(timeout=120_000)
+    except playwright.Error:  # say what the operator saw instead
+        page.screenshot(path=str(ARTIFACTS / "kelola-kemajuan-GAGAL-1366x768.png"), full_page=True)
+        pytest.fail("no progress bar; the page said: " + page.inner_text("[data-testid='stMain']")[:1500])
     assert "Memeriksa berkas" in page.inner_text("body")
     page.screenshot(path=str(ARTIFACTS / "kelola-kemajuan-1366x768.png"))
     page.wait_for_selector("text=siap diimpor", timeout=300_000)
