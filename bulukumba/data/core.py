@@ -2,7 +2,7 @@
 
 The data version (a counter the store bumps in the same transaction as every write) keys a
 per-process memo of results. A Streamlit script run pins the version it read once at its start
-(`pin_version`, called by web.py), so a page of twenty calls costs one version query, not twenty;
+(`pin_version`, called by web/live.py), so a page of twenty calls costs one version query, not twenty;
 outside Streamlit each outermost call reads the version itself, so a write in any process shows
 on the next call. Before the first query of a new version, the derived registry summaries are
 brought up to date (summaries.refresh) if any writer left villages marked.
@@ -54,7 +54,7 @@ _local = threading.local()
 def pin_version(version: int | None, engine: sa.Engine | None = None) -> None:
     """Answer every call of this thread for `version` (None: unpin) until the next pin.
 
-    web.py pins the version it reads at the start of each script run; Streamlit runs each
+    web/live.py pins the version it reads at the start of each script run; Streamlit runs each
     session's script in a thread of its own, and every full run starts by pinning again.
     """
     _local.pin = None if version is None else (str(engine_or_default(engine).url), version)

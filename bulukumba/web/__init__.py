@@ -1,0 +1,40 @@
+"""Streamlit glue: the one package of bulukumba that imports streamlit.
+
+Pages and the frame use it as `from bulukumba import web` and `web.X`; the names below are the
+whole of what it offers, each from the module that does that job:
+
+- `resources`: what a process prepares once (the ready store, regions, map layers, the memo)
+- `sidebar`: the shared filters, kept in the session and the URL, and the no-data guard
+- `layout`: the header, tables, downloads, verdict strip and chart cards a page draws
+- `signin`: who is signed in, from the browser's session cookie; accounts and secrets
+- `hooks`: the app's start and error hooks
+- `live`: the data version a run shows and the refresh tick
+- `style`: the icon and the CSS of every page, the public page and the projector
+- `browser`: inline components that report taps, keys and sizes from the browser
+"""
+from __future__ import annotations
+
+from .. import config  # noqa: F401  (tests read the configured store's URL as web.config)
+from .browser import container_size, projector_key, village_clicks
+from .hooks import report_error, serve_frame_only
+from .layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
+                     column_formats, demo_banner, downloads, freshness_line, header, html_table, is_demo,
+                     show_svg, show_table, source_credit, verdict_strip)
+from .live import remember_version, watch_for_new_data
+from .resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_points, map_layer_data,
+                        map_layers, map_unavailable_reason, memo, readiness)
+from .sidebar import ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, require_data, sidebar_filters
+from .signin import SignIn, configured_users, current_user, frame_sign_in, secrets_dict, server, sign_in_state
+from .style import ACCESSIBLE_CSS, ICON, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
+
+__all__ = [
+    "ACCESSIBLE_CSS", "ALL", "Filters", "ICON", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
+    "SERVICE_PAGES", "STATIC_DIR", "SignIn", "TABLE_ROWS", "WHOLE_NUMBER", "XLSX_MIME", "big_table_html",
+    "card", "card_body", "card_frame", "column_formats", "config", "configured_users", "container_size",
+    "current_user", "demo_banner", "downloads", "engine", "filters", "freshness_line", "frame_sign_in",
+    "header", "html_table", "is_demo", "kecamatan_names", "map_label_points", "map_layer_data",
+    "map_layers", "map_unavailable_reason", "memo", "page_style", "projector_key", "public_page",
+    "public_style", "readiness", "remember_version", "report_error", "require_data", "secrets_dict",
+    "serve_frame_only", "server", "show_svg", "show_table", "sidebar_filters", "sign_in_state",
+    "source_credit", "verdict_strip", "village_clicks", "watch_for_new_data",
+]

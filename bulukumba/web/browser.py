@@ -1,0 +1,107 @@
+"""Small inline browser components (Streamlit v2: no iframe, no request) that report to Python
+what the browser knows: a village tapped on the map, a presenter's key, the column's size."""
+from __future__ import annotations
+
+import streamlit as st
+
+
+#: A tap, click or Enter on a village of the public map (an <a data-desa> in the SVG) reports the
+#: village's code to Python instead of loading the page again, so the session (and the search)
+#: stays. Without scripts the link itself still opens `?desa=KODE`, which shows the same card.
+_VILLAGE_CLICKS_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  const onClick = (event) => {
+    const link = event.target && event.target.closest ? event.target.closest('a[data-desa]') : null;
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    setTriggerValue('desa', link.getAttribute('data-desa'));
+  };
+  document.addEventListener('click', onClick, true);
+  return () => document.removeEventListener('click', onClick, true);
+}
+"""
+_village_clicks = st.components.v2.component("bulukumba_klik_desa", js=_VILLAGE_CLICKS_JS, isolate_styles=False)
+
+
+def village_clicks(key: str) -> str | None:
+    """The code of the village just tapped on the map (this run only), or None."""
+    result = _village_clicks(key=key, on_desa_change=lambda: None, height=0)
+    return getattr(result, "desa", None)
+
+
+#: A presenter's keys and clicker: →, PageDown and Space next; ←, PageUp previous; P pause;
+#: F full screen (done here: the browser allows it only from a key press or click). Keys typed
+#: into a field are left alone.
+_PROJECTOR_KEYS_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  const actions = { ArrowRight: 'maju', PageDown: 'maju', ' ': 'maju', ArrowLeft: 'mundur', PageUp: 'mundur',
+                    p: 'jeda', P: 'jeda' };
+  const onKey = (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (event.key === 'f' || event.key === 'F') {
+      event.preventDefault();
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen().catch(() => {});
+      return;
+    }
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();  // Space on a focused button means "next" here, not "press it"
+    setTriggerValue('tombol', action);
+  };
+  // A focused button would take the Space's key-up as a press: keep it for "next".
+  const onKeyUp = (event) => {
+    const target = event.target;
+    if (event.key === ' ' && !(target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) event.preventDefault();
+  };
+  document.addEventListener('keydown', onKey, true);
+  document.addEventListener('keyup', onKeyUp, true);
+  return () => { document.removeEventListener('keydown', onKey, true); document.removeEventListener('keyup', onKeyUp, true); };
+}
+"""
+_projector_keys = st.components.v2.component("bulukumba_tombol_proyektor", js=_PROJECTOR_KEYS_JS,
+                                             isolate_styles=False)
+
+
+def projector_key(key: str) -> str | None:
+    """'maju', 'mundur' or 'jeda' when the presenter just pressed a key (this run only), or None."""
+    result = _projector_keys(key=key, on_tombol_change=lambda: None, height=0)
+    return getattr(result, "tombol", None)
+
+
+#: Reports the width of the column it sits in and the window's height, when they change (a
+#: Streamlit v2 component: inline JavaScript, no iframe, no request). The server only knows
+#: the column's width this way, and the map's zoom is computed for it (mapview.fit).
+_MEASURE_JS = """
+export default function(component) {
+  const { setStateValue, parentElement } = component;
+  let last = null, timer = null;
+  const report = () => {
+    const width = Math.round(parentElement.getBoundingClientRect().width);
+    const height = Math.round(window.innerHeight);
+    if (!width) return;
+    if (last && Math.abs(last.lebar - width) < 4 && Math.abs(last.tinggi - height) < 24) return;
+    last = { lebar: width, tinggi: height };
+    setStateValue('ukuran', last);
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(report, 150); };
+  const observer = new ResizeObserver(later);
+  observer.observe(parentElement);
+  window.addEventListener('resize', later);
+  report();
+  return () => { observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer); };
+}
+"""
+_measure = st.components.v2.component("bulukumba_ukuran_kolom", js=_MEASURE_JS, isolate_styles=False)
+
+
+def container_size(key: str) -> tuple[int | None, int | None]:
+    """(width of the current column, height of the window) in px, as the browser last reported
+    them; (None, None) until it has (the first run of a session, and in AppTest)."""
+    result = _measure(key=key, default={"ukuran": None}, on_ukuran_change=lambda: None, height=0)
+    size = getattr(result, "ukuran", None) or {}
+    return size.get("lebar"), size.get("tinggi")

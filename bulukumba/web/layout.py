@@ -1,0 +1,189 @@
+"""What a page draws: the header with the data date and demo label, tables in Indonesian number
+format, download buttons, the source credit, the verdict strip and chart cards."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from .. import data, export, fmt, texts
+from .resources import engine
+from .sidebar import filters
+
+
+# ---------------------------------------------------------------------------------------------
+# Header, labels, tables, downloads
+# ---------------------------------------------------------------------------------------------
+
+def freshness_line() -> str:
+    """'Data per 30 Juni 2018 · diperbarui 28 November 2026 08.57 WITA'."""
+    fresh = data.freshness(engine())
+    return f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+
+
+def header(title: str, public: bool = False) -> None:
+    """Page title, the data date and last update, and the demo label when demo data is shown."""
+    st.title(title, anchor=False)  # no "Link to heading" tab stop
+    if data.latest_date(engine()) is None:  # only Kelola data gets here: the page to import on
+        st.caption(texts.BELUM_ADA_DATA)
+        return
+    line = freshness_line()
+    if public:
+        st.caption(f"{line} · {texts.SOURCE_DATA}")
+    else:
+        f = filters()
+        if f.per != f.data_per:
+            line += f" · menampilkan keadaan per **{fmt.tanggal(f.per)}**"
+        st.caption(f"{line} · {f.wilayah}")
+    if is_demo():
+        demo_banner()
+
+
+def show_svg(svg_text: str) -> None:
+    """An SVG from svg.py, inline (st.html would strip it; st.markdown keeps it)."""
+    st.markdown(svg_text, unsafe_allow_html=True)
+
+
+def html_table(table: pd.DataFrame, phone_columns: list[str] | None = None, caption: str | None = None) -> None:
+    """A light HTML table (no table widget to download), numbers in Indonesian format; on a
+    phone `phone_columns` (default: the first three), the rest folded into each row (htmltables)."""
+    from .. import htmltables
+
+    st.html(htmltables.responsive_table_html(table, phone_columns, caption))
+
+
+def demo_banner() -> None:
+    st.warning(f"**{texts.DEMO_LABEL}** — {texts.DEMO_NOTE}", icon=":material/science:")
+
+
+def is_demo() -> bool:
+    return data.freshness(engine()).contoh
+
+
+#: At most this many rows go to the browser in one on-screen table; the downloads hold them all.
+TABLE_ROWS = 200
+#: Whole numbers with a dot between thousands, whatever the browser's language (sprintf-js in
+#: Streamlit's grid: a pad character after ' is also the thousands separator).
+WHOLE_NUMBER = "%'.,d"
+
+
+def column_formats(table: pd.DataFrame) -> dict:
+    """Column configs that format numbers in the grid itself (no pandas Styler, so any size
+    works and nothing is formatted in Python): whole numbers Indonesian (325.880); numbers
+    with decimals one decimal in the reader's own locale (92,1 in an Indonesian browser: the
+    grid's printf cannot write a decimal comma); dates as 30/06/2018. Sorting uses the values."""
+    config = {}
+    for column in table.columns:
+        series = table[column]
+        if pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_integer_dtype(series):
+            config[column] = st.column_config.NumberColumn(column, format=WHOLE_NUMBER)
+        elif pd.api.types.is_float_dtype(series):
+            config[column] = st.column_config.NumberColumn(column, format="localized", step=0.1)
+        elif pd.api.types.is_datetime64_any_dtype(series) or (
+                series.dtype == object and series.map(lambda v: isinstance(v, dt.date)).any()):
+            config[column] = st.column_config.DateColumn(column, format="DD/MM/YYYY")
+    return config
+
+
+def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | None = None,
+               column_config: dict | None = None, bar: str | None = None,
+               bar_range: tuple[float, float] = (0, 100), rows: int | None = TABLE_ROWS, **kwargs):
+    """A sortable table whose numbers read the Indonesian way (sorting uses the raw values).
+
+    Shows the first `rows` rows (None: all) and says so when there are more: the page's
+    download button has the full table. `bar` names a column to draw again as a bar beside it.
+    Streamlit's progress column can only print its number with a decimal point, so the bar
+    carries no text and the figure itself stays in its own, formatted column.
+    """
+    shown = table if rows is None or len(table) <= rows else table.head(rows)
+    config = {**column_formats(shown), **(column_config or {})}
+    if bar is not None:
+        label = f"{bar} · batang {fmt.angka(bar_range[0])}–{fmt.angka(bar_range[1])}"
+        shown = shown.assign(**{label: shown[bar]})
+        config[label] = st.column_config.ProgressColumn(
+            " ", min_value=bar_range[0], max_value=bar_range[1], format=" ", width="small",
+            help=f"{bar}, batang dari {fmt.angka(bar_range[0])} sampai {fmt.angka(bar_range[1])}")
+    element = st.dataframe(shown, hide_index=True, width="stretch", key=key, placeholder=fmt.KOSONG,
+                           height=height or "auto", column_config=config, **kwargs)
+    if len(shown) < len(table):
+        st.caption(f"Menampilkan {fmt.angka(len(shown))} baris teratas dari {fmt.angka(len(table))}; "
+                   f"semua baris ada di unduhan.")
+    return element
+
+
+def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None,
+              notes: export.Notes | None = None, area: str | None = None) -> None:
+    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)
+    and the kecamatan `area` if one is chosen; `notes` fill the XLSX's "Keterangan" sheet."""
+    demo = is_demo()
+    day = day or filters().per
+    left, right = st.columns(2)
+    # The files are built only when a button is pressed, not on every rerun of the page.
+    left.download_button("Unduh CSV", lambda: export.to_csv(table, demo), key=f"{key}-csv",
+                         on_click="ignore",
+                         file_name=export.file_name(stem, day, "csv", demo, area), mime="text/csv",
+                         icon=":material/download:", width="stretch")
+    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo, notes), key=f"{key}-xlsx",
+                          on_click="ignore",
+                          file_name=export.file_name(stem, day, "xlsx", demo, area), width="stretch",
+                          mime=XLSX_MIME, icon=":material/download:")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def source_credit() -> None:
+    st.caption(texts.SOURCE_WILAYAH)
+
+
+def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
+    """A plain high-contrast HTML table for the projector, numbers in Indonesian format."""
+    from .. import htmltables
+
+    return htmltables.table_html(table, css_class)
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict strip (verdict.py computes it and draws it as HTML; this shows it)
+# ---------------------------------------------------------------------------------------------
+
+def verdict_strip(v, size: str = "normal") -> None:
+    """Show a verdict.Verdict as the strip at the top of a page (plain HTML, no chart bundle)."""
+    from .. import verdict
+
+    st.html(verdict.verdict_html(v, size))
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart cards
+# ---------------------------------------------------------------------------------------------
+
+def card(c, key: str, **chart_kwargs):
+    """A cards.Card in its own bordered frame (see `card_frame` and `card_body`)."""
+    with card_frame(key):
+        return card_body(c, key, **chart_kwargs)
+
+
+def card_frame(key: str):
+    """The card's frame, for a page that must measure it before building the figure."""
+    return st.container(border=True, key=f"kartu-{key}")
+
+
+def card_body(c, key: str, **chart_kwargs):
+    """A cards.Card: takeaway title, unit subtitle, the chart (or its sentence), the footer with
+    source, data date and demo label. Returns the chart's event when `on_select` is given."""
+    event = None
+    st.markdown(f"**{c.title}**")
+    st.caption(c.subtitle)
+    if c.legend_html:
+        st.html(c.legend_html)
+    if c.figure is not None:
+        chart_kwargs.setdefault("config", {"displayModeBar": False})
+        event = st.plotly_chart(c.figure, key=key, **chart_kwargs)
+    elif c.sentence:
+        (st.info if c.kosong else st.markdown)(c.sentence)
+    st.caption(c.footer)
+    return event

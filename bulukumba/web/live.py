@@ -1,0 +1,30 @@
+"""New figures without a manual reload: the data version a run shows, and the refresh tick that
+reruns the page when the version or the signed-in user changes."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import config, data
+from .resources import engine
+from .signin import sign_in_changed
+
+
+def remember_version() -> int:
+    """Note the data version this full run shows: read once, and every data call of this run
+    answers for it (data.pin_version), instead of each asking the database again."""
+    version = data.data_version(engine())
+    data.pin_version(version, engine())
+    st.session_state["_versi"] = version
+    return version
+
+
+@st.fragment(run_every=config.refresh_seconds())
+def watch_for_new_data() -> None:
+    """Every few seconds, a cheap look at the data version and the session; a change reruns
+    the whole page (so a sign-out in another tab closes this one's internal pages too).
+
+    The look costs one small query (about 0.2 ms); nothing heavy is reloaded unless the
+    version moved, and then only what depends on it (the data module keys on the version).
+    """
+    if data.data_version(engine()) != st.session_state.get("_versi") or sign_in_changed():
+        st.rerun(scope="app")  # new figures, or signed out (in this or another tab)
