@@ -40,7 +40,7 @@ def frame() -> None:
     st.set_page_config(page_title=texts.APP_TITLE, page_icon=web.ICON, layout="wide",  # local icon: no CDN
                        initial_sidebar_state="collapsed" if projector else "auto",
                        menu_items={"About": f"**{texts.APP_TITLE}**  \n{texts.OFFICE}"})
-    web.page_style(projector)  # readable captions, a focus ring, no hidden tab stops (issue 9)
+    web.page_style(projector)  # readable captions, a focus ring, no hidden tab stops
     ready = web.readiness()
     web.remember_version()
     signed = web.frame_sign_in()

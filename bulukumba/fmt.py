@@ -87,3 +87,18 @@ def _missing(value) -> bool:
     except (TypeError, ValueError):
         return False
 
+
+
+def column_kind(series: pd.Series) -> str | None:
+    """How a table column is formatted: "bilangan" (whole numbers), "desimal", "tanggal", or
+    None (text and yes/no, shown as they are). One rule for the grid and the HTML tables."""
+    if pd.api.types.is_bool_dtype(series):
+        return None
+    if pd.api.types.is_integer_dtype(series):
+        return "bilangan"
+    if pd.api.types.is_float_dtype(series):
+        return "desimal"
+    if pd.api.types.is_datetime64_any_dtype(series) or (
+            series.dtype == object and series.map(lambda v: isinstance(v, dt.date)).any()):
+        return "tanggal"
+    return None

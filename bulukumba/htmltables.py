@@ -8,7 +8,6 @@ first cell (a <details>: a tap or Enter opens it; no script). CSS shows one or t
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import pandas as pd
@@ -44,17 +43,12 @@ CSS = f"""
 
 def number_formats(table: pd.DataFrame) -> dict:
     """Formatters for Indonesian numbers, by column type."""
+    by_kind = {"bilangan": fmt.angka, "desimal": lambda v: fmt.angka(v, 1), "tanggal": fmt.tanggal}
     formats = {}
     for column in table.columns:
-        series = table[column]
-        if pd.api.types.is_bool_dtype(series):
-            continue
-        if pd.api.types.is_integer_dtype(series):
-            formats[column] = fmt.angka
-        elif pd.api.types.is_float_dtype(series):
-            formats[column] = (lambda v: fmt.angka(v, 1))
-        elif series.map(lambda v: isinstance(v, dt.date)).any():
-            formats[column] = fmt.tanggal
+        kind = fmt.column_kind(table[column])
+        if kind is not None:
+            formats[column] = by_kind[kind]
     return formats
 
 

@@ -2,7 +2,7 @@
 
 - Framing: Plotly's map subplot is MapLibre, whose world is 512 px wide at zoom 0 in Web
   Mercator. Given the map's real size in pixels (measured in the browser, see
-  `web.container_width`) the zoom that fits a bounding box is exact arithmetic, so the regency
+  `web.container_size`) the zoom that fits a bounding box is exact arithmetic, so the regency
   (or one kecamatan) fills the map at every screen size instead of assuming a 600 px map.
 - Colour: five classes (quintiles: each class holds about a fifth of the villages), a
   single-hue scale whose lightest class still stands out from the white background; darker

@@ -241,7 +241,7 @@ def distance_to_target(share, target: float) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The public page for residents and projector mode (issue 9)
+# The public page for residents and projector mode
 # ---------------------------------------------------------------------------------------------
 
 PUBLIK_JUDUL = "Perekaman e-KTP Kabupaten Bulukumba"

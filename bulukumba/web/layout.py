@@ -75,15 +75,12 @@ def column_formats(table: pd.DataFrame) -> dict:
     grid's printf cannot write a decimal comma); dates as 30/06/2018. Sorting uses the values."""
     config = {}
     for column in table.columns:
-        series = table[column]
-        if pd.api.types.is_bool_dtype(series):
-            continue
-        if pd.api.types.is_integer_dtype(series):
+        kind = fmt.column_kind(table[column])
+        if kind == "bilangan":
             config[column] = st.column_config.NumberColumn(column, format=WHOLE_NUMBER)
-        elif pd.api.types.is_float_dtype(series):
+        elif kind == "desimal":
             config[column] = st.column_config.NumberColumn(column, format="localized", step=0.1)
-        elif pd.api.types.is_datetime64_any_dtype(series) or (
-                series.dtype == object and series.map(lambda v: isinstance(v, dt.date)).any()):
+        elif kind == "tanggal":
             config[column] = st.column_config.DateColumn(column, format="DD/MM/YYYY")
     return config
 
