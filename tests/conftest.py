@@ -36,6 +36,12 @@ def on_postgres() -> bool:
     return _STARTED_WITH.startswith("postgresql")
 
 
+#: For browser tests of layout alone (sizes, fit, accessibility): the database under the page
+#: does not change what they measure, so the PostgreSQL pass does not repeat them; every browser
+#: test that reads or writes the store (sign-in sessions, imports, live refresh) runs on both.
+layout_only = pytest.mark.skipif(on_postgres(), reason="layout only: measured in the SQLite pass")
+
+
 def new_postgres_url(hint: str = "uji") -> str:
     """A fresh, empty database on the test server; its URL."""
     server = sa.make_url(postgres_server_url())

@@ -19,6 +19,8 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
+
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,7 +46,8 @@ def server(tmp_path_factory, demo_engine):
                        f'[pengguna.operator]\nnama = "Operator SIAK"\nperan = "operator"\nhash_sandi = "{hashed}"\n')
     env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "2",
            "BULUKUMBA_SLIDE_SECONDS": "4"}
-    env.pop("BULUKUMBA_DB_URL", None)
+    db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
+    env["BULUKUMBA_DB_URL"] = db
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
@@ -61,7 +64,7 @@ def server(tmp_path_factory, demo_engine):
     else:
         process.kill()
         pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "env": env, "db": f"sqlite:///{data_dir / 'bulukumba.sqlite'}"}
+    yield {"url": url, "env": env, "db": db}
     process.terminate()
     process.wait(timeout=20)
 

@@ -20,6 +20,10 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+from conftest import layout_only  # noqa: E402
+
+pytestmark = layout_only
+
 import data_states  # noqa: E402
 from bulukumba import data, store  # noqa: E402
 

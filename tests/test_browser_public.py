@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import layout_only
 from test_browser import ARTIFACTS, PASSWORD, Watch, browser, server  # noqa: F401 (fixtures)
+
+pytestmark = layout_only
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PROJECTOR_SIZES = [(1024, 768), (1366, 768), (1920, 1080)]

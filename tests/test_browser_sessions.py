@@ -26,6 +26,8 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
+
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "sandi-uji-sesi-2018"
@@ -88,10 +90,10 @@ class LiveServer:
                                       ("tamu", "Akun sasaran tebakan", "pimpinan")]))
         self.env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir),
                     "BULUKUMBA_REFRESH_SECONDS": str(TICK_SECONDS)}
-        self.env.pop("BULUKUMBA_DB_URL", None)
+        self.db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
+        self.env["BULUKUMBA_DB_URL"] = self.db
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.db = f"sqlite:///{data_dir / 'bulukumba.sqlite'}"
         self.process = None
 
     def start(self) -> None:

@@ -27,6 +27,8 @@ import sqlalchemy as sa
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
+
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -71,7 +73,8 @@ def server(tmp_path_factory, demo_engine):
     secrets.write_text(f'[pengguna.operator1]\nnama = "Operator Data"\nperan = "operator"\n'
                        f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
     env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "30"}
-    env.pop("BULUKUMBA_DB_URL", None)
+    db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
+    env["BULUKUMBA_DB_URL"] = db
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
@@ -88,7 +91,7 @@ def server(tmp_path_factory, demo_engine):
     else:
         process.kill()
         pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "db": f"sqlite:///{data_dir / 'bulukumba.sqlite'}", "data_dir": data_dir}
+    yield {"url": url, "db": db, "data_dir": data_dir}
     process.terminate()
     process.wait(timeout=20)
 
