@@ -31,7 +31,7 @@ def per_kecamatan_card():
 
 web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
-st.subheader("Per layanan · seluruh kabupaten")
+st.header("Per layanan · seluruh kabupaten", anchor=False)
 services = web.memo(("vonis-layanan", f.per), lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine))
 if services:
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[

@@ -40,7 +40,7 @@ if user is None or not user.can_import:  # the frame does not list this page for
     st.error("Halaman ini hanya untuk operator.")
     st.stop()
 
-st.subheader("Impor berkas")
+st.header("Impor berkas", anchor=False)
 st.caption(texts.IMPOR_PENGANTAR)
 
 with st.expander(texts.IMPOR_TEMPLAT_JUDUL, icon=":material/description:"):
@@ -123,7 +123,7 @@ def show_warnings(warnings) -> None:
 def column_mapping(report, file_key: str) -> None:
     """A select box for every unrecognised or ambiguous column; the answers are remembered."""
     unresolved = report.unresolved
-    st.subheader(texts.IMPOR_PEMETAAN_JUDUL)
+    st.header(texts.IMPOR_PEMETAAN_JUDUL, anchor=False)
     st.caption(texts.IMPOR_PEMETAAN_PENGANTAR)
     recognised = [c for c in report.plan.columns if c.resolved]
     if recognised:
@@ -215,7 +215,7 @@ if upload is not None:
                 st.session_state.pop("kelola-laporan", None)
                 st.rerun()
 
-st.subheader("Riwayat impor")
+st.header("Riwayat impor", anchor=False)
 if "kelola-pesan" in st.session_state:
     st.success(st.session_state.pop("kelola-pesan"))
 history = data.import_history(engine)
@@ -239,7 +239,7 @@ if not active.empty:
             st.session_state["kelola-pesan"] = importer.undo_import(int(batch), engine, user.username)
             st.rerun()
 
-st.subheader(texts.IMPOR_PEMETAAN_DIINGAT)
+st.header(texts.IMPOR_PEMETAAN_DIINGAT, anchor=False)
 remembered = mapping.listing(engine)
 if remembered.empty:
     st.caption(texts.IMPOR_PEMETAAN_KOSONG)

@@ -40,7 +40,7 @@ st.caption(f"**{title_unit}** · {period_text} · {f.wilayah} · layanan dipilih
 board = data.partner_leaderboard(start, end, f.layanan, f.kecamatan, engine, kabupaten=f.kabupaten)
 monthly = data.partner_monthly(start, end, f.layanan, kecamatan=f.kecamatan, engine=engine, kabupaten=f.kabupaten)
 
-st.subheader(f"Peringkat mitra · {title_unit}")
+st.header(f"Peringkat mitra · {title_unit}", anchor=False)
 if board["jumlah"].sum() == 0:
     st.info(f"Belum ada kegiatan mitra tercatat untuk {title_unit.lower()}, {period_text}, {f.wilayah}. "
             + texts.CARA_TAMBAH["kegiatan"], icon=":material/info:")
@@ -58,7 +58,7 @@ with left:
 with right:
     programme = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine)
     if programme is None:
-        st.subheader("Program inovasi kemitraan 2017")
+        st.header("Program inovasi kemitraan 2017", anchor=False)
         st.info("Belum ada target program kemitraan 2017 di data. " + texts.CARA_TAMBAH["target"])
     else:
         web.card(web.memo(("kartu-kemitraan", f.per), lambda: cards.partnership(programme, f.per, demo)),
@@ -66,7 +66,7 @@ with right:
         st.caption("Panel ini selalu untuk seluruh kabupaten dan perekaman e-KTP selama program 2017 "
                    "(targetnya hanya ada untuk itu): pilihan kecamatan, layanan dan periode tidak berlaku di sini.")
 
-st.subheader("Rincian mitra")
+st.header("Rincian mitra", anchor=False)
 partners = data.partners(engine)
 names = dict(zip(partners["kode"], partners["nama"]))
 chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-rinci")

@@ -69,7 +69,7 @@ with map_col:
 
 
 def priority_list() -> None:
-    st.subheader("Prioritas jemput bola")
+    st.header("Prioritas jemput bola", anchor=False)
     st.caption(texts.SKOR_PRIORITAS)
     priority = data.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
     table = tables.priority_table(priority)
@@ -93,7 +93,7 @@ with side_col:
         st.caption("Klik sebuah desa di peta untuk angka, riwayat dan kegiatan mitranya di sini.")
     else:
         row = villages.set_index("kode").loc[village]
-        st.subheader(f"{row['nama']} · Kecamatan {row['kecamatan_nama']}")
+        st.header(f"{row['nama']} · Kecamatan {row['kecamatan_nama']}", anchor=False)
         if pd.isna(row["tanggal"]):
             st.info(f"Belum ada data registri untuk desa/kelurahan ini. {texts.CARA_TAMBAH['registri']}")
         else:

@@ -32,11 +32,11 @@ else:
 
 BAR = {"bar": "Cakupan (%)", "bar_range": (0, 100)}
 if f.kecamatan is None:
-    st.subheader("Per kecamatan")
+    st.header("Per kecamatan", anchor=False)
     kec = data.coverage_kecamatan(f.per, engine, kabupaten=f.kabupaten)
     web.show_table(tables.kecamatan_table(kec, villages), key="tabel-kecamatan", **BAR)
 else:
-    st.subheader(f"Desa/kelurahan di {f.wilayah}")
+    st.header(f"Desa/kelurahan di {f.wilayah}", anchor=False)
     web.show_table(tables.village_table(villages), key="tabel-desa", **BAR)
 st.caption(texts.TABLE_BAR_NOTE)
 

@@ -62,7 +62,7 @@ def test_a_visitor_lands_on_the_public_page_and_nothing_internal_is_reachable(fr
     assert parse_angka(shown["Wajib KTP"]) == data.coverage_total(engine=fresh_store).wajib_ktp
     assert registered_pages(at) == {"publik", "masuk"}
     assert not at.file_uploader and not at.date_input  # no uploader, no internal filters
-    assert "Riwayat impor" not in [s.value for s in at.subheader]
+    assert "Riwayat impor" not in [s.value for s in at.header]
 
 
 def test_with_no_accounts_the_app_is_public_only_and_masuk_tells_a_visitor_only_what_they_need(fresh_store):

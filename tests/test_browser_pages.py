@@ -373,10 +373,10 @@ def test_a_clicked_village_is_outlined_with_its_detail_beside_the_map(demo_serve
     box = locator.bounding_box()
     x, y = (left + right) / 2, (top + bottom) / 2
     page.mouse.click(box["x"] + x, box["y"] + y)
-    page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.innerText.includes('· Kecamatan'))",
+    page.wait_for_function("() => [...document.querySelectorAll('h2')].some(h => h.innerText.includes('· Kecamatan'))",
                            timeout=90_000)
     settle(page, 2000)
-    detail = page.locator("h3", has_text="· Kecamatan").first.bounding_box()
+    detail = page.locator("h2", has_text="· Kecamatan").first.bounding_box()
     map_box = locator.bounding_box()
     # Beside the map on a wide screen: to its right, at the same height.
     assert detail["x"] >= map_box["x"] + map_box["width"] - 1, (detail, map_box)

@@ -177,7 +177,7 @@ def test_mitra_leaderboard_chart_reconciles_and_names_its_unit(state):
     assert card["subtitle"].startswith(texts.MITRA_SEMUA)
     assert f"dari {fmt.angka(board['jumlah'].sum())} layanan" in card["title"]
     assert card["footer"].startswith("Sumber: laporan kegiatan mitra")
-    assert [s.value for s in at.subheader][0] == f"Peringkat mitra · {texts.MITRA_SEMUA}"
+    assert [s.value for s in at.header][0] == f"Peringkat mitra · {texts.MITRA_SEMUA}"
 
 
 def test_partner_villages_follow_the_kecamatan(tmp_path_factory, regions):
@@ -201,7 +201,7 @@ def test_the_service_filter_appears_only_where_it_acts(tmp_path_factory, regions
     url = data_states.store_for("contoh", tmp_path_factory, regions)
     at = open_app("pages/mitra.py", db_url=url)
     at.selectbox(key="f_layanan").set_value("rekam_ektp").run()
-    assert [s.value for s in at.subheader][0] == f"Peringkat mitra · {texts.MITRA_EKTP}"
+    assert [s.value for s in at.header][0] == f"Peringkat mitra · {texts.MITRA_EKTP}"
     for page, drawn in (("ringkasan", False), ("peta", False), ("gertak", False), ("unduh", True), ("mitra", True)):
         at.switch_page(f"pages/{page}.py")
         at.run()

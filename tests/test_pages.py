@@ -331,7 +331,7 @@ def test_choosing_a_village_shows_its_figures(store_engine, per):
     assert not at.exception
 
     row = data.coverage_villages(per, engine=store_engine).set_index("kode").loc[first]
-    assert f"{row['nama']} · Kecamatan {row['kecamatan_nama']}" in [s.value for s in at.subheader]
+    assert f"{row['nama']} · Kecamatan {row['kecamatan_nama']}" in [s.value for s in at.header]
     assert_coverage_metrics(at, data.Coverage(row["tanggal"].date(), int(row["wajib_ktp"]),
                                               int(row["sudah_rekam"]), int(row["belum_rekam"]),
                                               float(row["cakupan"])))

@@ -15,7 +15,8 @@ ICON = str(Path(__file__).parent.parent / "assets" / "icon.png")
 
 #: On every page. Captions (data date, source, privacy note) in a grey that reads at 8.9:1
 #: instead of Streamlit's faded text (#828180 through opacity 0.6: 3.9:1); a focus ring that shows where the keyboard is; and
-#: no tab stop on the invisible "Link to heading" anchors Streamlit adds to headings.
+#: no tab stop on the invisible "Link to heading" anchors Streamlit adds to headings; section
+#: headings are h2 after the page's h1 (headings in order), sized like Streamlit's subheaders.
 ACCESSIBLE_CSS = """
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4a4a4a !important; }
@@ -26,6 +27,7 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="button"]:fo
 [data-testid="stSidebarNavLink"]:focus-visible { outline-offset: -3px !important; background: #e3ecf7 !important; }
 svg a:focus { outline: none !important; }
 svg a:focus-visible path { stroke: #000 !important; stroke-width: 4px !important; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding-top: .6rem; }
 """
 
 #: Streamlit puts its navigation sections inside the <ul> as <div>s, which is not a list to a
