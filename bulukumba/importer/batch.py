@@ -16,7 +16,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from .. import reference, store
+from .. import reference, store, summaries
 from . import checks, mapping
 from .column_plan import CHOSEN
 from .headers import KINDS, spelling_key
@@ -124,6 +124,9 @@ def save(report: ValidationReport, engine, oleh: str | None = None,
             if retired:
                 report.warnings.append(RowError(None, None, "Data contoh dinonaktifkan karena data "
                                                 "asli masuk; semua angka kini dari data impor."))
+            # The import brings its own summaries up to date before it commits, so the pages
+            # that see the new version find them ready instead of the first one rebuilding them.
+            summaries.refresh(conn)
     except _Refused:
         report.records = None
         return result_of(report, ok=False)
