@@ -418,6 +418,7 @@ def test_a_tampered_target_in_the_form_is_refused_too(server, context):
     page = context.new_page()
     page.goto(server.url + GERTAK_LINK)
     page.wait_for_selector("text=Setelah masuk Anda dibuka ke", timeout=60_000)
+    page.wait_for_selector("input[name='ke']", state="attached", timeout=90_000)  # the form may come later
     page.evaluate("document.querySelector(\"input[name='ke']\").value = 'https://jahat.example/curi'")
     sign_in(page, server, path=None)
     title(page, "Ringkasan perekaman e-KTP")
