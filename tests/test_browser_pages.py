@@ -8,12 +8,7 @@ import contextlib
 import io
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,6 +16,7 @@ import pytest
 playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import layout_only  # noqa: E402
+import live_server  # noqa: E402
 
 pytestmark = layout_only
 
@@ -29,18 +25,12 @@ from bulukumba import data, store  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "sandi-uji-halaman-8"
 SIZES = {"390x844": (390, 844), "1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 NAV = {"ringkasan": "Ringkasan", "peta": "Peta", "mitra": "Mitra", "gertak": "GERTAK 2018", "unduh": "Unduh"}
 TITLES = {"ringkasan": "Ringkasan perekaman e-KTP", "peta": "Peta desa dan daftar prioritas",
           "mitra": "Mitra kemitraan", "gertak": "GERTAK 2018", "unduh": "Unduh data"}
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -54,39 +44,14 @@ def serve(db_url: str, folder: Path):
                        f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
     env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": db_url,
            "BULUKUMBA_REFRESH_SECONDS": "30"}
-    port = free_port()
-    log = open(folder / "streamlit.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text(errors="replace")[-2000:])
+    with live_server.dashboard(folder, env, secrets) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with live_server.chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Watch:

@@ -13,13 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,17 +22,12 @@ import sqlalchemy as sa
 playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
+import live_server  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "sandi-uji-operator"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Tracker(http.server.BaseHTTPRequestHandler):
@@ -75,36 +64,14 @@ def server(tmp_path_factory, demo_engine):
     env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "30"}
     db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
     env["BULUKUMBA_DB_URL"] = db
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "db": db, "data_dir": data_dir}
-    process.terminate()
-    process.wait(timeout=20)
+    with live_server.dashboard(data_dir, env, secrets) as url:
+        yield {"url": url, "db": db, "data_dir": data_dir}
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with live_server.chromium() as browser:
         yield browser
-        browser.close()
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:
