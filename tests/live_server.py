@@ -27,10 +27,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(folder: Path, env: dict, secrets: Path, ceiling: float = 180):
-    """The dashboard on a free loopback port; yields its URL once /_stcore/health answers (a
-    generous ceiling: a loaded machine starts slowly) and stops it afterwards."""
-    port = free_port()
+def dashboard(folder: Path, env: dict, secrets: Path, ceiling: float = 180, port: int | None = None):
+    """The dashboard on a loopback port (a free one unless given: a restart keeps its port);
+    yields its URL once /_stcore/health answers (a generous ceiling: a loaded machine starts
+    slowly) and stops it afterwards."""
+    port = port or free_port()
     log_path = folder / "streamlit.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(

@@ -8,13 +8,10 @@ in Indonesian, compresses its bundles, and serves five first visitors at once af
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -27,9 +24,8 @@ import pytest
 playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
+import live_server  # noqa: E402
 
-PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "sandi-uji-sesi-2018"
 KAJANG = "73.02.06"
 GERTAK_LINK = f"/gertak?per=2018-03-31&kec={KAJANG}"
@@ -68,12 +64,6 @@ NAV_SCRIPT = r"""
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer:
     """`streamlit run dashboard.py` (the README's command) on one port, stopped and started again
     at will with the same store, key and accounts."""
@@ -92,37 +82,18 @@ class LiveServer:
                     "BULUKUMBA_REFRESH_SECONDS": str(TICK_SECONDS)}
         self.db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
         self.env["BULUKUMBA_DB_URL"] = self.db
-        self.port = free_port()
+        self.port = live_server.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
+        self._running: contextlib.ExitStack | None = None
 
     def start(self) -> None:
-        self.log = open(self.data_dir / "server.log", "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--secrets.files", str(self.secrets)],
-            cwd=PROJECT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.url}/health", timeout=2).status == 200:
-                    return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        pytest.fail("streamlit did not start: " + (self.data_dir / "server.log").read_text()[-3000:])
+        self._running = contextlib.ExitStack()
+        self._running.enter_context(live_server.dashboard(self.data_dir, self.env, self.secrets, port=self.port))
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
-            self.log.close()
+        if self._running is not None:
+            self._running.close()
+            self._running = None
 
     def restart(self) -> None:
         self.stop()
@@ -140,13 +111,8 @@ def server(tmp_path_factory, demo_engine):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with live_server.chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from .browser import container_size, projector_key, village_clicks
 from .hooks import report_error, serve_frame_only
 from .layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
                      column_formats, demo_banner, downloads, freshness_line, header, html_table, is_demo,
-                     show_svg, show_table, source_credit, verdict_strip)
+                     show_svg, show_table, verdict_strip)
 from .live import remember_version, watch_for_new_data
 from .resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_points, map_layer_data,
                         map_layers, map_unavailable_reason, memo, readiness)
@@ -36,5 +36,5 @@ __all__ = [
     "map_layers", "map_unavailable_reason", "memo", "page_style", "projector_key", "public_page",
     "public_style", "readiness", "remember_version", "report_error", "require_data", "secrets_dict",
     "serve_frame_only", "server", "show_svg", "show_table", "sidebar_filters", "sign_in_state",
-    "source_credit", "verdict_strip", "village_clicks", "watch_for_new_data",
+    "verdict_strip", "village_clicks", "watch_for_new_data",
 ]

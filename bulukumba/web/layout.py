@@ -132,10 +132,6 @@ def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = No
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def source_credit() -> None:
-    st.caption(texts.SOURCE_WILAYAH)
-
-
 def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     """A plain high-contrast HTML table for the projector, numbers in Indonesian format."""
     from .. import htmltables
