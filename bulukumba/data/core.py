@@ -13,7 +13,6 @@ query per question, not twenty).
 """
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import functools
 import inspect
@@ -27,6 +26,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from .. import store, summaries
+from ..sharedresults import SharedResults
 
 DateLike = dt.date | str | pd.Timestamp | None
 
@@ -69,51 +69,18 @@ def _pinned(engine: sa.Engine) -> int | None:
 # The memo
 # ---------------------------------------------------------------------------------------------
 
-class _Slot:
-    __slots__ = ("done", "value", "error")
-
-    def __init__(self):
-        self.done = threading.Event()
-        self.value = None
-        self.error = None
-
-
 class _Memo:
     """One engine's results for one data version."""
 
     def __init__(self, version: int):
         self.version = version
-        self.slots: collections.OrderedDict = collections.OrderedDict()
+        self.results = SharedResults(MEMO_ENTRIES)
         self.lock = threading.Lock()
         self.ready = False                 # summaries checked (and refreshed) for this version
         self.readying: threading.Event | None = None  # set when the thread checking them is done
 
     def get(self, key, compute):
-        with self.lock:
-            slot = self.slots.get(key)
-            owner = slot is None
-            if owner:
-                slot = self.slots[key] = _Slot()
-                while len(self.slots) > MEMO_ENTRIES:
-                    self.slots.popitem(last=False)
-            else:
-                self.slots.move_to_end(key)
-        if owner:
-            try:
-                slot.value = compute()
-            except BaseException as error:  # the waiters get the same error; the next call retries
-                slot.error = error
-                with self.lock:
-                    if self.slots.get(key) is slot:
-                        del self.slots[key]
-                raise
-            finally:
-                slot.done.set()
-        else:
-            slot.done.wait()
-            if slot.error is not None:
-                raise slot.error
-        return slot.value
+        return self.results.get(key, compute)
 
 
 _memos: dict[str, dict[int, _Memo]] = {}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from .. import config, data, startup
+from ..sharedresults import SharedResults
 
 STATIC_DIR = config.PROJECT_ROOT / "static"
 
@@ -124,11 +125,8 @@ def map_label_points(kecamatan: str | None):
 # ---------------------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def _memo_store() -> dict:
-    import collections
-    import threading
-
-    return {"items": collections.OrderedDict(), "lock": threading.Lock()}
+def _memo_store() -> SharedResults:
+    return SharedResults(MEMO_SIZE)
 
 
 MEMO_SIZE = 256
@@ -137,17 +135,8 @@ MEMO_SIZE = 256
 def memo(key: tuple, build):
     """`build()` once per data version and `key` for the whole server (figures, cards, verdicts),
     so a rerun that changes nothing costs a look-up instead of rebuilding Plotly figures (tens of
-    ms each). The result is shared: callers must not change it."""
-    store = _memo_store()
+    ms each), and twenty sessions rerunning after an import build each figure once, not twenty
+    times. The result is shared: callers must not change it."""
     version = st.session_state.get("_versi")  # noted at the start of this run (remember_version)
     full = (data.data_version(engine()) if version is None else version, str(engine().url), *key)
-    with store["lock"]:
-        if full in store["items"]:
-            store["items"].move_to_end(full)
-            return store["items"][full]
-    value = build()
-    with store["lock"]:
-        store["items"][full] = value
-        while len(store["items"]) > MEMO_SIZE:
-            store["items"].popitem(last=False)
-    return value
+    return _memo_store().get(full, build)
