@@ -59,6 +59,17 @@ def status_kb(pid: int, field: str) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time used so far: by one process (user + system), or by the whole machine (busy time
+    of every core) when no pid is given."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    if pid is not None:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+    cpu = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(cpu) - cpu[3] - cpu[4]) / ticks  # everything but idle and iowait
+
+
 def prepare_store(url: str, env: dict) -> None:
     """Regions, partners and the demo figures, relabelled as real data."""
     code = ("import datetime as dt, sqlalchemy as sa\n"
@@ -166,6 +177,7 @@ def main() -> None:
             while importer.poll() is None or commit_wall is None:
                 if commit_wall is None and data_version(url) != version:
                     commit_wall = time.time()
+                    cpu_at_commit = cpu_seconds(server.pid), cpu_seconds()
                 if importer.poll() is None and time.monotonic() >= next_visit:
                     visitor = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
                     arrived = time.monotonic()
@@ -192,10 +204,17 @@ def main() -> None:
                         if changed is not None:
                             seen[i] = changed / 1000 - commit_wall
                 time.sleep(0.2)
+            server_cpu, machine_cpu = (cpu_seconds(server.pid) - cpu_at_commit[0],
+                                       cpu_seconds() - cpu_at_commit[1])
             shown = [s for s in seen if s is not None]
             print(f"new figures on {len(shown)}/{len(pages)} sessions after the commit: "
                   f"max {max(shown):.1f} s, median {statistics.median(shown):.1f} s" if shown else
                   "no session showed new figures within 60 s")
+            if shown:
+                print("  each session: " + " ".join(f"{s:.1f}" for s in sorted(shown)) + " s")
+            print(f"CPU from the commit until the last session showed them: server {server_cpu:.1f} s, "
+                  f"everything else on the machine (the {len(pages)} browser pages, this script) "
+                  f"{machine_cpu - server_cpu:.1f} s, on {os.cpu_count()} cores")
             print(f"server memory: {status_kb(server.pid, 'VmRSS'):.0f} MB resident, "
                   f"{status_kb(server.pid, 'VmHWM'):.0f} MB peak")
             browser.close()
