@@ -23,19 +23,17 @@ Prints figures, asserts nothing:
 from __future__ import annotations
 
 import base64
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from serving import CHROMIUM, free_port, server_env, start_server, stop_server, write_accounts  # noqa: E402
+
 USER, PASSWORD = "kadis", "sandi-benchmark-2018"
 INTERNAL_PAGES = [("Peta", "Peta desa dan daftar prioritas"), ("Mitra", "Mitra kemitraan"),
                   ("GERTAK 2018", "GERTAK 2018"), ("Unduh", "Unduh data")]
@@ -106,41 +104,6 @@ class Relay:
 
         asyncio.set_event_loop(self._loop)
         self._loop.run_until_complete(main())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    sys.path.insert(0, str(ROOT))
-    from bulukumba import auth
-
-    secrets = data_dir / "secrets.toml"
-    secrets.write_text(f'[pengguna.{USER}]\nnama = "Kepala Dinas"\nperan = "pimpinan"\n'
-                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir)}
-    env.pop("BULUKUMBA_DB_URL", None)
-    if "BULUKUMBA_WILAYAH" not in env and (ROOT.parent / "shared" / "wilayah").is_dir():
-        env["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
-    port = free_port()
-    log = open(data_dir / "server.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("the server did not start; see " + str(data_dir / "server.log"))
 
 
 class Wire:
@@ -282,7 +245,10 @@ def main(runs: int = 5) -> None:
     from playwright.sync_api import sync_playwright
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-browser-"))
-    process, url = start_server(data_dir)
+    env = server_env(data_dir)
+    env.pop("BULUKUMBA_DB_URL", None)
+    secrets = write_accounts(data_dir, PASSWORD, [(USER, "Kepala Dinas", "pimpinan")])
+    process, url = start_server(data_dir, env, secrets)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=[
@@ -299,8 +265,7 @@ def main(runs: int = 5) -> None:
             time_to_figures(browser, url, runs, throttled=True)
             browser.close()
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_server(process)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

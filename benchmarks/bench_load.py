@@ -29,14 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_server import CHROMIUM, free_port  # noqa: E402
+from serving import CHROMIUM, cpu_seconds, memory_mb, server_env, start_server, stop_server  # noqa: E402
 
 #: Records, in each page, the wall-clock time its partner table first differs from what it
 #: showed when the watch started.
@@ -50,24 +49,6 @@ TABLE_WATCH = """
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 })()
 """
-
-
-def status_kb(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int | None = None) -> float:
-    """CPU time used so far: by one process (user + system), or by the whole machine (busy time
-    of every core) when no pid is given."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    if pid is not None:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks
-    cpu = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return (sum(cpu) - cpu[3] - cpu[4]) / ticks  # everything but idle and iowait
 
 
 def prepare_store(url: str, env: dict) -> None:
@@ -123,31 +104,16 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     url = args.db_url or f"sqlite:///{folder / 'bulukumba.sqlite'}"
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": url}
-    if "BULUKUMBA_WILAYAH" not in env and (ROOT.parent / "shared" / "wilayah").is_dir():
-        env["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
+    env = server_env(folder, BULUKUMBA_DB_URL=url)
     print(f"store {url}; preparing figures and a {args.rows:,}-row activity file …", flush=True)
     prepare_store(url, env)
     big = folder / "kegiatan-besar.csv"
     activity_file(big, url, args.rows, env)
 
-    port = free_port()
-    log = open(folder / "server.log", "wb")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
+    server, base = start_server(folder, env)
+    base += "/"
     importer = None
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if urllib.request.urlopen(base + "_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("streamlit did not start; see " + str(folder / "server.log"))
-                time.sleep(0.3)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             pages = []
@@ -213,19 +179,15 @@ def main() -> None:
             if shown:
                 print("  each session: " + " ".join(f"{s:.1f}" for s in sorted(shown)) + " s")
             print(f"CPU from the commit until the last session showed them: server {server_cpu:.1f} s, "
-                  f"everything else on the machine (the {len(pages)} browser pages, this script) "
+                  f"everything else on the machine (the {len(pages)} browser pages, this script, anything else running) "
                   f"{machine_cpu - server_cpu:.1f} s, on {os.cpu_count()} cores")
-            print(f"server memory: {status_kb(server.pid, 'VmRSS'):.0f} MB resident, "
-                  f"{status_kb(server.pid, 'VmHWM'):.0f} MB peak")
+            print(f"server memory: {memory_mb(server.pid):.0f} MB resident, "
+                  f"{memory_mb(server.pid, 'VmHWM'):.0f} MB peak")
             browser.close()
     finally:
         if importer is not None and importer.poll() is None:
             importer.kill()
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
         shutil.rmtree(folder, ignore_errors=True)
 
 

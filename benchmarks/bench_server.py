@@ -14,21 +14,20 @@ e.g. `-- --runner.postScriptGC true` to see what Streamlit's collection after ev
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from serving import (CHROMIUM, cpu_seconds, memory_mb, server_env, start_server, stop_server,  # noqa: E402
+                     write_accounts)
+
 PASSWORD = "sandi-bench"
-TICK = os.sysconf("SC_CLK_TCK")
 
 #: Counts every finished script run (full or fragment) the page sees.
 RUN_COUNTER = """
@@ -44,53 +43,6 @@ new MutationObserver((changes) => {
 #: (link text in the navigation, or None for the page the session lands on, what it waits for)
 INTERNAL = [("Ringkasan", "Ringkasan perekaman e-KTP"), ("Peta", "Prioritas jemput bola"),
             ("Mitra", "Peringkat mitra"), ("GERTAK 2018", "Per layanan"), ("Unduh", "Unduh data")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def start_server(data_dir: Path, extra: list[str]) -> tuple[subprocess.Popen, str]:
-    from bulukumba import auth
-
-    secrets = data_dir / "secrets.toml"
-    secrets.write_text("".join(
-        f'[pengguna.{name}]\nnama = "{name}"\nperan = "{role}"\n'
-        f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n'
-        for name, role in (("kadis", "pimpinan"), ("operator", "operator"))))
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir)}
-    if "BULUKUMBA_WILAYAH" not in env and (ROOT.parent / "shared" / "wilayah").is_dir():
-        env["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
-    port = free_port()
-    log = open(data_dir / "server.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets),
-         *extra], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("streamlit did not start; see " + str(data_dir / "server.log"))
 
 
 def settle(page) -> None:
@@ -143,7 +95,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-server-"))
-    process, url = start_server(data_dir, args.extra)
+    secrets = write_accounts(data_dir, PASSWORD, [("kadis", "kadis", "pimpinan"), ("operator", "operator", "operator")])
+    process, url = start_server(data_dir, server_env(data_dir), secrets, args.extra)
     pid = process.pid
     print(f"server pid {pid} {url}; extra options: {' '.join(args.extra) or '(none)'}")
     try:
@@ -191,13 +144,9 @@ def main() -> None:
             print(f"  {name:24s} {cpu * 1000:6.1f} ms CPU   {wall * 1000:6.0f} ms wall")
         print(f"idle open session for {args.idle:.0f} s: Transparansi {idle_public * 100:.2f}% of a core, "
               f"Peta {idle_peta * 100:.2f}% of a core")
-        print(f"server memory (RSS) at the end: {rss_mb(pid):.0f} MB")
+        print(f"server memory (RSS) at the end: {memory_mb(pid):.0f} MB")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(process)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
