@@ -203,7 +203,9 @@ def fetch(engine: sa.Engine, query, dates: tuple[str, ...] = ()) -> pd.DataFrame
     """Run one query; its rows as a DataFrame (date columns as datetime64)."""
     with engine.connect() as conn:
         result = conn.execute(query)
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        # Plain tuples, not SQLAlchemy Rows: pandas asks every row for namedtuple fields, and a
+        # Row answers a missing attribute by building an exception (259,200 rows: 1.3 s -> 0.2 s).
+        frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
     for column in dates:
         frame[column] = pd.to_datetime(frame[column])
     return frame
