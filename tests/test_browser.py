@@ -58,7 +58,7 @@ class Watch:
         self.http_bytes = self.sent_bytes = self.ws_bytes = 0
         self._responses = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("request", self._request)
         page.on("response", self._response)
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
@@ -67,6 +67,15 @@ class Watch:
         host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
         if request.url.startswith("http") and host not in LOCAL_HOSTS:
             self.external.append(request.url)
+
+    def _failed(self, request):
+        """A request that failed. One this server was answering, which the page itself dropped
+        (net::ERR_ABORTED: Plotly redrew the map while its layer was on its way, and fetched
+        it again) is not a failure a visitor sees; the tests still require that layer's 200."""
+        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
+        if host in LOCAL_HOSTS and request.failure == "net::ERR_ABORTED":
+            return
+        self.failed.append(f"{request.url} {request.failure}")
 
     def _response(self, response):
         self._responses.append(response)
