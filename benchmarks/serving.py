@@ -48,10 +48,12 @@ def write_accounts(data_dir: Path, password: str, accounts: list[tuple[str, str,
 
 
 def start_server(data_dir: Path, env: dict, secrets: Path | None = None,
-                 extra: list[str] | tuple[str, ...] = (), ceiling: float = 120) -> tuple[subprocess.Popen, str]:
-    """The dashboard on a free loopback port, once /_stcore/health answers; (process, base URL)."""
-    port = free_port()
-    log = open(data_dir / "server.log", "wb")
+                 extra: list[str] | tuple[str, ...] = (), ceiling: float = 120,
+                 port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """The dashboard on a loopback port (a free one unless given: a restart keeps its port),
+    once /_stcore/health answers; (process, base URL). Its output is appended to server.log."""
+    port = port or free_port()
+    log = open(data_dir / "server.log", "ab")
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if secrets is not None:
@@ -68,7 +70,8 @@ def start_server(data_dir: Path, env: dict, secrets: Path | None = None,
                 break
             time.sleep(0.3)
     process.kill()
-    raise SystemExit("streamlit did not start; see " + str(data_dir / "server.log"))
+    process.wait()
+    raise SystemExit("streamlit did not start: " + (data_dir / "server.log").read_text(errors="replace")[-2000:])
 
 
 def stop_server(process: subprocess.Popen) -> None:

@@ -1,62 +1,33 @@
 """The dashboard as the README runs it (`streamlit run dashboard.py`) for the browser tests, and
-the Chromium they drive: one place to start, wait for and stop them.
+the Chromium they drive, as pytest context managers over benchmarks/serving.py (which starts,
+waits for and stops the server for the benchmarks too).
 
-The server's output goes to a log file in its folder: a pipe nobody reads fills after 64 KB of
+The server's output goes to server.log in its folder: a pipe nobody reads fills after 64 KB of
 log lines and then stalls the server (bench_load.py met this with the importer)."""
 from __future__ import annotations
 
 import contextlib
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from benchmarks.serving import CHROMIUM, free_port, start_server, stop_server
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+__all__ = ["chromium", "dashboard", "free_port"]
 
 
 @contextlib.contextmanager
 def dashboard(folder: Path, env: dict, secrets: Path, ceiling: float = 180, port: int | None = None):
-    """The dashboard on a loopback port (a free one unless given: a restart keeps its port);
-    yields its URL once /_stcore/health answers (a generous ceiling: a loaded machine starts
-    slowly) and stops it afterwards."""
-    port = port or free_port()
-    log_path = folder / "streamlit.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--secrets.files", str(secrets)],
-            cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + ceiling
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        pytest.fail("streamlit did not start: " + log_path.read_text(errors="replace")[-2000:])
-                    time.sleep(0.3)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """The dashboard's URL once it answers (a generous ceiling: a loaded machine starts slowly);
+    stopped afterwards."""
+    try:
+        process, url = start_server(folder, env, secrets, ceiling=ceiling, port=port)
+    except SystemExit as failed:
+        pytest.fail(str(failed))
+    try:
+        yield url
+    finally:
+        stop_server(process)
 
 
 @contextlib.contextmanager

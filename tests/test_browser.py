@@ -50,6 +50,10 @@ def browser():
         yield browser
 
 
+def host(url: str) -> str:
+    return url.split("/")[2].split(":")[0] if "://" in url else ""
+
+
 class Watch:
     """Console errors, failed requests, requests leaving the machine, and bytes received."""
 
@@ -64,16 +68,14 @@ class Watch:
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _request(self, request):
-        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
-        if request.url.startswith("http") and host not in LOCAL_HOSTS:
+        if request.url.startswith("http") and host(request.url) not in LOCAL_HOSTS:
             self.external.append(request.url)
 
     def _failed(self, request):
         """A request that failed. One this server was answering, which the page itself dropped
         (net::ERR_ABORTED: Plotly redrew the map while its layer was on its way, and fetched
         it again) is not a failure a visitor sees; the tests still require that layer's 200."""
-        host = request.url.split("/")[2].split(":")[0] if "://" in request.url else ""
-        if host in LOCAL_HOSTS and request.failure == "net::ERR_ABORTED":
+        if host(request.url) in LOCAL_HOSTS and request.failure == "net::ERR_ABORTED":
             return
         self.failed.append(f"{request.url} {request.failure}")
 
