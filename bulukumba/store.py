@@ -249,8 +249,9 @@ def make_engine(url: str | None = None) -> Engine:
 #: The schema this code writes. Stored in `meta` under "skema"; a store without it is schema 1.
 #: 1: the first release. 2: regencies (`kabupaten`, `kecamatan.kabupaten_kode`,
 #: `target.kabupaten_kode`), the derived registry summaries (summaries.py) and the indexes
-#: the data module's aggregate queries use.
-SCHEMA_VERSION = 2
+#: the data module's aggregate queries use. 3: partner reach per village (`jangkauan_mitra`,
+#: summaries.py), so "villages reached" is not a count over every activity row.
+SCHEMA_VERSION = 3
 
 
 def prepare_schema(engine: Engine) -> None:
@@ -296,7 +297,11 @@ def _upgrade(conn: sa.Connection, found: int) -> None:
     for table in metadata.sorted_tables:
         for index in table.indexes:
             index.create(conn, checkfirst=True)
-    summaries.install(conn)  # triggers that note changed villages; every village marked dirty
+    if found < 2:
+        summaries.install(conn)  # triggers that note changed villages; every village marked dirty
+    else:  # schema 2 -> 3: the new triggers; only the partner reach is rebuilt on first read
+        summaries.install_triggers(conn)
+        summaries.mark_reach_dirty(conn)
     if conn.execute(sa.select(meta.c.kunci).where(meta.c.kunci == "skema")).first() is None:
         conn.execute(meta.insert().values(kunci="skema", nilai=SCHEMA_VERSION))
     else:

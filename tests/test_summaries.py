@@ -211,3 +211,161 @@ def test_undoing_an_activity_batch_leaves_the_daily_summary(engine):
     board = data.partner_leaderboard(engine=engine).set_index("kode")
     assert (board.loc["pmi", "jumlah"], board.loc["pmi", "desa"]) == (0, 0)
     assert data.partner_monthly(engine=engine).empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Partner reach (`jangkauan_mitra`): "villages reached" without counting every activity row
+# ---------------------------------------------------------------------------------------------
+
+def reached_by_hand(engine, partner: str, start: dt.date | None, end: dt.date | None,
+                    service: str | None = None) -> int:
+    """Distinct villages among the partner's active rows in the period, from the raw rows."""
+    k = store.kegiatan
+    with engine.connect() as conn:
+        rows = pd.DataFrame(conn.execute(
+            sa.select(k.c.desa_kode, k.c.tanggal, k.c.layanan).join(store.impor)
+            .where(store.impor.c.status == "aktif", k.c.mitra_kode == partner)).all(),
+            columns=["desa", "tanggal", "layanan"])
+    if start is not None:
+        rows = rows[rows["tanggal"] >= start]
+    if end is not None:
+        rows = rows[rows["tanggal"] <= end]
+    if service is not None:
+        rows = rows[rows["layanan"] == service]
+    return rows["desa"].nunique()
+
+
+def activity(conn, b, day, village, service="rekam_ektp", partner="pmi"):
+    conn.execute(store.kegiatan.insert().values(
+        tanggal=day, mitra_kode=partner, desa_kode=village, layanan=service, jumlah=5,
+        cara="jemput_bola", rentan="umum", impor_id=b))
+
+
+def reached(engine, start, end, service=None, partner="pmi") -> tuple[int, int]:
+    """(leaderboard's villages, partner_village_count) for the whole store."""
+    board = data.partner_leaderboard(start, end, service, engine=engine).set_index("kode")
+    return int(board.loc[partner, "desa"]), data.partner_village_count(partner, start, end, service, engine)
+
+
+def test_a_village_counts_as_reached_only_for_periods_holding_one_of_its_active_rows(engine):
+    """PMI worked in Tanah Towa on 10 January and 10 March only. February alone lies inside
+    that span but holds no row; a row of an undone batch in February does not count either."""
+    jan, feb, mar = dt.date(2018, 1, 10), dt.date(2018, 2, 14), dt.date(2018, 3, 10)
+    with engine.begin() as conn:
+        b = store.start_batch(conn, nama_file="kegiatan", sha256="r" * 64, jenis="kegiatan",
+                              jumlah_baris=3, oleh="pengujian")
+        activity(conn, b, jan, TANAH_TOWA)
+        activity(conn, b, mar, TANAH_TOWA, service="kk")
+        activity(conn, b, feb, LEMBANNA, service="kk")
+        mistaken = store.start_batch(conn, nama_file="salah", sha256="s" * 64, jenis="kegiatan",
+                                     jumlah_baris=1, oleh="pengujian")
+        activity(conn, mistaken, feb, TANAH_TOWA)
+        store.cancel_batch(conn, mistaken, "pengujian")
+    february = (dt.date(2018, 2, 1), dt.date(2018, 2, 28))
+    cases = {
+        (None, None, None): (2, 2),
+        (*february, None): (1, 1),                              # Lembanna only
+        (dt.date(2018, 2, 1), dt.date(2018, 3, 10), None): (2, 2),  # Tanah Towa's last day is inside
+        (dt.date(2018, 1, 10), dt.date(2018, 2, 1), None): (1, 1),  # its first day is inside
+        (dt.date(2018, 1, 11), dt.date(2018, 3, 9), "rekam_ektp"): (0, 0),
+        (None, dt.date(2018, 1, 9), None): (0, 0),
+        (dt.date(2018, 3, 11), None, None): (0, 0),
+        (dt.date(2018, 1, 1), dt.date(2018, 12, 31), "kk"): (2, 2),
+        (dt.date(2018, 1, 1), dt.date(2018, 12, 31), "rekam_ektp"): (1, 1),
+    }
+    for (start, end, service), expected in cases.items():
+        assert reached(engine, start, end, service) == expected, (start, end, service)
+        assert expected[0] == reached_by_hand(engine, "pmi", start, end, service)
+    # Now a February row in an active batch: the village inside its own span is reached.
+    with engine.begin() as conn:
+        b2 = store.start_batch(conn, nama_file="susulan", sha256="t" * 64, jenis="kegiatan",
+                               jumlah_baris=1, oleh="pengujian")
+        activity(conn, b2, feb, TANAH_TOWA, service="akta_kematian")
+    assert reached(engine, *february) == (2, 2) == (reached_by_hand(engine, "pmi", *february),) * 2
+    with engine.begin() as conn:  # raw SQL, not the store's helpers: the triggers still see it
+        conn.execute(sa.text("DELETE FROM kegiatan WHERE impor_id = :b"), {"b": b2})
+        store.bump_version(conn)
+    assert reached(engine, *february) == (1, 1)
+
+
+def test_partner_reach_matches_the_rows_for_every_partner_period_and_service(demo_engine):
+    """The demo store's eight partners, over the periods the pages offer and some that lie
+    inside a village's activity: the reach table gives what the raw rows give."""
+    periods = [(None, None), (dt.date(2018, 1, 19), dt.date(2018, 6, 30)), (None, dt.date(2017, 9, 30)),
+               (dt.date(2017, 5, 1), dt.date(2017, 12, 31)), (dt.date(2018, 2, 10), dt.date(2018, 3, 3)),
+               (dt.date(2018, 4, 1), dt.date(2018, 4, 7)), (dt.date(2018, 6, 1), None)]
+    partners = list(data.partners(demo_engine)["kode"])
+    for start, end in periods:
+        for service in (None, "rekam_ektp", "akta_kelahiran"):
+            board = data.partner_leaderboard(start, end, service, engine=demo_engine).set_index("kode")
+            for partner in partners:
+                expected = reached_by_hand(demo_engine, partner, start, end, service)
+                assert board.loc[partner, "desa"] == expected, (partner, start, end, service)
+                assert data.partner_village_count(partner, start, end, service, demo_engine) == expected
+                assert data.partner_village_count(partner, start, end, service, demo_engine,
+                                                  kecamatan=KAJANG) == reached_by_hand(
+                    demo_engine, partner, start, end, service) - _outside_kajang(demo_engine, partner, start, end, service)
+
+
+def _outside_kajang(engine, partner, start, end, service) -> int:
+    """Villages the partner reached in the period outside Kajang (by hand)."""
+    k = store.kegiatan
+    with engine.connect() as conn:
+        rows = pd.DataFrame(conn.execute(
+            sa.select(k.c.desa_kode, k.c.tanggal, k.c.layanan).join(store.impor)
+            .where(store.impor.c.status == "aktif", k.c.mitra_kode == partner,
+                   ~k.c.desa_kode.startswith(KAJANG + "."))).all(), columns=["desa", "tanggal", "layanan"])
+    if start is not None:
+        rows = rows[rows["tanggal"] >= start]
+    if end is not None:
+        rows = rows[rows["tanggal"] <= end]
+    if service is not None:
+        rows = rows[rows["layanan"] == service]
+    return rows["desa"].nunique()
+
+
+def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions):
+    """A store written before the reach table (schema 2): the next start creates it and its
+    triggers, and the first read fills it from the rows."""
+    from bulukumba import reference
+
+    url = new_store_url(tmp_path, "skema2")
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    with engine.begin() as conn:
+        b = store.start_batch(conn, nama_file="kegiatan", sha256="u" * 64, jenis="kegiatan",
+                              jumlah_baris=2, oleh="pengujian")
+        activity(conn, b, dt.date(2018, 1, 10), TANAH_TOWA)
+        activity(conn, b, dt.date(2018, 1, 12), LEMBANNA)
+        # Back to schema 2: no reach table, none of its triggers.
+        for trigger in ("tr_jangkauan_kotor_insert", "tr_jangkauan_kotor_delete", "tr_jangkauan_kotor_update",
+                        "tr_impor_jangkauan_kotor"):
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        if conn.dialect.name == "postgresql":  # the schema-2 functions note days only
+            conn.exec_driver_sql("DROP TABLE jangkauan_kotor CASCADE")
+            conn.exec_driver_sql("DROP TABLE jangkauan_mitra CASCADE")
+            conn.exec_driver_sql(
+                "CREATE OR REPLACE FUNCTION kegiatan_kotor_baru() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN INSERT INTO kegiatan_kotor (tanggal) SELECT DISTINCT tanggal FROM baru "
+                "ON CONFLICT DO NOTHING; RETURN NULL; END $$")
+        else:
+            conn.exec_driver_sql("DROP TABLE jangkauan_kotor")
+            conn.exec_driver_sql("DROP TABLE jangkauan_mitra")
+        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=2))
+    engine.dispose()
+
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 3
+    assert reached(engine, None, None) == (2, 2)
+    with engine.begin() as conn:  # a write after the upgrade reaches the table through its triggers
+        b = store.start_batch(conn, nama_file="baru", sha256="v" * 64, jenis="kegiatan",
+                              jumlah_baris=1, oleh="pengujian")
+        third = conn.execute(sa.select(store.desa.c.kode).where(
+            store.desa.c.kecamatan_kode == KAJANG, store.desa.c.kode.not_in([TANAH_TOWA, LEMBANNA]))
+            .order_by(store.desa.c.kode).limit(1)).scalar_one()
+        activity(conn, b, dt.date(2018, 2, 1), third)
+    assert reached(engine, None, None) == (3, 3)
+    assert reached(engine, dt.date(2018, 1, 11), dt.date(2018, 1, 31)) == (1, 1)
+    engine.dispose()

@@ -15,6 +15,7 @@ from .core import (DateLike, active, day, fetch, memoised, month_start, total, t
 
 K, D, KC, M = store.kegiatan, store.desa, store.kecamatan, store.mitra
 R = summaries.ringkas_kegiatan  # the whole store's activity per day, partner, service, group
+J = summaries.jangkauan_mitra  # first and last active day per partner, village and service
 
 
 def _summary_filters(start: DateLike, end: DateLike, service: str | None) -> list:
@@ -38,19 +39,32 @@ def partners(engine: sa.Engine | None = None) -> pd.DataFrame:
     return fetch(engine, sa.select(M.c.kode, M.c.nama, M.c.deskripsi).order_by(M.c.urutan))
 
 
-def _villages_reached(engine: sa.Engine, filters: list):
-    """Per partner, the number of distinct villages its rows reach (mitra_kode, desa).
+def _reached(start: DateLike, end: DateLike, service: str | None) -> list:
+    """Conditions on `jangkauan_mitra` rows: the partner reached the village in [start, end].
 
-    On PostgreSQL: distinct (partner, village) pairs first, then a count per partner. Same
-    number as COUNT(DISTINCT desa_kode), but PostgreSQL hashes the pairs in parallel where COUNT
-    DISTINCT sorts each partner's rows: 10 million rows, all time, 27 s -> 4.2 s; GERTAK period
-    3.9 -> 2.6 s. On SQLite the pairs-first form was no faster (33 s -> 38 s), so it keeps COUNT
-    DISTINCT (benchmarks/bench_scale.py's store, measured on this machine)."""
-    if engine.dialect.name == "postgresql":
-        pairs = where(sa.select(K.c.mitra_kode, K.c.desa_kode).distinct(), *filters).subquery()
-        return sa.select(pairs.c.mitra_kode, sa.func.count().label("desa")).group_by(pairs.c.mitra_kode).subquery()
-    return where(sa.select(K.c.mitra_kode, sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"))
-                 .group_by(K.c.mitra_kode), *filters).subquery()
+    A village was reached when one of its active rows falls in the period. Its first and last
+    days (`pertama`, `terakhir`) decide that at once unless the period lies strictly inside
+    them; only then is one row between looked up (ix_kegiatan_desa_tanggal). Periods that run
+    to the latest date, as the pages' defaults do, never need that look-up."""
+    first, last = day(start), day(end)
+    conditions = [J.c.layanan == (service or summaries.ALL_SERVICES),
+                  J.c.pertama <= last if last is not None else None,
+                  J.c.terakhir >= first if first is not None else None]
+    if first is not None and last is not None:
+        row_inside = where(sa.select(K.c.id).where(K.c.desa_kode == J.c.desa_kode, K.c.mitra_kode == J.c.mitra_kode,
+                                                   K.c.tanggal >= first, K.c.tanggal <= last, active(K.c.impor_id)),
+                           K.c.layanan == service if service is not None else None)
+        conditions.append(sa.or_(J.c.pertama >= first, J.c.terakhir <= last, sa.exists(row_inside)))
+    return conditions
+
+
+def _villages_reached(start: DateLike, end: DateLike, service: str | None):
+    """Per partner, the number of distinct villages its active rows reach in the period
+    (mitra_kode, desa), from the reach table: one row per partner and village, so a count.
+    Counting distinct villages over the national store's 10 million rows instead took 3.3-4.1 s
+    on PostgreSQL and 10-23 s on SQLite (benchmarks/bench_scale.py, this machine)."""
+    return where(sa.select(J.c.mitra_kode, sa.func.count().label("desa")).group_by(J.c.mitra_kode),
+                 *_reached(start, end, service)).subquery()
 
 
 @memoised
@@ -68,7 +82,7 @@ def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: s
         sums = where(sa.select(R.c.mitra_kode, total(R.c.jumlah).label("jumlah"),
                                total_if(R.c.rentan != "umum", R.c.jumlah).label("rentan"))
                      .group_by(R.c.mitra_kode), *_summary_filters(start, end, service)).subquery()
-        reached = _villages_reached(engine, _activity_filters(start, end, service, None))
+        reached = _villages_reached(start, end, service)
         per_partner = sa.select(sums.c.mitra_kode, sums.c.jumlah, sums.c.rentan, reached.c.desa) \
             .select_from(sums.outerjoin(reached, reached.c.mitra_kode == sums.c.mitra_kode)).subquery()
     else:
@@ -149,8 +163,8 @@ def partner_village_count(partner: str, start: DateLike = None, end: DateLike = 
                           service: str | None = None, engine: sa.Engine | None = None,
                           kecamatan: str | None = None) -> int:
     """How many villages the partner reached in the period (the length of partner_villages)."""
-    query = where(sa.select(sa.func.count(sa.distinct(K.c.desa_kode))).where(K.c.mitra_kode == partner),
-                  *_activity_filters(start, end, service, kecamatan))
+    query = where(sa.select(sa.func.count()).select_from(J).where(J.c.mitra_kode == partner),
+                  *_reached(start, end, service), villages_in_scope(J.c.desa_kode, kecamatan, None))
     return int(fetch(engine, query).iloc[0, 0])
 
 
