@@ -58,6 +58,20 @@ def test_the_verdict_is_computed_from_the_data_module(state):
         assert v.mitra.porsi == pytest.approx(top["porsi"])
 
 
+def test_the_verdicts_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
+    """The GERTAK page and the download judge every kecamatan in one pass (thousands of them at
+    national size); each verdict must be the one the kecamatan's own strip shows, on every data
+    state and on a date inside the programme as well as the newest."""
+    _name, _url, engine = state
+    latest = data.latest_date(engine)
+    for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19)):
+        together = verdict.programme_verdicts("gertak_2018", "kecamatan", day, engine)
+        expected = [verdict.programme_verdict("gertak_2018", v.layanan, day, v.kecamatan, engine, with_partner=False)
+                    for v in together]
+        assert together == expected, (day, latest)
+    assert {v.keadaan for v in verdict.programme_verdicts("gertak_2018", "kecamatan", None, engine)} <= set(verdict.TONE)
+
+
 def test_what_each_state_says(state):
     name, _url, engine = state
     v = verdict.gertak_verdict(engine=engine)

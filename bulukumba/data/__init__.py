@@ -23,18 +23,18 @@ Regions: a store may hold one regency or many. Functions that sum over villages 
 from .activity import (partner_activity, partner_leaderboard, partner_monthly, partner_village_count, partner_villages,
                        partners, vulnerable_by_kecamatan, village_services)
 from .core import DateLike, clear_memo, data_version, memoised, pin_version
-from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, coverage_kabupaten, coverage_kecamatan,
-                       coverage_total, coverage_villages, latest_date, office_location, offices,
-                       priority_villages, recorded_change, recorded_trend, top_unrecorded, village_histories,
-                       village_history)
+from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, Trend, change_over, coverage_kabupaten,
+                       coverage_kecamatan, coverage_total, coverage_villages, kecamatan_trends, latest_date,
+                       office_location, offices, priority_villages, recorded_change, recorded_trend, top_unrecorded,
+                       village_histories, village_history)
 from .meta import Freshness, freshness, import_history, kecamatan_names, regencies, region_label
 from .programmes import (ProgrammeStatus, programme_period, programme_progress, programme_status,
                          programme_statuses, targets)
 
 __all__ = [
     "DateLike", "clear_memo", "data_version", "memoised", "pin_version",
-    "Coverage", "Change", "PRIORITY_WEIGHTS", "coverage_kabupaten", "coverage_kecamatan", "coverage_total",
-    "coverage_villages", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
+    "Coverage", "Change", "Trend", "PRIORITY_WEIGHTS", "change_over", "coverage_kabupaten", "coverage_kecamatan",
+    "coverage_total", "coverage_villages", "kecamatan_trends", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
     "recorded_trend", "top_unrecorded", "village_histories", "village_history",
     "partner_activity", "partner_leaderboard", "partner_monthly", "partner_village_count", "partner_villages", "partners",
     "vulnerable_by_kecamatan", "village_services",
