@@ -27,6 +27,9 @@ class Item:
     build: Callable[[], pd.DataFrame]
     source: str
     filters: tuple[tuple[str, str], ...]
+    #: A row per village and date or month: for a store of many regencies, one regency at a time
+    #: (the whole country's village histories are 3 million rows, past what XLSX holds).
+    per_regency: bool = False
 
     @property
     def kind(self) -> str:
@@ -64,7 +67,7 @@ def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layan
         Item("riwayat-desa", "Riwayat per desa/kelurahan: setiap tanggal data", "kecamatan; semua tanggal "
              f"sampai {fmt.tanggal(per)}",
              lambda: tables.village_history_table(data.village_histories(kecamatan, per, engine, kabupaten=kabupaten)), REGISTRY,
-             (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where)),
+             (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where), per_regency=True),
         Item("prioritas-desa", "Daftar prioritas jemput bola", "tanggal dan kecamatan",
              lambda: tables.priority_table(data.priority_villages(per, kecamatan, engine, kabupaten=kabupaten)), REGISTRY, (date, where)),
         Item("tren-perekaman", "Tren sudah rekam", f"kecamatan; semua tanggal sampai {fmt.tanggal(per)}",
@@ -77,11 +80,17 @@ def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layan
         Item("kegiatan-mitra", f"Kegiatan mitra per mitra, desa, bulan dan layanan · {unit}",
              "kecamatan dan layanan; semua bulan sampai tanggal",
              lambda: tables.partner_activity_table(data.partner_activity(None, per, layanan, kecamatan, engine, kabupaten=kabupaten)),
-             PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service)),
+             PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service), per_regency=True),
         Item("progres-gertak", "Progres GERTAK 2018 per layanan dan kecamatan",
              "tanggal; selalu seluruh kabupaten dan semua kecamatan", programme_table, PROGRAMME,
              (date, all_kec)),
     ]
+
+
+def needs_a_regency(item: Item, kabupaten: str | None, engine) -> bool:
+    """True when this view is the whole of a store of several regencies and the item is built
+    one regency at a time (the page says so instead of building it)."""
+    return item.per_regency and kabupaten is None and len(data.regencies(engine)) > 1
 
 
 def notes(item: Item, table: pd.DataFrame, per: dt.date) -> export.Notes:

@@ -86,6 +86,11 @@ DISAMARKAN_LEGENDA = "Disamarkan (angka kecil dan pelengkapnya)"
 
 #: Where each kind of data comes in. The Kelola data page is the operator's; the command line
 #: works for anyone at the server.
+#: Unduh, for a store of several regencies viewed as a whole: the per-village-and-date tables.
+UNDUH_PER_KABUPATEN = ("Tabel ini memuat setiap desa pada setiap tanggal atau bulan: untuk semua kabupaten/kota "
+                       "sekaligus terlalu besar untuk satu berkas. Pilih satu kabupaten/kota di samping untuk "
+                       "mengunduhnya.")
+
 CARA_TAMBAH = {
     "registri": ("Tambahkan lewat halaman **Kelola data** (peran operator), jenis berkas *Data registri* "
                  "(wajib KTP dan sudah rekam per desa); templat kolomnya: "

@@ -15,9 +15,10 @@ st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain. Se
            "yang berlaku; berkas XLSX memuat lembar *Keterangan* (sumber, tanggal, filter, arti kolom). Sel "
            "teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan sebagai rumus.")
 
+offered = downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine, f.kabupaten)
+later = [item for item in offered if downloads.needs_a_regency(item, f.kabupaten, engine)]
 built = web.memo(("unduhan", f.per, f.kecamatan, f.layanan, f.kabupaten), lambda: [
-    (item, item.build()) for item in downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine,
-                                                     f.kabupaten)])
+    (item, item.build()) for item in offered if item not in later])
 for item, table in built:
     with st.container(border=True):
         st.markdown(f"**{item.title}** · {fmt.angka(len(table))} baris")
@@ -26,6 +27,11 @@ for item, table in built:
             st.caption("Belum ada data untuk tabel ini. " + texts.CARA_TAMBAH[item.kind])
         web.downloads(table, item.stem, key=f"unduh-{item.stem}", notes=downloads.notes(item, table, f.per),
                       area=f.kecamatan_nama)
+
+for item in later:
+    with st.container(border=True):
+        st.markdown(f"**{item.title}**")
+        st.caption(texts.UNDUH_PER_KABUPATEN)
 
 with st.container(border=True):
     st.markdown(f"**Semua tabel dalam satu berkas XLSX** · {len(built)} lembar dan lembar Keterangan")

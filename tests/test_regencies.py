@@ -78,6 +78,26 @@ def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_rege
     assert any("Peta tidak dapat ditampilkan" in w.value for w in at.warning)
 
 
+def test_unduh_offers_village_histories_one_regency_at_a_time(two_regencies):
+    """The whole country's per-village histories and monthly activity are millions of rows (past
+    what an XLSX sheet holds): for all regencies the page says to choose one instead of
+    building them; once one is chosen, they are there, with its rows only."""
+    url, engine = two_regencies
+    at = open_app("pages/unduh.py", db_url=url)
+    assert not at.exception
+    keys = {b.key for b in at.get("download_button")}
+    for stem in ("riwayat-desa", "kegiatan-mitra"):
+        assert f"unduh-{stem}-csv" not in keys
+    assert sum("Pilih satu kabupaten/kota di samping" in c.value for c in at.caption) == 2
+    assert "unduh-cakupan-desa-csv" in keys and "unduh-prioritas-desa-csv" in keys
+    at.selectbox(key="f_kab").set_value("73.04").run()
+    assert not at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {"unduh-riwayat-desa-csv", "unduh-kegiatan-mitra-csv"} <= keys
+    assert not any("Pilih satu kabupaten/kota di samping" in c.value for c in at.caption)
+    assert any(m.value.startswith("**Riwayat per desa/kelurahan") and "· 2 baris" in m.value for m in at.markdown)
+
+
 def test_boundaries_of_another_regency_say_what_to_do():
     with pytest.raises(WilayahError) as raised:
         pinned_source("73.04")
