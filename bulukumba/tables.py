@@ -193,6 +193,14 @@ def partner_activity_table(rows: pd.DataFrame) -> pd.DataFrame:
                 "Warga rentan"]).reset_index(drop=True)
 
 
+def first_rows(table: pd.DataFrame, limit: int, totals_last: bool = False) -> pd.DataFrame:
+    """At most `limit` rows for the screen, in the table's own order (never chosen by a figure,
+    so a hidden figure's place says nothing); `totals_last`: the last row (totals) stays."""
+    if len(table) <= limit + totals_last:
+        return table
+    return pd.concat([table.head(limit), table.tail(1)]) if totals_last else table.head(limit)
+
+
 def without_zero_columns(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """`table` without those of `columns` whose every cell is 0 (a hidden "<5" is not 0), and
     their names: a column of zeros says nothing and invites questions; the page says it left

@@ -277,6 +277,10 @@ PETA_PETUNJUK = ("Ketuk atau pilih sebuah desa untuk membuka kartunya; dengan pa
 LEWATI_PETA = "Lewati peta (136 desa/kelurahan)"
 #: Why a table leaves out a column (a column of zeros says nothing and invites questions).
 KOLOM_NOL = "Kolom {kolom} tidak ditampilkan: semuanya 0 pada tanggal ini."
+#: Public page, a store of more kecamatan or villages than a screen holds.
+BATANG_TERENDAH = "Ditampilkan {n} kecamatan dengan cakupan terendah dari {semua} kecamatan."
+BARIS_PERTAMA = "Ditampilkan {n} baris pertama dari {semua}."
+TABEL_LENGKAP_DIUNDUH = "Tabel lengkap ada di berkas unduhan di bawah."
 
 #: Masuk, seen by a visitor when there are no accounts yet.
 MASUK_PENGUNJUNG = ("Halaman ini untuk petugas Disdukcapil. Angka perekaman untuk umum ada di halaman "

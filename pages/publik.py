@@ -69,6 +69,8 @@ st.html(citizen.how_to_html(office))
 # --- Kecamatan and villages ------------------------------------------------------------------
 st.header("Cakupan per kecamatan", anchor=False)
 web.show_svg(web.memo(("publik", "batang",), lambda: svg.coverage_bars(view.kecamatan)))
+if len(view.kecamatan) > svg.MAX_BARS:
+    st.caption(texts.BATANG_TERENDAH.format(n=svg.MAX_BARS, semua=fmt.angka(len(view.kecamatan))))
 
 st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
@@ -94,7 +96,10 @@ else:
 village_table = web.memo(("publik", "tabel desa",), lambda: tables.public_village_table(view.desa))
 with st.expander("Tabel per desa/kelurahan"):
     st.html(web.memo(("publik", "tabel desa html",), lambda: htmltables.responsive_table_html(
-        village_table, ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
+        tables.first_rows(village_table, web.TABLE_ROWS), ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
+    if len(village_table) > web.TABLE_ROWS:
+        st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(village_table)))
+                   + " " + texts.TABEL_LENGKAP_DIUNDUH)
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal)
 
 # --- Partners and GERTAK 2018 ----------------------------------------------------------------
@@ -105,7 +110,9 @@ vulnerable, empty = tables.without_zero_columns(tables.public_vulnerable_table(v
                                                 ["Penyandang disabilitas", "Lanjut usia"])
 st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
 if len(vulnerable.columns) > 1:
-    web.html_table(vulnerable)
+    web.html_table(tables.first_rows(vulnerable, web.TABLE_ROWS, totals_last=True))
+    if len(vulnerable) > web.TABLE_ROWS + 1:
+        st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(vulnerable) - 1)))
 for column in left_out + empty:
     st.caption(texts.KOLOM_NOL.format(kolom=f'"{column}"'))
 

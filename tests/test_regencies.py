@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from apptest_support import metrics, open_app, parse_angka
+from apptest_support import download, metrics, open_app, parse_angka
 from bulukumba import data, demo, reference, store
 from bulukumba.regions import WilayahError, load_regions, pinned_source
 from conftest import new_store_url
@@ -96,6 +96,38 @@ def test_unduh_offers_village_histories_one_regency_at_a_time(two_regencies):
     assert {"unduh-riwayat-desa-csv", "unduh-kegiatan-mitra-csv"} <= keys
     assert not any("Pilih satu kabupaten/kota di samping" in c.value for c in at.caption)
     assert any(m.value.startswith("**Riwayat per desa/kelurahan") and "· 2 baris" in m.value for m in at.markdown)
+
+
+def test_the_public_page_of_a_large_store_stays_a_page(two_regencies):
+    """A store of more kecamatan and villages than a phone can scroll (here 81 kecamatan, 206
+    villages; nationally 7,200 and 83,000, when the page weighed 41 MB): the bars show the 40
+    kecamatan with the lowest coverage and the village table its first 200 rows, each saying so;
+    the village download still holds every village."""
+    url, engine = two_regencies
+    with engine.begin() as conn:
+        batch = store.start_batch(conn, nama_file="banyak.csv", sha256="b" * 64, jenis="registri",
+                                  jumlah_baris=70, oleh="pengujian")
+        for i in range(70):
+            kec = f"73.04.{i + 10:02d}"
+            conn.execute(store.kecamatan.insert().values(kode=kec, nama=f"Kecamatan Uji {i}", kabupaten_kode="73.04"))
+            conn.execute(store.desa.insert().values(kode=f"{kec}.2001", nama=f"Desa Uji {i}", jenis="desa",
+                                                    kecamatan_kode=kec, lat=-5.6, lng=119.6, luas_km2=5.0))
+            conn.execute(store.registri.insert().values(desa_kode=f"{kec}.2001", tanggal=DAY, wajib_ktp=1000 + i,
+                                                        sudah_rekam=500 + 5 * i, impor_id=batch))
+    villages = 136 + 2 + 70
+    at = open_app("pages/publik.py", role=None, db_url=url)
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "Ditampilkan 40 kecamatan dengan cakupan terendah dari 81 kecamatan." in captions
+    assert any(c.startswith(f"Ditampilkan 200 baris pertama dari {villages}.") for c in captions)
+    bars = next(m.value for m in at.markdown if m.value.startswith("<svg") and "Uji" in m.value)
+    assert bars.count("<rect") <= 40 + 5  # the bars and the chart's few furniture rects
+    table = next(h for h in at.get("html") if "Desa/kelurahan" in h.proto.body and "<tr" in h.proto.body)
+    # Two forms of the table (wide screens, phones), each a header row and 200 villages.
+    assert table.proto.body.count("<tr") == 2 * (200 + 1)
+    assert max(len(h.proto.body) for h in at.get("html")) < 300_000
+    every_village = download(at, "publik-unduh-desa-csv").content.decode("utf-8-sig").strip().splitlines()
+    assert sum(1 for line in every_village if line.count(";") >= 3 and line.split(";")[0][:2] == "73") == villages
 
 
 def test_boundaries_of_another_regency_say_what_to_do():
