@@ -58,8 +58,12 @@ def kecamatan_coverage(kec: pd.DataFrame, day: dt.date | None, demo: bool,
     silent = [n for n, c in zip(kec["nama"], kec["cakupan"]) if pd.isna(c)]
     subtitle = (f"Cakupan perekaman e-KTP: % wajib KTP yang sudah rekam, per kecamatan. "
                 f"Garis putus-putus: target nasional {fmt.persen(target, 0)}.")
-    if silent:
+    if len(silent) > 10:
+        subtitle += " " + texts.TANPA_DATA_BANYAK.format(n=fmt.angka(len(silent)))
+    elif silent:
         subtitle += f" Belum ada data registri: {', '.join(silent)}."
+    if len(reported) > charts.MAX_BARS:
+        subtitle += " " + texts.BATANG_TERENDAH.format(n=charts.MAX_BARS, semua=fmt.angka(len(reported)))
     foot = footer("registri", day, demo)
     if reported.empty:
         return _empty("Belum ada data cakupan per kecamatan", subtitle, foot, "registri",
@@ -233,4 +237,7 @@ def kecamatan_progress(rows: pd.DataFrame, day: dt.date | None, demo: bool, chos
         title = (f"{fmt.angka(len(behind))} dari {fmt.angka(len(rows))} kecamatan di belakang jalur target; "
                  f"paling jauh {worst['nama']} ({fmt.persen(worst['persen'], 0)}, seharusnya "
                  f"{fmt.persen(worst['seharusnya'], 0)})")
+    if rows["persen"].notna().sum() > charts.MAX_BARS:
+        subtitle += " " + texts.BATANG_CAPAIAN_TERENDAH.format(n=charts.MAX_BARS,
+                                                              semua=fmt.angka(rows["persen"].notna().sum()))
     return Card(title, subtitle, foot, figure=charts.kecamatan_progress(rows, chosen))

@@ -226,22 +226,18 @@ def village_map(layer: dict, outlines: dict, villages: pd.DataFrame, quantity: s
 # Bars and the progress line
 # ---------------------------------------------------------------------------------------------
 
-#: Bars a coverage chart draws at most; past that, the lowest (a store of thousands of kecamatan).
-MAX_BARS = 40
-
-
 def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> str:
     """Coverage per kecamatan, highest first, with the national target marked.
 
     `kec` is a published set's kecamatan frame (disclosure.PublicView.kecamatan). A kecamatan
     whose figures are hidden comes last, hatched, with no length: neither its bar nor its place
-    says anything about its figure. With more than MAX_BARS kecamatan (a national store), only the
-    MAX_BARS published ones with the lowest coverage are drawn (the page says so).
+    says anything about its figure. With more than charts.MAX_BARS kecamatan (a national store),
+    only that many published ones with the lowest coverage are drawn (the page says so).
     """
     shown = kec[kec["status"] == "tampil"].dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)
     hidden = kec[kec["status"] == "disamarkan"].sort_values("nama")
-    if len(kec) > MAX_BARS:
-        shown, hidden = shown.tail(MAX_BARS), hidden.iloc[0:0]
+    if len(kec) > charts.MAX_BARS:
+        shown, hidden = shown.tail(charts.MAX_BARS), hidden.iloc[0:0]
     if shown.empty and hidden.empty:
         return ""
     lowest = float(shown["cakupan"].min()) if len(shown) else target

@@ -279,6 +279,9 @@ LEWATI_PETA = "Lewati peta (136 desa/kelurahan)"
 KOLOM_NOL = "Kolom {kolom} tidak ditampilkan: semuanya 0 pada tanggal ini."
 #: Public page, a store of more kecamatan or villages than a screen holds.
 BATANG_TERENDAH = "Ditampilkan {n} kecamatan dengan cakupan terendah dari {semua} kecamatan."
+BATANG_CAPAIAN_TERENDAH = "Ditampilkan {n} kecamatan dengan capaian terendah dari {semua} kecamatan."
+#: More kecamatan without registry data than a subtitle can name.
+TANPA_DATA_BANYAK = "Belum ada data registri: {n} kecamatan."
 BARIS_PERTAMA = "Ditampilkan {n} baris pertama dari {semua}."
 TABEL_LENGKAP_DIUNDUH = "Tabel lengkap ada di berkas unduhan di bawah."
 

@@ -69,8 +69,8 @@ st.html(citizen.how_to_html(office))
 # --- Kecamatan and villages ------------------------------------------------------------------
 st.header("Cakupan per kecamatan", anchor=False)
 web.show_svg(web.memo(("publik", "batang",), lambda: svg.coverage_bars(view.kecamatan)))
-if len(view.kecamatan) > svg.MAX_BARS:
-    st.caption(texts.BATANG_TERENDAH.format(n=svg.MAX_BARS, semua=fmt.angka(len(view.kecamatan))))
+if len(view.kecamatan) > charts.MAX_BARS:
+    st.caption(texts.BATANG_TERENDAH.format(n=charts.MAX_BARS, semua=fmt.angka(len(view.kecamatan))))
 
 st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",

@@ -3,6 +3,7 @@ appears only when there is a choice to make."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -98,11 +99,10 @@ def test_unduh_offers_village_histories_one_regency_at_a_time(two_regencies):
     assert any(m.value.startswith("**Riwayat per desa/kelurahan") and "· 2 baris" in m.value for m in at.markdown)
 
 
-def test_the_public_page_of_a_large_store_stays_a_page(two_regencies):
-    """A store of more kecamatan and villages than a phone can scroll (here 81 kecamatan, 206
-    villages; nationally 7,200 and 83,000, when the page weighed 41 MB): the bars show the 40
-    kecamatan with the lowest coverage and the village table its first 200 rows, each saying so;
-    the village download still holds every village."""
+@pytest.fixture
+def large_store(two_regencies):
+    """Two regencies, the second with 70 more kecamatan of one village each: 81 kecamatan and
+    208 villages, more than a screen's rows and a chart's bars."""
     url, engine = two_regencies
     with engine.begin() as conn:
         batch = store.start_batch(conn, nama_file="banyak.csv", sha256="b" * 64, jenis="registri",
@@ -114,6 +114,15 @@ def test_the_public_page_of_a_large_store_stays_a_page(two_regencies):
                                                     kecamatan_kode=kec, lat=-5.6, lng=119.6, luas_km2=5.0))
             conn.execute(store.registri.insert().values(desa_kode=f"{kec}.2001", tanggal=DAY, wajib_ktp=1000 + i,
                                                         sudah_rekam=500 + 5 * i, impor_id=batch))
+    return url, engine
+
+
+def test_the_public_page_of_a_large_store_stays_a_page(large_store):
+    """A store of more kecamatan and villages than a phone can scroll (here 81 kecamatan, 208
+    villages; nationally 7,200 and 83,000, when the page weighed 41 MB): the bars show the 40
+    kecamatan with the lowest coverage and the village table its first 200 rows, each saying so;
+    the village download still holds every village."""
+    url, engine = large_store
     villages = 136 + 2 + 70
     at = open_app("pages/publik.py", role=None, db_url=url)
     assert not at.exception
@@ -128,6 +137,19 @@ def test_the_public_page_of_a_large_store_stays_a_page(two_regencies):
     assert max(len(h.proto.body) for h in at.get("html")) < 300_000
     every_village = download(at, "publik-unduh-desa-csv").content.decode("utf-8-sig").strip().splitlines()
     assert sum(1 for line in every_village if line.count(";") >= 3 and line.split(";")[0][:2] == "73") == villages
+
+
+def test_ringkasan_of_a_large_store_draws_the_lowest_kecamatan_and_says_so(large_store):
+    url, engine = large_store
+    at = open_app("pages/ringkasan.py", db_url=url)
+    assert not at.exception
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("grafik-kecamatan"))
+    dots = json.loads(chart.proto.spec)["data"][0]
+    kec = data.coverage_kecamatan(DAY, engine).dropna(subset=["cakupan"])
+    assert len(kec) == 81 and len(dots["y"]) == 40
+    assert set(dots["y"]) == set(kec.nsmallest(40, "cakupan")["nama"])
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any("Ditampilkan 40 kecamatan dengan cakupan terendah dari 81 kecamatan." in v for v in shown)
 
 
 def test_boundaries_of_another_regency_say_what_to_do():
