@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from .. import store, summaries
 from .core import (DateLike, active, day, fetch, first_row, memoised, total, ts,
                    villages_in_scope, where)
-from .coverage import latest_date, recorded_trend
+from .coverage import Trend, kecamatan_trends, latest_date, recorded_trend
 
 T, K, S = store.target, store.kegiatan, summaries.ringkas_registri
 
@@ -203,7 +203,7 @@ def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa
     kecamatan's e-KTP recording target (`by="kecamatan"`), in a stable order.
 
     By kecamatan, the recorded totals of every kecamatan with a target come from one query
-    (its per-date changes), not one query per kecamatan."""
+    (`kecamatan_trends`), not one query per kecamatan."""
     if by == "layanan":
         statuses = (programme_status(program, service, None, as_of, engine, kabupaten) for service in store.SERVICES)
         return [s for s in statuses if s is not None]
@@ -218,25 +218,16 @@ def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa
     newest = t.drop_duplicates("kecamatan_kode", keep="last").sort_values("kecamatan_kode")
     if newest.empty:
         return []
-    registry = newest[newest["dasar"] == "registri"]
-    changes = fetch(engine, sa.select(S.c.kecamatan_kode, S.c.tanggal, total(S.c.d_rekam).label("d"))
-                    .where(S.c.kecamatan_kode.in_(sorted(registry["kecamatan_kode"])))
-                    .group_by(S.c.kecamatan_kode, S.c.tanggal).order_by(S.c.kecamatan_kode, S.c.tanggal),
-                    dates=("tanggal",)) if len(registry) else None
-    spans = {}  # kecamatan -> (dates, cumulative recorded), sliced out of one sorted array
-    if changes is not None and len(changes):
-        codes = changes["kecamatan_kode"].to_numpy()
-        dates = changes["tanggal"].to_numpy(dtype="datetime64[ns]")
-        cumulative = changes.groupby("kecamatan_kode")["d"].cumsum().to_numpy(dtype="int64")
-        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
-        spans = {codes[a]: (dates[a:b], cumulative[a:b]) for a, b in zip(bounds[:-1], bounds[1:])}
-    nothing = (np.array([], dtype="datetime64[ns]"), np.array([], dtype="int64"))
+    # Every kecamatan's recorded trend from one query, the one the per-kecamatan verdicts read.
+    trends = kecamatan_trends(engine, kabupaten) if (newest["dasar"] == "registri").any() else {}
+    nothing = Trend.empty()
     latest = latest_date(engine)  # asked once, not per kecamatan
     statuses = []
     for target in newest.to_dict("records"):
         code = target["kecamatan_kode"]
         if target["dasar"] == "registri":
-            achieved = _RegistryAchieved(*spans.get(code, nothing), target["mulai"])
+            trend = trends.get(code, nothing)
+            achieved = _RegistryAchieved(trend.tanggal, trend.sudah_rekam, target["mulai"])
         else:
             achieved = _achieved_series(pd.Series(target), code, None, engine)
         statuses.append(_status(program, "rekam_ektp", code, None, target, achieved, as_of or latest, engine))
