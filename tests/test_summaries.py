@@ -128,7 +128,7 @@ def test_a_store_from_before_regencies_is_upgraded_on_start(tmp_path):
         assert "kabupaten_kode" in columns
         assert conn.execute(sa.select(store.kabupaten.c.kode)).scalars().all() == ["73.02"]
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
-        assert {"ix_kegiatan_desa_tanggal", "ix_kegiatan_mitra_tanggal"} <= indexes
+        assert {"ix_kegiatan_desa_tanggal", "ix_kegiatan_mitra_rinci"} <= indexes
     assert figures(engine, dt.date(2018, 2, 1)) == (1500, 1150)
     assert data.region_label(KAJANG, engine=engine) == "Kecamatan Kajang"
     # A new write after the upgrade is seen through the triggers the upgrade installed.
@@ -352,12 +352,16 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
         else:
             conn.exec_driver_sql("DROP TABLE jangkauan_kotor")
             conn.exec_driver_sql("DROP TABLE jangkauan_mitra")
+        conn.exec_driver_sql("DROP INDEX ix_kegiatan_mitra_rinci")  # schema 2's index instead
+        conn.exec_driver_sql("CREATE INDEX ix_kegiatan_mitra_tanggal ON kegiatan (mitra_kode, tanggal)")
         conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=2))
     engine.dispose()
 
     engine = store.make_engine(url)
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.SCHEMA_VERSION == 3
+        indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
+        assert "ix_kegiatan_mitra_rinci" in indexes and "ix_kegiatan_mitra_tanggal" not in indexes
     assert reached(engine, None, None) == (2, 2)
     with engine.begin() as conn:  # a write after the upgrade reaches the table through its triggers
         b = store.start_batch(conn, nama_file="baru", sha256="v" * 64, jenis="kegiatan",
