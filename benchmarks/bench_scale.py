@@ -54,7 +54,7 @@ def peak_mb() -> float:
 # ---------------------------------------------------------------------------------------------
 
 def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[str, object]]]:
-    from bulukumba import data
+    from bulukumba import data, verdict
 
     sidebar = [("latest_date", lambda: data.latest_date(e)), ("recorded_trend (first date)", lambda: data.recorded_trend(engine=e)),
                ("regencies", lambda: data.regencies(e)), ("freshness", lambda: data.freshness(e)),
@@ -67,7 +67,8 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
             ("coverage_kecamatan (7,200 rows)", lambda: data.coverage_kecamatan(per, e)),
             ("coverage_kabupaten", lambda: data.coverage_kabupaten(per, e)),
             ("top_unrecorded 5", lambda: data.top_unrecorded(per, 5, engine=e)),
-            ("recorded_trend", lambda: data.recorded_trend(end=per, engine=e))],
+            ("recorded_trend", lambda: data.recorded_trend(end=per, engine=e)),
+            ("gertak_verdict", lambda: verdict.gertak_verdict(per, None, e))],
         "Ringkasan (satu kabupaten)": sidebar + [
             ("kecamatan_names", lambda: data.kecamatan_names(e, kab)),
             ("coverage_total kab", lambda: data.coverage_total(per, engine=e, kabupaten=kab)),
@@ -103,7 +104,10 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
             ("programme_status", lambda: data.programme_status("gertak_2018", as_of=per, engine=e)),
             ("programme_progress", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e)),
             ("programme_statuses kecamatan (7,200)", lambda: data.programme_statuses("gertak_2018", "kecamatan", per, e)),
-            ("programme_statuses layanan", lambda: data.programme_statuses("gertak_2018", "layanan", per, e))],
+            ("programme_statuses layanan", lambda: data.programme_statuses("gertak_2018", "layanan", per, e)),
+            ("gertak_verdict", lambda: verdict.gertak_verdict(per, None, e)),
+            ("programme_verdicts kecamatan (7,200)", lambda: verdict.programme_verdicts("gertak_2018", "kecamatan", per, e)),
+            ("programme_verdicts layanan", lambda: verdict.programme_verdicts("gertak_2018", "layanan", per, e))],
         "Transparansi (nasional)": sidebar + [
             ("coverage_total", lambda: data.coverage_total(per, engine=e)),
             ("recorded_change 30", lambda: data.recorded_change(per, 30, engine=e)),
@@ -119,8 +123,8 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
             ("priority_villages", lambda: data.priority_villages(per, engine=e)),
             ("recorded_trend", lambda: data.recorded_trend(end=per, engine=e)),
             ("partner_leaderboard GERTAK", lambda: data.partner_leaderboard(GERTAK_START, per, None, None, e)),
-            ("programme_statuses x2", lambda: (data.programme_statuses("gertak_2018", "layanan", per, e),
-                                               data.programme_statuses("gertak_2018", "kecamatan", per, e)))],
+            ("programme_verdicts x2", lambda: (verdict.programme_verdicts("gertak_2018", "layanan", per, e),
+                                               verdict.programme_verdicts("gertak_2018", "kecamatan", per, e)))],
     }
 
 
