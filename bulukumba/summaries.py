@@ -19,9 +19,9 @@ hold the answer, kept per village:
   the dates of its first and last active activity row. "Villages a partner reached in a period"
   is a count of distinct villages, which no daily or monthly sum can give; over the national
   store's 10 million rows it took 3-4 s on PostgreSQL and 10-23 s on SQLite. With the first and
-  last dates, a village was reached in [s, e] when its first or last date falls inside; only
-  when the period lies strictly within its span must one row between them be looked up (the
-  usual periods, up to the latest date, never need it) (data/activity.py).
+  last dates it is a count, for every period open at one end or reaching past the data at one
+  end (the pages' defaults); a period inside the data at both ends counts its rows
+  (data/activity.py).
 
 They are derived, never written by importers: triggers on `registri`, `impor` (a batch undone or
 retired) and `desa` note the villages whose rows changed in `registri_kotor`, in the writer's
