@@ -210,7 +210,23 @@ def test_undoing_an_activity_batch_leaves_the_daily_summary(engine):
         store.cancel_batch(conn, b, "pengujian")
     board = data.partner_leaderboard(engine=engine).set_index("kode")
     assert (board.loc["pmi", "jumlah"], board.loc["pmi", "desa"]) == (0, 0)
+    assert data.partner_village_count("pmi", engine=engine) == 0
     assert data.partner_monthly(engine=engine).empty
+
+
+def test_undoing_one_of_a_partners_batches_leaves_its_villages_reached(engine):
+    """PMI worked in Tanah Towa (one batch) and Lembanna (another); undoing the first leaves
+    one village reached, over every period the reach table answers."""
+    with engine.begin() as conn:
+        batches = [store.start_batch(conn, nama_file=name, sha256=name * 64, jenis="kegiatan", jumlah_baris=1,
+                                     oleh="pengujian") for name in ("a", "b")]
+        activity(conn, batches[0], dt.date(2018, 1, 10), TANAH_TOWA)
+        activity(conn, batches[1], dt.date(2018, 1, 12), LEMBANNA)
+    assert reached(engine, None, None) == (2, 2)
+    with engine.begin() as conn:
+        store.cancel_batch(conn, batches[0], "pengujian")
+    for start, end in ((None, None), (dt.date(2018, 1, 1), None), (None, dt.date(2018, 1, 31))):
+        assert reached(engine, start, end) == (1, 1) == (reached_by_hand(engine, "pmi", start, end),) * 2
 
 
 # ---------------------------------------------------------------------------------------------
