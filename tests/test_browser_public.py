@@ -192,6 +192,7 @@ def test_no_public_view_scrolls_sideways_at_360_px(server, browser):
     projector = page.context.new_page()  # the meeting link, opened on a phone
     projector.goto(server["url"] + "/?mode=proyektor")
     projector.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    keys_ready(projector)
     projector.keyboard.press("p")
     projector.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
     for _ in range(slide_counter(projector)[1]):
@@ -266,6 +267,12 @@ def test_a_keyboard_reaches_the_map_villages_with_a_visible_focus_ring(server, b
 # The projector
 # ---------------------------------------------------------------------------------------------
 
+def keys_ready(page) -> None:
+    """Wait until the projector's key handler is installed: the first slide shows before the
+    component that listens for keys has mounted, and a key pressed before is lost (CI saw it)."""
+    page.wait_for_selector("html[data-tombol-proyektor='siap']", state="attached", timeout=90_000)
+
+
 def slide_counter(page) -> tuple[int, int]:
     text = page.inner_text("[data-testid='stMain']")
     here, total = re.search(r"(\d+) / (\d+)", text).groups()
@@ -295,6 +302,10 @@ def test_every_slide_with_its_controls_fits_the_room_and_the_keys_work(server, b
         watch = Watch(page)
         page.goto(server["url"] + "/?mode=proyektor")
         page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+        keys_ready(page)
+        # Known, not fixed: P pressed as soon as the keys work left slide 2 at 1366x768 1,070 px
+        # tall (seen once here; the window's size report lost to the key's rerun, probably; not
+        # confirmed). This test measures the fit, not that race, so it lets the report land first.
         page.wait_for_timeout(1000)
         page.keyboard.press("p")  # P pauses: the slides stay while they are measured
         page.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
@@ -322,6 +333,7 @@ def test_a_clicker_and_the_keyboard_drive_the_projector(server, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(server["url"] + "/?mode=proyektor")
     page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    keys_ready(page)
     page.keyboard.press("P")
     page.get_by_role("button", name="Putar lagi").wait_for(timeout=90_000)
     assert "dijeda" in page.inner_text("[data-testid='stMain']")

@@ -60,7 +60,12 @@ export default function(component) {
   };
   document.addEventListener('keydown', onKey, true);
   document.addEventListener('keyup', onKeyUp, true);
-  return () => { document.removeEventListener('keydown', onKey, true); document.removeEventListener('keyup', onKeyUp, true); };
+  // Says the keys work from now on (the slide shows before this component has mounted).
+  document.documentElement.dataset.tombolProyektor = 'siap';
+  return () => {
+    document.removeEventListener('keydown', onKey, true); document.removeEventListener('keyup', onKeyUp, true);
+    delete document.documentElement.dataset.tombolProyektor;
+  };
 }
 """
 _projector_keys = st.components.v2.component("bulukumba_tombol_proyektor", js=_PROJECTOR_KEYS_JS,
