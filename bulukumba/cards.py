@@ -237,7 +237,7 @@ def kecamatan_progress(rows: pd.DataFrame, day: dt.date | None, demo: bool, chos
         title = (f"{fmt.angka(len(behind))} dari {fmt.angka(len(rows))} kecamatan di belakang jalur target; "
                  f"paling jauh {worst['nama']} ({fmt.persen(worst['persen'], 0)}, seharusnya "
                  f"{fmt.persen(worst['seharusnya'], 0)})")
-    if rows["persen"].notna().sum() > charts.MAX_BARS:
-        subtitle += " " + texts.BATANG_CAPAIAN_TERENDAH.format(n=charts.MAX_BARS,
-                                                              semua=fmt.angka(rows["persen"].notna().sum()))
+    drawable = int(rows["persen"].notna().sum())
+    if drawable > charts.MAX_BARS:
+        subtitle += " " + texts.BATANG_CAPAIAN_TERENDAH.format(n=charts.MAX_BARS, semua=fmt.angka(drawable))
     return Card(title, subtitle, foot, figure=charts.kecamatan_progress(rows, chosen))

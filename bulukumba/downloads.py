@@ -27,8 +27,9 @@ class Item:
     build: Callable[[], pd.DataFrame]
     source: str
     filters: tuple[tuple[str, str], ...]
-    #: A row per village and date or month: for a store of many regencies, one regency at a time
-    #: (the whole country's village histories are 3 million rows, past what XLSX holds).
+    #: A row per village and date or month: for the whole of a store of many regencies, one
+    #: regency at a time (the country's village histories are 3 million rows, past what XLSX
+    #: holds; Filters.whole_of_many_regencies).
     per_regency: bool = False
 
     @property
@@ -85,12 +86,6 @@ def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layan
              "tanggal; selalu seluruh kabupaten dan semua kecamatan", programme_table, PROGRAMME,
              (date, all_kec)),
     ]
-
-
-def needs_a_regency(item: Item, kabupaten: str | None, engine) -> bool:
-    """True when this view is the whole of a store of several regencies and the item is built
-    one regency at a time (the page says so instead of building it)."""
-    return item.per_regency and kabupaten is None and len(data.regencies(engine)) > 1
 
 
 def notes(item: Item, table: pd.DataFrame, per: dt.date) -> export.Notes:

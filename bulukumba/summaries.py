@@ -267,26 +267,12 @@ def refresh(conn: sa.Connection) -> int:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(7302002)"))
-    # Take the dirty set and clear it in one statement, so a village marked by a writer that
-    # commits meanwhile stays marked for the next refresh.
-    dirty = [row[0] for row in conn.execute(
-        registri_kotor.delete().returning(registri_kotor.c.desa_kode)).all()]
-    if len(dirty) >= _FULL_REBUILD_FROM:
-        _recompute(conn, None)
-    else:
-        for start in range(0, len(dirty), _CHUNK):
-            _recompute(conn, dirty[start:start + _CHUNK])
-    days = [row[0] for row in conn.execute(
-        kegiatan_kotor.delete().returning(kegiatan_kotor.c.tanggal)).all()]
-    for start in range(0, len(days), _CHUNK):
-        _recompute_activity(conn, days[start:start + _CHUNK])
-    reached = [row[0] for row in conn.execute(
-        jangkauan_kotor.delete().returning(jangkauan_kotor.c.desa_kode)).all()]
-    if len(reached) >= _FULL_REBUILD_FROM:
-        _recompute_reach(conn, None)
-    else:
-        for start in range(0, len(reached), _CHUNK):
-            _recompute_reach(conn, reached[start:start + _CHUNK])
+    dirty = _take_dirty(conn, registri_kotor.c.desa_kode)
+    _recompute_in_chunks(conn, dirty, _recompute)
+    days = _take_dirty(conn, kegiatan_kotor.c.tanggal)
+    _recompute_in_chunks(conn, days, _recompute_activity, whole=False)
+    reached = _take_dirty(conn, jangkauan_kotor.c.desa_kode)
+    _recompute_in_chunks(conn, reached, _recompute_reach)
     if conn.dialect.name == "sqlite" and (dirty or days or reached):
         # SQLite plans by statistics nobody else keeps current (PostgreSQL's autovacuum does):
         # without them it read 3 million rows village by village instead of 300,000 through the
@@ -294,6 +280,22 @@ def refresh(conn: sa.Connection) -> int:
         conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
         conn.exec_driver_sql("ANALYZE")
     return len(dirty) + len(days) + len(reached)
+
+
+def _take_dirty(conn: sa.Connection, column: sa.Column) -> list:
+    """The marked keys of a dirty table, cleared in the same statement, so a key marked by a
+    writer that commits meanwhile stays marked for the next refresh."""
+    return [row[0] for row in conn.execute(column.table.delete().returning(column)).all()]
+
+
+def _recompute_in_chunks(conn: sa.Connection, keys: list, recompute, whole: bool = True) -> None:
+    """`recompute(conn, chunk)` for the keys, a chunk at a time; with `whole`, from
+    _FULL_REBUILD_FROM keys on, once for everything (`recompute(conn, None)`)."""
+    if whole and len(keys) >= _FULL_REBUILD_FROM:
+        recompute(conn, None)
+        return
+    for start in range(0, len(keys), _CHUNK):
+        recompute(conn, keys[start:start + _CHUNK])
 
 
 def _recompute_activity(conn: sa.Connection, days: list) -> None:

@@ -213,7 +213,7 @@ def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engin
                 for s in statuses]
     day = pd.Timestamp(as_of).date() if as_of is not None else data.latest_date(engine)
     contoh = data.freshness(engine).contoh
-    names = _kecamatan_names(engine)
+    names = data.kecamatan_names(engine)
     if day is None:
         return [Verdict(program, s.layanan, s.kecamatan_kode, _area_name(s.kecamatan_kode, engine, names), day,
                         "tanpa_data", contoh=contoh) for s in statuses]
@@ -231,15 +231,10 @@ def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engin
     return verdicts
 
 
-def _kecamatan_names(engine) -> dict[str, str]:
-    kec = data.coverage_kecamatan(engine=engine)
-    return dict(zip(kec["kode"], kec["nama"]))
-
-
 def _area_name(kecamatan: str | None, engine, names: dict[str, str] | None = None) -> str:
     if kecamatan is None:
         return "Kabupaten Bulukumba"
-    names = names if names is not None else _kecamatan_names(engine)
+    names = names if names is not None else data.kecamatan_names(engine)
     return f"Kecamatan {names.get(kecamatan, kecamatan)}"
 
 

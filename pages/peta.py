@@ -20,7 +20,7 @@ DEFAULT_WIDTH = 495
 
 # A store of several regencies with none chosen: no village map of the whole country (tens of
 # thousands of polygons); the priority list below still ranks every village.
-national = f.kabupaten is None and f.kecamatan is None and len(data.regencies(engine)) > 1
+national = f.whole_of_many_regencies
 villages = (pd.DataFrame(columns=["kode", "nama", "kecamatan_nama", "tanggal"]) if national else
             data.coverage_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten))
 names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))

@@ -16,7 +16,7 @@ st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain. Se
            "teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan sebagai rumus.")
 
 offered = downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine, f.kabupaten)
-later = [item for item in offered if downloads.needs_a_regency(item, f.kabupaten, engine)]
+later = [item for item in offered if item.per_regency and f.whole_of_many_regencies]
 built = web.memo(("unduhan", f.per, f.kecamatan, f.layanan, f.kabupaten), lambda: [
     (item, item.build()) for item in offered if item not in later])
 for item, table in built:

@@ -234,14 +234,17 @@ def test_undoing_one_of_a_partners_batches_leaves_its_villages_reached(engine):
 # ---------------------------------------------------------------------------------------------
 
 def reached_by_hand(engine, partner: str, start: dt.date | None, end: dt.date | None,
-                    service: str | None = None) -> int:
-    """Distinct villages among the partner's active rows in the period, from the raw rows."""
+                    service: str | None = None, kecamatan: str | None = None) -> int:
+    """Distinct villages among the partner's active rows in the period (and kecamatan), from
+    the raw rows."""
     k = store.kegiatan
     with engine.connect() as conn:
         rows = pd.DataFrame(conn.execute(
             sa.select(k.c.desa_kode, k.c.tanggal, k.c.layanan).join(store.impor)
             .where(store.impor.c.status == "aktif", k.c.mitra_kode == partner)).all(),
             columns=["desa", "tanggal", "layanan"])
+    if kecamatan is not None:
+        rows = rows[rows["desa"].str.startswith(kecamatan + ".")]
     if start is not None:
         rows = rows[rows["tanggal"] >= start]
     if end is not None:
@@ -318,26 +321,8 @@ def test_partner_reach_matches_the_rows_for_every_partner_period_and_service(dem
                 expected = reached_by_hand(demo_engine, partner, start, end, service)
                 assert board.loc[partner, "desa"] == expected, (partner, start, end, service)
                 assert data.partner_village_count(partner, start, end, service, demo_engine) == expected
-                assert data.partner_village_count(partner, start, end, service, demo_engine,
-                                                  kecamatan=KAJANG) == reached_by_hand(
-                    demo_engine, partner, start, end, service) - _outside_kajang(demo_engine, partner, start, end, service)
-
-
-def _outside_kajang(engine, partner, start, end, service) -> int:
-    """Villages the partner reached in the period outside Kajang (by hand)."""
-    k = store.kegiatan
-    with engine.connect() as conn:
-        rows = pd.DataFrame(conn.execute(
-            sa.select(k.c.desa_kode, k.c.tanggal, k.c.layanan).join(store.impor)
-            .where(store.impor.c.status == "aktif", k.c.mitra_kode == partner,
-                   ~k.c.desa_kode.startswith(KAJANG + "."))).all(), columns=["desa", "tanggal", "layanan"])
-    if start is not None:
-        rows = rows[rows["tanggal"] >= start]
-    if end is not None:
-        rows = rows[rows["tanggal"] <= end]
-    if service is not None:
-        rows = rows[rows["layanan"] == service]
-    return rows["desa"].nunique()
+                assert data.partner_village_count(partner, start, end, service, demo_engine, kecamatan=KAJANG) \
+                    == reached_by_hand(demo_engine, partner, start, end, service, KAJANG)
 
 
 def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions):

@@ -238,13 +238,13 @@ def kecamatan_trends(engine: sa.Engine | None = None, kabupaten: str | None = No
         kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)), dates=("tanggal",))
     if changes.empty:
         return {}
+    per_kecamatan = changes.groupby("kecamatan_kode", sort=False)
+    totals = add_shares(pd.DataFrame({"wajib_ktp": per_kecamatan["d_wajib"].cumsum().astype("int64"),
+                                      "sudah_rekam": per_kecamatan["d_rekam"].cumsum().astype("int64")}))
     codes = changes["kecamatan_kode"].to_numpy()
     dates = changes["tanggal"].to_numpy(dtype="datetime64[ns]")
-    per_kecamatan = changes.groupby("kecamatan_kode", sort=False)
-    wajib = per_kecamatan["d_wajib"].cumsum().to_numpy(dtype="int64")
-    recorded = per_kecamatan["d_rekam"].cumsum().to_numpy(dtype="int64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(wajib > 0, recorded / np.where(wajib > 0, wajib, 1), np.nan)
+    recorded = totals["sudah_rekam"].to_numpy(dtype="int64")
+    coverage = totals["cakupan"].to_numpy(dtype="float64")
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
     return {codes[a]: Trend(dates[a:b], recorded[a:b], coverage[a:b]) for a, b in zip(bounds[:-1], bounds[1:])}
 

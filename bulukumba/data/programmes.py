@@ -20,7 +20,7 @@ from .core import (DateLike, active, day, fetch, first_row, memoised, total, ts,
                    villages_in_scope, where)
 from .coverage import Trend, kecamatan_trends, latest_date, recorded_trend
 
-T, K, S = store.target, store.kegiatan, summaries.ringkas_registri
+T, K = store.target, store.kegiatan
 
 
 @memoised

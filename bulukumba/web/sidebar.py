@@ -28,6 +28,12 @@ class Filters:
         return kecamatan_names().get(self.kecamatan) if self.kecamatan else None
 
     @property
+    def whole_of_many_regencies(self) -> bool:
+        """The view is the whole of a store of several regencies (none chosen): pages that work
+        village by village (the map, the per-village downloads) ask for a regency first."""
+        return self.kabupaten is None and len(data.regencies(engine())) > 1
+
+    @property
     def wilayah(self) -> str:
         """'Kecamatan Kajang', 'Kabupaten Bulukumba': names from the store."""
         return data.region_label(self.kecamatan, self.kabupaten, engine=engine())
