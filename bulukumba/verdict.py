@@ -18,6 +18,10 @@ Where each figure comes from:
   "belum bisa dinilai" (no pace yet), "tanpa target";
 - top partner: the most e-KTP recordings by partners ("Perekaman e-KTP oleh mitra") since the
   programme began (the last 30 days when there is no target), in the same area.
+
+Each kecamatan's strip reads its own figures; the GERTAK page's table of every kecamatan reads
+them for all at once (`programme_verdicts`: one coverage table, one set of trends, vectorised
+look-ups in data.Trends), through the same rules (`_judged`).
 """
 from __future__ import annotations
 
@@ -98,13 +102,13 @@ class Verdict:
         return texts.verdict_sentence(self)
 
 
-def _pace(status: data.ProgrammeStatus, trend: data.Trend | None, kecamatan: str | None,
+def _pace(status: data.ProgrammeStatus, change: data.Change | None, kecamatan: str | None,
           engine) -> tuple[float | None, int | None, dt.date | None]:
     """(per day, days measured, since) of the recent pace, or (None, None, None) if unknown.
-    `trend`: the area's recorded trend (a registry-based target's pace is read from it)."""
+    `change`: for a registry-based target, the area's recorded change over the last 28 days up
+    to the status's date (`data.recorded_change(day, 28, kecamatan)`); the pace is read from it."""
     day = pd.Timestamp(status.tanggal)
     if status.dasar == "registri":
-        change = data.change_over(trend, day, PACE_DAYS)  # = data.recorded_change(day, 28, kecamatan)
         if not change.ada or not change.hari:
             return None, None, None
         return change.sudah_rekam / change.hari, change.hari, change.dari
@@ -112,7 +116,7 @@ def _pace(status: data.ProgrammeStatus, trend: data.Trend | None, kecamatan: str
     span = (day - start).days + 1
     if span <= 0:
         return None, None, None
-    done = data.partner_leaderboard(start, day, status.layanan, kecamatan, engine)["jumlah"].sum()
+    done = data.activity_total(status.layanan, start, day, kecamatan, engine)
     return float(done) / span, span, start.date()
 
 
@@ -124,14 +128,14 @@ def _reported(day: dt.date, kecamatan: str | None, engine) -> bool:
     return kecamatan in kec.index and int(kec.at[kecamatan, "wajib_ktp"]) > 0
 
 
-def _counted_from(status: data.ProgrammeStatus, trend: data.Trend | None) -> dt.date:
+def _counted_from(status: data.ProgrammeStatus, change: data.Change | None, first: dt.date | None) -> dt.date:
     """Where the achievement starts: the programme's start, or — for a registry-based target
-    whose first registry date comes after the start — that first date (what was recorded in
-    between is not in the data, so it cannot be counted)."""
-    if status.dasar != "registri" or trend.upto(status.tanggal) == 0:
+    whose first registry date (`first`) comes after the start — that first date (what was
+    recorded in between is not in the data, so it cannot be counted). `change`: as for _pace;
+    without a snapshot by the status's date (`change.sampai` None) it is the start."""
+    if status.dasar != "registri" or change.sampai is None:
         return status.mulai
-    first = pd.Timestamp(trend.tanggal[0])
-    return status.mulai if first <= pd.Timestamp(status.mulai) else first.date()
+    return status.mulai if first <= status.mulai else first
 
 
 def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, engine) -> TopPartner | None:
@@ -159,16 +163,22 @@ def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike
         return Verdict(program, service, kecamatan, area, day, "tanpa_target",
                        mitra=_top_partner(since, day, kecamatan, engine) if with_partner else None,
                        mitra_mulai=since, contoh=fresh.contoh)
-    trend = data.Trend.of(data.recorded_trend(kecamatan, engine=engine)) if status.dasar == "registri" else None
-    return _judged(status, trend, area, fresh.contoh, with_partner, engine)
+    change, first = None, None
+    if status.dasar == "registri":
+        trend = data.recorded_trend(kecamatan, engine=engine)
+        change = data.recorded_change(status.tanggal, PACE_DAYS, kecamatan, engine)
+        first = trend["tanggal"].iloc[0].date() if len(trend) else None
+    return _judged(status, change, first, area, fresh.contoh, with_partner, engine)
 
 
-def _judged(status: data.ProgrammeStatus, trend: data.Trend | None, area: str, contoh: bool,
-            with_partner: bool, engine) -> Verdict:
-    """The verdict on a target's status; `trend`: the area's recorded trend (registry basis)."""
+def _judged(status: data.ProgrammeStatus, change: data.Change | None, first: dt.date | None, area: str,
+            contoh: bool, with_partner: bool, engine) -> Verdict:
+    """The verdict on a target's status. For a registry-based target, `change`: the area's
+    recorded change over the last 28 days up to the status's date; `first`: its first registry
+    date (see _pace and _counted_from)."""
     program, service, kecamatan = status.program, status.layanan, status.kecamatan_kode
-    pace, pace_days, pace_since = _pace(status, trend, kecamatan, engine)
-    counted_from = _counted_from(status, trend)
+    pace, pace_days, pace_since = _pace(status, change, kecamatan, engine)
+    counted_from = _counted_from(status, change, first)
     projected, late = None, None
     if status.tanggal < status.mulai:
         state = "belum_mulai"
@@ -220,6 +230,12 @@ def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engin
     table = data.coverage_kecamatan(day, engine)
     reported = set(table.loc[table["wajib_ktp"] > 0, "kode"])
     trends = data.kecamatan_trends(engine)
+    # Every registry-based target's recent change and first registry date, in one pass.
+    registry = [s for s in statuses if s.dasar == "registri"]
+    numbers = trends.numbers([s.kecamatan_kode for s in registry])
+    changes = trends.changes(numbers, data.day_numbers([s.tanggal for s in registry]), PACE_DAYS)
+    firsts = trends.dates(trends.first_row(numbers))
+    per_target = {s.kecamatan_kode: (c, f) for s, c, f in zip(registry, changes, firsts)}
     verdicts = []
     for status in statuses:
         code = status.kecamatan_kode
@@ -227,7 +243,8 @@ def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engin
         if code not in reported:
             verdicts.append(Verdict(program, status.layanan, code, area, day, "tanpa_data", contoh=contoh))
         else:
-            verdicts.append(_judged(status, trends.get(code, data.Trend.empty()), area, contoh, False, engine))
+            change, first = per_target.get(code, (None, None))
+            verdicts.append(_judged(status, change, first, area, contoh, False, engine))
     return verdicts
 
 

@@ -76,6 +76,19 @@ def test_change_over_a_window(small):
     assert change.cakupan_poin == pytest.approx((1210 / 1500 - 0.7) * 100)
 
 
+@pytest.mark.parametrize("days, since, rise", [
+    (20, date(2018, 1, 15), 60),   # 12 Jan: 15 Jan (3 days after) is nearer than 1 Jan (11 before)
+    (17, date(2018, 1, 15), 60),   # 15 Jan itself
+    (24, date(2018, 1, 1), 510),   # 8 Jan: 1 Jan and 15 Jan equally near, the older counts
+    (90, date(2018, 1, 1), 510),   # before the data: the first snapshot
+])
+def test_a_change_compares_with_the_earlier_snapshot_nearest_the_window(small, days, since, rise):
+    """Snapshots on 1 Jan (700 recorded), 15 Jan (1,150) and 1 Feb (1,210)."""
+    change = data.recorded_change("2018-02-01", days=days, engine=small)
+    assert (change.dari, change.sampai, change.sudah_rekam) == (since, date(2018, 2, 1), rise)
+    assert change.hari == (date(2018, 2, 1) - since).days
+
+
 def test_partner_leaderboard(small):
     board = data.partner_leaderboard("2018-01-01", "2018-01-31", "rekam_ektp", engine=small)
     top = board.iloc[0]
@@ -102,6 +115,18 @@ def test_programme_status_by_hand(small):
     progress = data.programme_progress("gertak_2018", engine=small)
     assert list(progress["capaian"]) == [0, 450, 510]
     assert list(progress["target_jalur"]) == [0, round(1000 * 14 / 60), round(1000 * 31 / 60)]
+
+
+def test_activity_total_is_what_the_leaderboard_adds_up_to(demo_engine):
+    """A target counted from partner activity takes its pace from `activity_total`: every
+    partner's work of that service in the period, as the leaderboard lists it."""
+    kecamatan = next(iter(data.kecamatan_names(demo_engine)))
+    for start, end in ((None, "2018-06-30"), ("2018-01-19", "2018-03-15"), ("2018-05-01", "2018-05-28")):
+        for service in store.SERVICES:
+            for area in (None, kecamatan):
+                board = data.partner_leaderboard(start, end, service, area, demo_engine)
+                assert data.activity_total(service, start, end, area, demo_engine) == board["jumlah"].sum()
+    assert data.activity_total("rekam_ektp", "2018-03-01", "2018-03-31", engine=demo_engine) > 0
 
 
 def test_undoing_a_batch_removes_its_figures(small):

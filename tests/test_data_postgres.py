@@ -27,7 +27,7 @@ GERTAK_START = dt.date(2018, 1, 19)
 
 #: Functions that are not questions to the store.
 NOT_QUERIES = {"DateLike", "clear_memo", "data_version", "memoised", "pin_version", "Coverage", "Change",
-               "PRIORITY_WEIGHTS", "ProgrammeStatus", "Freshness", "Trend", "change_over"}
+               "PRIORITY_WEIGHTS", "ProgrammeStatus", "Freshness", "Trend", "Trends", "change_over", "day_numbers"}
 
 
 def trends_frame(trends: dict) -> pd.DataFrame:
@@ -122,6 +122,8 @@ def demo_questions():
         ("partner_activity", lambda e: data.partner_activity(None, PER, engine=e)),
         ("partner_activity", lambda e: data.partner_activity(GERTAK_START, PER, "rekam_ektp", KAJANG, e)),
         ("vulnerable_by_kecamatan", lambda e: data.vulnerable_by_kecamatan(GERTAK_START, PER, e)),
+        ("activity_total", lambda e: data.activity_total("rekam_ektp", GERTAK_START, PER, engine=e)),
+        ("activity_total", lambda e: data.activity_total("akta_kelahiran", "2018-03-01", PER, KAJANG, e)),
         ("targets", lambda e: data.targets(engine=e)),
         ("programme_progress", lambda e: data.programme_progress("gertak_2018", as_of=PER, engine=e)),
         ("programme_status", lambda e: data.programme_status("gertak_2018", as_of=PER, engine=e)),

@@ -3,16 +3,19 @@ stays true on every data state (a pace only from two real dates, a partner only 
 something, and a clear way forward when something is missing)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
 
+import numpy as np
 import pytest
 
 import data_states
 from apptest_support import metrics, open_app, parse_angka
 from readback import strip_items
 from bulukumba import data, fmt, store, texts, verdict
+from bulukumba.data.trends import day_number
 
 
 @pytest.fixture(scope="module", params=data_states.STATES)
@@ -70,6 +73,28 @@ def test_the_verdicts_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
                     for v in together]
         assert together == expected, (day, latest)
     assert {v.keadaan for v in verdict.programme_verdicts("gertak_2018", "kecamatan", None, engine)} <= set(verdict.TONE)
+
+
+def _same_change(a: data.Change, b: data.Change) -> bool:
+    """Equal, a coverage change of NaN (no one wajib KTP) equal to NaN."""
+    nan = lambda c: c.cakupan_poin is not None and math.isnan(c.cakupan_poin)  # noqa: E731
+    return (dataclasses.replace(a, cakupan_poin=None) == dataclasses.replace(b, cakupan_poin=None)
+            and (a.cakupan_poin == b.cakupan_poin or (nan(a) and nan(b))))
+
+
+def test_the_changes_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
+    """The per-kecamatan verdicts read every kecamatan's recent change in one vectorised pass
+    (data.Trends); each must be what that kecamatan's own recorded_change says, for any date and
+    window, and "no data" for a kecamatan without any."""
+    _name, _url, engine = state
+    trends = data.kecamatan_trends(engine)
+    codes = sorted(data.kecamatan_names(engine)) + ["99.99.99"]
+    for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19), dt.date(2017, 1, 1)):
+        for days in (7, 28, 30):
+            together = trends.changes(trends.numbers(codes), np.full(len(codes), day_number(day)), days)
+            for code, change in zip(codes, together):
+                alone = data.recorded_change(day, days, code, engine)
+                assert _same_change(change, alone), (code, day, days, change, alone)
 
 
 def test_what_each_state_says(state):

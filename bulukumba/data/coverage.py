@@ -17,8 +17,9 @@ import sqlalchemy as sa
 
 from .. import store, summaries
 from ..regions import distance_km
-from .core import (DateLike, add_shares, day, fetch, first_row, kecamatan_in_scope, memoised, total, ts,
-                   where)
+from .core import (DateLike, add_shares, day, epoch_days, fetch, fetch_columns, first_row, kecamatan_in_scope,
+                   memoised, total, ts, where)
+from .trends import Change, Trend, Trends, change_over
 
 B, S = summaries.registri_berlaku, summaries.ringkas_registri
 D, KC, KB = store.desa, store.kecamatan, store.kabupaten
@@ -148,69 +149,6 @@ def recorded_trend(kecamatan: str | None = None, start: DateLike = None, end: Da
     return add_shares(trend.reset_index(drop=True))
 
 
-@dataclass(frozen=True)
-class Change:
-    days: int                    # the window asked for
-    sudah_rekam: int | None      # rise in recorded residents; None: no comparison snapshot
-    cakupan_poin: float | None   # change in coverage, in percentage points; None likewise
-    dari: dt.date | None = None  # the comparison snapshot (a real snapshot date)
-    sampai: dt.date | None = None  # the snapshot compared with it (newest on or before as_of)
-
-    @property
-    def ada(self) -> bool:
-        """A comparison snapshot exists, so there is a change to show."""
-        return self.sudah_rekam is not None
-
-    @property
-    def hari(self) -> int | None:
-        """Days actually between the two snapshots (may differ from `days`)."""
-        return (self.sampai - self.dari).days if self.dari and self.sampai else None
-
-
-@dataclass(frozen=True)
-class Trend:
-    """A recorded trend as arrays, dates ascending: what a change or a verdict reads from it, cheap
-    enough to use for each of thousands of kecamatan."""
-    tanggal: np.ndarray      # datetime64[ns]
-    sudah_rekam: np.ndarray  # int64, recorded residents on each date
-    cakupan: np.ndarray      # float64, coverage on each date (NaN where no one is wajib KTP)
-
-    @classmethod
-    def of(cls, trend: pd.DataFrame) -> "Trend":
-        """From `recorded_trend`'s frame."""
-        return cls(trend["tanggal"].to_numpy(dtype="datetime64[ns]"), trend["sudah_rekam"].to_numpy(dtype="int64"),
-                   trend["cakupan"].to_numpy(dtype="float64"))
-
-    @classmethod
-    def empty(cls) -> "Trend":
-        return cls(np.array([], dtype="datetime64[ns]"), np.array([], dtype="int64"), np.array([], dtype="float64"))
-
-    def upto(self, as_of: DateLike) -> int:
-        """How many dates fall on or before `as_of` (all of them for None)."""
-        if as_of is None:
-            return len(self.tanggal)
-        return int(np.searchsorted(self.tanggal, np.datetime64(ts(as_of), "ns"), side="right"))
-
-
-def _date(value: np.datetime64) -> dt.date:
-    return pd.Timestamp(value).date()
-
-
-def change_over(trend: Trend, as_of: DateLike, days: int) -> Change:
-    """`recorded_change` of a trend already read (see there)."""
-    count = trend.upto(as_of)
-    if count == 0:
-        return Change(days, None, None)
-    now = count - 1  # dates are distinct, so every earlier index is an earlier snapshot
-    if now == 0:
-        return Change(days, None, None, None, _date(trend.tanggal[now]))
-    distance = np.abs(trend.tanggal[:now] - (trend.tanggal[now] - np.timedelta64(days, "D")))
-    before = int(np.argmin(distance))  # the first of equals: the older one
-    points = ((trend.cakupan[now] or 0) - (trend.cakupan[before] or 0)) * 100
-    return Change(days, int(trend.sudah_rekam[now] - trend.sudah_rekam[before]), float(points),
-                  _date(trend.tanggal[before]), _date(trend.tanggal[now]))
-
-
 @memoised
 def recorded_change(as_of: DateLike = None, days: int = 7, kecamatan: str | None = None,
                     engine: sa.Engine | None = None, kabupaten: str | None = None) -> Change:
@@ -227,26 +165,26 @@ def recorded_change(as_of: DateLike = None, days: int = 7, kecamatan: str | None
 
 
 @memoised
-def kecamatan_trends(engine: sa.Engine | None = None, kabupaten: str | None = None) -> dict[str, Trend]:
-    """`recorded_trend` of every kecamatan (of one regency) at once: kecamatan code -> Trend.
-    One query over the per-kecamatan changes, where one trend per kecamatan would be 7,200
-    queries at national size (the GERTAK page's per-kecamatan verdicts)."""
+def kecamatan_trends(engine: sa.Engine | None = None, kabupaten: str | None = None) -> Trends:
+    """`recorded_trend` of every kecamatan (of one regency) at once, as one `Trends` (reads like a
+    dictionary of `Trend` by kecamatan code). One query over the per-kecamatan changes, where one
+    trend per kecamatan would be 7,200 queries at national size (the GERTAK page's per-kecamatan
+    statuses and verdicts); its 259,200 rows come straight into arrays (fetch_columns)."""
     # One row per kecamatan and date already (the table's key): no grouping to do.
-    changes = fetch(engine, where(
-        sa.select(S.c.kecamatan_kode, S.c.tanggal, S.c.d_wajib, S.c.d_rekam)
+    rows = fetch_columns(engine, where(
+        sa.select(S.c.kecamatan_kode, epoch_days(S.c.tanggal).label("hari"), S.c.d_wajib, S.c.d_rekam)
         .order_by(S.c.kecamatan_kode, S.c.tanggal),
-        kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)), dates=("tanggal",))
-    if changes.empty:
-        return {}
-    per_kecamatan = changes.groupby("kecamatan_kode", sort=False)
-    totals = add_shares(pd.DataFrame({"wajib_ktp": per_kecamatan["d_wajib"].cumsum().astype("int64"),
-                                      "sudah_rekam": per_kecamatan["d_rekam"].cumsum().astype("int64")}))
-    codes = changes["kecamatan_kode"].to_numpy()
-    dates = changes["tanggal"].to_numpy(dtype="datetime64[ns]")
-    recorded = totals["sudah_rekam"].to_numpy(dtype="int64")
-    coverage = totals["cakupan"].to_numpy(dtype="float64")
-    bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
-    return {codes[a]: Trend(dates[a:b], recorded[a:b], coverage[a:b]) for a, b in zip(bounds[:-1], bounds[1:])}
+        kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)), integers=("hari", "d_wajib", "d_rekam"))
+    codes = rows["kecamatan_kode"]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype="int64")
+    # Running sums within each kecamatan: the running sum of all rows less that at its first row.
+    wajib, recorded = (np.cumsum(rows[c]) for c in ("d_wajib", "d_rekam"))
+    for running, changes in ((wajib, rows["d_wajib"]), (recorded, rows["d_rekam"])):
+        offset = running[starts] - changes[starts]
+        running -= np.repeat(offset, np.diff(np.r_[starts, len(codes)]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(wajib > 0, recorded / np.where(wajib > 0, wajib, 1), np.nan)
+    return Trends.of_rows(codes, rows["hari"].astype("datetime64[D]").astype("datetime64[ns]"), recorded, coverage)
 
 
 @memoised

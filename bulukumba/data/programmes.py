@@ -9,6 +9,7 @@ activity of that service since the start. A target belongs to a kecamatan, a reg
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,8 @@ import sqlalchemy as sa
 from .. import store, summaries
 from .core import (DateLike, active, day, fetch, first_row, memoised, total, ts,
                    villages_in_scope, where)
-from .coverage import Trend, kecamatan_trends, latest_date, recorded_trend
+from .coverage import kecamatan_trends, latest_date, recorded_trend
+from .trends import Trends, day_number, day_numbers
 
 T, K = store.target, store.kegiatan
 
@@ -67,13 +69,26 @@ def _activity_daily(service: str, start: DateLike, end: DateLike, kecamatan: str
     """tanggal, jumlah: partner activity of one service per day in the period."""
     if kecamatan is None and kabupaten is None:  # the whole store: from the daily summary
         R = summaries.ringkas_kegiatan
-        return fetch(engine, sa.select(R.c.tanggal, total(R.c.jumlah).label("jumlah"))
-                     .where(R.c.layanan == service, R.c.tanggal >= day(start), R.c.tanggal <= day(end))
-                     .group_by(R.c.tanggal).order_by(R.c.tanggal), dates=("tanggal",))
+        return fetch(engine, where(sa.select(R.c.tanggal, total(R.c.jumlah).label("jumlah"))
+                                   .group_by(R.c.tanggal).order_by(R.c.tanggal),
+                                   R.c.layanan == service, *_within(R.c.tanggal, start, end)), dates=("tanggal",))
     return fetch(engine, where(
         sa.select(K.c.tanggal, total(K.c.jumlah).label("jumlah")).group_by(K.c.tanggal).order_by(K.c.tanggal),
-        active(K.c.impor_id), K.c.layanan == service, K.c.tanggal >= day(start), K.c.tanggal <= day(end),
+        active(K.c.impor_id), K.c.layanan == service, *_within(K.c.tanggal, start, end),
         villages_in_scope(K.c.desa_kode, kecamatan, kabupaten)), dates=("tanggal",))
+
+
+def _within(column, start: DateLike, end: DateLike) -> list:
+    """Conditions on a date column for the period (an open end: no condition)."""
+    return [column >= day(start) if start is not None else None, column <= day(end) if end is not None else None]
+
+
+@memoised
+def activity_total(service: str, start: DateLike, end: DateLike, kecamatan: str | None = None,
+                   engine: sa.Engine | None = None, kabupaten: str | None = None) -> int:
+    """Partner activity of one service in the period (every partner together): what a target
+    counted from partner activity achieves, and its recent pace."""
+    return int(_activity_daily(service, start, end, kecamatan, kabupaten, engine)["jumlah"].sum())
 
 
 def _achieved_series(target: pd.Series, kecamatan: str | None, kabupaten: str | None, engine) -> pd.Series:
@@ -91,23 +106,19 @@ def _value_on(series: pd.Series, when: pd.Timestamp) -> int:
     return int(before.iloc[-1]) if len(before) else 0
 
 
-class _RegistryAchieved:
-    """`_registry_achieved` as a function of the day, on numpy arrays: the same numbers at a
-    fraction of the cost, for thousands of kecamatan at once."""
-
-    def __init__(self, dates: np.ndarray, recorded: np.ndarray, start: pd.Timestamp):
-        self.dates, self.recorded, self.start = dates, recorded, np.datetime64(start, "ns")
-        before = np.searchsorted(dates, self.start, side="right") - 1
-        self.baseline = recorded[before] if before >= 0 else (recorded[0] if len(recorded) else 0)
-
-    def __call__(self, when: pd.Timestamp) -> int:
-        when = np.datetime64(when, "ns")
-        if when < self.start:
-            return 0
-        last = np.searchsorted(self.dates, when, side="right") - 1
-        if last < 0 or self.dates[last] < self.start:
-            return 0
-        return int(self.recorded[last] - self.baseline)
+def _registry_achieved_on(trends: Trends, numbers: np.ndarray, start: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """`_registry_achieved` read on a day, for many trends at once (day numbers, int64 arrays): the
+    recorded total on the newest snapshot from `start` to `when`, less the baseline; 0 before
+    the start or with no snapshot since."""
+    if not len(trends.sudah_rekam):
+        return np.zeros(len(numbers), dtype="int64")
+    recorded = trends.sudah_rekam
+    at_start, first = trends.last_on_or_before(numbers, start), trends.first_row(numbers)
+    baseline = np.where(at_start >= 0, recorded[np.maximum(at_start, 0)],
+                        np.where(first >= 0, recorded[np.maximum(first, 0)], 0))
+    last = trends.last_on_or_before(numbers, when)
+    counted = (when >= start) & (last >= 0) & (trends.day_of(last) >= start)
+    return np.where(counted, recorded[np.maximum(last, 0)] - baseline, 0)
 
 
 @memoised
@@ -159,28 +170,39 @@ class ProgrammeStatus:
         return self.proyeksi_selesai is None or self.proyeksi_selesai > self.selesai
 
 
-def _status(program: str, service: str, kecamatan: str | None, kabupaten: str | None, target,
-            achieved, as_of: DateLike, engine) -> ProgrammeStatus:
-    """`achieved`: the cumulative series (pd.Series by date), or a function of the day."""
-    value_on = achieved if callable(achieved) else (lambda day: _value_on(achieved, day))
+def _status_day(target, as_of: DateLike, engine) -> dt.date:
+    """The day a status is for: `as_of` (default: the newest data), no later than the deadline."""
     when = ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
-    when = min(when, max(target["selesai"], target["mulai"]))
-    done = value_on(when)
-    pace_28 = (done - value_on(when - pd.Timedelta(days=28))) / 28
-    value = int(target["nilai"])
+    return min(when, max(target["selesai"], target["mulai"])).date()
+
+
+def _status(program: str, service: str, kecamatan: str | None, kabupaten: str | None, target,
+            achieved: pd.Series, as_of: DateLike, engine) -> ProgrammeStatus:
+    """`achieved`: the cumulative series (pd.Series by date)."""
+    when = _status_day(target, as_of, engine)
+    done = _value_on(achieved, pd.Timestamp(when))
+    done_28_before = _value_on(achieved, pd.Timestamp(when - dt.timedelta(days=28)))
+    return _status_of(program, service, kecamatan, kabupaten, target["dasar"], int(target["nilai"]),
+                      target["mulai"].date(), target["selesai"].date(), when, done, done_28_before)
+
+
+def _status_of(program: str, service: str, kecamatan: str | None, kabupaten: str | None, basis: str,
+               value: int, start: dt.date, end: dt.date, when: dt.date, done: int,
+               done_28_before: int) -> ProgrammeStatus:
+    """The status on `when` from what was achieved by then and by 28 days before."""
+    pace_28 = (done - done_28_before) / 28
     remaining = max(value - done, 0)
-    days_left = (target["selesai"] - when).days
+    days_left = (end - when).days
     needed = remaining / days_left if days_left > 0 else None
     if remaining == 0:
-        projected = when.date()
+        projected = when
     elif pace_28 > 0:
-        projected = (when + pd.Timedelta(days=int(np.ceil(remaining / pace_28)))).date()
+        projected = when + dt.timedelta(days=math.ceil(remaining / pace_28))
     else:
         projected = None
     return ProgrammeStatus(
-        program=program, layanan=service, kecamatan_kode=kecamatan, dasar=target["dasar"],
-        mulai=target["mulai"].date(), selesai=target["selesai"].date(), tanggal=when.date(),
-        target=value, capaian=done, persen=done / value if value else 0.0, sisa=remaining,
+        program=program, layanan=service, kecamatan_kode=kecamatan, dasar=basis, mulai=start, selesai=end,
+        tanggal=when, target=value, capaian=done, persen=done / value if value else 0.0, sisa=remaining,
         laju_perlu=needed, laju_28=pace_28, proyeksi_selesai=projected, kabupaten_kode=kabupaten)
 
 
@@ -218,20 +240,35 @@ def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa
     newest = t.drop_duplicates("kecamatan_kode", keep="last").sort_values("kecamatan_kode")
     if newest.empty:
         return []
-    # Every kecamatan's recorded trend from one query, the one the per-kecamatan verdicts read.
-    trends = kecamatan_trends(engine, kabupaten) if (newest["dasar"] == "registri").any() else {}
-    nothing = Trend.empty()
-    latest = latest_date(engine)  # asked once, not per kecamatan
-    statuses = []
-    for target in newest.to_dict("records"):
+    registry = newest[newest["dasar"] == "registri"]
+    statuses = dict(zip(registry["kecamatan_kode"], _registry_statuses(program, registry, as_of, engine, kabupaten)))
+    for target in newest[newest["dasar"] != "registri"].to_dict("records"):
         code = target["kecamatan_kode"]
-        if target["dasar"] == "registri":
-            trend = trends.get(code, nothing)
-            achieved = _RegistryAchieved(trend.tanggal, trend.sudah_rekam, target["mulai"])
-        else:
-            achieved = _achieved_series(pd.Series(target), code, None, engine)
-        statuses.append(_status(program, "rekam_ektp", code, None, target, achieved, as_of or latest, engine))
-    return statuses
+        achieved = _achieved_series(pd.Series(target), code, None, engine)
+        statuses[code] = _status(program, "rekam_ektp", code, None, target, achieved, as_of, engine)
+    return [statuses[code] for code in newest["kecamatan_kode"]]
+
+
+def _registry_statuses(program: str, targets_: pd.DataFrame, as_of: DateLike, engine,
+                       kabupaten: str | None) -> list[ProgrammeStatus]:
+    """The status of each registry-based kecamatan target (rows of `targets`), all at once: every
+    kecamatan's recorded trend from one query, each look-up one search for all of them
+    (7,200 kecamatan: what took 0.4 s one by one is a few milliseconds)."""
+    if targets_.empty:
+        return []
+    trends = kecamatan_trends(engine, kabupaten)
+    numbers = trends.numbers(targets_["kecamatan_kode"].to_numpy(dtype=object))
+    start = day_numbers(targets_["mulai"])
+    end = day_numbers(targets_["selesai"])
+    asked = ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
+    when = np.minimum(day_number(asked), np.maximum(end, start))  # as _status_day
+    done = _registry_achieved_on(trends, numbers, start, when)
+    done_28_before = _registry_achieved_on(trends, numbers, start, when - 28)
+    dates = [np.array(days, dtype="datetime64[D]").tolist() for days in (start, end, when)]
+    return [_status_of(program, "rekam_ektp", code, None, "registri", value, *days, now, before)
+            for code, value, *days, now, before in zip(
+                targets_["kecamatan_kode"], targets_["nilai"].astype("int64").tolist(), *dates,
+                done.tolist(), done_28_before.tolist())]
 
 
 @memoised
