@@ -54,7 +54,7 @@ def peak_mb() -> float:
 # ---------------------------------------------------------------------------------------------
 
 def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[str, object]]]:
-    from bulukumba import data, verdict
+    from bulukumba import data, downloads, verdict
 
     sidebar = [("latest_date", lambda: data.latest_date(e)), ("recorded_trend (first date)", lambda: data.recorded_trend(engine=e)),
                ("regencies", lambda: data.regencies(e)), ("freshness", lambda: data.freshness(e)),
@@ -118,13 +118,13 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
             ("vulnerable_by_kecamatan", lambda: data.vulnerable_by_kecamatan(GERTAK_START, per, e)),
             ("programme_progress", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e))],
         "Unduh (nasional)": sidebar + [
-            ("coverage_kecamatan", lambda: data.coverage_kecamatan(per, e)),
-            ("coverage_villages (83,000 rows)", lambda: data.coverage_villages(per, engine=e)),
-            ("priority_villages", lambda: data.priority_villages(per, engine=e)),
-            ("recorded_trend", lambda: data.recorded_trend(end=per, engine=e)),
-            ("partner_leaderboard GERTAK", lambda: data.partner_leaderboard(GERTAK_START, per, None, None, e)),
-            ("programme_verdicts x2", lambda: (verdict.programme_verdicts("gertak_2018", "layanan", per, e),
-                                               verdict.programme_verdicts("gertak_2018", "kecamatan", per, e)))],
+            # What the page reads on opening: the list of files and each one's row count (the
+            # files themselves are built when a button is pressed).
+            ("downloads: items and row counts", lambda: [item.rows() for item in downloads.items(per, None, None, None, e)
+                                                        if not item.per_regency])],
+        "Unduh (nasional): every file built": sidebar + [
+            ("downloads: every file", lambda: [item.build() for item in downloads.items(per, None, None, None, e)
+                                               if not item.per_regency])],
     }
 
 

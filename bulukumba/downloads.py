@@ -24,7 +24,8 @@ class Item:
     stem: str                         # file name stem
     title: str
     scope: str                        # which filters it follows, in words
-    build: Callable[[], pd.DataFrame]
+    build: Callable[[], pd.DataFrame]  # called when a file is asked for, not when the page opens
+    rows: Callable[[], int]           # how many rows the file holds, without building it
     source: str
     filters: tuple[tuple[str, str], ...]
     #: A row per village and date or month: for the whole of a store of many regencies, one
@@ -53,37 +54,67 @@ def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layan
     service = ("Layanan", unit)
 
     def kecamatan_table():
-        return tables.kecamatan_table(data.coverage_kecamatan(per, engine, kabupaten=kabupaten), data.coverage_villages(per, engine=engine, kabupaten=kabupaten))
+        return tables.kecamatan_table(data.coverage_kecamatan(per, engine, kabupaten=kabupaten),
+                                      data.villages_reported(per, engine, kabupaten=kabupaten))
 
     def programme_table():
         verdicts = (verdict.programme_verdicts("gertak_2018", "layanan", per, engine)
                     + verdict.programme_verdicts("gertak_2018", "kecamatan", per, engine))
         return tables.programme_table(verdicts, names)
 
+    def histories():
+        return tables.village_history_table(data.village_histories(kecamatan, per, engine, kabupaten=kabupaten))
+
+    def trend():
+        return tables.trend_table(data.recorded_trend(kecamatan, end=per, engine=engine, kabupaten=kabupaten))
+
+    def activity():
+        return tables.partner_activity_table(data.partner_activity(None, per, layanan, kecamatan, engine,
+                                                                   kabupaten=kabupaten))
+
+    # Row counts from small aggregates: the village files are 83,000 rows nationally, and the
+    # page should not build them only to say how long they are.
+    def in_area(per_kecamatan: pd.DataFrame, code: str) -> int:
+        if kecamatan is not None:
+            per_kecamatan = per_kecamatan[per_kecamatan[code] == kecamatan]
+        return int(per_kecamatan["desa"].sum())
+
+    def village_rows() -> int:  # every village of the area (coverage_villages)
+        return in_area(data.coverage_kecamatan(per, engine, kabupaten=None if kecamatan else kabupaten), "kode")
+
+    def reported_rows() -> int:  # the villages with figures (priority_villages)
+        return in_area(data.villages_reported(per, engine, kabupaten=None if kecamatan else kabupaten), "kecamatan_kode")
+
+    def programme_rows() -> int:  # one verdict per target judged
+        return sum(len(data.programme_targets("gertak_2018", by, engine)) for by in ("layanan", "kecamatan"))
+
+    def length(build: Callable[[], pd.DataFrame]) -> Callable[[], int]:
+        return lambda: len(build())
+
     return [
         Item("cakupan-kecamatan", "Cakupan per kecamatan", "tanggal; selalu semua kecamatan",
-             kecamatan_table, REGISTRY, (date, all_kec)),
+             kecamatan_table, lambda: len(data.coverage_kecamatan(per, engine, kabupaten=kabupaten)), REGISTRY,
+             (date, all_kec)),
         Item("cakupan-desa", "Cakupan per desa/kelurahan", "tanggal dan kecamatan",
-             lambda: tables.village_table(data.coverage_villages(per, kecamatan, engine, kabupaten=kabupaten)), REGISTRY, (date, where)),
+             lambda: tables.village_table(data.coverage_villages(per, kecamatan, engine, kabupaten=kabupaten)),
+             village_rows, REGISTRY, (date, where)),
         Item("riwayat-desa", "Riwayat per desa/kelurahan: setiap tanggal data", "kecamatan; semua tanggal "
-             f"sampai {fmt.tanggal(per)}",
-             lambda: tables.village_history_table(data.village_histories(kecamatan, per, engine, kabupaten=kabupaten)), REGISTRY,
+             f"sampai {fmt.tanggal(per)}", histories, length(histories), REGISTRY,
              (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where), per_regency=True),
         Item("prioritas-desa", "Daftar prioritas jemput bola", "tanggal dan kecamatan",
-             lambda: tables.priority_table(data.priority_villages(per, kecamatan, engine, kabupaten=kabupaten)), REGISTRY, (date, where)),
+             lambda: tables.priority_table(data.priority_villages(per, kecamatan, engine, kabupaten=kabupaten)),
+             reported_rows, REGISTRY, (date, where)),
         Item("tren-perekaman", "Tren sudah rekam", f"kecamatan; semua tanggal sampai {fmt.tanggal(per)}",
-             lambda: tables.trend_table(data.recorded_trend(kecamatan, end=per, engine=engine, kabupaten=kabupaten)), REGISTRY,
+             trend, length(trend), REGISTRY,
              (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where)),
         Item("peringkat-mitra", f"Peringkat mitra selama GERTAK 2018 · {unit} (seperti halaman Mitra)",
              "tanggal, kecamatan dan layanan",
              lambda: tables.leaderboard_table(data.partner_leaderboard(gertak_start, per, layanan, kecamatan, engine, kabupaten=kabupaten)),
-             PARTNERS, (("Periode", f"{since} – {fmt.tanggal(per)}"), where, service)),
+             lambda: len(data.partners(engine)), PARTNERS, (("Periode", f"{since} – {fmt.tanggal(per)}"), where, service)),
         Item("kegiatan-mitra", f"Kegiatan mitra per mitra, desa, bulan dan layanan · {unit}",
-             "kecamatan dan layanan; semua bulan sampai tanggal",
-             lambda: tables.partner_activity_table(data.partner_activity(None, per, layanan, kecamatan, engine, kabupaten=kabupaten)),
-             PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service), per_regency=True),
+             "kecamatan dan layanan; semua bulan sampai tanggal", activity, length(activity), PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service), per_regency=True),
         Item("progres-gertak", "Progres GERTAK 2018 per layanan dan kecamatan",
-             "tanggal; selalu seluruh kabupaten dan semua kecamatan", programme_table, PROGRAMME,
+             "tanggal; selalu seluruh kabupaten dan semua kecamatan", programme_table, programme_rows, PROGRAMME,
              (date, all_kec)),
     ]
 
@@ -92,6 +123,7 @@ def notes(item: Item, table: pd.DataFrame, per: dt.date) -> export.Notes:
     return export.Notes(item.title, item.source, per, item.filters, texts.definitions(table.columns))
 
 
-def all_in_one(built: list[tuple[Item, pd.DataFrame]], per: dt.date, demo: bool) -> bytes:
-    """Every table of the page in one workbook, each on its own sheet."""
+def all_in_one(offered: list[Item], per: dt.date, demo: bool) -> bytes:
+    """Every table of the page in one workbook, each on its own sheet (built now)."""
+    built = [(item, item.build()) for item in offered]
     return export.workbook([(item.stem, table, notes(item, table, per)) for item, table in built], demo)

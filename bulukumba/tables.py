@@ -17,17 +17,17 @@ def _pct(share: pd.Series) -> pd.Series:
     return (share.astype("float64") * 100).round(1)
 
 
-def kecamatan_table(kec: pd.DataFrame, villages: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per kecamatan; with the villages (data.coverage_villages), also how many have reported,
-    and no figures at all (not zeros) for a kecamatan none of whose villages has."""
+def kecamatan_table(kec: pd.DataFrame, reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per kecamatan; with the villages that have reported (data.villages_reported), also how
+    many, and no figures at all (not zeros) for a kecamatan none of whose villages has."""
     table = pd.DataFrame({
         "Kode": kec["kode"], "Kecamatan": kec["nama"], "Desa/kelurahan": kec["desa"],
         "Wajib KTP": kec["wajib_ktp"], "Sudah rekam": kec["sudah_rekam"],
         "Belum rekam": kec["belum_rekam"], PCT: _pct(kec["cakupan"]),
     }).reset_index(drop=True)
-    if villages is not None:
-        reported = villages.dropna(subset=["wajib_ktp"]).groupby("kecamatan_kode").size()
-        count = kec["kode"].map(reported).fillna(0).astype("int64").reset_index(drop=True)
+    if reported is not None:
+        per_kecamatan = reported.set_index("kecamatan_kode")["desa"]
+        count = kec["kode"].map(per_kecamatan).fillna(0).astype("int64").reset_index(drop=True)
         table.insert(3, "Desa melapor", count)
         for column in ("Wajib KTP", "Sudah rekam", "Belum rekam"):
             table[column] = table[column].astype("Int64").mask(count == 0)

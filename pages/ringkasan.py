@@ -34,7 +34,8 @@ BAR = {"bar": "Cakupan (%)", "bar_range": (0, 100)}
 if f.kecamatan is None:
     st.header("Per kecamatan", anchor=False)
     kec = data.coverage_kecamatan(f.per, engine, kabupaten=f.kabupaten)
-    web.show_table(tables.kecamatan_table(kec, villages), key="tabel-kecamatan", **BAR)
+    reported = data.villages_reported(f.per, engine, kabupaten=f.kabupaten)
+    web.show_table(tables.kecamatan_table(kec, reported), key="tabel-kecamatan", **BAR)
 else:
     st.header(f"Desa/kelurahan di {f.wilayah}", anchor=False)
     web.show_table(tables.village_table(villages), key="tabel-desa", **BAR)

@@ -17,16 +17,17 @@ st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain. Se
 
 offered = downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine, f.kabupaten)
 later = [item for item in offered if item.per_regency and f.whole_of_many_regencies]
-built = web.memo(("unduhan", f.per, f.kecamatan, f.layanan, f.kabupaten), lambda: [
-    (item, item.build()) for item in offered if item not in later])
-for item, table in built:
+ready = [item for item in offered if item not in later]
+# Each file is built when its button is pressed; the page only counts the rows.
+counts = web.memo(("unduhan-baris", f.per, f.kecamatan, f.layanan, f.kabupaten), lambda: [item.rows() for item in ready])
+for item, count in zip(ready, counts):
     with st.container(border=True):
-        st.markdown(f"**{item.title}** · {fmt.angka(len(table))} baris")
+        st.markdown(f"**{item.title}** · {fmt.angka(count)} baris")
         st.caption(f"Mengikuti filter: {item.scope}.")
-        if table.empty:
+        if count == 0:
             st.caption("Belum ada data untuk tabel ini. " + texts.CARA_TAMBAH[item.kind])
-        web.downloads(table, item.stem, key=f"unduh-{item.stem}", notes=downloads.notes(item, table, f.per),
-                      area=f.kecamatan_nama)
+        web.downloads(item.build, item.stem, key=f"unduh-{item.stem}",
+                      notes=lambda table, item=item: downloads.notes(item, table, f.per), area=f.kecamatan_nama)
 
 for item in later:
     with st.container(border=True):
@@ -34,8 +35,8 @@ for item in later:
         st.caption(texts.UNDUH_PER_KABUPATEN)
 
 with st.container(border=True):
-    st.markdown(f"**Semua tabel dalam satu berkas XLSX** · {len(built)} lembar dan lembar Keterangan")
-    st.download_button("Unduh semua (XLSX)", lambda: downloads.all_in_one(built, f.per, demo),
+    st.markdown(f"**Semua tabel dalam satu berkas XLSX** · {len(ready)} lembar dan lembar Keterangan")
+    st.download_button("Unduh semua (XLSX)", lambda: downloads.all_in_one(ready, f.per, demo),
                        key="unduh-semua-xlsx", on_click="ignore", icon=":material/download:",
                        file_name=export.file_name("semua-tabel", f.per, "xlsx", demo, f.kecamatan_nama),
                        mime=web.XLSX_MIME)

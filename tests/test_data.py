@@ -117,6 +117,25 @@ def test_programme_status_by_hand(small):
     assert list(progress["target_jalur"]) == [0, round(1000 * 14 / 60), round(1000 * 31 / 60)]
 
 
+@pytest.mark.parametrize("as_of", [None, "2018-01-10", "2018-03-15", "2018-06-30"])
+def test_villages_reported_counts_the_village_rows_with_figures(demo_engine, as_of):
+    """The Unduh page and the kecamatan table count reporting villages in the database; the
+    count is the village rows that have figures on that date."""
+    rows = data.coverage_villages(as_of, engine=demo_engine).dropna(subset=["wajib_ktp"])
+    expected = rows.groupby("kecamatan_kode").size()
+    counted = data.villages_reported(as_of, demo_engine).set_index("kecamatan_kode")["desa"]
+    assert counted.to_dict() == expected.to_dict() and len(counted) > 0
+
+
+def test_programme_targets_are_what_the_statuses_judge(demo_engine):
+    for by in ("layanan", "kecamatan"):
+        statuses = data.programme_statuses("gertak_2018", by, None, demo_engine)
+        chosen = data.programme_targets("gertak_2018", by, demo_engine)
+        key = "layanan" if by == "layanan" else "kecamatan_kode"
+        assert [getattr(s, key) for s in statuses] == list(chosen[key]) and len(statuses) > 0
+        assert [s.target for s in statuses] == list(chosen["nilai"])
+
+
 def test_activity_total_is_what_the_leaderboard_adds_up_to(demo_engine):
     """A target counted from partner activity takes its pace from `activity_total`: every
     partner's work of that service in the period, as the leaderboard lists it."""

@@ -436,6 +436,11 @@ def test_gertak_per_service_table_shows_every_column_it_names(gertak, store_engi
 # 7. Unduh: files that hold what the pages show, and never run as formulas
 # ---------------------------------------------------------------------------------------------
 
+def reported_from_rows(villages: pd.DataFrame) -> pd.DataFrame:
+    """Villages with figures per kecamatan, counted from the village rows (as data.villages_reported)."""
+    return villages.dropna(subset=["wajib_ktp"]).groupby("kecamatan_kode").size().rename("desa").reset_index()
+
+
 def unduh_tables(per: dt.date, engine, kecamatan: str | None = None) -> dict[str, pd.DataFrame]:
     """The Unduh page's tables for a view, built here from the data module."""
     kec = data.coverage_kecamatan(engine=engine)
@@ -446,7 +451,7 @@ def unduh_tables(per: dt.date, engine, kecamatan: str | None = None) -> dict[str
                              for k in names) if v.target is not None]
     return {
         "cakupan-kecamatan": tables.kecamatan_table(data.coverage_kecamatan(per, engine),
-                                                    data.coverage_villages(per, None, engine)),
+                                                    reported_from_rows(data.coverage_villages(per, None, engine))),
         "cakupan-desa": tables.village_table(data.coverage_villages(per, kecamatan, engine)),
         "riwayat-desa": tables.village_history_table(data.village_histories(kecamatan, per, engine)),
         "prioritas-desa": tables.priority_table(data.priority_villages(per, kecamatan, engine)),

@@ -26,20 +26,20 @@ from .core import DateLike, clear_memo, data_version, memoised, pin_version
 from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, Trend, Trends, change_over, coverage_kabupaten,
                        coverage_kecamatan, coverage_total, coverage_villages, kecamatan_trends, latest_date,
                        office_location, offices, priority_villages, recorded_change, recorded_trend, top_unrecorded,
-                       village_histories, village_history)
+                       village_histories, village_history, villages_reported)
 from .trends import day_numbers
 from .meta import Freshness, freshness, import_history, kecamatan_names, regencies, region_label
-from .programmes import (ProgrammeStatus, activity_total, programme_period, programme_progress, programme_status,
+from .programmes import (ProgrammeStatus, activity_total, programme_period, programme_targets, programme_progress, programme_status,
                          programme_statuses, targets)
 
 __all__ = [
     "DateLike", "clear_memo", "data_version", "memoised", "pin_version",
     "Coverage", "Change", "Trend", "Trends", "day_numbers", "PRIORITY_WEIGHTS", "change_over", "coverage_kabupaten", "coverage_kecamatan",
     "coverage_total", "coverage_villages", "kecamatan_trends", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
-    "recorded_trend", "top_unrecorded", "village_histories", "village_history",
+    "recorded_trend", "top_unrecorded", "village_histories", "village_history", "villages_reported",
     "partner_activity", "partner_leaderboard", "partner_monthly", "partner_village_count", "partner_villages", "partners",
     "vulnerable_by_kecamatan", "village_services",
-    "ProgrammeStatus", "activity_total", "programme_period", "programme_progress", "programme_status", "programme_statuses",
+    "ProgrammeStatus", "activity_total", "programme_period", "programme_targets", "programme_progress", "programme_status", "programme_statuses",
     "targets",
     "Freshness", "freshness", "import_history", "kecamatan_names", "regencies", "region_label",
 ]

@@ -68,6 +68,18 @@ def coverage_villages(as_of: DateLike = None, kecamatan: str | None = None,
 
 
 @memoised
+def villages_reported(as_of: DateLike = None, engine: sa.Engine | None = None,
+                      kabupaten: str | None = None) -> pd.DataFrame:
+    """Per kecamatan, the villages with a snapshot on or before `as_of` (the rows of
+    coverage_villages that have figures), counted in the database: kecamatan_kode, desa. A
+    kecamatan none of whose villages has reported is left out."""
+    return fetch(engine, where(
+        sa.select(B.c.kecamatan_kode, sa.func.count().label("desa")).where(_current_on(as_of, engine))
+        .group_by(B.c.kecamatan_kode).order_by(B.c.kecamatan_kode),
+        kecamatan_in_scope(B.c.kecamatan_kode, None, kabupaten)))
+
+
+@memoised
 def coverage_kecamatan(as_of: DateLike = None, engine: sa.Engine | None = None,
                        kabupaten: str | None = None) -> pd.DataFrame:
     """Per kecamatan: kode, nama, desa (villages), wajib_ktp, sudah_rekam, belum_rekam, cakupan."""

@@ -219,6 +219,27 @@ def programme_status(program: str, service: str = "rekam_ektp", kecamatan: str |
 
 
 @memoised
+def programme_targets(program: str, by: str, engine: sa.Engine | None = None,
+                      kabupaten: str | None = None) -> pd.DataFrame:
+    """The targets `programme_statuses` judges, one row each and in its order (rows of
+    `targets`): per service the store-wide (or regency) one, or per kecamatan its e-KTP
+    recording one; the newest where two cover the same thing."""
+    if by == "layanan":
+        rows = [_target_row(program, service, None, kabupaten, engine) for service in store.SERVICES]
+        found = [row for row in rows if row is not None]
+        return pd.DataFrame(found) if found else targets(program, engine).head(0)
+    if by != "kecamatan":
+        raise ValueError(f"by must be 'layanan' or 'kecamatan', not {by!r}")
+    t = targets(program, engine)
+    t = t[(t["layanan"] == "rekam_ektp") & t["kecamatan_kode"].notna()]
+    if kabupaten is not None:
+        codes = set(fetch(engine, sa.select(store.kecamatan.c.kode)
+                          .where(store.kecamatan.c.kabupaten_kode == kabupaten))["kode"])
+        t = t[t["kecamatan_kode"].isin(codes)]
+    return t.drop_duplicates("kecamatan_kode", keep="last").sort_values("kecamatan_kode").reset_index(drop=True)
+
+
+@memoised
 def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa.Engine | None = None,
                        kabupaten: str | None = None) -> list[ProgrammeStatus]:
     """Every store-wide (or regency) target's status per service (`by="layanan"`), or every
@@ -229,15 +250,7 @@ def programme_statuses(program: str, by: str, as_of: DateLike = None, engine: sa
     if by == "layanan":
         statuses = (programme_status(program, service, None, as_of, engine, kabupaten) for service in store.SERVICES)
         return [s for s in statuses if s is not None]
-    if by != "kecamatan":
-        raise ValueError(f"by must be 'layanan' or 'kecamatan', not {by!r}")
-    t = targets(program, engine)
-    t = t[(t["layanan"] == "rekam_ektp") & t["kecamatan_kode"].notna()]
-    if kabupaten is not None:
-        codes = set(fetch(engine, sa.select(store.kecamatan.c.kode)
-                          .where(store.kecamatan.c.kabupaten_kode == kabupaten))["kode"])
-        t = t[t["kecamatan_kode"].isin(codes)]
-    newest = t.drop_duplicates("kecamatan_kode", keep="last").sort_values("kecamatan_kode")
+    newest = programme_targets(program, by, engine, kabupaten)
     if newest.empty:
         return []
     registry = newest[newest["dasar"] == "registri"]

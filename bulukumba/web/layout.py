@@ -3,6 +3,7 @@ format, download buttons, the source credit, the verdict strip and chart cards."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -111,20 +112,27 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
     return element
 
 
-def downloads(table: pd.DataFrame, stem: str, key: str, day: dt.date | None = None,
-              notes: export.Notes | None = None, area: str | None = None) -> None:
-    """CSV and XLSX buttons for a table, named with the data date (default: the filters' date)
-    and the kecamatan `area` if one is chosen; `notes` fill the XLSX's "Keterangan" sheet."""
+def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str, day: dt.date | None = None,
+              notes: export.Notes | Callable[[pd.DataFrame], export.Notes] | None = None,
+              area: str | None = None) -> None:
+    """CSV and XLSX buttons for a table (or a function that builds it), named with the data date
+    (default: the filters' date) and the kecamatan `area` if one is chosen; `notes` (or a
+    function of the table giving them) fill the XLSX's "Keterangan" sheet."""
     demo = is_demo()
     day = day or filters().per
+    build = table if callable(table) else (lambda: table)
+
+    def xlsx() -> bytes:
+        built = build()
+        return export.to_xlsx(built, stem, demo, notes(built) if callable(notes) else notes)
+
     left, right = st.columns(2)
     # The files are built only when a button is pressed, not on every rerun of the page.
-    left.download_button("Unduh CSV", lambda: export.to_csv(table, demo), key=f"{key}-csv",
+    left.download_button("Unduh CSV", lambda: export.to_csv(build(), demo), key=f"{key}-csv",
                          on_click="ignore",
                          file_name=export.file_name(stem, day, "csv", demo, area), mime="text/csv",
                          icon=":material/download:", width="stretch")
-    right.download_button("Unduh XLSX", lambda: export.to_xlsx(table, stem, demo, notes), key=f"{key}-xlsx",
-                          on_click="ignore",
+    right.download_button("Unduh XLSX", xlsx, key=f"{key}-xlsx", on_click="ignore",
                           file_name=export.file_name(stem, day, "xlsx", demo, area), width="stretch",
                           mime=XLSX_MIME, icon=":material/download:")
 
