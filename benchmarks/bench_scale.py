@@ -109,6 +109,10 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
             ("programme_verdicts kecamatan (7,200)", lambda: verdict.programme_verdicts("gertak_2018", "kecamatan", per, e)),
             ("programme_verdicts layanan", lambda: verdict.programme_verdicts("gertak_2018", "layanan", per, e))],
         "Transparansi (nasional)": sidebar + [
+            # The page reads the published set (both dates' figures, protected), then the verdict.
+            ("public_view (published set)", lambda: fresh_public_view(e)),
+            ("gertak_verdict", lambda: verdict.gertak_verdict(per, None, e))],
+        "Transparansi (nasional): its data functions": sidebar + [
             ("coverage_total", lambda: data.coverage_total(per, engine=e)),
             ("recorded_change 30", lambda: data.recorded_change(per, 30, engine=e)),
             ("coverage_kecamatan", lambda: data.coverage_kecamatan(per, e)),
@@ -126,6 +130,14 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
             ("downloads: every file", lambda: [item.build() for item in downloads.items(per, None, None, None, e)
                                                if not item.per_regency])],
     }
+
+
+def fresh_public_view(engine):
+    """The public page's published set, built now (its own per-version memo forgotten first)."""
+    from bulukumba.disclosure import published
+
+    published._memo.clear()
+    return published.public_view(engine=engine)
 
 
 _TICK = os.sysconf("SC_CLK_TCK")

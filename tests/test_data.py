@@ -136,6 +136,17 @@ def test_programme_targets_are_what_the_statuses_judge(demo_engine):
         assert [s.target for s in statuses] == list(chosen["nilai"])
 
 
+def test_partner_totals_are_the_leaderboards_sums(demo_engine):
+    """The public page's protected figures for the date before read partner_totals: each
+    partner's activity and vulnerable residents as the leaderboard has them, every partner."""
+    for start, end in ((None, "2018-06-30"), ("2018-01-19", "2018-03-15"), ("2018-05-01", "2018-05-28")):
+        for service in (None, "rekam_ektp"):
+            board = data.partner_leaderboard(start, end, service, None, demo_engine).set_index("kode")
+            totals = data.partner_totals(start, end, service, demo_engine).set_index("kode")
+            assert list(totals.index) == list(data.partners(demo_engine)["kode"])
+            assert totals[["jumlah", "rentan"]].equals(board.loc[totals.index, ["jumlah", "rentan"]])
+
+
 def test_activity_total_is_what_the_leaderboard_adds_up_to(demo_engine):
     """A target counted from partner activity takes its pace from `activity_total`: every
     partner's work of that service in the period, as the leaderboard lists it."""

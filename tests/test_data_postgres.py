@@ -118,6 +118,8 @@ def demo_questions():
         ("partners", lambda e: data.partners(e)),
         ("partner_leaderboard", lambda e: data.partner_leaderboard(GERTAK_START, PER, None, None, e)),
         ("partner_leaderboard", lambda e: data.partner_leaderboard(None, PER, "rekam_ektp", KAJANG, e)),
+        ("partner_totals", lambda e: data.partner_totals(GERTAK_START, "2018-05-31", None, e)),
+        ("partner_totals", lambda e: data.partner_totals(None, PER, "rekam_ektp", e)),
         ("partner_monthly", lambda e: data.partner_monthly(None, PER, None, engine=e)),
         ("partner_monthly", lambda e: data.partner_monthly(GERTAK_START, PER, "rekam_ektp", "lakpesdam_nu", KAJANG, e)),
         ("partner_villages", lambda e: data.partner_villages("lakpesdam_nu", None, PER, None, e)),

@@ -87,6 +87,33 @@ def _villages_reached(start: DateLike, end: DateLike, service: str | None, engin
                  .group_by(K.c.mitra_kode), *filters).subquery()
 
 
+def _summed(start: DateLike, end: DateLike, service: str | None):
+    """Per partner, the whole store's activity and vulnerable residents served in the period,
+    from the daily summary (mitra_kode, jumlah, rentan)."""
+    return where(sa.select(R.c.mitra_kode, total(R.c.jumlah).label("jumlah"),
+                           total_if(R.c.rentan != "umum", R.c.jumlah).label("rentan"))
+                 .group_by(R.c.mitra_kode), *_summary_filters(start, end, service)).subquery()
+
+
+def _every_partner(per_partner, *columns: str) -> pd.DataFrame:
+    """Every partner (in the report's order) with the per-partner figures, 0 where none."""
+    return sa.select(M.c.kode, M.c.nama, M.c.urutan,
+                     *(sa.func.coalesce(per_partner.c[c], 0).label(c) for c in columns)) \
+        .select_from(M.outerjoin(per_partner, per_partner.c.mitra_kode == M.c.kode)).order_by(M.c.urutan)
+
+
+@memoised
+def partner_totals(start: DateLike = None, end: DateLike = None, service: str | None = None,
+                   engine: sa.Engine | None = None) -> pd.DataFrame:
+    """Every partner's activity and vulnerable residents served in the period, in the report's
+    order: kode, nama, jumlah, rentan. The leaderboard's sums without its villages reached
+    (a count the daily summary cannot give for a period inside the data at both ends)."""
+    totals = fetch(engine, _every_partner(_summed(start, end, service), "jumlah", "rentan"))
+    for column in ("jumlah", "rentan"):
+        totals[column] = totals[column].astype("int64")
+    return totals[["kode", "nama", "jumlah", "rentan"]]
+
+
 @memoised
 def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: str | None = None,
                         kecamatan: str | None = None, engine: sa.Engine | None = None,
@@ -97,11 +124,9 @@ def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: s
     reached), rentan (vulnerable residents served: disability or elderly).
     """
     if kecamatan is None and kabupaten is None:
-        # The whole store: sums from the daily summary; villages reached still need the rows
-        # (a count of distinct villages does not add up over days).
-        sums = where(sa.select(R.c.mitra_kode, total(R.c.jumlah).label("jumlah"),
-                               total_if(R.c.rentan != "umum", R.c.jumlah).label("rentan"))
-                     .group_by(R.c.mitra_kode), *_summary_filters(start, end, service)).subquery()
+        # The whole store: sums from the daily summary; villages reached from the reach table
+        # or the rows (a count of distinct villages does not add up over days).
+        sums = _summed(start, end, service)
         reached = _villages_reached(start, end, service, engine_or_default(engine))
         per_partner = sa.select(sums.c.mitra_kode, sums.c.jumlah, sums.c.rentan, reached.c.desa) \
             .select_from(sums.outerjoin(reached, reached.c.mitra_kode == sums.c.mitra_kode)).subquery()
@@ -112,11 +137,7 @@ def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: s
                       total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
             .group_by(K.c.mitra_kode),
             *_activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
-    board = fetch(engine, sa.select(
-        M.c.kode, M.c.nama, M.c.urutan, sa.func.coalesce(per_partner.c.jumlah, 0).label("jumlah"),
-        sa.func.coalesce(per_partner.c.desa, 0).label("desa"),
-        sa.func.coalesce(per_partner.c.rentan, 0).label("rentan"),
-    ).select_from(M.outerjoin(per_partner, per_partner.c.mitra_kode == M.c.kode)))
+    board = fetch(engine, _every_partner(per_partner, "jumlah", "desa", "rentan"))
     for column in ("jumlah", "desa", "rentan"):
         board[column] = board[column].astype("int64")
     grand = board["jumlah"].sum()

@@ -44,6 +44,7 @@ class Frames:
     tanggal: dt.date
     desa: pd.DataFrame                  # data.coverage_villages
     mitra: pd.DataFrame                 # data.partner_leaderboard over the programme period
+    #                                     (the date before: data.partner_totals, its sums)
     rentan: pd.DataFrame                # data.vulnerable_by_kecamatan over the same period
     kecamatan: pd.DataFrame | None = None         # data.coverage_kecamatan
     mitra_urutan: tuple[str, ...] = ()            # partner codes in the report's order
