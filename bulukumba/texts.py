@@ -250,6 +250,8 @@ def distance_to_target(share, target: float) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 PUBLIK_JUDUL = "Perekaman e-KTP Kabupaten Bulukumba"
+#: While the newest data are being prepared for publication, the page shows the figures before.
+PUBLIK_DISIAPKAN = "Data terbaru sedang disiapkan; yang tampil di bawah adalah angka terbit sebelumnya."
 #: Boundaries credit for public views: the data set and the decree, no repository or commit.
 SOURCE_WILAYAH_PUBLIK = ("Batas wilayah: data terbuka wilayah_boundaries (lisensi MIT); kode dan nama "
                          "menurut Kepmendagri No 300.2.2-2138 Tahun 2025.")

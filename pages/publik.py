@@ -25,6 +25,8 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
 # --- The first screen: title, the four figures, the verdict ----------------------------------
 st.title(texts.PUBLIK_JUDUL, anchor=False)
 st.caption(web.freshness_line() + (f" · **{texts.DEMO_LABEL}**" if demo else ""))
+if disclosure.preparing(engine):
+    st.caption(texts.PUBLIK_DISIAPKAN)
 total = view.kabupaten
 change = total.perubahan_30
 with st.container(key="angka-kunci"):

@@ -299,3 +299,40 @@ def test_a_column_is_left_out_only_when_every_cell_is_zero():
                           "Penyandang disabilitas": [0, "<5", "disamarkan"]})
     kept, left_out = tables.without_zero_columns(table, ["Lanjut usia", "Penyandang disabilitas"])
     assert left_out == ["Lanjut usia"] and list(kept.columns) == ["Kecamatan", "Penyandang disabilitas"]
+
+
+def test_a_visitor_during_a_rebuild_gets_the_set_before_at_once(demo_engine, monkeypatch):
+    """Nationally the published set takes seconds to build after each import. One visitor builds
+    it; one arriving meanwhile gets the set published a moment before, at once (it discloses
+    nothing new), and the page can say the newest is being prepared."""
+    import threading
+
+    from bulukumba import data
+    from bulukumba.disclosure import published as module
+
+    module._memo.clear()
+    first = disclosure.public_view(engine=demo_engine)
+    version = data.data_version(demo_engine)
+    monkeypatch.setattr(module.data, "data_version", lambda engine=None: version + 1)  # a write landed
+    started, release = threading.Event(), threading.Event()
+    publish = module.v.publish
+
+    def slow_publish(*args):
+        started.set()
+        release.wait(60)
+        return publish(*args)
+
+    monkeypatch.setattr(module.v, "publish", slow_publish)
+    built = []
+    builder = threading.Thread(target=lambda: built.append(disclosure.public_view(engine=demo_engine)))
+    builder.start()
+    try:
+        assert started.wait(60)
+        assert disclosure.public_view(engine=demo_engine) is first
+        assert disclosure.preparing(demo_engine)
+    finally:
+        release.set()
+        builder.join(60)
+    assert built and built[0] is not first
+    assert not disclosure.preparing(demo_engine)
+    assert disclosure.public_view(engine=demo_engine) is built[0]

@@ -23,10 +23,13 @@ PROGRAMME = ("gertak_2018", "rekam_ektp")
 class _Entry:
     version: int
     views: dict[dt.date, v.PublicView] = field(default_factory=dict)
+    newest: dt.date | None = None           # the store's newest date in this version
+    building: dict[dt.date, threading.Event] = field(default_factory=dict)
+    earlier: "_Entry | None" = None         # the version before, served while this one builds
 
 
 _memo: dict[str, _Entry] = {}
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards _memo and the entries' dictionaries; never held while building
 
 
 def programme_start(engine: sa.Engine) -> dt.date | None:
@@ -79,13 +82,58 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
         return None
     day = pd.Timestamp(as_of).date() if as_of is not None else latest
     version = data.data_version(engine)
+    url = str(engine.url)
+    while True:
+        with _lock:
+            entry = _memo.get(url)
+            if entry is None or entry.version != version:
+                entry = _memo[url] = _Entry(version, newest=latest, earlier=_without_earlier(entry))
+            if day in entry.views:
+                return entry.views[day]
+            building = entry.building.get(day)
+            if building is not None:
+                # Another visitor is building this version (nationally: seconds). Show the
+                # version before meanwhile, if it has this view, rather than wait: it was the
+                # published set a moment ago, so it discloses nothing new.
+                earlier = _earlier_view(entry, as_of is None, day)
+                if earlier is not None:
+                    return earlier
+            else:
+                building = entry.building[day] = threading.Event()
+                break
+        building.wait(timeout=300)
+    try:
+        start = programme_start(engine)
+        before = date_before(day, engine)
+        previous = protected_frames(before, engine, start) if before else None
+        built = v.publish(frames_for(day, engine, start), previous)
+        with _lock:
+            entry.views[day] = built
+        return built
+    finally:
+        with _lock:
+            entry.building.pop(day, None)
+        building.set()
+
+
+def preparing(engine: sa.Engine | None = None) -> bool:
+    """True while the newest data's published set is being built (the page then shows the one
+    before and says so)."""
     with _lock:
-        entry = _memo.get(str(engine.url))
-        if entry is None or entry.version != version:
-            entry = _memo[str(engine.url)] = _Entry(version)
-        if day not in entry.views:
-            start = programme_start(engine)
-            before = date_before(day, engine)
-            previous = protected_frames(before, engine, start) if before else None
-            entry.views[day] = v.publish(frames_for(day, engine, start), previous)
-        return entry.views[day]
+        entry = _memo.get(str((engine or store.default_engine()).url))
+        return entry is not None and bool(entry.building)
+
+
+def _without_earlier(entry: _Entry | None) -> _Entry | None:
+    """The entry kept as the version before: only one step back, so old versions are freed."""
+    if entry is not None:
+        entry.earlier = None
+    return entry
+
+
+def _earlier_view(entry: _Entry, newest: bool, day: dt.date) -> v.PublicView | None:
+    """The version before's view of the same date (for the newest date: its own newest)."""
+    earlier = entry.earlier
+    if earlier is None:
+        return None
+    return earlier.views.get(earlier.newest if newest else day)
