@@ -140,10 +140,11 @@ def _int(value) -> int:
 def registry_table(villages: pd.DataFrame) -> sp.Table:
     """Regency = Σ kecamatan = Σ villages, of unrecorded residents (villages with figures)."""
     members: dict[str, list[sp.Tree]] = {}
-    for kode, kec, belum, wajib in zip(villages["kode"].to_numpy(), villages["kecamatan_kode"].to_numpy(),
-                                       villages["belum_rekam"].to_numpy(dtype="float64", na_value=np.nan),
-                                       villages["wajib_ktp"].to_numpy(dtype="float64", na_value=np.nan)):
-        if not np.isnan(wajib):
+    # Plain Python lists, not numpy scalars: 83,000 villages nationally, twice per build.
+    for kode, kec, belum, wajib in zip(villages["kode"].tolist(), villages["kecamatan_kode"].tolist(),
+                                       villages["belum_rekam"].to_numpy(dtype="float64", na_value=np.nan).tolist(),
+                                       villages["wajib_ktp"].to_numpy(dtype="float64", na_value=np.nan).tolist()):
+        if wajib == wajib:  # not NaN: the village has figures
             members.setdefault(kec, []).append(sp.Tree(sp.Cell(("desa", kode), int(belum), upper=int(wajib))))
     trees = []
     for kec in sorted(members):
