@@ -25,7 +25,9 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
 # --- The first screen: title, the four figures, the verdict ----------------------------------
 st.title(texts.PUBLIK_JUDUL, anchor=False)
 st.caption(web.freshness_line() + (f" · **{texts.DEMO_LABEL}**" if demo else ""))
-if disclosure.preparing(engine):
+earlier = not disclosure.is_current(view, engine)  # the newest is being built: the set before
+web.awaiting_publication(earlier)
+if earlier:
     st.caption(texts.PUBLIK_DISIAPKAN)
 total = view.kabupaten
 change = total.perubahan_30

@@ -329,10 +329,11 @@ def test_a_visitor_during_a_rebuild_gets_the_set_before_at_once(demo_engine, mon
     try:
         assert started.wait(60)
         assert disclosure.public_view(engine=demo_engine) is first
-        assert disclosure.preparing(demo_engine)
+        assert disclosure.preparing(demo_engine) and not disclosure.is_current(first, demo_engine)
     finally:
         release.set()
         builder.join(60)
     assert built and built[0] is not first
-    assert not disclosure.preparing(demo_engine)
+    assert not disclosure.preparing(demo_engine) and disclosure.is_current(built[0], demo_engine)
+    assert not disclosure.is_current(first, demo_engine)  # a page showing it reruns on the next tick
     assert disclosure.public_view(engine=demo_engine) is built[0]

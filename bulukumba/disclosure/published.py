@@ -124,6 +124,14 @@ def preparing(engine: sa.Engine | None = None) -> bool:
         return entry is not None and bool(entry.building)
 
 
+def is_current(view: v.PublicView, engine: sa.Engine | None = None) -> bool:
+    """False for a set served from the version before while the newest was being built (the
+    page says so, and its refresh tick reruns it once `preparing` is over)."""
+    with _lock:
+        entry = _memo.get(str((engine or store.default_engine()).url))
+        return entry is not None and entry.views.get(view.tanggal) is view
+
+
 def _without_earlier(entry: _Entry | None) -> _Entry | None:
     """The entry kept as the version before: only one step back, so old versions are freed."""
     if entry is not None:

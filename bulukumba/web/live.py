@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import config, data
+from .. import config, data, disclosure
 from .resources import engine
 from .signin import sign_in_changed
 
@@ -26,5 +26,15 @@ def watch_for_new_data() -> None:
     The look costs one small query (about 0.2 ms); nothing heavy is reloaded unless the
     version moved, and then only what depends on it (the data module keys on the version).
     """
-    if data.data_version(engine()) != st.session_state.get("_versi") or sign_in_changed():
+    if data.data_version(engine()) != st.session_state.get("_versi") or sign_in_changed() or _publication_ready():
         st.rerun(scope="app")  # new figures, or signed out (in this or another tab)
+
+
+def awaiting_publication(waiting: bool) -> None:
+    """The public page showed the set published before, while the newest was being built: the
+    tick reruns it once that build is over (the version itself did not move meanwhile)."""
+    st.session_state["_menunggu_terbit"] = waiting
+
+
+def _publication_ready() -> bool:
+    return bool(st.session_state.get("_menunggu_terbit")) and not disclosure.preparing(engine())
