@@ -29,6 +29,9 @@ class _Entry:
 
 
 _memo: dict[str, _Entry] = {}
+#: How long a visitor waits for another's build before being shown the set before: a
+#: regency's set is built in well under a second, so its visitors always see the newest.
+WAIT_FOR_BUILD_S = 2.0
 _lock = threading.Lock()  # guards _memo and the entries' dictionaries; never held while building
 
 
@@ -86,27 +89,25 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
     while True:
         with _lock:
             entry = _memo.get(url)
-            if entry is None or entry.version != version:
+            if entry is None or entry.version != version:  # (lower too: a store restored)
                 entry = _memo[url] = _Entry(version, newest=latest, earlier=_without_earlier(entry))
             if day in entry.views:
                 return entry.views[day]
             building = entry.building.get(day)
-            if building is not None:
-                # Another visitor is building this version (nationally: seconds). Show the
-                # version before meanwhile, if it has this view, rather than wait: it was the
-                # published set a moment ago, so it discloses nothing new.
-                earlier = _earlier_view(entry, as_of is None, day)
-                if earlier is not None:
-                    return earlier
-            else:
+            if building is None:
                 building = entry.building[day] = threading.Event()
-                break
+                break  # this visitor builds it
+        if building.wait(timeout=WAIT_FOR_BUILD_S):
+            continue  # built (or the build failed and another visitor may try): look again
+        # Still building (nationally: seconds). Show the version before meanwhile, if it has
+        # this view: it was the published set a moment ago, so it discloses nothing new.
+        with _lock:
+            earlier = _earlier_view(entry, as_of is None, day)
+        if earlier is not None:
+            return earlier
         building.wait(timeout=300)
     try:
-        start = programme_start(engine)
-        before = date_before(day, engine)
-        previous = protected_frames(before, engine, start) if before else None
-        built = v.publish(frames_for(day, engine, start), previous)
+        built = _build(day, engine)
         with _lock:
             entry.views[day] = built
         return built
@@ -114,6 +115,13 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
         with _lock:
             entry.building.pop(day, None)
         building.set()
+
+
+def _build(day: dt.date, engine: sa.Engine) -> v.PublicView:
+    start = programme_start(engine)
+    before = date_before(day, engine)
+    previous = protected_frames(before, engine, start) if before else None
+    return v.publish(frames_for(day, engine, start), previous)
 
 
 def preparing(engine: sa.Engine | None = None) -> bool:
