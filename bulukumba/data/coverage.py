@@ -187,16 +187,8 @@ def kecamatan_trends(engine: sa.Engine | None = None, kabupaten: str | None = No
         sa.select(S.c.kecamatan_kode, epoch_days(S.c.tanggal).label("hari"), S.c.d_wajib, S.c.d_rekam)
         .order_by(S.c.kecamatan_kode, S.c.tanggal),
         kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)), integers=("hari", "d_wajib", "d_rekam"))
-    codes = rows["kecamatan_kode"]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype="int64")
-    # Running sums within each kecamatan: the running sum of all rows less that at its first row.
-    wajib, recorded = (np.cumsum(rows[c]) for c in ("d_wajib", "d_rekam"))
-    for running, changes in ((wajib, rows["d_wajib"]), (recorded, rows["d_rekam"])):
-        offset = running[starts] - changes[starts]
-        running -= np.repeat(offset, np.diff(np.r_[starts, len(codes)]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(wajib > 0, recorded / np.where(wajib > 0, wajib, 1), np.nan)
-    return Trends.of_rows(codes, rows["hari"].astype("datetime64[D]").astype("datetime64[ns]"), recorded, coverage)
+    days = rows["hari"].astype("datetime64[D]").astype("datetime64[ns]")
+    return Trends.of_changes(rows["kecamatan_kode"], days, rows["d_wajib"], rows["d_rekam"])
 
 
 @memoised

@@ -17,8 +17,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .. import store, summaries
-from .core import (DateLike, active, day, fetch, first_row, memoised, total, ts,
-                   villages_in_scope, where)
+from .activity import activity_filters, summary_filters
+from .core import DateLike, active, fetch, first_row, memoised, total, ts, where
 from .coverage import kecamatan_trends, latest_date, recorded_trend
 from .trends import Trends, day_number, day_numbers
 
@@ -71,16 +71,10 @@ def _activity_daily(service: str, start: DateLike, end: DateLike, kecamatan: str
         R = summaries.ringkas_kegiatan
         return fetch(engine, where(sa.select(R.c.tanggal, total(R.c.jumlah).label("jumlah"))
                                    .group_by(R.c.tanggal).order_by(R.c.tanggal),
-                                   R.c.layanan == service, *_within(R.c.tanggal, start, end)), dates=("tanggal",))
+                                   *summary_filters(start, end, service)), dates=("tanggal",))
     return fetch(engine, where(
         sa.select(K.c.tanggal, total(K.c.jumlah).label("jumlah")).group_by(K.c.tanggal).order_by(K.c.tanggal),
-        active(K.c.impor_id), K.c.layanan == service, *_within(K.c.tanggal, start, end),
-        villages_in_scope(K.c.desa_kode, kecamatan, kabupaten)), dates=("tanggal",))
-
-
-def _within(column, start: DateLike, end: DateLike) -> list:
-    """Conditions on a date column for the period (an open end: no condition)."""
-    return [column >= day(start) if start is not None else None, column <= day(end) if end is not None else None]
+        *activity_filters(start, end, service, kecamatan, kabupaten)), dates=("tanggal",))
 
 
 @memoised
@@ -170,10 +164,14 @@ class ProgrammeStatus:
         return self.proyeksi_selesai is None or self.proyeksi_selesai > self.selesai
 
 
+def _asked_day(as_of: DateLike, engine) -> pd.Timestamp:
+    """The day a status is asked for: `as_of`, or the newest data, or today on an empty store."""
+    return ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
+
+
 def _status_day(target, as_of: DateLike, engine) -> dt.date:
-    """The day a status is for: `as_of` (default: the newest data), no later than the deadline."""
-    when = ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
-    return min(when, max(target["selesai"], target["mulai"])).date()
+    """The day a status is for: the asked day, no later than the deadline."""
+    return min(_asked_day(as_of, engine), max(target["selesai"], target["mulai"])).date()
 
 
 def _status(program: str, service: str, kecamatan: str | None, kabupaten: str | None, target,
@@ -273,8 +271,7 @@ def _registry_statuses(program: str, targets_: pd.DataFrame, as_of: DateLike, en
     numbers = trends.numbers(targets_["kecamatan_kode"].to_numpy(dtype=object))
     start = day_numbers(targets_["mulai"])
     end = day_numbers(targets_["selesai"])
-    asked = ts(as_of) or ts(latest_date(engine)) or pd.Timestamp(dt.date.today())
-    when = np.minimum(day_number(asked), np.maximum(end, start))  # as _status_day
+    when = np.minimum(day_number(_asked_day(as_of, engine)), np.maximum(end, start))  # as _status_day
     done = _registry_achieved_on(trends, numbers, start, when)
     done_28_before = _registry_achieved_on(trends, numbers, start, when - 28)
     dates = [np.array(days, dtype="datetime64[D]").tolist() for days in (start, end, when)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .core import DateLike, ts
+from .core import DateLike, shares, ts
 
 #: A search key is (trend number) * _GROUP + (day number + _OFFSET): one sorted array holds every
 #: trend's dates, and a day of one trend never reaches into the next.
@@ -66,16 +66,6 @@ class Trend:
         return cls(trend["tanggal"].to_numpy(dtype="datetime64[ns]"), trend["sudah_rekam"].to_numpy(dtype="int64"),
                    trend["cakupan"].to_numpy(dtype="float64"))
 
-    @classmethod
-    def empty(cls) -> "Trend":
-        return cls(np.array([], dtype="datetime64[ns]"), np.array([], dtype="int64"), np.array([], dtype="float64"))
-
-    def upto(self, as_of: DateLike) -> int:
-        """How many dates fall on or before `as_of` (all of them for None)."""
-        if as_of is None:
-            return len(self.tanggal)
-        return int(np.searchsorted(self.tanggal, np.datetime64(ts(as_of), "ns"), side="right"))
-
 
 @dataclass(frozen=True, eq=False)
 class Trends:
@@ -99,11 +89,14 @@ class Trends:
         object.__setattr__(self, "_keys", number * _GROUP + days + _OFFSET)
 
     @classmethod
-    def of_rows(cls, codes: np.ndarray, tanggal: np.ndarray, sudah_rekam: np.ndarray,
-                cakupan: np.ndarray) -> "Trends":
-        """From rows ordered by code, then date."""
+    def of_changes(cls, codes: np.ndarray, tanggal: np.ndarray, d_wajib: np.ndarray,
+                   d_rekam: np.ndarray) -> "Trends":
+        """From per-date changes (summaries.ringkas_registri's rows), ordered by code, then date:
+        each trend's totals are the running sums of its changes."""
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype="int64")
-        return cls(codes[starts], np.r_[starts, len(codes)].astype("int64"), tanggal, sudah_rekam, cakupan)
+        bounds = np.r_[starts, len(codes)].astype("int64")
+        wajib, recorded = (_running_sums(changes, bounds) for changes in (d_wajib, d_rekam))
+        return cls(codes[starts], bounds, tanggal, recorded, shares(recorded, wajib))
 
     @classmethod
     def one(cls, trend: Trend) -> "Trends":
@@ -197,6 +190,14 @@ class Trends:
             else:
                 out.append(Change(days, int(rise), float(point), since, until))
         return out
+
+
+def _running_sums(changes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Running sums within each trend (rows bounds[i]:bounds[i+1]): the running sum of all rows
+    less what the rows before the trend add up to."""
+    running = np.cumsum(changes)
+    before = running[bounds[:-1]] - changes[bounds[:-1]]
+    return running - np.repeat(before, np.diff(bounds))
 
 
 def change_over(trend: Trend, as_of: DateLike, days: int) -> Change:
