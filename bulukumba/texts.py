@@ -249,7 +249,11 @@ def distance_to_target(share, target: float) -> str | None:
 # The public page for residents and projector mode
 # ---------------------------------------------------------------------------------------------
 
-PUBLIK_JUDUL = "Perekaman e-KTP Kabupaten Bulukumba"
+def public_title(wilayah: str) -> str:
+    """The public page's title: 'Perekaman e-KTP Kabupaten Bulukumba' (the name from the store)."""
+    return f"Perekaman e-KTP {wilayah}"
+
+
 #: While the newest data are being prepared for publication, the page shows the figures before.
 PUBLIK_DISIAPKAN = "Data terbaru sedang disiapkan; yang tampil di bawah adalah angka terbit sebelumnya."
 #: Boundaries credit for public views: the data set and the decree, no repository or commit.
@@ -271,7 +275,7 @@ LABEL_ARTI = {
 }
 CARI_LABEL = "Nama desa atau kelurahan"
 CARI_CONTOH = "mis. Tanah Towa"
-CARI_TIDAK_ADA = ("Tidak ada desa/kelurahan dengan nama seperti \"{query}\" di Kabupaten Bulukumba. "
+CARI_TIDAK_ADA = ("Tidak ada desa/kelurahan dengan nama seperti \"{query}\" di {wilayah}. "
                   "Periksa ejaannya, atau pilih desa Anda di peta.")
 CARI_PILIH = "Desa/kelurahan yang cocok"
 PETA_PETUNJUK = ("Ketuk atau pilih sebuah desa untuk membuka kartunya; dengan papan ketik, tekan Tab lalu Enter. "

@@ -116,14 +116,14 @@ def _pace(status: data.ProgrammeStatus, change: data.Change | None, kecamatan: s
     span = (day - start).days + 1
     if span <= 0:
         return None, None, None
-    done = data.activity_total(status.layanan, start, day, kecamatan, engine)
+    done = data.activity_total(status.layanan, start, day, kecamatan, engine, status.kabupaten_kode)
     return float(done) / span, span, start.date()
 
 
-def _reported(day: dt.date, kecamatan: str | None, engine) -> bool:
+def _reported(day: dt.date, kecamatan: str | None, engine, kabupaten: str | None = None) -> bool:
     """Any registry figure for the area by `day` (one kecamatan table serves every kecamatan)."""
     if kecamatan is None:
-        return data.coverage_total(day, None, engine).tanggal is not None
+        return data.coverage_total(day, None, engine, kabupaten).tanggal is not None
     kec = data.coverage_kecamatan(day, engine).set_index("kode")
     return kecamatan in kec.index and int(kec.at[kecamatan, "wajib_ktp"]) > 0
 
@@ -138,8 +138,9 @@ def _counted_from(status: data.ProgrammeStatus, change: data.Change | None, firs
     return status.mulai if first <= status.mulai else first
 
 
-def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, engine) -> TopPartner | None:
-    board = data.partner_leaderboard(start, end, SERVICE, kecamatan, engine)
+def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, engine,
+                 kabupaten: str | None = None) -> TopPartner | None:
+    board = data.partner_leaderboard(start, end, SERVICE, kecamatan, engine, kabupaten=kabupaten)
     if board.empty or int(board.iloc[0]["jumlah"]) <= 0:
         return None
     top = board.iloc[0]
@@ -148,25 +149,28 @@ def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, eng
 
 
 def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike = None,
-                      kecamatan: str | None = None, engine=None, with_partner: bool = True) -> Verdict:
+                      kecamatan: str | None = None, engine=None, with_partner: bool = True,
+                      kabupaten: str | None = None) -> Verdict:
     """The verdict for one programme target (service, area) on `as_of` (default: newest data).
+    The area is a kecamatan, else the regency `kabupaten`, else the whole store.
     `with_partner=False` leaves out the top partner (tables of many targets do not show it)."""
+    kabupaten = None if kecamatan is not None else kabupaten  # a kecamatan names its regency
     latest = data.latest_date(engine)
     day = pd.Timestamp(as_of).date() if as_of is not None else latest
     fresh = data.freshness(engine)
-    area = _area_name(kecamatan, engine)
-    if day is None or not _reported(day, kecamatan, engine):
+    area = _area_name(kecamatan, engine, kabupaten=kabupaten)
+    if day is None or not _reported(day, kecamatan, engine, kabupaten):
         return Verdict(program, service, kecamatan, area, day, "tanpa_data", contoh=fresh.contoh)
-    status = data.programme_status(program, service, kecamatan, day, engine)
+    status = data.programme_status(program, service, kecamatan, day, engine, kabupaten=kabupaten)
     if status is None:
         since = day - dt.timedelta(days=FALLBACK_PERIOD_DAYS - 1)
         return Verdict(program, service, kecamatan, area, day, "tanpa_target",
-                       mitra=_top_partner(since, day, kecamatan, engine) if with_partner else None,
+                       mitra=_top_partner(since, day, kecamatan, engine, kabupaten) if with_partner else None,
                        mitra_mulai=since, contoh=fresh.contoh)
     change, first = None, None
     if status.dasar == "registri":
-        trend = data.recorded_trend(kecamatan, engine=engine)
-        change = data.recorded_change(status.tanggal, PACE_DAYS, kecamatan, engine)
+        trend = data.recorded_trend(kecamatan, engine=engine, kabupaten=kabupaten)
+        change = data.recorded_change(status.tanggal, PACE_DAYS, kecamatan, engine, kabupaten=kabupaten)
         first = trend["tanggal"].iloc[0].date() if len(trend) else None
     return _judged(status, change, first, area, fresh.contoh, with_partner, engine)
 
@@ -201,14 +205,17 @@ def _judged(status: data.ProgrammeStatus, change: data.Change | None, first: dt.
         dasar=status.dasar, perlu_per_hari=status.laju_perlu, laju=pace, laju_hari=pace_days,
         laju_dari=pace_since, proyeksi_selesai=projected,
         terlambat_hari=late if state == "terlambat" else None, capaian_sejak=counted_from,
-        mitra=_top_partner(status.mulai, status.tanggal, kecamatan, engine) if with_partner else None,
+        mitra=_top_partner(status.mulai, status.tanggal, kecamatan, engine, status.kabupaten_kode)
+        if with_partner else None,
         mitra_mulai=status.mulai,
         contoh=contoh)
 
 
-def gertak_verdict(as_of: data.DateLike = None, kecamatan: str | None = None, engine=None) -> Verdict:
-    """GERTAK 2018's e-KTP recording verdict for the regency (or one kecamatan) on `as_of`."""
-    return programme_verdict(PROGRAM, SERVICE, as_of, kecamatan, engine)
+def gertak_verdict(as_of: data.DateLike = None, kecamatan: str | None = None, engine=None,
+                   kabupaten: str | None = None) -> Verdict:
+    """GERTAK 2018's e-KTP recording verdict for one kecamatan, else the regency `kabupaten`,
+    else the whole store, on `as_of`."""
+    return programme_verdict(PROGRAM, SERVICE, as_of, kecamatan, engine, kabupaten=kabupaten)
 
 
 def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engine=None) -> list[Verdict]:
@@ -248,9 +255,11 @@ def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engin
     return verdicts
 
 
-def _area_name(kecamatan: str | None, engine, names: dict[str, str] | None = None) -> str:
+def _area_name(kecamatan: str | None, engine, names: dict[str, str] | None = None,
+               kabupaten: str | None = None) -> str:
+    """'Kecamatan Kajang', 'Kabupaten Bulukumba': names from the store."""
     if kecamatan is None:
-        return "Kabupaten Bulukumba"
+        return data.region_label(None, kabupaten, engine=engine)
     names = names if names is not None else data.kecamatan_names(engine)
     return f"Kecamatan {names.get(kecamatan, kecamatan)}"
 

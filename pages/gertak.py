@@ -13,13 +13,14 @@ demo = web.is_demo()
 web.header("GERTAK 2018")
 st.caption(texts.PROGRAM["gertak_2018"])
 
-v = web.memo(("vonis", f.per, f.kecamatan), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine))
+v = web.memo(("vonis", f.per, f.kecamatan, f.kabupaten),
+             lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine, f.kabupaten))
 web.verdict_strip(v)
 st.markdown(v.kalimat)
 if v.target is None:
     st.stop()  # the strip says what is missing and how to add it
 
-web.card(web.memo(("kartu-gertak", f.per, f.kecamatan), lambda: cards.programme_progress(
+web.card(web.memo(("kartu-gertak", f.per, f.kecamatan, f.kabupaten), lambda: cards.programme_progress(
     data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine, kabupaten=f.kabupaten), v, demo)), key="grafik-gertak")
 
 
@@ -29,7 +30,7 @@ def per_kecamatan_card():
                                     f.kecamatan)
 
 
-web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan), per_kecamatan_card), key="grafik-gertak-kecamatan")
+web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan, f.kabupaten), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
 st.header("Per layanan · seluruh kabupaten", anchor=False)
 services = web.memo(("vonis-layanan", f.per), lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine))

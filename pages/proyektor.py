@@ -15,6 +15,7 @@ from bulukumba import charts, config, disclosure, fmt, htmltables, svg, tables, 
 
 web.public_page()
 engine = web.engine()
+regency = web.public_regency(choose=False)  # a store of several regencies: `?kab=` picks one
 st.html(f"<style>{web.PROJECTOR_CSS}</style>")
 
 KEY_FIGURES, MAP, PARTNERS, PROGRESS, PRIORITY = ("Angka kunci", "Peta belum rekam",
@@ -35,12 +36,18 @@ def available(view: disclosure.PublicView) -> list[str]:
     board = view.mitra_perekaman
     has = {
         KEY_FIGURES: True,
-        MAP: web.map_layer_data() is not None and (view.desa["kelas_peta"] == "nilai").any(),
+        MAP: web.map_layer_data(regency) is not None and (view.desa["kelas_peta"] == "nilai").any(),
         PARTNERS: not board.empty and float(board["jumlah"].fillna(0).sum()) > 0,
         PROGRESS: view.gertak is not None and view.gertak_progres is not None and len(view.gertak_progres) > 0,
         PRIORITY: not view.prioritas.empty,
     }
     return [s for s in SLIDES if has[s]]
+
+
+def published(view: disclosure.PublicView) -> tuple:
+    """What a drawing is kept under besides the data version: the regency, and whether the set
+    is the one before (served while the newest is built), so that one is not kept as the newest."""
+    return regency, not disclosure.is_current(view, engine)
 
 
 def step(delta: int, shown: list[str]) -> None:
@@ -63,7 +70,7 @@ def most_unrecorded(view: disclosure.PublicView) -> list[str]:
 
 @st.fragment(run_every=SECONDS)
 def slides() -> None:
-    view = disclosure.public_view(engine=engine)
+    view = disclosure.public_view(engine=engine, kabupaten=regency)
     shown = available(view)
     pressed = web.projector_key("proyektor-tombol")
     if pressed == "maju":
@@ -109,13 +116,13 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
             st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
                       delta_color="off", delta_arrow="off")
         if total.belum_rekam is not None:  # the strip counts from the registry (see the public page)
-            web.verdict_strip(verdict.gertak_verdict(view.tanggal, None, engine), size="besar")
+            web.verdict_strip(verdict.gertak_verdict(view.tanggal, None, engine, regency), size="besar")
     elif slide == MAP:
-        layers = web.map_layer_data()
+        layers = web.map_layer_data(regency)
         named = most_unrecorded(view)
         picture, names = st.columns([3, 2], vertical_alignment="center")
         with picture:
-            web.show_svg(web.memo(("proyektor", "peta proyektor",), lambda: svg.village_map(
+            web.show_svg(web.memo(("proyektor", "peta proyektor", *published(view)), lambda: svg.village_map(
                 layers[0], layers[1], view.desa, "belum_rekam", max_height="64vh", highlight=named)))
         rows = view.desa.set_index("kode").loc[named]
         items = "".join(f"<li><b>{html.escape(row.nama)}</b> · Kec. {html.escape(row.kecamatan_nama)}: "
@@ -123,11 +130,11 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
         names.markdown(f"**{texts.PROYEKTOR_PETA_JUDUL.format(n=len(named))}**\n\n"
                        f"<ol class='proyektor-daftar'>{items}</ol>", unsafe_allow_html=True)
     elif slide == PARTNERS:
-        web.show_svg(web.memo(("proyektor", "mitra proyektor",), lambda: svg.partner_bars(
+        web.show_svg(web.memo(("proyektor", "mitra proyektor", *published(view)), lambda: svg.partner_bars(
             view.mitra_perekaman, texts.MITRA_EKTP, max_height="64vh")))
     elif slide == PROGRESS:
         status = view.gertak
-        strip = verdict.gertak_verdict(view.tanggal, None, engine)
+        strip = verdict.gertak_verdict(view.tanggal, None, engine, regency)
         st.markdown(strip.kalimat)
         projection = (strip.proyeksi_selesai, status.target) if strip.proyeksi_selesai and status.sisa else None
         web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai, projection,

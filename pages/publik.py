@@ -8,12 +8,14 @@ come "find my village" and how to get recorded, then the charts, the map and the
 """
 import streamlit as st
 
-from bulukumba import charts, citizen, contact, disclosure, fmt, htmltables, search, svg, tables, texts, verdict, web
+from bulukumba import charts, citizen, contact, data, disclosure, fmt, htmltables, search, svg, tables, texts, verdict, web
 
 web.public_page()
 web.public_style()
 engine = web.engine()
-view = disclosure.public_view(engine=engine)
+regency = web.public_regency()  # None: the store holds one regency; else the one chosen
+view = disclosure.public_view(engine=engine, kabupaten=regency)
+region = data.region_label(None, regency, engine)
 demo = web.is_demo()
 try:
     office = contact.load()
@@ -23,12 +25,15 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
         st.warning(f"Data kantor tidak terbaca: {problem}", icon=":material/error:")
 
 # --- The first screen: title, the four figures, the verdict ----------------------------------
-st.title(texts.PUBLIK_JUDUL, anchor=False)
+st.title(texts.public_title(region), anchor=False)
 st.caption(web.freshness_line() + (f" · **{texts.DEMO_LABEL}**" if demo else ""))
 earlier = not disclosure.is_current(view, engine)  # the newest is being built: the set before
 web.awaiting_publication(earlier)
 if earlier:
     st.caption(texts.PUBLIK_DISIAPKAN)
+# Drawings are kept per data version: one drawn from the set before, while the newest is being
+# built, is kept apart so it is not served once the newest is there.
+published = (regency, earlier)
 total = view.kabupaten
 change = total.perubahan_30
 with st.container(key="angka-kunci"):
@@ -40,7 +45,7 @@ with st.container(key="angka-kunci"):
     st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
               delta_color="off", delta_arrow="off")
 # The strip counts from the registry: shown only when the regency's own figures are published.
-gertak = verdict.gertak_verdict(view.tanggal, None, engine) if total.belum_rekam is not None else None
+gertak = verdict.gertak_verdict(view.tanggal, None, engine, regency) if total.belum_rekam is not None else None
 if gertak is not None:
     web.verdict_strip(gertak)
 if demo:
@@ -54,7 +59,7 @@ chosen = None
 if query.strip():
     matches = search.find(view.desa, query)
     if not matches:
-        st.info(texts.CARI_TIDAK_ADA.format(query=query.strip()), icon=":material/search_off:")
+        st.info(texts.CARI_TIDAK_ADA.format(query=query.strip(), wilayah=region), icon=":material/search_off:")
     elif len(matches) == 1:
         chosen = matches[0].kode
     else:
@@ -72,20 +77,20 @@ st.html(citizen.how_to_html(office))
 
 # --- Kecamatan and villages ------------------------------------------------------------------
 st.header("Cakupan per kecamatan", anchor=False)
-web.show_svg(web.memo(("publik", "batang",), lambda: svg.coverage_bars(view.kecamatan)))
+web.show_svg(web.memo(("publik", "batang", *published), lambda: svg.coverage_bars(view.kecamatan)))
 if len(view.kecamatan) > charts.MAX_BARS:
     st.caption(texts.BATANG_TERENDAH.format(n=charts.MAX_BARS, semua=fmt.angka(len(view.kecamatan))))
 
 st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
                     format_func=lambda q: {"belum_rekam": "Belum rekam", "cakupan": "Cakupan (%)"}[q])
-layers = web.map_layer_data()
+layers = web.map_layer_data(regency)
 if layers is None:
     st.info("Peta sedang tidak tersedia; angka per desa ada di tabel di bawah.")
 else:
     tapped = web.village_clicks("publik-klik-desa")
     st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA}</a>")  # 136 villages: one Tab past them
-    web.show_svg(web.memo(("publik", "peta", quantity), lambda: svg.village_map(layers[0], layers[1], view.desa,
+    web.show_svg(web.memo(("publik", "peta", quantity, *published), lambda: svg.village_map(layers[0], layers[1], view.desa,
                                                                              quantity, links=True)))
     st.html("<span id='setelah-peta' tabindex='-1'></span>")
     st.caption(f"{texts.PETA_PETUNJUK} {texts.SOURCE_WILAYAH_PUBLIK}")
@@ -97,9 +102,9 @@ else:
             st.html(citizen.village_card_html(view.desa, kode, office, view.tanggal, demo))
 
         village_card(tapped)
-village_table = web.memo(("publik", "tabel desa",), lambda: tables.public_village_table(view.desa))
+village_table = web.memo(("publik", "tabel desa", *published), lambda: tables.public_village_table(view.desa))
 with st.expander("Tabel per desa/kelurahan"):
-    st.html(web.memo(("publik", "tabel desa html",), lambda: htmltables.responsive_table_html(
+    st.html(web.memo(("publik", "tabel desa html", *published), lambda: htmltables.responsive_table_html(
         tables.first_rows(village_table, web.TABLE_ROWS), ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
     if len(village_table) > web.TABLE_ROWS:
         st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(village_table)))
@@ -123,5 +128,5 @@ for column in left_out + empty:
 if view.gertak is not None:
     st.header("GERTAK 2018", anchor=False)
     st.markdown(gertak.kalimat if gertak is not None else texts.gertak_projection_sentence(view.gertak))
-    web.show_svg(web.memo(("publik", "progres",), lambda: svg.progress(
+    web.show_svg(web.memo(("publik", "progres", *published), lambda: svg.progress(
         view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai)))

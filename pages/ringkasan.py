@@ -8,7 +8,7 @@ engine = web.engine()
 demo = web.is_demo()
 web.header("Ringkasan perekaman e-KTP")
 
-web.verdict_strip(web.memo(("vonis", f.per, f.kecamatan, f.kabupaten), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine)))
+web.verdict_strip(web.memo(("vonis", f.per, f.kecamatan, f.kabupaten), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine, f.kabupaten)))
 
 total = data.coverage_total(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
 week = data.recorded_change(f.per, 7, f.kecamatan, engine, kabupaten=f.kabupaten)

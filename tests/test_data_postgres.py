@@ -180,6 +180,8 @@ def test_several_regencies_give_the_same_figures_on_both_databases(regencies_pai
         lambda e: data.partner_leaderboard(None, per, None, None, e, kabupaten=kab),
         lambda e: data.partner_monthly(None, per, "rekam_ektp", engine=e, kabupaten=kab),
         lambda e: data.vulnerable_by_kecamatan(None, per, e, kabupaten=kab),
+        lambda e: data.partner_totals(None, per, None, e, kab),
+        lambda e: data.partner_totals(None, per, "rekam_ektp", e, kab),
         lambda e: data.programme_status("gertak_2018", as_of=per, engine=e),
         lambda e: data.programme_status("gertak_2018", as_of=per, engine=e, kabupaten=kab),
         lambda e: data.programme_statuses("gertak_2018", "kecamatan", per, e, kabupaten=kab),

@@ -225,7 +225,7 @@ def test_the_public_page_keeps_to_svg_and_html(public):
 
 
 def test_headings_go_h1_then_h2_with_no_heading_anchors(public):
-    assert [t.value for t in public.title] == [texts.PUBLIK_JUDUL]
+    assert [t.value for t in public.title] == [texts.public_title("Kabupaten Bulukumba")]
     assert all(t.proto.hide_anchor for t in public.title)
     assert public.header and all(h.proto.tag == "h2" and h.proto.hide_anchor for h in public.header)
     assert not public.subheader

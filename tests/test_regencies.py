@@ -68,6 +68,35 @@ def test_a_second_regency_brings_the_filter_and_its_own_figures(two_regencies):
     assert at.query_params["kab"] == "73.04"  # a copied link opens the same regency
 
 
+def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
+    """The GERTAK strip of a chosen regency reads that regency's target and figures and names
+    it from the store; the whole store's target is not the regency's. Before, a chosen regency
+    showed the whole store's verdict under the title "Kabupaten Bulukumba"."""
+    from bulukumba import verdict
+
+    url, engine = two_regencies
+    with engine.begin() as conn:
+        batch = store.start_batch(conn, nama_file="target-jeneponto.csv", sha256="t" * 64, jenis="target",
+                                  jumlah_baris=1, oleh="pengujian")
+        conn.execute(store.target.insert().values(
+            program="gertak_2018", layanan="rekam_ektp", kecamatan_kode=None, kabupaten_kode="73.04", nilai=500,
+            mulai=dt.date(2018, 1, 1), selesai=dt.date(2018, 12, 31), dasar="registri", impor_id=batch))
+    jeneponto = verdict.gertak_verdict(DAY, None, engine, "73.04")
+    assert jeneponto.wilayah == "Kabupaten Jeneponto"
+    assert (jeneponto.target, jeneponto.capaian, jeneponto.sisa) == (500, 0, 500)  # one snapshot: nothing since
+    assert jeneponto.keadaan == "belum_ada_laju"  # one snapshot gives no pace
+    everything = verdict.gertak_verdict(DAY, None, engine)
+    assert everything.wilayah == "Semua wilayah (2 kabupaten/kota)"
+    assert everything.target == data.programme_status("gertak_2018", as_of=DAY, engine=engine).target != 500
+    bulukumba = verdict.gertak_verdict(DAY, None, engine, "73.02")
+    assert bulukumba.wilayah == "Kabupaten Bulukumba" and bulukumba.keadaan == "tanpa_target"
+
+    at = open_app("pages/ringkasan.py", db_url=url, query={"kab": "73.04"})
+    assert not at.exception
+    strip = next(h.proto.body for h in at.get("html") if "vonis-judul" in h.proto.body)
+    assert "GERTAK 2018 · Kabupaten Jeneponto" in strip and "data-vonis='sisa'" in strip
+
+
 def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_regencies):
     url, _ = two_regencies
     at = open_app("pages/peta.py", db_url=url)
@@ -101,33 +130,36 @@ def test_unduh_offers_village_histories_one_regency_at_a_time(two_regencies):
 
 @pytest.fixture
 def large_store(two_regencies):
-    """Two regencies, the second with 70 more kecamatan of one village each: 81 kecamatan and
-    208 villages, more than a screen's rows and a chart's bars."""
+    """Two regencies, the second with 70 more kecamatan of three villages each: 81 kecamatan and
+    348 villages in the store, 71 kecamatan and 212 villages in Jeneponto, more than a screen's
+    rows and a chart's bars."""
     url, engine = two_regencies
     with engine.begin() as conn:
         batch = store.start_batch(conn, nama_file="banyak.csv", sha256="b" * 64, jenis="registri",
-                                  jumlah_baris=70, oleh="pengujian")
+                                  jumlah_baris=210, oleh="pengujian")
         for i in range(70):
             kec = f"73.04.{i + 10:02d}"
             conn.execute(store.kecamatan.insert().values(kode=kec, nama=f"Kecamatan Uji {i}", kabupaten_kode="73.04"))
-            conn.execute(store.desa.insert().values(kode=f"{kec}.2001", nama=f"Desa Uji {i}", jenis="desa",
-                                                    kecamatan_kode=kec, lat=-5.6, lng=119.6, luas_km2=5.0))
-            conn.execute(store.registri.insert().values(desa_kode=f"{kec}.2001", tanggal=DAY, wajib_ktp=1000 + i,
-                                                        sudah_rekam=500 + 5 * i, impor_id=batch))
+            for j in range(3):
+                conn.execute(store.desa.insert().values(kode=f"{kec}.200{j + 1}", nama=f"Desa Uji {i}-{j}", jenis="desa",
+                                                        kecamatan_kode=kec, lat=-5.6, lng=119.6, luas_km2=5.0))
+                conn.execute(store.registri.insert().values(desa_kode=f"{kec}.200{j + 1}", tanggal=DAY,
+                                                            wajib_ktp=1000 + i, sudah_rekam=500 + 5 * i + j,
+                                                            impor_id=batch))
     return url, engine
 
 
 def test_the_public_page_of_a_large_store_stays_a_page(large_store):
-    """A store of more kecamatan and villages than a phone can scroll (here 81 kecamatan, 208
-    villages; nationally 7,200 and 83,000, when the page weighed 41 MB): the bars show the 40
+    """A regency of more kecamatan and villages than a phone can scroll (here 71 kecamatan, 212
+    villages; the whole country, 7,200 and 83,000, made a page of 41 MB): the bars show the 40
     kecamatan with the lowest coverage and the village table its first 200 rows, each saying so;
-    the village download still holds every village."""
+    the village download still holds every village of the regency."""
     url, engine = large_store
-    villages = 136 + 2 + 70
-    at = open_app("pages/publik.py", role=None, db_url=url)
+    villages = 2 + 210
+    at = open_app("pages/publik.py", role=None, db_url=url, query={"kab": "73.04"})
     assert not at.exception
     captions = [c.value for c in at.caption]
-    assert "Ditampilkan 40 kecamatan dengan cakupan terendah dari 81 kecamatan." in captions
+    assert "Ditampilkan 40 kecamatan dengan cakupan terendah dari 71 kecamatan." in captions
     assert any(c.startswith(f"Ditampilkan 200 baris pertama dari {villages}.") for c in captions)
     bars = next(m.value for m in at.markdown if m.value.startswith("<svg") and "Uji" in m.value)
     assert bars.count("<rect") <= 40 + 5  # the bars and the chart's few furniture rects
@@ -137,6 +169,62 @@ def test_the_public_page_of_a_large_store_stays_a_page(large_store):
     assert max(len(h.proto.body) for h in at.get("html")) < 300_000
     every_village = download(at, "publik-unduh-desa-csv").content.decode("utf-8-sig").strip().splitlines()
     assert sum(1 for line in every_village if line.count(";") >= 3 and line.split(";")[0][:2] == "73") == villages
+
+
+def test_the_public_page_publishes_one_regency_at_a_time(two_regencies):
+    """A store of several regencies publishes each regency on its own (nationally the whole
+    country's published set took 5-6 s to build; a regency's, a fraction of a second). A
+    visitor sees the first regency, chooses another, and the link keeps the choice; the figures
+    are that regency's, its title names it, and no village of another regency is in its set."""
+    url, engine = two_regencies
+    at = open_app("pages/publik.py", role=None, db_url=url)
+    assert not at.exception
+    choice = at.selectbox(key="publik-kab")
+    assert choice.options == ["Bulukumba", "Jeneponto"] and choice.value == "73.02"
+    assert [t.value for t in at.title] == ["Perekaman e-KTP Kabupaten Bulukumba"]
+    bulukumba = data.coverage_total(DAY, engine=engine, kabupaten="73.02")
+    assert parse_angka(metrics(at)["Wajib KTP"]) == bulukumba.wajib_ktp
+
+    choice.set_value("73.04").run()
+    assert not at.exception
+    assert at.query_params["kab"] == "73.04"  # a copied link opens the same regency
+    assert [t.value for t in at.title] == ["Perekaman e-KTP Kabupaten Jeneponto"]
+    assert parse_angka(metrics(at)["Wajib KTP"]) == 3000
+    assert parse_angka(metrics(at)["Belum rekam"]) == 600
+    villages = download(at, "publik-unduh-desa-csv").content.decode("utf-8-sig")
+    assert "Desa Satu" in villages and "Kelurahan Dua" in villages and "Kajang" not in villages
+
+    again = open_app("pages/publik.py", role=None, db_url=url, query={"kab": "73.04"})
+    assert not again.exception and again.selectbox(key="publik-kab").value == "73.04"
+
+
+def test_a_regency_is_protected_as_if_it_were_the_whole_store(two_regencies, tmp_path, regions):
+    """Publishing per regency protects exactly what the regency's own store would: every cell
+    of Bulukumba's published set has the status it has in a store holding Bulukumba alone."""
+    from bulukumba import disclosure
+
+    url, engine = two_regencies
+    alone = store.engine_for(new_store_url(tmp_path, "sendiri"))
+    reference.ensure_reference(alone, regions)
+    demo.load(alone, as_of=DAY)
+    kajang = sorted(data.coverage_villages(DAY, "73.02.06", alone)["kode"])[:2]
+    for each in (engine, alone):  # two villages of Kajang with 2 and 3 unrecorded: hidden, with complements
+        with each.begin() as conn:
+            batch = store.start_batch(conn, nama_file="kecil.csv", sha256="k" * 64, jenis="registri",
+                                      jumlah_baris=2, oleh="pengujian")
+            conn.execute(store.registri.insert(), [
+                {"desa_kode": kode, "tanggal": DAY, "wajib_ktp": 900, "sudah_rekam": 900 - small, "impor_id": batch}
+                for kode, small in zip(kajang, (2, 3))])
+    together = disclosure.public_view(DAY, engine, kabupaten="73.02")
+    apart = disclosure.public_view(DAY, alone)
+    for name in ("registri", "rentan"):
+        mine, theirs = getattr(together.publikasi, name), getattr(apart.publikasi, name)
+        assert mine.status == theirs.status
+        assert {c.key: c.value for c in mine.table.cells()} == {c.key: c.value for c in theirs.table.cells()}
+    assert together.publikasi.sebelumnya.tanggal == apart.publikasi.sebelumnya.tanggal
+    assert together.disamarkan == apart.disamarkan and sum(together.disamarkan.values()) > 0
+    assert list(together.desa["teks_belum_rekam"]) == list(apart.desa["teks_belum_rekam"])
+    assert together.kabupaten == apart.kabupaten
 
 
 def test_ringkasan_of_a_large_store_draws_the_lowest_kecamatan_and_says_so(large_store):

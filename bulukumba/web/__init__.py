@@ -23,7 +23,8 @@ from .layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, 
 from .live import awaiting_publication, remember_version, watch_for_new_data
 from .resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_points, map_layer_data,
                         map_layers, map_unavailable_reason, memo, readiness)
-from .sidebar import ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, require_data, sidebar_filters
+from .sidebar import (ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, public_regency,
+                      require_data, sidebar_filters)
 from .signin import SignIn, configured_users, current_user, frame_sign_in, secrets_dict, server, sign_in_state
 from .style import ACCESSIBLE_CSS, ICON, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
 
@@ -34,7 +35,7 @@ __all__ = [
     "current_user", "demo_banner", "downloads", "engine", "filters", "freshness_line", "frame_sign_in",
     "header", "html_table", "is_demo", "kecamatan_names", "map_label_points", "map_layer_data",
     "map_layers", "map_unavailable_reason", "memo", "page_style", "projector_key", "public_page",
-    "public_style", "readiness", "remember_version", "report_error", "require_data", "secrets_dict",
+    "public_regency", "public_style", "readiness", "remember_version", "report_error", "require_data", "secrets_dict",
     "serve_frame_only", "server", "show_svg", "show_table", "sidebar_filters", "sign_in_state",
     "verdict_strip", "village_clicks", "watch_for_new_data",
 ]

@@ -95,10 +95,11 @@ def map_layers(kecamatan: str | None, kabupaten: str | None = None) -> MapLayers
 
 
 @st.cache_resource(show_spinner=False)
-def map_layer_data() -> tuple[dict, dict] | None:
-    """The village and kecamatan layers themselves (for the public page's SVG map), or None."""
+def map_layer_data(kabupaten: str | None = None) -> tuple[dict, dict] | None:
+    """The village and kecamatan layers themselves (for the public page's SVG map), or None
+    (no boundaries, or they are of another regency than the one asked for)."""
     regions = _regions()
-    if regions is None:
+    if regions is None or (kabupaten is not None and kabupaten != regions.kabupaten_kode):
         return None
     from ..regions import web_geojson
 

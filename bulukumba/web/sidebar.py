@@ -138,6 +138,27 @@ def public_page() -> None:
     require_data()
 
 
+def public_regency(choose: bool = True) -> str | None:
+    """The regency the public page and the projector publish: None for a store of one regency
+    (the whole store is that regency); else the link's `?kab=`, or the first regency. The set
+    is published per regency (disclosure.published). `choose` draws the choice on the page
+    and keeps it in the link; the projector takes it from the link only (its slides fill the
+    screen)."""
+    regencies = data.regencies(engine())
+    if len(regencies) <= 1:
+        return None
+    names = dict(zip(regencies["kode"], regencies["nama"]))
+    wanted = st.query_params.get("kab")
+    chosen = wanted if wanted in names else next(iter(names))
+    if choose:
+        if st.session_state.get("publik-kab") not in names:
+            st.session_state["publik-kab"] = chosen
+        chosen = st.selectbox("Kabupaten/kota", list(names), key="publik-kab", format_func=names.get)
+        if wanted != chosen:
+            st.query_params["kab"] = chosen
+    return chosen
+
+
 def require_data() -> None:
     """A store with no figures yet (no boundaries to seed the demo, nothing imported) says so
     and says how to fix it, instead of drawing empty charts."""
