@@ -131,10 +131,10 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
         "Unduh (nasional)": sidebar + [
             # What the page reads on opening: the list of files and each one's row count (the
             # files themselves are built when a button is pressed).
-            ("downloads: items and row counts", lambda: [item.rows() for item in downloads.items(per, None, None, None, e)
+            ("downloads: items and row counts", lambda: [item.rows() for item in downloads.items(per, None, None, e)
                                                         if not item.per_regency])],
         "Unduh (nasional): every file built": sidebar + [
-            ("downloads: every file", lambda: [item.build() for item in downloads.items(per, None, None, None, e)
+            ("downloads: every file", lambda: [item.build() for item in downloads.items(per, None, None, e)
                                                if not item.per_regency])],
     }
 

@@ -39,10 +39,10 @@ class Item:
         return {REGISTRY: "registri", PARTNERS: "kegiatan"}.get(self.source, "target")
 
 
-def items(per: dt.date, kecamatan: str | None, kecamatan_nama: str | None, layanan: str | None,
-          engine, kabupaten: str | None = None) -> list[Item]:
+def items(per: dt.date, kecamatan: str | None, layanan: str | None, engine,
+          kabupaten: str | None = None) -> list[Item]:
     """The downloads for this view (as the filters stand)."""
-    area = f"Kecamatan {kecamatan_nama}" if kecamatan else "Kabupaten Bulukumba"
+    area = data.region_label(kecamatan, kabupaten, engine)  # names from the store
     gertak = data.programme_period("gertak_2018", engine)
     gertak_start = gertak[0] if gertak else None
     names = dict(zip(*(data.coverage_kecamatan(engine=engine, kabupaten=kabupaten)[c] for c in ("kode", "nama"))))

@@ -15,7 +15,7 @@ st.caption("Angka dalam setiap tabel sama dengan yang tampil di halaman lain. Se
            "yang berlaku; berkas XLSX memuat lembar *Keterangan* (sumber, tanggal, filter, arti kolom). Sel "
            "teks yang diawali =, +, - atau @ diberi tanda petik agar tidak dijalankan sebagai rumus.")
 
-offered = downloads.items(f.per, f.kecamatan, f.kecamatan_nama, f.layanan, engine, f.kabupaten)
+offered = downloads.items(f.per, f.kecamatan, f.layanan, engine, f.kabupaten)
 later = [item for item in offered if item.per_regency and f.whole_of_many_regencies]
 ready = [item for item in offered if item not in later]
 # Each file is built when its button is pressed; the page only counts the rows.

@@ -3,12 +3,14 @@ appears only when there is a choice to make."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
+import openpyxl
 import pytest
 
 from apptest_support import download, metrics, open_app, parse_angka
-from bulukumba import data, demo, reference, store
+from bulukumba import data, demo, export, reference, store
 from bulukumba.regions import WilayahError, load_regions, pinned_source
 from conftest import new_store_url
 
@@ -126,6 +128,9 @@ def test_unduh_offers_village_histories_one_regency_at_a_time(two_regencies):
     assert {"unduh-riwayat-desa-csv", "unduh-kegiatan-mitra-csv"} <= keys
     assert not any("Pilih satu kabupaten/kota di samping" in c.value for c in at.caption)
     assert any(m.value.startswith("**Riwayat per desa/kelurahan") and "· 2 baris" in m.value for m in at.markdown)
+    book = openpyxl.load_workbook(io.BytesIO(download(at, "unduh-cakupan-desa-xlsx").content))
+    notes = {r[0]: r[1] for r in book[export.NOTES_SHEET].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert notes["Filter: Wilayah"] == "Kabupaten Jeneponto"  # the region's name from the store
 
 
 @pytest.fixture
