@@ -127,7 +127,6 @@ def village_map(villages: pd.DataFrame, layers, quantity: str, view: mapview.Vie
     """The village map, its legend above it, fitted to `view`."""
     values = villages[quantity].astype("float64")
     classes = mapview.classes(values, quantity)
-    label = charts.MAP_QUANTITIES[quantity]["label"].lower()
     subtitle = (f"{'Warga wajib KTP yang belum rekam (orang)' if quantity == 'belum_rekam' else 'Cakupan: % wajib KTP yang sudah rekam'}"
                 f" per desa/kelurahan di {area}. Garis tebal: batas kecamatan. Klik desa untuk rinciannya.")
     foot = footer("registri", day, demo, texts.SOURCE_WILAYAH.removesuffix("."))

@@ -54,8 +54,8 @@ class Workbook:
             self.zip = zipfile.ZipFile(source)
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-            raise XlsxError(f"Berkas XLSX rusak: tidak dapat dibuka. Simpan ulang dari Excel, atau "
-                            f"simpan sebagai CSV.") from None
+            raise XlsxError("Berkas XLSX rusak: tidak dapat dibuka. Simpan ulang dari Excel, atau "
+                            "simpan sebagai CSV.") from None
         self._check_sizes(infos, max_unzipped_mb)
         self.names = {i.filename for i in infos}
         self.date1904 = False
