@@ -280,7 +280,7 @@ CARI_TIDAK_ADA = ("Tidak ada desa/kelurahan dengan nama seperti \"{query}\" di {
 CARI_PILIH = "Desa/kelurahan yang cocok"
 PETA_PETUNJUK = ("Ketuk atau pilih sebuah desa untuk membuka kartunya; dengan papan ketik, tekan Tab lalu Enter. "
                  "Angka yang sama ada di tabel per desa/kelurahan di bawah peta.")
-LEWATI_PETA = "Lewati peta (136 desa/kelurahan)"
+LEWATI_PETA = "Lewati peta ({n} desa/kelurahan)"
 #: Why a table leaves out a column (a column of zeros says nothing and invites questions).
 KOLOM_NOL = "Kolom {kolom} tidak ditampilkan: semuanya 0 pada tanggal ini."
 #: Public page, a store of more kecamatan or villages than a screen holds.

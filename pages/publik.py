@@ -89,7 +89,8 @@ if layers is None:
     st.info("Peta sedang tidak tersedia; angka per desa ada di tabel di bawah.")
 else:
     tapped = web.village_clicks("publik-klik-desa")
-    st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA}</a>")  # 136 villages: one Tab past them
+    # Every village on the map is a link: one Tab past them all.
+    st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA.format(n=fmt.angka(len(view.desa)))}</a>")
     web.show_svg(web.memo(("publik", "peta", quantity, *published), lambda: svg.village_map(layers[0], layers[1], view.desa,
                                                                              quantity, links=True)))
     st.html("<span id='setelah-peta' tabindex='-1'></span>")
