@@ -58,8 +58,8 @@ def items(per: dt.date, kecamatan: str | None, layanan: str | None, engine,
                                       data.villages_reported(per, engine, kabupaten=kabupaten))
 
     def programme_table():
-        verdicts = (verdict.programme_verdicts("gertak_2018", "layanan", per, engine)
-                    + verdict.programme_verdicts("gertak_2018", "kecamatan", per, engine))
+        verdicts = (verdict.programme_verdicts("gertak_2018", "layanan", per, engine, kabupaten)
+                    + verdict.programme_verdicts("gertak_2018", "kecamatan", per, engine, kabupaten))
         return tables.programme_table(verdicts, names)
 
     def histories():
@@ -86,7 +86,7 @@ def items(per: dt.date, kecamatan: str | None, layanan: str | None, engine,
         return in_area(data.villages_reported(per, engine, kabupaten=None if kecamatan else kabupaten), "kecamatan_kode")
 
     def programme_rows() -> int:  # one verdict per target judged
-        return sum(len(data.programme_targets("gertak_2018", by, engine)) for by in ("layanan", "kecamatan"))
+        return sum(len(data.programme_targets("gertak_2018", by, engine, kabupaten)) for by in ("layanan", "kecamatan"))
 
     def length(build: Callable[[], pd.DataFrame]) -> Callable[[], int]:
         return lambda: len(build())

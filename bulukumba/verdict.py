@@ -218,25 +218,26 @@ def gertak_verdict(as_of: data.DateLike = None, kecamatan: str | None = None, en
     return programme_verdict(PROGRAM, SERVICE, as_of, kecamatan, engine, kabupaten=kabupaten)
 
 
-def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engine=None) -> list[Verdict]:
+def programme_verdicts(program: str, by: str, as_of: data.DateLike = None, engine=None,
+                       kabupaten: str | None = None) -> list[Verdict]:
     """The verdict of every target `data.programme_statuses` lists (per service, or per
-    kecamatan), in its order, without the top partner: the GERTAK page's tables and the
-    download use these. Each is what `programme_verdict` gives for that target; per kecamatan
-    they are judged from one coverage table and one set of trends (`data.kecamatan_trends`),
-    not three queries per kecamatan (7,200 kecamatan: 169 s)."""
-    statuses = data.programme_statuses(program, by, as_of, engine)
+    kecamatan; of one regency, or the whole store), in its order, without the top partner: the
+    GERTAK page's tables and the download use these. Each is what `programme_verdict` gives for
+    that target; per kecamatan they are judged from one coverage table and one set of trends
+    (`data.kecamatan_trends`), not three queries per kecamatan (7,200 kecamatan: 169 s)."""
+    statuses = data.programme_statuses(program, by, as_of, engine, kabupaten)
     if by != "kecamatan":
-        return [programme_verdict(program, s.layanan, as_of, s.kecamatan_kode, engine, with_partner=False)
-                for s in statuses]
+        return [programme_verdict(program, s.layanan, as_of, s.kecamatan_kode, engine, with_partner=False,
+                                  kabupaten=kabupaten) for s in statuses]
     day = pd.Timestamp(as_of).date() if as_of is not None else data.latest_date(engine)
     contoh = data.freshness(engine).contoh
-    names = data.kecamatan_names(engine)
+    names = data.kecamatan_names(engine, kabupaten)
     if day is None:
         return [Verdict(program, s.layanan, s.kecamatan_kode, _area_name(s.kecamatan_kode, engine, names), day,
                         "tanpa_data", contoh=contoh) for s in statuses]
-    table = data.coverage_kecamatan(day, engine)
+    table = data.coverage_kecamatan(day, engine, kabupaten=kabupaten)
     reported = set(table.loc[table["wajib_ktp"] > 0, "kode"])
-    trends = data.kecamatan_trends(engine)
+    trends = data.kecamatan_trends(engine, kabupaten)
     # Every registry-based target's recent change and first registry date, in one pass.
     registry = [s for s in statuses if s.dasar == "registri"]
     numbers = trends.numbers([s.kecamatan_kode for s in registry])

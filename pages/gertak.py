@@ -25,7 +25,7 @@ web.card(web.memo(("kartu-gertak", f.per, f.kecamatan, f.kabupaten), lambda: car
 
 
 def per_kecamatan_card():
-    verdicts = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine)
+    verdicts = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine, f.kabupaten)
     return cards.kecamatan_progress(tables.progress_by_region(verdicts, web.kecamatan_names(f.kabupaten)), v.tanggal, demo,
                                     f.kecamatan)
 
@@ -33,7 +33,8 @@ def per_kecamatan_card():
 web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan, f.kabupaten), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
 st.header("Per layanan · seluruh kabupaten", anchor=False)
-services = web.memo(("vonis-layanan", f.per), lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine))
+services = web.memo(("vonis-layanan", f.per, f.kabupaten),
+                    lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine, f.kabupaten))
 if services:
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[
         "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa", "Perlu per hari", "Laju per hari",

@@ -93,10 +93,15 @@ def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
     bulukumba = verdict.gertak_verdict(DAY, None, engine, "73.02")
     assert bulukumba.wilayah == "Kabupaten Bulukumba" and bulukumba.keadaan == "tanpa_target"
 
-    at = open_app("pages/ringkasan.py", db_url=url, query={"kab": "73.04"})
-    assert not at.exception
-    strip = next(h.proto.body for h in at.get("html") if "vonis-judul" in h.proto.body)
-    assert "GERTAK 2018 · Kabupaten Jeneponto" in strip and "data-vonis='sisa'" in strip
+    for page in ("pages/ringkasan.py", "pages/gertak.py"):
+        at = open_app(page, db_url=url, query={"kab": "73.04"})
+        assert not at.exception
+        strip = next(h.proto.body for h in at.get("html") if "vonis-judul" in h.proto.body)
+        assert "GERTAK 2018 · Kabupaten Jeneponto" in strip and "data-vonis='sisa'" in strip
+    # GERTAK's table per service follows the regency too: its one target, not the store's six.
+    services = next(d.value for d in at.dataframe if "Layanan" in d.value.columns)
+    assert list(services["Target"]) == [500]
+    assert len(verdict.programme_verdicts("gertak_2018", "layanan", DAY, engine)) > 1
 
 
 def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_regencies):
