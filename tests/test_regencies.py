@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from apptest_support import download, metrics, open_app, parse_angka
+from readback import card_texts
 from bulukumba import data, demo, export, reference, store
 from bulukumba.regions import WilayahError, load_regions, pinned_source
 from conftest import new_store_url
@@ -102,6 +103,21 @@ def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
     services = next(d.value for d in at.dataframe if "Layanan" in d.value.columns)
     assert list(services["Target"]) == [500]
     assert len(verdict.programme_verdicts("gertak_2018", "layanan", DAY, engine)) > 1
+
+
+def test_each_regency_gets_its_own_charts(two_regencies):
+    """Charts are kept per data version and view (web.memo): a chosen regency is part of the
+    view, so Mitra's cards for Jeneponto (no partner activity) are not the whole store's."""
+    url, _ = two_regencies
+    at = open_app("pages/mitra.py", db_url=url)
+    assert not at.exception
+    everything = card_texts(at, "grafik-mitra")
+    assert everything["chart"]
+    at.selectbox(key="f_kab").set_value("73.04").run()
+    assert not at.exception
+    jeneponto = card_texts(at, "grafik-mitra")
+    assert not jeneponto["chart"] and jeneponto["title"] != everything["title"]
+    assert "Kabupaten Jeneponto" in jeneponto["title"] + jeneponto["subtitle"] + str(jeneponto["sentence"])
 
 
 def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_regencies):
