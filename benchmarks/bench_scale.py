@@ -53,6 +53,22 @@ def peak_mb() -> float:
 # What the pages ask (national scope unless the page is about one regency)
 # ---------------------------------------------------------------------------------------------
 
+def kemitraan_questions(e, service: str | None) -> list[tuple[str, object]]:
+    """The Mitra page on the 2017 partnership, a period inside the data at both ends: villages
+    reached are counted from the activity rows, not read from the reach table."""
+    from bulukumba import data
+
+    suffix = f" kemitraan {service or 'semua'}"
+
+    def period():
+        return data.programme_period("kemitraan_2017", e)
+
+    return [("partner_leaderboard" + suffix, lambda: data.partner_leaderboard(*period(), service, None, e)),
+            ("partner_monthly" + suffix, lambda: data.partner_monthly(*period(), service, engine=e)),
+            ("partner_villages top 200" + suffix, lambda: data.partner_villages("pkk", *period(), service, e, limit=200)),
+            ("partner_village_count" + suffix, lambda: data.partner_village_count("pkk", *period(), service, e))]
+
+
 def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[str, object]]]:
     from bulukumba import data, downloads, verdict
 
@@ -100,6 +116,8 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
         "Mitra (nasional, seluruh periode)": sidebar + [
             ("partner_leaderboard all time", lambda: data.partner_leaderboard(None, per, None, None, e)),
             ("partner_monthly all time", lambda: data.partner_monthly(None, per, None, engine=e))],
+        **{f"Mitra (nasional, Kemitraan 2017{label})": sidebar + kemitraan_questions(e, service)
+           for label, service in (("", None), (", rekam e-KTP", "rekam_ektp"))},
         "GERTAK 2018 (nasional)": sidebar + [
             ("programme_status", lambda: data.programme_status("gertak_2018", as_of=per, engine=e)),
             ("programme_progress", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e)),

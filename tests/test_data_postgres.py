@@ -118,12 +118,18 @@ def demo_questions():
         ("partners", lambda e: data.partners(e)),
         ("partner_leaderboard", lambda e: data.partner_leaderboard(GERTAK_START, PER, None, None, e)),
         ("partner_leaderboard", lambda e: data.partner_leaderboard(None, PER, "rekam_ektp", KAJANG, e)),
+        # Periods inside the data (1 May 2017 - 30 June 2018) at both ends: villages reached
+        # counted from the rows.
+        ("partner_leaderboard", lambda e: data.partner_leaderboard("2017-06-01", "2017-12-31", None, None, e)),
+        ("partner_leaderboard", lambda e: data.partner_leaderboard("2018-02-10", "2018-03-03", "kk", None, e)),
         ("partner_totals", lambda e: data.partner_totals(GERTAK_START, "2018-05-31", None, e)),
         ("partner_totals", lambda e: data.partner_totals(None, PER, "rekam_ektp", e)),
         ("partner_monthly", lambda e: data.partner_monthly(None, PER, None, engine=e)),
         ("partner_monthly", lambda e: data.partner_monthly(GERTAK_START, PER, "rekam_ektp", "lakpesdam_nu", KAJANG, e)),
         ("partner_villages", lambda e: data.partner_villages("lakpesdam_nu", None, PER, None, e)),
         ("partner_village_count", lambda e: data.partner_village_count("pkk", None, PER, None, e)),
+        ("partner_village_count", lambda e: data.partner_village_count("pkk", "2017-06-01", "2017-12-31",
+                                                                       "rekam_ektp", e)),
         ("village_services", lambda e: data.village_services(TANAH_TOWA, end=PER, engine=e)),
         ("partner_activity", lambda e: data.partner_activity(None, PER, engine=e)),
         ("partner_activity", lambda e: data.partner_activity(GERTAK_START, PER, "rekam_ektp", KAJANG, e)),
