@@ -154,7 +154,8 @@ def test_the_public_page_on_a_phone(server, browser):
     watch.sent_bytes = watch.http_bytes = watch.ws_bytes = 0
     page.reload()
     page.wait_for_selector("svg[aria-label^='Peta'] path", timeout=90_000)
-    settled(page)  # everything the second visit fetches has arrived
+    settled(page)  # the page drawn again ...
+    page.wait_for_load_state("networkidle")  # ... and what it fetched for that has arrived
     watch.count_bytes()
     print(f"\npublic page on a phone, first visit: {first[0] / 1024:.0f} KB over HTTP + "
           f"{first[1] / 1024:.0f} KB over the websocket; next visit (browser cache): "
