@@ -18,11 +18,13 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
 import live_server  # noqa: E402
+from browser_waits import SCRIPT_DONE, poll, runs_ended, settled, wait_runs  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 PASSWORD = "sandi-uji-peramban"
+SLIDE_SECONDS = 4
 
 
 
@@ -37,7 +39,7 @@ def server(tmp_path_factory, demo_engine):
     secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\nhash_sandi = "{hashed}"\n'
                        f'[pengguna.operator]\nnama = "Operator SIAK"\nperan = "operator"\nhash_sandi = "{hashed}"\n')
     env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "2",
-           "BULUKUMBA_SLIDE_SECONDS": "4"}
+           "BULUKUMBA_SLIDE_SECONDS": str(SLIDE_SECONDS)}
     db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
     env["BULUKUMBA_DB_URL"] = db
     with live_server.dashboard(data_dir, env, secrets) as url:
@@ -102,17 +104,12 @@ class Watch:
         assert self.external == [], self.external
 
 
-SCRIPT_DONE = ("document.querySelector('[data-test-script-state]') && document.querySelector("
-               "'[data-test-script-state]').getAttribute('data-test-script-state') === 'notRunning'")
-
-
 def open_page(browser, url, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
     watch = Watch(page)
     page.goto(url)
     page.wait_for_selector("[data-testid='stMetricValue']", timeout=120_000)
-    page.wait_for_function(SCRIPT_DONE, timeout=120_000)  # the whole page, not its first figures
-    page.wait_for_timeout(1500)  # charts and the map draw after the figures arrive
+    settled(page)  # the whole page, its charts and map drawn, not its first figures
     return page, watch
 
 
@@ -157,7 +154,8 @@ def test_the_public_page_on_a_phone(server, browser):
     watch.sent_bytes = watch.http_bytes = watch.ws_bytes = 0
     page.reload()
     page.wait_for_selector("svg[aria-label^='Peta'] path", timeout=90_000)
-    page.wait_for_timeout(1500)
+    settled(page)  # the page drawn again ...
+    page.wait_for_load_state("networkidle")  # ... and what it fetched for that has arrived
     watch.count_bytes()
     print(f"\npublic page on a phone, first visit: {first[0] / 1024:.0f} KB over HTTP + "
           f"{first[1] / 1024:.0f} KB over the websocket; next visit (browser cache): "
@@ -193,7 +191,13 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
     # ... and pause.
     press(page, "Jeda", until="dijeda")
     shown = page.inner_text("body")
-    page.wait_for_timeout(6000)
+    # A deliberate wait for time to pass: the slide timer must NOT fire. Two slide intervals
+    # of the clock, and at least three runs of the page (its ticks, which are where the timer
+    # would turn the slide), so a slow machine cannot pass this by not ticking at all.
+    ticks = runs_ended(page)
+    started = time.monotonic()
+    wait_runs(page, ticks + 2)
+    page.wait_for_timeout(max(0.0, 2 * SLIDE_SECONDS - (time.monotonic() - started)) * 1000)
     assert page.inner_text("body").split("/ 5")[0][-3:] == shown.split("/ 5")[0][-3:]
     deadline = time.monotonic() + 120
     while True:  # as press(): a click on a stale copy of the button is lost
@@ -210,6 +214,7 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
     small = browser.new_page(viewport={"width": 1024, "height": 768})
     small.goto(server["url"] + "/?mode=proyektor")
     small.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+    settled(small)  # the slide's style applies once its run is drawn
     assert font_px(small, "[data-testid='stMarkdownContainer'] p") >= 20
     small.screenshot(path=str(ARTIFACTS / "proyektor-1024x768.png"))
     small.close()
@@ -231,10 +236,8 @@ def test_the_department_heads_map_draws_with_no_internet(server, browser):
     page.on("response", lambda r: layers.append((r.url, r.status)) if "/app/static/" in r.url else None)
     page.get_by_role("link", name="Peta").click()
     page.wait_for_selector(".js-plotly-plot canvas", timeout=60_000)
-    deadline = time.monotonic() + 60  # the layers are fetched once the map draws: wait for both
-    while time.monotonic() < deadline and not (any("desa-semua" in u for u, _ in layers)
-                                               and any("kecamatan-" in u for u, _ in layers)):
-        page.wait_for_timeout(200)
+    poll(page, lambda: any("desa-semua" in u for u, _ in layers) and any("kecamatan-" in u for u, _ in layers),
+         what="the map's layers (fetched once the map draws)")
     page.screenshot(path=str(ARTIFACTS / "peta-1400x1000.png"))
     assert any("desa-semua" in url and status == 200 for url, status in layers), layers
     assert any("kecamatan-" in url and status == 200 for url, status in layers), layers

@@ -8,7 +8,6 @@ import contextlib
 import io
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import layout_only  # noqa: E402
 import live_server  # noqa: E402
+from browser_waits import frames, poll, settled  # noqa: E402
 
 pytestmark = layout_only
 
@@ -89,23 +89,42 @@ def sign_in(page, url: str) -> None:
     _close_sidebar_on_a_phone(page)
 
 
+#: The sidebar at rest, open (`true`: fully on screen) or closed (`false`: fully off it); its
+#: slide is a CSS transition, so "at rest" is also: no animation of it running.
+SIDEBAR_AT_REST = """(open) => {
+    const bar = document.querySelector("[data-testid='stSidebar']");
+    if (!bar) return false;
+    if (bar.getAnimations({subtree: true}).some(a => a.playState === 'running')) return false;
+    const r = bar.getBoundingClientRect();
+    return open ? bar.dataset.collapsed === 'false' && r.left >= -1
+                : bar.dataset.collapsed === 'true' && r.right <= 1;
+}"""
+
+
 def _with_sidebar(page, action) -> None:
     """Do `action` in the sidebar, opening it first on a narrow screen."""
     if page.viewport_size["width"] < 700:
-        opener = page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button")
-        if opener.count() and opener.first.is_visible():
-            opener.first.click()
-            page.wait_for_timeout(400)
+        _sidebar_at_rest(page)
+        if page.locator("[data-testid='stSidebar']").get_attribute("data-collapsed") == "true":
+            page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button").first.click()
+            page.wait_for_function(SIDEBAR_AT_REST, arg=True, timeout=60_000)
     action()
 
 
+def _sidebar_at_rest(page) -> None:
+    """Wait until the sidebar is there and not sliding, open or closed."""
+    frames(page)  # a click that opens or closes it has been rendered (and its slide begun)
+    page.wait_for_function(f"() => ({SIDEBAR_AT_REST})(true) || ({SIDEBAR_AT_REST})(false)", timeout=60_000)
+
+
 def _close_sidebar_on_a_phone(page) -> None:
+    """On a phone the sidebar closes by itself after a link in it is followed; if it is still
+    open once it stopped moving, close it."""
     if page.viewport_size["width"] < 700:
-        page.wait_for_timeout(500)
-        closer = page.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']")
-        if closer.count() and closer.first.is_visible():
-            closer.first.click()
-            page.wait_for_timeout(400)
+        _sidebar_at_rest(page)
+        if page.locator("[data-testid='stSidebar']").get_attribute("data-collapsed") == "false":
+            page.locator("[data-testid='stSidebarCollapseButton'] button, [data-testid='stSidebarCollapseButton']").first.click()
+        page.wait_for_function(SIDEBAR_AT_REST, arg=False, timeout=60_000)
 
 
 def go(page, name: str) -> None:
@@ -114,14 +133,7 @@ def go(page, name: str) -> None:
         _close_sidebar_on_a_phone(page)
     page.wait_for_function("(t) => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)",
                            arg=TITLES[name], timeout=60_000)
-    settle(page)
-
-
-def settle(page, quiet_ms: int = 1200) -> None:
-    """Wait until Streamlit has finished running and the page stopped changing."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(quiet_ms)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    settled(page)
 
 
 def shot(page, name: str) -> str:
@@ -142,7 +154,7 @@ def choose_kecamatan(page, nama: str) -> None:
         page.get_by_role("option", name=nama, exact=True).click()
     _with_sidebar(page, pick)
     _close_sidebar_on_a_phone(page)
-    settle(page)
+    settled(page)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,35 +172,36 @@ def wait_for_fitted_map(page) -> dict:
         const box = plot && plot.closest('[data-testid="stElementContainer"]');
         return plot && box && Math.abs(plot.getBoundingClientRect().width - box.getBoundingClientRect().width) <= 2;
     }}""", timeout=60_000)
-    settle(page, 1500)
+    settled(page)
     return page.evaluate(f"""() => {{ const r = document.querySelector("{MAP}").getBoundingClientRect();
         return {{x: r.x, y: r.y, width: r.width, height: r.height}}; }}""")
 
 
-def land_box(page, plot: dict, timeout: float = 30) -> tuple[int, int, int, int, int, int]:
+def land_box(page, plot: dict, timeout: float = 120) -> tuple[int, int, int, int, int, int]:
     """Bounding box (left, top, right, bottom, width, height) of the villages drawn inside the
     map's plot area, from its pixels: the class colours are the only saturated ones (borders,
     names and the background are grey, black or white; neighbouring kecamatan's borders run on
     past the chosen kecamatan and are not what must fit)."""
     from PIL import Image
 
+    from PIL import ImageChops
+
     locator = page.locator(MAP).first
     locator.scroll_into_view_if_needed()
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def drawn_land():
         image = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
         r, g, b = image.split()
-        from PIL import ImageChops
-
         spread = ImageChops.subtract(ImageChops.lighter(ImageChops.lighter(r, g), b),
                                      ImageChops.darker(ImageChops.darker(r, g), b))
         mask = spread.point(lambda v: 255 if v > 30 else 0)
         box = mask.getbbox()
         if box and (box[2] - box[0]) * (box[3] - box[1]) > 2000:
             return (*box, image.width, image.height)
-        if time.monotonic() > deadline:
-            raise AssertionError("the map drew no land")
-        page.wait_for_timeout(500)
+        return None
+
+    # The village layer is drawn on the map's canvas after the plot itself: no DOM shows it.
+    return poll(page, drawn_land, timeout=timeout, every_ms=500, what="the map to draw its land")
 
 
 def assert_map_fits(page, where: str) -> None:
@@ -264,9 +277,10 @@ def test_every_page_fits_the_office_screens(demo_server, browser, size):
             assert_map_fits(page, f"peta {size}")
         page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
         shot(page, f"{name}-{size}-contoh")
-        for i, card in enumerate(page.locator("[class*='st-key-kartu-']").all()):
+        for card in page.locator("[class*='st-key-kartu-']").all():
             card.scroll_into_view_if_needed()
-            page.wait_for_timeout(200)
+            frames(page)  # what shows only once seen (the tables' grids) lays out
+        settled(page)
         assert_nothing_clipped(page, f"{name} {size}")
     watch.assert_clean()
     page.close()
@@ -340,14 +354,16 @@ def test_a_clicked_village_is_outlined_with_its_detail_beside_the_map(demo_serve
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_function("() => [...document.querySelectorAll('h2')].some(h => h.innerText.includes('· Kecamatan'))",
                            timeout=90_000)
-    settle(page, 2000)
+    settled(page)
     detail = page.locator("h2", has_text="· Kecamatan").first.bounding_box()
     map_box = locator.bounding_box()
     # Beside the map on a wide screen: to its right, at the same height.
     assert detail["x"] >= map_box["x"] + map_box["width"] - 1, (detail, map_box)
     assert detail["y"] < map_box["y"] + map_box["height"] and detail["y"] + detail["height"] > map_box["y"] - 200
     page.mouse.move(box["x"] + box["width"] + 80, box["y"] - 40, steps=12)  # no hover label left over
-    page.wait_for_timeout(800)
+    page.wait_for_function(f"() => !document.querySelector('{MAP} .hoverlayer .hovertext')", timeout=60_000)
+    settled(page)
+    frames(page)
     after = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
     after.save(ARTIFACTS / "peta-1920x1080-desa-dipilih-peta-contoh.png")
     # The other villages keep their colour (nothing faded): a corner village far from the click.

@@ -25,6 +25,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
 import live_server  # noqa: E402
+from browser_waits import runs_ended, settled, wait_runs  # noqa: E402
 
 PASSWORD = "sandi-uji-sesi-2018"
 KAJANG = "73.02.06"
@@ -43,6 +44,7 @@ SOCKETS_SCRIPT = """
       protocols = [protocols[0], protocols[1] || "PLACEHOLDER_AUTH_TOKEN", window.__curi];
     window.__protocols.push(protocols);
     const socket = new Original(url, protocols);
+    socket.addEventListener("open", () => { window.__openedAt = performance.now(); });
     window.__sockets.push(socket);
     return socket;
   }
@@ -218,7 +220,10 @@ def test_another_browser_resuming_the_session_id_without_the_cookie_sees_only_pu
     other.goto(server.url + "/kelola")
     other.wait_for_selector("h1", timeout=60_000)
     assert other.evaluate("window.__protocols[0][2]") == session_id  # it did resume that session
-    other.wait_for_timeout(2 * TICK_SECONDS * 1000)
+    # Two refresh ticks after its first run (each looks at the session again): had the stolen
+    # id been enough, the page would be internal by now.
+    wait_runs(other, runs_ended(other) + 2)
+    settled(other)
     body = other.inner_text("body")
     assert "Impor berkas" not in body and "Riwayat impor" not in body and not internal(other)
     other.goto(server.url + "/")
@@ -286,11 +291,14 @@ def test_a_server_restart_keeps_the_user_signed_in_on_the_same_view(server, cont
     sign_in(page, server, path=None)
     shows_gertak_for_kajang_on_31_march(page)
     before = sockets_opened(page)
+    runs_ended(page)  # watch the page's runs from now on
 
     server.restart()
 
     wait_new_socket(page, before)  # the open page reconnects to the new process by itself
-    page.wait_for_timeout(1000)
+    # ... and the new process runs it again: until then the page still shows the old run.
+    page.wait_for_function("window.__waits && window.__waits.lastRunEnd > window.__openedAt", timeout=120_000)
+    settled(page)
     shows_gertak_for_kajang_on_31_march(page)
     page.reload()
     shows_gertak_for_kajang_on_31_march(page)
@@ -314,7 +322,7 @@ def test_signing_out_closes_every_tab_of_the_browser(server, context):
     assert not internal(first)
 
     # The other tab: at its next refresh tick, the public page and the same notice.
-    title(second, "Perekaman e-KTP Kabupaten Bulukumba", timeout=10 * TICK_SECONDS * 1000)
+    title(second, "Perekaman e-KTP Kabupaten Bulukumba", timeout=120_000)  # a ceiling, not the tick
     second.wait_for_selector("text=Anda sudah keluar", timeout=90_000)
     assert not internal(second) and "Prioritas jemput bola" not in second.inner_text("body")
     second.goto(server.url + GERTAK_LINK)  # and the cookie is gone: an internal link asks to sign in
@@ -336,7 +344,7 @@ def test_an_expired_session_gives_the_public_page_and_says_why_once(server, cont
     assert "sesi=" not in page.url
     page.reload()
     title(page, "Perekaman e-KTP Kabupaten Bulukumba")
-    page.wait_for_timeout(1500)
+    settled(page)  # the whole page is there: a notice it shows would be there too
     assert "tidak ada aktivitas" not in page.inner_text("body")
 
 
@@ -354,7 +362,7 @@ def test_a_visitor_opening_a_link_is_told_where_he_will_land_and_lands_exactly_t
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, server, path=None)
     shows_gertak_for_kajang_on_31_march(page)
-    page.wait_for_timeout(1000)
+    settled(page)
     assert errors == []  # signing in lands without the frontend's probes of a deeper address
 
 

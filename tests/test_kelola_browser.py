@@ -23,6 +23,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
 import live_server  # noqa: E402
+from browser_waits import settled  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -141,7 +142,7 @@ def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, 
         boxes.nth(i).click()
         page.keyboard.type("Abaikan")
         page.get_by_role("option", name="Abaikan kolom ini").click()
-    page.wait_for_timeout(500)
+    settled(page)  # the lists have closed (for the screenshot)
     mapping.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "kelola-pemetaan-kolom-1366x768.png"))
     form.get_by_role("button", name="Terapkan pemetaan").click()
