@@ -160,8 +160,13 @@ def sockets_opened(page) -> int:
 
 
 def wait_new_socket(page, before: int, timeout: float = 90_000) -> None:
-    page.wait_for_function(f"window.__sockets.length > {before} && "
-                           "window.__sockets[window.__sockets.length - 1].readyState === 1", timeout=timeout)
+    try:
+        page.wait_for_function(f"window.__sockets.length > {before} && "
+                               "window.__sockets[window.__sockets.length - 1].readyState === 1", timeout=timeout)
+    except Exception as timed_out:  # seen once under two CPU hogs: say what the sockets were doing
+        states = page.evaluate("window.__sockets.map(s => s.readyState)")
+        pytest.fail(f"no new open socket after {timeout / 1000:.0f} s: {before} before, states now {states} "
+                    f"(0 connecting, 1 open, 2 closing, 3 closed): {timed_out}")
 
 
 def session_row_times(server, **changes) -> None:
