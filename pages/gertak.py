@@ -13,14 +13,14 @@ demo = web.is_demo()
 web.header("GERTAK 2018")
 st.caption(texts.PROGRAM["gertak_2018"])
 
-v = web.memo(("vonis", f.per, f.kecamatan, f.kabupaten),
+v = web.memo(("vonis", f),
              lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine, f.kabupaten))
 web.verdict_strip(v)
 st.markdown(v.kalimat)
 if v.target is None:
     st.stop()  # the strip says what is missing and how to add it
 
-web.card(web.memo(("kartu-gertak", f.per, f.kecamatan, f.kabupaten), lambda: cards.programme_progress(
+web.card(web.memo(("kartu-gertak", f), lambda: cards.programme_progress(
     data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine, kabupaten=f.kabupaten), v, demo)), key="grafik-gertak")
 
 
@@ -30,10 +30,10 @@ def per_kecamatan_card():
                                     f.kecamatan)
 
 
-web.card(web.memo(("kartu-gertak-kecamatan", f.per, f.kecamatan, f.kabupaten), per_kecamatan_card), key="grafik-gertak-kecamatan")
+web.card(web.memo(("kartu-gertak-kecamatan", f), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
 st.header("Per layanan · seluruh kabupaten", anchor=False)
-services = web.memo(("vonis-layanan", f.per, f.kabupaten),
+services = web.memo(("vonis-layanan", f),
                     lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine, f.kabupaten))
 if services:
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[

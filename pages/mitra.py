@@ -53,7 +53,7 @@ else:
 
 left, right = st.columns(2)
 with left:
-    web.card(web.memo(("kartu-mitra", start, end, f.layanan, f.kecamatan, f.kabupaten), lambda: cards.leaderboard(
+    web.card(web.memo(("kartu-mitra", f, start, end), lambda: cards.leaderboard(
         board, f.layanan, period_text, f.wilayah, end, demo)), key="grafik-mitra")
 with right:
     programme = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine)
@@ -73,7 +73,7 @@ chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-ri
 st.caption(partners.set_index("kode").loc[chosen, "deskripsi"])
 months_col, villages_col = st.columns(2)
 with months_col:
-    web.card(web.memo(("kartu-mitra-bulanan", start, end, f.layanan, chosen, f.kecamatan, f.kabupaten), lambda: cards.partner_months(
+    web.card(web.memo(("kartu-mitra-bulanan", f, start, end, chosen), lambda: cards.partner_months(
         data.partner_monthly(start, end, f.layanan, chosen, f.kecamatan, engine,
                              kabupaten=f.kabupaten), names[chosen], f.layanan,
         period_text, f.wilayah, end, demo)), key="grafik-mitra-bulanan")

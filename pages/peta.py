@@ -63,7 +63,7 @@ with map_col:
                 return cards.village_map(villages, layers, quantity, view, labels, f.wilayah, f.per, demo,
                                          selected=selected)
 
-            card = web.memo(("peta", f.per, f.kecamatan, f.kabupaten, quantity, width, height, selected), build_map)
+            card = web.memo(("peta", f, quantity, width, height, selected), build_map)
             web.card_body(card, key="peta", on_select="rerun", selection_mode="points",
                           width="content", config={"displayModeBar": False, "scrollZoom": False})
 

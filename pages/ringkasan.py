@@ -8,7 +8,7 @@ engine = web.engine()
 demo = web.is_demo()
 web.header("Ringkasan perekaman e-KTP")
 
-web.verdict_strip(web.memo(("vonis", f.per, f.kecamatan, f.kabupaten), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine, f.kabupaten)))
+web.verdict_strip(web.memo(("vonis", f), lambda: verdict.gertak_verdict(f.per, f.kecamatan, engine, f.kabupaten)))
 
 total = data.coverage_total(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
 week = data.recorded_change(f.per, 7, f.kecamatan, engine, kabupaten=f.kabupaten)
@@ -44,10 +44,10 @@ st.caption(texts.TABLE_BAR_NOTE)
 left, right = st.columns(2)
 with left:
     if f.kecamatan is None:
-        web.card(web.memo(("kartu-kecamatan", f.per, f.kabupaten), lambda: cards.kecamatan_coverage(kec, f.per, demo)),
+        web.card(web.memo(("kartu-kecamatan", f), lambda: cards.kecamatan_coverage(kec, f.per, demo)),
                  key="grafik-kecamatan")
-    web.card(web.memo(("kartu-top5", f.per, f.kecamatan, f.kabupaten), lambda: cards.top_unrecorded(villages, f.wilayah, f.per, demo)),
+    web.card(web.memo(("kartu-top5", f), lambda: cards.top_unrecorded(villages, f.wilayah, f.per, demo)),
              key="grafik-top5")
 with right:
-    web.card(web.memo(("kartu-tren", f.per, f.kecamatan, f.kabupaten), lambda: cards.recorded_trend(
+    web.card(web.memo(("kartu-tren", f), lambda: cards.recorded_trend(
         data.recorded_trend(f.kecamatan, end=f.per, engine=engine, kabupaten=f.kabupaten), f.wilayah, demo)), key="grafik-tren")

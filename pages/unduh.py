@@ -19,7 +19,7 @@ offered = downloads.items(f.per, f.kecamatan, f.layanan, engine, f.kabupaten)
 later = [item for item in offered if item.per_regency and f.whole_of_many_regencies]
 ready = [item for item in offered if item not in later]
 # Each file is built when its button is pressed; the page only counts the rows.
-counts = web.memo(("unduhan-baris", f.per, f.kecamatan, f.layanan, f.kabupaten), lambda: [item.rows() for item in ready])
+counts = web.memo(("unduhan-baris", f), lambda: [item.rows() for item in ready])
 for item, count in zip(ready, counts):
     with st.container(border=True):
         st.markdown(f"**{item.title}** · {fmt.angka(count)} baris")

@@ -137,7 +137,11 @@ def memo(key: tuple, build):
     """`build()` once per data version and `key` for the whole server (figures, cards, verdicts),
     so a rerun that changes nothing costs a look-up instead of rebuilding Plotly figures (tens of
     ms each), and twenty sessions rerunning after an import build each figure once, not twenty
-    times. The result is shared: callers must not change it."""
+    times. The result is shared: callers must not change it.
+
+    A page's drawing keys its view with the page's `Filters` as a whole (`("kartu-x", f, ...)`),
+    not with fields picked from it: a field left out serves one view's drawing in another (a
+    chosen regency once got the whole store's partner chart)."""
     version = st.session_state.get("_versi")  # noted at the start of this run (remember_version)
     full = (data.data_version(engine()) if version is None else version, str(engine().url), *key)
     return _memo_store().get(full, build)
