@@ -108,6 +108,15 @@ def _summed(start: DateLike, end: DateLike, service: str | None):
                  .group_by(R.c.mitra_kode), *summary_filters(start, end, service)).subquery()
 
 
+def _summed_rows(start: DateLike, end: DateLike, service: str | None, kecamatan: str | None,
+                 kabupaten: str | None, *more):
+    """`_summed` of one area, from its activity rows (mitra_kode, jumlah, rentan, and `more`
+    columns counted over the same rows)."""
+    return where(sa.select(K.c.mitra_kode, total(K.c.jumlah).label("jumlah"),
+                           total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"), *more)
+                 .group_by(K.c.mitra_kode), *activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
+
+
 def _every_partner(per_partner, *columns: str) -> pd.DataFrame:
     """Every partner (in the report's order) with the per-partner figures, 0 where none."""
     return sa.select(M.c.kode, M.c.nama, M.c.urutan,
@@ -122,12 +131,8 @@ def partner_totals(start: DateLike = None, end: DateLike = None, service: str | 
     or the whole store), in the report's order: kode, nama, jumlah, rentan. The leaderboard's
     sums without its villages reached (a count the daily summary cannot give for a period
     inside the data at both ends)."""
-    if kabupaten is None:
-        sums = _summed(start, end, service)
-    else:  # one regency's rows (nationally ~20,000 of 10 million, by the village index)
-        sums = where(sa.select(K.c.mitra_kode, total(K.c.jumlah).label("jumlah"),
-                               total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
-                     .group_by(K.c.mitra_kode), *activity_filters(start, end, service, None, kabupaten)).subquery()
+    sums = _summed(start, end, service) if kabupaten is None else \
+        _summed_rows(start, end, service, None, kabupaten)  # one regency: ~20,000 of 10 million rows
     totals = fetch(engine, _every_partner(sums, "jumlah", "rentan"))
     for column in ("jumlah", "rentan"):
         totals[column] = totals[column].astype("int64")
@@ -151,12 +156,8 @@ def partner_leaderboard(start: DateLike = None, end: DateLike = None, service: s
         per_partner = sa.select(sums.c.mitra_kode, sums.c.jumlah, sums.c.rentan, reached.c.desa) \
             .select_from(sums.outerjoin(reached, reached.c.mitra_kode == sums.c.mitra_kode)).subquery()
     else:
-        per_partner = where(
-            sa.select(K.c.mitra_kode, total(K.c.jumlah).label("jumlah"),
-                      sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"),
-                      total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"))
-            .group_by(K.c.mitra_kode),
-            *activity_filters(start, end, service, kecamatan, kabupaten)).subquery()
+        per_partner = _summed_rows(start, end, service, kecamatan, kabupaten,
+                                   sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"))
     board = fetch(engine, _every_partner(per_partner, "jumlah", "desa", "rentan"))
     for column in ("jumlah", "desa", "rentan"):
         board[column] = board[column].astype("int64")

@@ -39,6 +39,12 @@ class Filters:
         return data.region_label(self.kecamatan, self.kabupaten, engine=engine())
 
 
+def _regency_names() -> dict[str, str]:
+    """kode -> name of the store's regencies, by code."""
+    regencies = data.regencies(engine())
+    return dict(zip(regencies["kode"], regencies["nama"]))
+
+
 def kecamatan_names(kabupaten: str | None = None) -> dict[str, str]:
     """kode -> name, from the store (which has them from the boundary data)."""
     return data.kecamatan_names(engine(), kabupaten)
@@ -65,8 +71,7 @@ def sidebar_filters(layanan: bool = True) -> Filters:
     latest = data.latest_date(engine()) or dt.date.today()
     first = data.recorded_trend(engine=engine())["tanggal"].min()
     first = first.date() if pd.notna(first) else latest
-    regencies = data.regencies(engine())
-    regency_names = dict(zip(regencies["kode"], regencies["nama"]))
+    regency_names = _regency_names()
     params = st.query_params
     if "f_per" not in st.session_state:  # first run of this session: take the URL's view
         wanted = _parse_date(params.get("per"))
@@ -144,10 +149,9 @@ def public_regency(choose: bool = True) -> str | None:
     is published per regency (disclosure.published). `choose` draws the choice on the page
     and keeps it in the link; the projector takes it from the link only (its slides fill the
     screen)."""
-    regencies = data.regencies(engine())
-    if len(regencies) <= 1:
+    names = _regency_names()
+    if len(names) <= 1:
         return None
-    names = dict(zip(regencies["kode"], regencies["nama"]))
     wanted = st.query_params.get("kab")
     chosen = wanted if wanted in names else next(iter(names))
     if choose:
