@@ -53,9 +53,9 @@ def peak_mb() -> float:
 # What the pages ask (national scope unless the page is about one regency)
 # ---------------------------------------------------------------------------------------------
 
-def kemitraan_questions(e, service: str | None) -> list[tuple[str, object]]:
-    """The Mitra page on the 2017 partnership, a period inside the data at both ends: villages
-    reached are counted from the activity rows, not read from the reach table."""
+def kemitraan_questions(e, per: dt.date, service: str | None) -> list[tuple[str, object]]:
+    """The Mitra page on the 2017 partnership, a period inside the data at both ends: read from
+    the programme's kept rows (summaries.jangkauan_program), not the reach table's dates."""
     from bulukumba import data
 
     suffix = f" kemitraan {service or 'semua'}"
@@ -63,8 +63,13 @@ def kemitraan_questions(e, service: str | None) -> list[tuple[str, object]]:
     def period():
         return data.programme_period("kemitraan_2017", e)
 
-    return [("partner_leaderboard" + suffix, lambda: data.partner_leaderboard(*period(), service, None, e)),
+    return [("programme_period x2", lambda: (data.programme_period("gertak_2018", e), period())),
+            ("partner_leaderboard" + suffix, lambda: data.partner_leaderboard(*period(), service, None, e)),
             ("partner_monthly" + suffix, lambda: data.partner_monthly(*period(), service, engine=e)),
+            ("programme_status kemitraan", lambda: data.programme_status("kemitraan_2017", as_of=per, engine=e)),
+            ("partners", lambda: data.partners(e)),
+            ("partner_monthly one partner" + suffix,
+             lambda: data.partner_monthly(*period(), service, "pkk", engine=e)),
             ("partner_villages top 200" + suffix, lambda: data.partner_villages("pkk", *period(), service, e, limit=200)),
             ("partner_village_count" + suffix, lambda: data.partner_village_count("pkk", *period(), service, e))]
 
@@ -116,7 +121,7 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
         "Mitra (nasional, seluruh periode)": sidebar + [
             ("partner_leaderboard all time", lambda: data.partner_leaderboard(None, per, None, None, e)),
             ("partner_monthly all time", lambda: data.partner_monthly(None, per, None, engine=e))],
-        **{f"Mitra (nasional, Kemitraan 2017{label})": sidebar + kemitraan_questions(e, service)
+        **{f"Mitra (nasional, Kemitraan 2017{label})": sidebar + kemitraan_questions(e, per, service)
            for label, service in (("", None), (", rekam e-KTP", "rekam_ektp"))},
         "GERTAK 2018 (nasional)": sidebar + [
             ("programme_status", lambda: data.programme_status("gertak_2018", as_of=per, engine=e)),
@@ -248,7 +253,33 @@ def measure(url: str, kind: str) -> dict:
         out["import"]["first_read_after_undo_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))[0]
     else:
         out["import"]["error"] = result.pesan
+    out["activity_import"] = activity_import(engine, kab)
     out["rss_mb"], out["peak_mb"] = rss_mb(), peak_mb()
+    return out
+
+
+def activity_import(engine, kab: str) -> dict:
+    """One regency's late partner activity inside the 2017 partnership: the import brings the
+    programme's kept rows of those villages up to date; then the Mitra page's leaderboard."""
+    from bulukumba import data, importer
+    import scale_store
+
+    period = data.programme_period("kemitraan_2017", engine)
+    if period is None:
+        return {}
+    day = period[0] + dt.timedelta(days=30)
+    content = scale_store.regency_activity_csv(engine, kab, day)
+    start = time.perf_counter()
+    result = importer.import_bytes(content, f"kegiatan-{kab}-{day:%Y-%m-%d}.csv", None, engine, oleh="bench_scale")
+    out = {"rows": result.ditulis, "ok": result.ok, "import_s": time.perf_counter() - start}
+    out["leaderboard_after_s"] = timed(lambda: data.partner_leaderboard(*period, None, None, engine))[0]
+    if result.ok:
+        start = time.perf_counter()
+        importer.undo_import(result.impor_id, engine, "bench_scale")
+        out["undo_s"] = time.perf_counter() - start
+        out["leaderboard_after_undo_s"] = timed(lambda: data.partner_leaderboard(*period, None, None, engine))[0]
+    else:
+        out["error"] = result.pesan
     return out
 
 
@@ -272,6 +303,8 @@ def report(results: list[dict]) -> None:
     print("\n## import of one regency's monthly file; memory")
     for r in results:
         print(f"{r['kind']}: {json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r['import'].items()})}")
+        print(f"{r['kind']}, partner activity: "
+              f"{json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r['activity_import'].items()})}")
         print(f"{r['kind']}: first read after generation (summaries rebuilt) {r['first_read_s']:.1f} s; "
               f"process memory {r['rss_mb']:.0f} MB resident at the end, {r['peak_mb']:.0f} MB peak")
 

@@ -247,3 +247,19 @@ def regency_month_csv(engine: sa.Engine, kabupaten: str, day: dt.date) -> bytes:
         wajib = 1000 + (i * 37) % 2000
         out.write(f"{kode};{day:%d/%m/%Y};{wajib};{wajib - 20 - i % 50}\n")
     return out.getvalue().encode()
+
+
+def regency_activity_csv(engine: sa.Engine, kabupaten: str, day: dt.date) -> bytes:
+    """One regency's late partner activity for a day (two rows per village, each by a different
+    partner), as an office would upload it: it lands inside a programme's period."""
+    with engine.connect() as conn:
+        villages = conn.execute(sa.select(store.desa.c.kode).join(store.kecamatan)
+                                .where(store.kecamatan.c.kabupaten_kode == kabupaten)
+                                .order_by(store.desa.c.kode)).scalars().all()
+        partners = conn.execute(sa.select(store.mitra.c.kode).order_by(store.mitra.c.urutan)).scalars().all()
+    out = io.StringIO()
+    out.write("Tanggal;Nama Mitra;Kode Desa;Jenis Layanan;Jumlah;Metode;Kelompok Rentan\n")
+    for i, kode in enumerate(villages):
+        out.write(f"{day:%d/%m/%Y};{partners[i % len(partners)]};{kode};Perekaman e-KTP;{3 + i % 7};Jemput Bola;\n")
+        out.write(f"{day:%d/%m/%Y};{partners[(i + 3) % len(partners)]};{kode};KK;{1 + i % 4};Jemput Bola;Lansia\n")
+    return out.getvalue().encode()

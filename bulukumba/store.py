@@ -256,8 +256,10 @@ def make_engine(url: str | None = None) -> Engine:
 #: `target.kabupaten_kode`), the derived registry summaries (summaries.py) and the indexes
 #: the data module's aggregate queries use. 3: partner reach per village (`jangkauan_mitra`,
 #: summaries.py), so "villages reached" is not a count over every activity row, and a covering
-#: index for one partner's activity (`ix_kegiatan_mitra_rinci`).
-SCHEMA_VERSION = 3
+#: index for one partner's activity (`ix_kegiatan_mitra_rinci`). 4: each programme's activity
+#: per partner and village in its period (`jangkauan_program`, `periode_program`); created
+#: empty, and counted by the first refresh, which finds their periods differ from the targets'.
+SCHEMA_VERSION = 4
 
 
 def prepare_schema(engine: Engine) -> None:
@@ -305,7 +307,7 @@ def _upgrade(conn: sa.Connection, found: int) -> None:
             index.create(conn, checkfirst=True)
     if found < 2:
         summaries.install(conn)  # triggers that note changed villages; every village marked dirty
-    else:  # schema 2 -> 3: the new triggers; only the partner reach is rebuilt on first read
+    elif found < 3:  # schema 2 -> 3: the new triggers; only the partner reach is rebuilt on first read
         summaries.install_triggers(conn)
         summaries.mark_reach_dirty(conn)
     # Schema 3's covering index starts with these columns: the old index only costs writes.

@@ -78,8 +78,10 @@ with months_col:
                              kabupaten=f.kabupaten), names[chosen], f.layanan,
         period_text, f.wilayah, end, demo)), key="grafik-mitra-bulanan")
 with villages_col:
-    where = data.partner_villages(chosen, start, end, f.layanan, engine, limit=web.TABLE_ROWS, kecamatan=f.kecamatan)
-    reached = data.partner_village_count(chosen, start, end, f.layanan, engine, kecamatan=f.kecamatan)
+    where = data.partner_villages(chosen, start, end, f.layanan, engine, limit=web.TABLE_ROWS,
+                                  kecamatan=f.kecamatan, kabupaten=f.kabupaten)
+    reached = data.partner_village_count(chosen, start, end, f.layanan, engine, kecamatan=f.kecamatan,
+                                         kabupaten=f.kabupaten)
     st.markdown(f"**Desa yang dijangkau di {f.wilayah}: {fmt.angka(reached)}**")
     if where.empty:
         st.caption(f"Tidak ada kegiatan {names[chosen]} ({title_unit.lower()}) pada periode ini di {f.wilayah}.")

@@ -120,6 +120,32 @@ def test_each_regency_gets_its_own_charts(two_regencies):
     assert "Kabupaten Jeneponto" in jeneponto["title"] + jeneponto["subtitle"] + str(jeneponto["sentence"])
 
 
+def test_a_partners_villages_follow_the_chosen_regency(two_regencies):
+    """Mitra's "Rincian mitra": the villages a partner reached, and their count, are the chosen
+    regency's. Before, they were the whole store's under the regency's name."""
+    url, engine = two_regencies
+    with engine.begin() as conn:
+        batch = store.start_batch(conn, nama_file="kegiatan-jeneponto.csv", sha256="k" * 64, jenis="kegiatan",
+                                  jumlah_baris=1, oleh="pengujian")
+        conn.execute(store.kegiatan.insert().values(
+            tanggal=dt.date(2018, 3, 1), mitra_kode="pkk", desa_kode="73.04.01.2001", layanan="rekam_ektp",
+            jumlah=9, cara="jemput_bola", rentan="umum", impor_id=batch))
+
+    def partner_villages(kab):
+        at = open_app("pages/mitra.py", db_url=url, query={"kab": kab})
+        assert not at.exception
+        at.selectbox(key="mitra-rinci").set_value("pkk").run()
+        table = next(d.value for d in at.dataframe if "Desa/kelurahan" in d.value.columns)
+        count = next(m.value for m in at.markdown if "Desa yang dijangkau" in m.value)
+        return set(table["Desa/kelurahan"]), count
+
+    villages, count = partner_villages("73.04")
+    assert villages == {"Desa Satu"} and count == "**Desa yang dijangkau di Kabupaten Jeneponto: 1**"
+    villages, count = partner_villages("73.02")
+    assert "Desa Satu" not in villages and len(villages) > 1
+    assert "Kabupaten Bulukumba" in count
+
+
 def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_regencies):
     url, _ = two_regencies
     at = open_app("pages/peta.py", db_url=url)

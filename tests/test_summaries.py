@@ -360,7 +360,7 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
 
     engine = store.make_engine(url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 3
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 4
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
         assert "ix_kegiatan_mitra_rinci" in indexes and "ix_kegiatan_mitra_tanggal" not in indexes
     assert reached(engine, None, None) == (2, 2)
@@ -373,4 +373,141 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
         activity(conn, b, dt.date(2018, 2, 1), third)
     assert reached(engine, None, None) == (3, 3)
     assert reached(engine, dt.date(2018, 1, 11), dt.date(2018, 1, 31)) == (1, 1)
+    engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# A programme's period (`jangkauan_program`): the 2017 partnership, inside the data at both ends
+# ---------------------------------------------------------------------------------------------
+
+PARTNERSHIP = (dt.date(2017, 3, 1), dt.date(2017, 10, 31))
+
+
+def partnership_target(conn, start=PARTNERSHIP[0], end=PARTNERSHIP[1], name="target") -> int:
+    b = store.start_batch(conn, nama_file=name, sha256=name.ljust(64, "p"), jenis="target", jumlah_baris=1,
+                          oleh="pengujian")
+    conn.execute(store.target.insert().values(
+        program="kemitraan_2017", layanan="rekam_ektp", kecamatan_kode=None, nilai=1000, mulai=start,
+        selesai=end, dasar="kegiatan_mitra", impor_id=b))
+    return b
+
+
+def board_by_hand(engine, start, end, service=None) -> dict:
+    """{partner: (jumlah, rentan, villages)} from the raw active rows of the period."""
+    k = store.kegiatan
+    with engine.connect() as conn:
+        rows = pd.DataFrame(conn.execute(
+            sa.select(k.c.mitra_kode, k.c.desa_kode, k.c.tanggal, k.c.layanan, k.c.rentan, k.c.jumlah)
+            .join(store.impor).where(store.impor.c.status == "aktif")).all(),
+            columns=["mitra", "desa", "tanggal", "layanan", "rentan", "jumlah"])
+    rows = rows[(rows["tanggal"] >= start) & (rows["tanggal"] <= end)]
+    if service is not None:
+        rows = rows[rows["layanan"] == service]
+    return {partner: (int(group["jumlah"].sum()), int(group.loc[group["rentan"] != "umum", "jumlah"].sum()),
+                      group["desa"].nunique()) for partner, group in rows.groupby("mitra")}
+
+
+def check_partnership_board(engine, start=PARTNERSHIP[0], end=PARTNERSHIP[1]):
+    """The Mitra page's leaderboard, partner villages and count for the period match the rows."""
+    for service in (None, "rekam_ektp", "kk"):
+        expected = board_by_hand(engine, start, end, service)
+        board = data.partner_leaderboard(start, end, service, engine=engine).set_index("kode")
+        for partner in board.index:
+            got = tuple(int(board.loc[partner, c]) for c in ("jumlah", "rentan", "desa"))
+            assert got == expected.get(partner, (0, 0, 0)), (partner, service)
+            villages = data.partner_villages(partner, start, end, service, engine)
+            assert len(villages) == got[2] == data.partner_village_count(partner, start, end, service, engine)
+            assert villages["jumlah"].sum() == got[0] and villages["rentan"].sum() == got[1]
+
+
+def test_the_partnership_period_is_counted_once_and_kept_true_through_imports_undos_and_new_targets(engine):
+    """The 2017 partnership's leaderboard reads the programme's kept rows, and they say what the
+    raw rows say: after activity is added or undone, and after the target's period changes."""
+    with engine.begin() as conn:
+        b = store.start_batch(conn, nama_file="kegiatan", sha256="w" * 64, jenis="kegiatan", jumlah_baris=6,
+                              oleh="pengujian")
+        activity(conn, b, dt.date(2017, 2, 28), TANAH_TOWA)                    # the day before
+        activity(conn, b, dt.date(2017, 3, 1), TANAH_TOWA)                     # first day
+        activity(conn, b, dt.date(2017, 6, 1), LEMBANNA, service="kk")
+        activity(conn, b, dt.date(2017, 10, 31), LEMBANNA, partner="pkk")      # last day
+        activity(conn, b, dt.date(2017, 11, 1), TANAH_TOWA, partner="pkk")     # the day after
+        activity(conn, b, dt.date(2018, 1, 10), TANAH_TOWA, partner="pkk")     # the data's last day
+        conn.execute(store.kegiatan.insert().values(
+            tanggal=dt.date(2017, 7, 7), mitra_kode="pmi", desa_kode=TANAH_TOWA, layanan="rekam_ektp", jumlah=3,
+            cara="jemput_bola", rentan="disabilitas", impor_id=b))
+        partnership_target(conn)
+    assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
+    check_partnership_board(engine)
+    board = data.partner_leaderboard(*PARTNERSHIP, engine=engine).set_index("kode")
+    assert [int(board.loc["pmi", c]) for c in ("jumlah", "rentan", "desa")] == [13, 3, 2]
+
+    with engine.begin() as conn:  # another batch in the period, then undone
+        later = store.start_batch(conn, nama_file="susulan", sha256="x" * 64, jenis="kegiatan", jumlah_baris=1,
+                                  oleh="pengujian")
+        third = conn.execute(sa.select(store.desa.c.kode).where(
+            store.desa.c.kecamatan_kode == KAJANG, store.desa.c.kode.not_in([TANAH_TOWA, LEMBANNA]))
+            .order_by(store.desa.c.kode).limit(1)).scalar_one()
+        activity(conn, later, dt.date(2017, 8, 1), third, partner="pkk", service="kk")
+    check_partnership_board(engine)
+    assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 2
+    with engine.begin() as conn:
+        store.cancel_batch(conn, later, "pengujian")
+    check_partnership_board(engine)
+    assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
+
+    longer = (PARTNERSHIP[0], dt.date(2017, 11, 30))
+    with engine.begin() as conn:  # a second target stretches the programme by a month
+        second = partnership_target(conn, *longer, name="target-2")
+    assert data.activity._programme_counted(*longer, engine) == "kemitraan_2017"
+    assert data.activity._programme_counted(*PARTNERSHIP, engine) is None  # counted from the rows now
+    check_partnership_board(engine, *longer)
+    check_partnership_board(engine)
+    with engine.begin() as conn:
+        store.cancel_batch(conn, second, "pengujian")
+    assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
+    check_partnership_board(engine)
+
+    # A period reaching the data's last day is answered by the first and last dates instead,
+    # until later data puts it inside.
+    to_the_end = (PARTNERSHIP[0], dt.date(2018, 1, 31))
+    with engine.begin() as conn:
+        partnership_target(conn, *to_the_end, name="target-3")
+    assert data.activity._programme_counted(*to_the_end, engine) is None
+    check_partnership_board(engine, *to_the_end)
+    with engine.begin() as conn:
+        b = store.start_batch(conn, nama_file="februari", sha256="z" * 64, jenis="kegiatan", jumlah_baris=1,
+                              oleh="pengujian")
+        activity(conn, b, dt.date(2018, 2, 5), LEMBANNA, partner="pkk")
+    assert data.activity._programme_counted(*to_the_end, engine) == "kemitraan_2017"
+    check_partnership_board(engine, *to_the_end)
+
+
+def test_a_store_of_schema_3_counts_its_programmes_on_first_read(tmp_path, regions):
+    """A store written before the programme table (schema 3), with the 2017 partnership's target
+    in it: the next start creates the table and the first read counts the programme."""
+    from bulukumba import reference
+
+    url = new_store_url(tmp_path, "skema3")
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    with engine.begin() as conn:
+        b = store.start_batch(conn, nama_file="kegiatan", sha256="y" * 64, jenis="kegiatan", jumlah_baris=4,
+                              oleh="pengujian")
+        activity(conn, b, dt.date(2017, 1, 5), TANAH_TOWA)
+        activity(conn, b, dt.date(2017, 4, 1), TANAH_TOWA)
+        activity(conn, b, dt.date(2017, 5, 1), LEMBANNA, partner="pkk")
+        activity(conn, b, dt.date(2018, 1, 5), LEMBANNA)
+        partnership_target(conn)
+        conn.exec_driver_sql("DROP TABLE jangkauan_program")
+        conn.exec_driver_sql("DROP TABLE periode_program")
+        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=3))
+    engine.dispose()
+
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        assert store.schema_version(conn) == 4
+        assert {"jangkauan_program", "periode_program"} <= set(sa.inspect(conn).get_table_names())
+    assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
+    check_partnership_board(engine)
+    assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
     engine.dispose()
