@@ -182,13 +182,17 @@ def kecamatan_trends(engine: sa.Engine | None = None, kabupaten: str | None = No
     dictionary of `Trend` by kecamatan code). One query over the per-kecamatan changes, where one
     trend per kecamatan would be 7,200 queries at national size (the GERTAK page's per-kecamatan
     statuses and verdicts); its 259,200 rows come straight into arrays (fetch_columns)."""
-    # One row per kecamatan and date already (the table's key): no grouping to do.
+    # One row per kecamatan and date already (the table's key): no grouping to do. Sorted here,
+    # not by the database: PostgreSQL read the rows in key order through the index, one heap
+    # visit each (165 ms against 34 ms for a plain scan; the page's read 0.26-0.37 s -> 0.17-0.19 s).
     rows = fetch_columns(engine, where(
-        sa.select(S.c.kecamatan_kode, epoch_days(S.c.tanggal).label("hari"), S.c.d_wajib, S.c.d_rekam)
-        .order_by(S.c.kecamatan_kode, S.c.tanggal),
+        sa.select(S.c.kecamatan_kode, epoch_days(S.c.tanggal).label("hari"), S.c.d_wajib, S.c.d_rekam),
         kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)), integers=("hari", "d_wajib", "d_rekam"))
-    days = rows["hari"].astype("datetime64[D]").astype("datetime64[ns]")
-    return Trends.of_changes(rows["kecamatan_kode"], days, rows["d_wajib"], rows["d_rekam"])
+    numbers, _ = pd.factorize(rows["kecamatan_kode"], sort=True)  # codes as sortable integers
+    order = np.lexsort((rows["hari"], numbers))
+    codes, hari, d_wajib, d_rekam = (rows[c][order] for c in ("kecamatan_kode", "hari", "d_wajib", "d_rekam"))
+    days = hari.astype("datetime64[D]").astype("datetime64[ns]")
+    return Trends.of_changes(codes, days, d_wajib, d_rekam)
 
 
 @memoised
