@@ -140,12 +140,16 @@ def _counted_from(status: data.ProgrammeStatus, change: data.Change | None, firs
 
 def _top_partner(start: dt.date | None, end: dt.date, kecamatan: str | None, engine,
                  kabupaten: str | None = None) -> TopPartner | None:
-    board = data.partner_leaderboard(start, end, SERVICE, kecamatan, engine, kabupaten=kabupaten)
-    if board.empty or int(board.iloc[0]["jumlah"]) <= 0:
+    # The leaderboard's first row, from the sums alone: it does not need the villages reached
+    # (nationally the leaderboard took 0.15 s, the sums 0.02 s). Ties go to the report's order,
+    # as on the leaderboard.
+    totals = data.partner_totals(start, end, SERVICE, engine, kabupaten=kabupaten, kecamatan=kecamatan)
+    grand = int(totals["jumlah"].sum())
+    if grand <= 0:
         return None
-    top = board.iloc[0]
+    top = totals.iloc[int(totals["jumlah"].to_numpy().argmax())]  # the first of the largest
     return TopPartner(kode=str(top["kode"]), nama=str(top["nama"]), jumlah=int(top["jumlah"]),
-                      porsi=float(top["porsi"]), mulai=start, sampai=end)
+                      porsi=int(top["jumlah"]) / grand, mulai=start, sampai=end)
 
 
 def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike = None,

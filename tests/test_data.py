@@ -142,10 +142,11 @@ def test_partner_totals_are_the_leaderboards_sums(demo_engine):
     partner's activity and vulnerable residents as the leaderboard has them, every partner."""
     periods = ((None, "2018-06-30"), ("2018-01-19", "2018-03-15"), ("2018-05-01", "2018-05-28"))
     # The whole store reads the daily summary; one regency (the public page of a store of
-    # several) reads its rows: both are the leaderboard's sums.
-    for (start, end), service, kab in itertools.product(periods, (None, "rekam_ektp"), (None, "73.02")):
-        board = data.partner_leaderboard(start, end, service, None, demo_engine, kabupaten=kab).set_index("kode")
-        totals = data.partner_totals(start, end, service, demo_engine, kab).set_index("kode")
+    # several) or kecamatan (a verdict's top partner) reads its rows: all are the leaderboard's sums.
+    areas = ((None, None), ("73.02", None), (None, KAJANG))
+    for (start, end), service, (kab, kec) in itertools.product(periods, (None, "rekam_ektp"), areas):
+        board = data.partner_leaderboard(start, end, service, kec, demo_engine, kabupaten=kab).set_index("kode")
+        totals = data.partner_totals(start, end, service, demo_engine, kab, kecamatan=kec).set_index("kode")
         assert list(totals.index) == list(data.partners(demo_engine)["kode"])
         assert totals[["jumlah", "rentan"]].equals(board.loc[totals.index, ["jumlah", "rentan"]])
         assert totals["jumlah"].sum() > 0
