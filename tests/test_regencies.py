@@ -8,6 +8,7 @@ import json
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from apptest_support import download, metrics, open_app, parse_angka
 from readback import card_texts
@@ -103,6 +104,37 @@ def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
     services = next(d.value for d in at.dataframe if "Layanan" in d.value.columns)
     assert list(services["Target"]) == [500]
     assert len(verdict.programme_verdicts("gertak_2018", "layanan", DAY, engine)) > 1
+
+
+def test_an_office_imports_a_target_for_one_regency_by_its_name(two_regencies):
+    """A target file of a store of several regencies names a regency in its area column: the
+    target is that regency's (its verdict reads it), and the messages name regencies from the
+    store. Before, every row without a kecamatan became the whole store's target, and a
+    duplicate was reported as "Kabupaten Bulukumba" whatever the regency."""
+    from bulukumba import verdict
+    from bulukumba.importer import import_bytes
+
+    _, engine = two_regencies
+    content = ("Program;Layanan;Kecamatan;Nilai;Mulai;Selesai;Dasar\n"
+               "gertak_2018;rekam_ektp;Kabupaten Jeneponto;700;01/01/2018;31/12/2018;registri\n"
+               "gertak_2018;akta_kematian;73.04;40;01/01/2018;31/12/2018;kegiatan_mitra\n"
+               "gertak_2018;rekam_ektp;Bangkala;300;01/01/2018;31/12/2018;registri\n").encode()
+    result = import_bytes(content, "target-jeneponto.csv", "target", engine)
+    assert result.ok, result.pesan
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(store.target.c.layanan, store.target.c.kecamatan_kode,
+                                      store.target.c.kabupaten_kode, store.target.c.nilai)
+                            .where(store.target.c.impor_id == result.impor_id).order_by(store.target.c.id)).all()
+    assert [tuple(r) for r in rows] == [("rekam_ektp", None, "73.04", 700), ("akta_kematian", None, "73.04", 40),
+                                        ("rekam_ektp", "73.04.01", None, 300)]
+    assert verdict.gertak_verdict(DAY, None, engine, "73.04").target == 700
+
+    again = import_bytes(content.replace(b"Bangkala", b"Jeneponto"), "target-lagi.csv", "target", engine)
+    assert not again.ok
+    messages = [e.pesan for e in again.errors]
+    assert any("untuk Kabupaten Jeneponto sudah ada di baris 2" in m for m in messages), messages
+    warned = [w.pesan for w in again.warnings]
+    assert any("untuk Kabupaten Jeneponto sudah ada di impor" in w for w in warned), warned
 
 
 def test_each_regency_gets_its_own_charts(two_regencies):

@@ -306,25 +306,25 @@ def _cross_checks(conn: sa.Connection, kind: str, report: ValidationReport, plac
                                          f"baris {int(rows[f])}", "desa dan tanggal ganda"))
         report.problems.extend(registry_clashes(conn, records, places))
     elif kind == "target":
-        keys = (records.array("program").astype(np.int64) * 100 + records.array("layanan")) * 100 \
-            + records.array("kecamatan_kode") + 1
+        keys = ((records.array("program").astype(np.int64) * 100 + records.array("layanan")) * 100_000
+                + records.array("kecamatan_kode") + 1) * 10_000 + records.array("kabupaten_kode") + 1
         again, first = _duplicates(keys)
         for p, f in zip(again, first):
             row = next(records.dicts(int(p), int(p) + 1))
             report.problems.add(RowError(int(rows[p]), None, f"target {row['program']} / {row['layanan']} "
-                                         f"untuk {places.scope_name(row['kecamatan_kode'])} sudah ada "
-                                         f"di baris {int(rows[f])}", "target ganda"))
-        seen = {(r["program"], r["layanan"], r["kecamatan_kode"]): int(n)
+                                         f"untuk {places.scope_name(row['kecamatan_kode'], row['kabupaten_kode'])} "
+                                         f"sudah ada di baris {int(rows[f])}", "target ganda"))
+        seen = {(r["program"], r["layanan"], r["kecamatan_kode"], r["kabupaten_kode"]): int(n)
                 for r, n in zip(records.dicts(), rows)}
         t, i = store.target, store.impor
-        existing = conn.execute(sa.select(t.c.program, t.c.layanan, t.c.kecamatan_kode, i.c.id)
+        existing = conn.execute(sa.select(t.c.program, t.c.layanan, t.c.kecamatan_kode, t.c.kabupaten_kode, i.c.id)
                                 .join(i, t.c.impor_id == i.c.id)
                                 .where(i.c.status == "aktif", i.c.contoh == sa.false())).all()
-        for program, layanan, kec, batch in existing:
-            baris = seen.get((program, layanan, kec))
+        for program, layanan, kec, kab, batch in existing:
+            baris = seen.get((program, layanan, kec, kab))
             if baris is not None:
                 report.warnings.append(RowError(baris, None, f"target {program} / {layanan} untuk "
-                                                f"{places.scope_name(kec)} sudah ada di impor #{batch}; "
+                                                f"{places.scope_name(kec, kab)} sudah ada di impor #{batch}; "
                                                 f"target baru ini yang akan dipakai", "target sudah ada"))
     elif kind == "kegiatan" and len(records) > 1:
         matrix = np.stack([records.array(name) for name in records.names], axis=1)

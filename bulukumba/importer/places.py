@@ -50,6 +50,7 @@ class Places:
     kecamatan: dict[str, str]                        # kode -> nama
     mitra: dict[str, str]                            # kode -> nama
     missing_mitra: set[str]                          # known partners the store lacks yet
+    kabupaten: dict[str, str] = field(default_factory=dict)  # kode -> nama (as the store has it)
     _kec_cache: dict = field(default_factory=dict, repr=False)
     _name_cache: dict = field(default_factory=dict, repr=False)
 
@@ -70,6 +71,12 @@ class Places:
                     aliases.setdefault(variant, set()).add(kode)
         self.mitra_by_key = {k: next(iter(v)) for k, v in aliases.items() if len(v) == 1}
         self.mitra_codes = sorted(self.mitra)
+        self.kabupaten_codes = sorted(self.kabupaten)
+        self.kab_by_key = {}
+        for kode, nama in self.kabupaten.items():
+            bare = re.sub(r"^(kabupaten|kab\.?|kota)\s+", "", nama.strip(), flags=re.IGNORECASE)
+            for name in (kode, nama, bare, f"Kabupaten {bare}", f"Kab {bare}", f"Kota {bare}"):
+                self.kab_by_key[key(name)] = kode
 
     @classmethod
     def load(cls, conn: sa.Connection) -> Places:
@@ -79,7 +86,8 @@ class Places:
         mitra = dict(conn.execute(sa.select(store.mitra.c.kode, store.mitra.c.nama)).all())
         missing = {kode for kode, _, _ in reference.PARTNERS if kode not in mitra}
         mitra.update({kode: nama for kode, nama, _ in reference.PARTNERS if kode in missing})
-        return cls(desa, kec, mitra, missing)
+        kab = dict(conn.execute(sa.select(store.kabupaten.c.kode, store.kabupaten.c.nama)).all())
+        return cls(desa, kec, mitra, missing, kab)
 
     def kecamatan_names(self) -> str:
         return ", ".join(sorted(self.kecamatan.values()))
@@ -87,8 +95,20 @@ class Places:
     def mitra_names(self) -> str:
         return ", ".join(f"{nama} ({kode})" for kode, nama in self.mitra.items())
 
-    def scope_name(self, kec: str | None) -> str:
-        return "Kabupaten Bulukumba" if kec is None else f"Kecamatan {self.kecamatan.get(kec, kec)}"
+    def scope_name(self, kec: str | None, kab: str | None = None) -> str:
+        """What a target covers, named from the store: a kecamatan, a regency, or everything."""
+        if kec is not None:
+            return f"Kecamatan {self.kecamatan.get(kec, kec)}"
+        if kab is None and len(self.kabupaten) == 1:
+            kab = self.kabupaten_codes[0]
+        if kab is None:
+            return "semua wilayah"
+        name = self.kabupaten.get(kab, kab)
+        return name if name.lower().startswith(("kabupaten ", "kota ")) else f"Kabupaten {name}"
+
+    def find_kabupaten(self, raw: str) -> str | None:
+        """The regency a target's area names ("Jeneponto", "Kab. Jeneponto", "73.04"), or None."""
+        return self.kab_by_key.get(key(raw))
 
     # --- finding ---------------------------------------------------------------------------------
 

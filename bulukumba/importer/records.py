@@ -26,7 +26,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
                  ("layanan", "layanan"), ("jumlah", "int"), ("cara", "cara"),
                  ("rentan", "rentan")),
     "target": (("program", "program"), ("layanan", "layanan"), ("kecamatan_kode", "kec?"),
-               ("nilai", "int"), ("mulai", "date"), ("selesai", "date"), ("dasar", "dasar")),
+               ("kabupaten_kode", "kab?"), ("nilai", "int"), ("mulai", "date"), ("selesai", "date"), ("dasar", "dasar")),
 }
 _VOCAB_CODES = {"layanan": SERVICES.codes, "cara": DELIVERY.codes, "rentan": VULNERABLE.codes,
                 "program": PROGRAMMES.codes, "dasar": BASIS.codes}
@@ -46,6 +46,8 @@ def _decoder(encoding: str, places) -> Callable[[int], object]:
     if encoding == "kec?":
         codes = sorted(places.kecamatan)
         return lambda v: None if v == EMPTY else codes[v]
+    if encoding == "kab?":
+        return lambda v: None if v == EMPTY else places.kabupaten_codes[v]
     return _VOCAB_CODES[encoding].__getitem__
 
 
@@ -61,6 +63,9 @@ def encoder(encoding: str, places) -> Callable[[object], int]:
         return {k: i for i, k in enumerate(places.mitra_codes)}.__getitem__
     if encoding == "kec?":
         index = {k: i for i, k in enumerate(sorted(places.kecamatan))}
+        return lambda v: EMPTY if v is None else index[v]
+    if encoding == "kab?":
+        index = {k: i for i, k in enumerate(places.kabupaten_codes)}
         return lambda v: EMPTY if v is None else index[v]
     return {k: i for i, k in enumerate(_VOCAB_CODES[encoding])}.__getitem__
 

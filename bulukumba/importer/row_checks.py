@@ -304,7 +304,7 @@ class RowChecks:
     def target(self, n: int, cells: list[str]):
         program = self.coded(n, cells, "program", VOCABS["program"])
         layanan = self.coded(n, cells, "layanan", VOCABS["layanan"])
-        scope = self._scope(n, cells)
+        kecamatan, kabupaten = self._scope(n, cells)
         nilai = self.whole(n, cells, "nilai", positive=True)
         mulai = self.date(n, cells, "mulai", future=True)
         selesai = self.date(n, cells, "selesai", future=True)
@@ -318,15 +318,22 @@ class RowChecks:
         if dasar == registri and ok(layanan) and layanan != rekam:
             self.fail(n, "dasar", "dasar 'registri' hanya untuk layanan rekam_ektp (registri hanya "
                                   "mencatat perekaman); gunakan kegiatan_mitra", "dasar tidak cocok")
-        return program, layanan, scope, nilai, mulai, selesai, dasar
+        return program, layanan, kecamatan, kabupaten, nilai, mulai, selesai, dasar
 
-    def _scope(self, n: int, cells: list[str]):
+    def _scope(self, n: int, cells: list[str]) -> tuple:
+        """(kecamatan, regency) a target covers, as record values: a kecamatan; a regency of the
+        store (by name or code); or, empty or "semua", everything the store holds. In a store of
+        one regency, naming it is the same as everything (the targets of the first release)."""
         raw = clean(self.raw(cells, "kecamatan"))
-        if key(raw) in ("", "kabupaten", "bulukumba", "kabupatenbulukumba", "kabbulukumba", "semua",
-                        "seluruhkabupaten"):
-            return EMPTY
+        if key(raw) in ("", "kabupaten", "semua", "seluruhkabupaten", "semuawilayah", "seluruhwilayah"):
+            return EMPTY, EMPTY
+        regency = self.places.find_kabupaten(raw)
+        if regency is not None:
+            if len(self.places.kabupaten) == 1:
+                return EMPTY, EMPTY
+            return EMPTY, self.places.kabupaten_codes.index(regency)
         code = self.kecamatan(n, cells, required=False)
-        return code if code is BAD else self._kec_order[code]
+        return (code if code is BAD else self._kec_order[code]), EMPTY
 
 
 def agrees(written: float, decimals: int, computed: float) -> bool:

@@ -64,7 +64,8 @@ def required_text(kind: str, canon: str) -> str:
     if canon in ("kode_desa", "nama_desa") and kind in NEEDS_VILLAGE:
         return "wajib: kode desa, atau nama desa"
     if canon == "kecamatan":
-        return "kosong = kabupaten" if kind == "target" else "bila desa disebut dengan nama"
+        return ("kosong = seluruh wilayah data; atau nama kabupaten/kota bila data memuat beberapa"
+                if kind == "target" else "bila desa disebut dengan nama")
     if canon in DERIVED[kind]:
         return "boleh ada, diperiksa"
     return "opsional"
