@@ -26,7 +26,7 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
 
 # --- The first screen: title, the four figures, the verdict ----------------------------------
 st.title(texts.public_title(region), anchor=False)
-st.caption(web.freshness_line() + (f" · **{texts.DEMO_LABEL}**" if demo else ""))
+st.caption(web.freshness_line(regency) + (f" · **{texts.DEMO_LABEL}**" if demo else ""))
 earlier = not disclosure.is_current(view, engine)  # the newest is being built: the set before
 web.awaiting_publication(earlier)
 if earlier:

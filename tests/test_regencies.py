@@ -282,6 +282,22 @@ def test_the_public_page_publishes_one_regency_at_a_time(two_regencies):
     assert not again.exception and again.selectbox(key="publik-kab").value == "73.04"
 
 
+def test_the_public_page_dates_a_regency_by_its_own_newest_snapshot(two_regencies):
+    """Bulukumba sends July's file; Jeneponto's newest is still June's. Jeneponto's public page
+    says its data are of 30 June, not of Bulukumba's newer date."""
+    url, engine = two_regencies
+    july = DAY + dt.timedelta(days=31)
+    with engine.begin() as conn:
+        batch = store.start_batch(conn, nama_file="juli.csv", sha256="l" * 64, jenis="registri",
+                                  jumlah_baris=1, oleh="pengujian")
+        conn.execute(store.registri.insert().values(desa_kode="73.02.06.2006", tanggal=july, wajib_ktp=3200,
+                                                    sudah_rekam=2600, impor_id=batch))
+    for kab, newest in (("73.04", "30 Juni 2018"), ("73.02", "31 Juli 2018")):
+        at = open_app("pages/publik.py", role=None, db_url=url, query={"kab": kab})
+        assert not at.exception
+        assert at.caption[0].value.startswith(f"Data per {newest} ·"), at.caption[0].value
+
+
 def test_a_regency_is_protected_as_if_it_were_the_whole_store(two_regencies, tmp_path, regions):
     """Publishing per regency protects exactly what the regency's own store would: every cell
     of Bulukumba's published set has the status it has in a store holding Bulukumba alone."""

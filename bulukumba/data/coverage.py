@@ -39,9 +39,11 @@ def _current_on(as_of: DateLike, engine: sa.Engine):
 
 
 @memoised
-def latest_date(engine: sa.Engine | None = None) -> dt.date | None:
-    """The newest registry snapshot date, or None on an empty store."""
-    row = first_row(engine, sa.select(sa.func.max(S.c.tanggal)))
+def latest_date(engine: sa.Engine | None = None, kabupaten: str | None = None) -> dt.date | None:
+    """The newest registry snapshot date (of one regency, or the whole store), or None when
+    there is none."""
+    row = first_row(engine, where(sa.select(sa.func.max(S.c.tanggal)),
+                                  kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)))
     return None if row is None or row[0] is None else row[0]
 
 

@@ -17,10 +17,13 @@ from .sidebar import filters
 # Header, labels, tables, downloads
 # ---------------------------------------------------------------------------------------------
 
-def freshness_line() -> str:
-    """'Data per 30 Juni 2018 · diperbarui 28 November 2026 08.57 WITA'."""
+def freshness_line(kabupaten: str | None = None) -> str:
+    """'Data per 30 Juni 2018 · diperbarui 28 November 2026 08.57 WITA'. With a regency (the
+    public page of a store of several), its own newest snapshot: another regency's newer file
+    does not make its figures newer."""
     fresh = data.freshness(engine())
-    return f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+    newest = fresh.data_per if kabupaten is None else data.latest_date(engine(), kabupaten=kabupaten)
+    return f"Data per {fmt.tanggal(newest)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
 
 
 def header(title: str, public: bool = False) -> None:
