@@ -184,10 +184,11 @@ def partner_months(monthly: pd.DataFrame, partner: str, layanan: str | None, per
     return Card(title, subtitle, foot, figure=charts.partner_months(monthly))
 
 
-def partnership(status, day: dt.date | None, demo: bool) -> Card:
-    """The 2017 partnership programme against its target (always the regency, e-KTP recording)."""
+def partnership(status, day: dt.date | None, demo: bool, area: str) -> Card:
+    """The 2017 partnership programme against its target (always a regency, e-KTP recording);
+    `area` names the regency ("Kabupaten Bulukumba")."""
     subtitle = (f"Perekaman e-KTP oleh mitra selama program, {fmt.tanggal(status.mulai)} – "
-                f"{fmt.tanggal(status.selesai)}, seluruh kabupaten (orang); garis putus-putus: target.")
+                f"{fmt.tanggal(status.selesai)}, {area} (orang); garis putus-putus: target.")
     title = (f"Kemitraan 2017: {fmt.angka(status.capaian)} dari target {fmt.angka(status.target)} "
              f"perekaman ({fmt.persen(status.persen)})")
     return Card(title, subtitle, footer("program_mitra", day, demo),

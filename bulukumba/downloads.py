@@ -114,7 +114,7 @@ def items(per: dt.date, kecamatan: str | None, layanan: str | None, engine,
         Item("kegiatan-mitra", f"Kegiatan mitra per mitra, desa, bulan dan layanan · {unit}",
              "kecamatan dan layanan; semua bulan sampai tanggal", activity, length(activity), PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service), per_regency=True),
         Item("progres-gertak", "Progres GERTAK 2018 per layanan dan kecamatan",
-             "tanggal; selalu seluruh kabupaten dan semua kecamatan", programme_table, programme_rows, PROGRAMME,
+             "tanggal dan kabupaten; selalu semua kecamatan", programme_table, programme_rows, PROGRAMME,
              (date, all_kec)),
     ]
 

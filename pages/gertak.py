@@ -32,14 +32,15 @@ def per_kecamatan_card():
 
 web.card(web.memo(("kartu-gertak-kecamatan", f), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
-st.header("Per layanan · seluruh kabupaten", anchor=False)
+regency_area = data.region_label(None, f.kabupaten, engine)  # the per-service targets are a regency's
+st.header(f"Per layanan · {regency_area}", anchor=False)
 services = web.memo(("vonis-layanan", f),
                     lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine, f.kabupaten))
 if services:
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[
         "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa", "Perlu per hari", "Laju per hari",
         "Proyeksi selesai", "Keadaan"])
-    st.caption("Target per layanan hanya ada untuk seluruh kabupaten: pilihan kecamatan tidak berlaku di "
+    st.caption(f"Target per layanan hanya ada untuk {regency_area}: pilihan kecamatan tidak berlaku di "
                "tabel ini. Perekaman e-KTP dihitung dari " + texts.DASAR["registri"] + "; layanan lain dari "
                + texts.DASAR["kegiatan_mitra"] + ". Laju per hari: " + verdict.PACE_NOTE)
 else:

@@ -178,6 +178,31 @@ def test_a_partners_villages_follow_the_chosen_regency(two_regencies):
     assert "Kabupaten Bulukumba" in count
 
 
+def test_the_partnership_panel_is_the_chosen_regencys(two_regencies):
+    """Mitra's 2017 partnership panel reads the chosen regency's target, and names it; the
+    whole store's target is not a regency's. Before, it always showed the store's target as
+    "seluruh kabupaten"."""
+    url, engine = two_regencies
+
+    def panel(kab):
+        at = open_app("pages/mitra.py", db_url=url, query={"kab": kab} if kab else None)
+        assert not at.exception
+        return at
+
+    everything = card_texts(panel(None), "grafik-kemitraan")
+    assert "Semua wilayah (2 kabupaten/kota)" in everything["subtitle"]
+    assert any("Belum ada target program kemitraan 2017 untuk Kabupaten Jeneponto" in i.value
+               for i in panel("73.04").info)
+    with engine.begin() as conn:
+        batch = store.start_batch(conn, nama_file="target-kemitraan.csv", sha256="m" * 64, jenis="target",
+                                  jumlah_baris=1, oleh="pengujian")
+        conn.execute(store.target.insert().values(
+            program="kemitraan_2017", layanan="rekam_ektp", kecamatan_kode=None, kabupaten_kode="73.04", nilai=123,
+            mulai=dt.date(2017, 5, 1), selesai=dt.date(2017, 12, 31), dasar="kegiatan_mitra", impor_id=batch))
+    jeneponto = card_texts(panel("73.04"), "grafik-kemitraan")
+    assert "dari target 123 perekaman" in jeneponto["title"] and "Kabupaten Jeneponto" in jeneponto["subtitle"]
+
+
 def test_the_map_page_asks_for_a_regency_instead_of_drawing_the_country(two_regencies):
     url, _ = two_regencies
     at = open_app("pages/peta.py", db_url=url)
