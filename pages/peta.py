@@ -15,7 +15,7 @@ demo = web.is_demo()
 web.header("Peta desa dan daftar prioritas")
 
 #: The map card's inner width on a 1366 px screen with the sidebar open: used until the browser
-#: has reported the real width (the first run of a session), and in AppTest.
+#: has reported the real width (the first run of its first session), and in AppTest.
 DEFAULT_WIDTH = 495
 
 # A store of several regencies with none chosen: no village map of the whole country (tens of

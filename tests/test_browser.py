@@ -245,6 +245,46 @@ def test_the_department_heads_map_draws_with_no_internet(server, browser):
     page.close()
 
 
+MAP_WIDTHS = """
+window.__lebarPeta = [];
+const look = () => {
+  const svg = document.querySelector('.js-plotly-plot .main-svg');
+  const width = svg && svg.getAttribute('width');
+  if (width && window.__lebarPeta[window.__lebarPeta.length - 1] !== width) window.__lebarPeta.push(width);
+  requestAnimationFrame(look);
+};
+requestAnimationFrame(look);
+"""
+
+
+def test_a_reload_draws_the_map_once_at_its_width(server, browser):
+    """The head opens Peta, then comes back the next morning (a new session in the same
+    browser): the map is drawn at its column's width from the first run, not first at a guessed
+    width and then again (the map jumped on every reload)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.add_init_script(MAP_WIDTHS)
+    page = context.new_page()
+    page.goto(server["url"] + "/masuk")
+    page.get_by_label("Nama pengguna").fill("kadis")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=120_000)
+    page.goto(server["url"] + "/peta")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    settled(page)
+    first_visit = page.evaluate("window.__lebarPeta")
+    assert len(first_visit) >= 1 and first_visit[-1] != "495", first_visit  # measured, not the guess
+    assert any(c["name"].startswith("bulukumba_ukuran_") for c in context.cookies())
+    page.close()
+
+    again = context.new_page()
+    again.goto(server["url"] + "/peta")
+    again.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    settled(again)
+    assert again.evaluate("window.__lebarPeta") == [first_visit[-1]]
+    context.close()
+
+
 def test_an_import_from_another_process_appears_without_a_reload(server, browser, tmp_path):
     """Last in this file: the import is the office's first real data, so it retires the demo."""
     from bulukumba import data, fmt, store

@@ -631,3 +631,13 @@ def test_open_app_uses_the_given_store_for_every_run(tmp_path, regions):
     at.run()  # a later run still reads that store
     assert not at.exception
     assert any(c.value.startswith(f"Data per {fmt.tanggal(dt.date(2018, 3, 31))} ·") for c in at.caption)
+
+
+def test_the_map_size_cookie_is_read_only_when_it_is_two_plausible_numbers():
+    """The cookie that lets a reload draw the map at its width is the browser's to change: any
+    other value is ignored and the map is measured as on a first visit."""
+    from bulukumba.web.browser import remembered_size
+
+    assert remembered_size("828x1080") == (828, 1080)
+    for bad in (None, "", "828", "828x", "x1080", "828x1080;x", "-828x1080", "50x1080", "828x99999", "8e2x1080"):
+        assert remembered_size(bad) == (None, None), bad

@@ -2,6 +2,8 @@
 what the browser knows: a village tapped on the map, a presenter's key, the column's size."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 
@@ -80,10 +82,13 @@ def projector_key(key: str) -> str | None:
 
 #: Reports the width of the column it sits in and the window's height, when they change (a
 #: Streamlit v2 component: inline JavaScript, no iframe, no request). The server only knows
-#: the column's width this way, and the map's zoom is computed for it (mapview.fit).
+#: the column's width this way, and the map's zoom is computed for it (mapview.fit). It also
+#: keeps the last size in a cookie of this browser (two numbers, nothing about a person), so the
+#: next session's first run draws the map at the width it will have: without it, a reload drew
+#: the map at a guessed width and then again at the reported one, and the map jumped.
 _MEASURE_JS = """
 export default function(component) {
-  const { setStateValue, parentElement } = component;
+  const { setStateValue, parentElement, data } = component;
   let last = null, timer = null;
   const report = () => {
     const width = Math.round(parentElement.getBoundingClientRect().width);
@@ -91,6 +96,9 @@ export default function(component) {
     if (!width) return;
     if (last && Math.abs(last.lebar - width) < 4 && Math.abs(last.tinggi - height) < 24) return;
     last = { lebar: width, tinggi: height };
+    if (data && data.cookie) {
+      document.cookie = `${data.cookie}=${width}x${height}; path=/; max-age=31536000; SameSite=Lax`;
+    }
     setStateValue('ukuran', last);
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(report, 150); };
@@ -104,9 +112,28 @@ export default function(component) {
 _measure = st.components.v2.component("bulukumba_ukuran_kolom", js=_MEASURE_JS, isolate_styles=False)
 
 
+#: The cookie that keeps a measured column's last size, per measuring key.
+SIZE_COOKIE = "bulukumba_ukuran_"
+_SIZE = re.compile(r"(\d{2,5})x(\d{2,5})")
+
+
 def container_size(key: str) -> tuple[int | None, int | None]:
     """(width of the current column, height of the window) in px, as the browser last reported
-    them; (None, None) until it has (the first run of a session, and in AppTest)."""
-    result = _measure(key=key, default={"ukuran": None}, on_ukuran_change=lambda: None, height=0)
+    them; on a session's first run, as it reported them in its last session (a cookie); (None,
+    None) when it never has (a browser's first visit, and in AppTest)."""
+    cookie = SIZE_COOKIE + key
+    result = _measure(key=key, data={"cookie": cookie}, default={"ukuran": None},
+                      on_ukuran_change=lambda: None, height=0)
     size = getattr(result, "ukuran", None) or {}
-    return size.get("lebar"), size.get("tinggi")
+    if size.get("lebar"):
+        return size.get("lebar"), size.get("tinggi")
+    return remembered_size(st.context.cookies.get(cookie))
+
+
+def remembered_size(raw: str | None) -> tuple[int | None, int | None]:
+    """'795x1000' from the size cookie as (795, 1000); (None, None) for anything else."""
+    match = _SIZE.fullmatch(raw or "")
+    if not match:
+        return None, None
+    width, height = int(match.group(1)), int(match.group(2))
+    return (width, height) if 100 <= width <= 10_000 and 100 <= height <= 10_000 else (None, None)
