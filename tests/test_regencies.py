@@ -42,6 +42,16 @@ def two_regencies(tmp_path, regions):
     return url, engine
 
 
+def jeneponto_target(engine, program: str, value: int, start: dt.date, end: dt.date, basis: str) -> None:
+    """An e-KTP recording target of Jeneponto's own (its regency code, no kecamatan)."""
+    with engine.begin() as conn:
+        batch = store.start_batch(conn, nama_file=f"target-{program}.csv", sha256=program.ljust(64, "t"),
+                                  jenis="target", jumlah_baris=1, oleh="pengujian")
+        conn.execute(store.target.insert().values(
+            program=program, layanan="rekam_ektp", kecamatan_kode=None, kabupaten_kode="73.04", nilai=value,
+            mulai=start, selesai=end, dasar=basis, impor_id=batch))
+
+
 def test_one_regency_needs_no_regency_filter(demo_engine):
     at = open_app("pages/ringkasan.py")
     assert not at.exception
@@ -79,12 +89,7 @@ def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
     from bulukumba import verdict
 
     url, engine = two_regencies
-    with engine.begin() as conn:
-        batch = store.start_batch(conn, nama_file="target-jeneponto.csv", sha256="t" * 64, jenis="target",
-                                  jumlah_baris=1, oleh="pengujian")
-        conn.execute(store.target.insert().values(
-            program="gertak_2018", layanan="rekam_ektp", kecamatan_kode=None, kabupaten_kode="73.04", nilai=500,
-            mulai=dt.date(2018, 1, 1), selesai=dt.date(2018, 12, 31), dasar="registri", impor_id=batch))
+    jeneponto_target(engine, "gertak_2018", 500, dt.date(2018, 1, 1), dt.date(2018, 12, 31), "registri")
     jeneponto = verdict.gertak_verdict(DAY, None, engine, "73.04")
     assert jeneponto.wilayah == "Kabupaten Jeneponto"
     assert (jeneponto.target, jeneponto.capaian, jeneponto.sisa) == (500, 0, 500)  # one snapshot: nothing since
@@ -193,12 +198,7 @@ def test_the_partnership_panel_is_the_chosen_regencys(two_regencies):
     assert "Semua wilayah (2 kabupaten/kota)" in everything["subtitle"]
     assert any("Belum ada target program kemitraan 2017 untuk Kabupaten Jeneponto" in i.value
                for i in panel("73.04").info)
-    with engine.begin() as conn:
-        batch = store.start_batch(conn, nama_file="target-kemitraan.csv", sha256="m" * 64, jenis="target",
-                                  jumlah_baris=1, oleh="pengujian")
-        conn.execute(store.target.insert().values(
-            program="kemitraan_2017", layanan="rekam_ektp", kecamatan_kode=None, kabupaten_kode="73.04", nilai=123,
-            mulai=dt.date(2017, 5, 1), selesai=dt.date(2017, 12, 31), dasar="kegiatan_mitra", impor_id=batch))
+    jeneponto_target(engine, "kemitraan_2017", 123, dt.date(2017, 5, 1), dt.date(2017, 12, 31), "kegiatan_mitra")
     jeneponto = card_texts(panel("73.04"), "grafik-kemitraan")
     assert "dari target 123 perekaman" in jeneponto["title"] and "Kabupaten Jeneponto" in jeneponto["subtitle"]
 
