@@ -253,9 +253,9 @@ def make_engine(url: str | None = None) -> Engine:
 
 #: The schema this code writes. Stored in `meta` under "skema"; a store without it is schema 1.
 #: 1: the first release. 2: regencies (`kabupaten`, `kecamatan.kabupaten_kode`,
-#: `target.kabupaten_kode`), the derived registry summaries (summaries.py) and the indexes
+#: `target.kabupaten_kode`), the derived registry summaries (bulukumba/summaries) and the indexes
 #: the data module's aggregate queries use. 3: partner reach per village (`jangkauan_mitra`,
-#: summaries.py), so "villages reached" is not a count over every activity row, and a covering
+#: bulukumba/summaries), so "villages reached" is not a count over every activity row, and a covering
 #: index for one partner's activity (`ix_kegiatan_mitra_rinci`). 4: each programme's activity
 #: per partner and village in its period (`jangkauan_program`, `periode_program`); created
 #: empty, and counted by the first refresh, which finds their periods differ from the targets'.
@@ -405,7 +405,7 @@ pemetaan_kolom = sa.Table(
 )
 
 
-# The derived summary tables the data module reads (bulukumba/summaries.py) belong to the schema.
+# The derived summary tables the data module reads (bulukumba/summaries) belong to the schema.
 from . import summaries  # noqa: E402,F401  (registers its tables and triggers on `metadata`)
 
 

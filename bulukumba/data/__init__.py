@@ -11,7 +11,7 @@ Where each number comes from:
   among active import batches, the later batch winning for the same village and date;
   unrecorded (belum rekam) = wajib KTP - recorded, never stored; coverage = recorded / wajib KTP;
   kecamatan, regency and national figures are sums over their villages, read from the derived
-  summaries kept beside the registry (summaries.py; coverage.py);
+  summaries kept beside the registry (bulukumba/summaries; coverage.py);
 - partner figures: sums of partner activity rows in the period (activity.py);
 - programme progress: for a target on the basis `registri`, the rise in recorded residents since
   the programme's start (its baseline is the latest snapshot on or before the start date); for

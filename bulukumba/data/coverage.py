@@ -3,7 +3,7 @@
 Where each number comes from: a village's latest registry snapshot on or before the date (of
 an active batch; for the same date the later batch), read from `registri_berlaku`; kecamatan,
 regency and national figures are sums of per-village changes up to the date, read from
-`ringkas_registri` (summaries.py), so they equal the sum over villages without visiting them.
+`ringkas_registri` (bulukumba/summaries), so they equal the sum over villages without visiting them.
 Unrecorded = wajib KTP - recorded, never stored; coverage = recorded / wajib KTP.
 """
 from __future__ import annotations

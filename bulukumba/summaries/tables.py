@@ -1,0 +1,88 @@
+"""The derived tables (see the package's docstring for what each answers)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .. import store
+
+registri_berlaku = sa.Table(
+    "registri_berlaku", store.metadata,
+    sa.Column("desa_kode", sa.String(13), primary_key=True),
+    sa.Column("tanggal", sa.Date, primary_key=True),
+    sa.Column("sampai", sa.Date, nullable=True),  # the village's next snapshot date; NULL: newest
+    sa.Column("kecamatan_kode", sa.String(8), nullable=False),
+    sa.Column("wajib_ktp", sa.Integer, nullable=False),
+    sa.Column("sudah_rekam", sa.Integer, nullable=False),
+    sa.Column("d_wajib", sa.Integer, nullable=False),  # change since the village's previous snapshot
+    sa.Column("d_rekam", sa.Integer, nullable=False),
+    sa.Index("ix_registri_berlaku_kecamatan", "kecamatan_kode", "tanggal"),
+    sa.Index("ix_registri_berlaku_sampai", "sampai", "tanggal"),
+)
+
+ringkas_registri = sa.Table(
+    "ringkas_registri", store.metadata,
+    sa.Column("kecamatan_kode", sa.String(8), primary_key=True),
+    sa.Column("tanggal", sa.Date, primary_key=True),
+    sa.Column("d_wajib", sa.BigInteger, nullable=False),
+    sa.Column("d_rekam", sa.BigInteger, nullable=False),
+)
+
+registri_kotor = sa.Table(
+    "registri_kotor", store.metadata,
+    sa.Column("desa_kode", sa.String(13), primary_key=True),
+)
+
+ringkas_kegiatan = sa.Table(
+    "ringkas_kegiatan", store.metadata,
+    sa.Column("tanggal", sa.Date, primary_key=True),
+    sa.Column("mitra_kode", sa.String(20), primary_key=True),
+    sa.Column("layanan", sa.String(20), primary_key=True),
+    sa.Column("rentan", sa.String(12), primary_key=True),
+    sa.Column("jumlah", sa.BigInteger, nullable=False),
+)
+
+kegiatan_kotor = sa.Table(
+    "kegiatan_kotor", store.metadata,
+    sa.Column("tanggal", sa.Date, primary_key=True),
+)
+
+#: `layanan` of the rows that stand for every service together.
+ALL_SERVICES = "*"
+
+jangkauan_mitra = sa.Table(
+    "jangkauan_mitra", store.metadata,
+    sa.Column("layanan", sa.String(20), primary_key=True),  # a service, or ALL_SERVICES
+    sa.Column("mitra_kode", sa.String(20), primary_key=True),
+    sa.Column("desa_kode", sa.String(13), primary_key=True),
+    sa.Column("pertama", sa.Date, nullable=False),  # first day with an active row
+    sa.Column("terakhir", sa.Date, nullable=False),  # last day with an active row
+    sa.Index("ix_jangkauan_mitra_desa", "desa_kode"),
+    # Covering: a period's count per partner is read from the index alone (PostgreSQL, 581,000
+    # rows: 520 ms through the table, 90 ms from the index).
+    sa.Index("ix_jangkauan_mitra_periode", "layanan", "mitra_kode", "pertama", "terakhir", "desa_kode"),
+)
+
+#: Villages whose partner activity changed since `jangkauan_mitra` was last brought up to date.
+jangkauan_kotor = sa.Table(
+    "jangkauan_kotor", store.metadata,
+    sa.Column("desa_kode", sa.String(13), primary_key=True),
+)
+
+jangkauan_program = sa.Table(
+    "jangkauan_program", store.metadata,
+    sa.Column("program", sa.String(20), primary_key=True),
+    sa.Column("layanan", sa.String(20), primary_key=True),  # a service, or ALL_SERVICES
+    sa.Column("mitra_kode", sa.String(20), primary_key=True),
+    sa.Column("desa_kode", sa.String(13), primary_key=True),
+    sa.Column("jumlah", sa.BigInteger, nullable=False),  # activity in the programme's period
+    sa.Column("rentan", sa.BigInteger, nullable=False),  # of which vulnerable residents served
+    sa.Index("ix_jangkauan_program_desa", "desa_kode"),
+)
+
+#: The period each programme's rows in `jangkauan_program` were counted for.
+periode_program = sa.Table(
+    "periode_program", store.metadata,
+    sa.Column("program", sa.String(20), primary_key=True),
+    sa.Column("mulai", sa.Date, nullable=False),
+    sa.Column("selesai", sa.Date, nullable=False),
+)
