@@ -249,6 +249,12 @@ def distance_to_target(share, target: float) -> str | None:
 # The public page for residents and projector mode
 # ---------------------------------------------------------------------------------------------
 
+def regency_title(name: str) -> str:
+    """A regency as the store names it, titled: 'Jeneponto' -> 'Kabupaten Jeneponto'; a name that
+    already says 'Kabupaten' or 'Kota' ('Kota Makassar') as it is."""
+    return name if name.lower().startswith(("kabupaten ", "kota ")) else f"Kabupaten {name}"
+
+
 def public_title(wilayah: str) -> str:
     """The public page's title: 'Perekaman e-KTP Kabupaten Bulukumba' (the name from the store)."""
     return f"Perekaman e-KTP {wilayah}"

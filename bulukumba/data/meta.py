@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import store
+from .. import store, texts
 from .core import _pinned, fetch, first_row, memoised
 from .coverage import latest_date
 
@@ -46,8 +46,7 @@ def region_label(kecamatan: str | None = None, kabupaten: str | None = None,
         kabupaten = found["kode"].iloc[0]
     if kabupaten is not None:
         names = dict(zip(found["kode"], found["nama"]))
-        name = names.get(kabupaten, kabupaten)
-        return name if name.lower().startswith(("kabupaten ", "kota ")) else f"Kabupaten {name}"
+        return texts.regency_title(names.get(kabupaten, kabupaten))
     return f"Semua wilayah ({len(found)} kabupaten/kota)" if len(found) else "Semua wilayah"
 
 

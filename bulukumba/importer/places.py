@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .. import reference, store
+from .. import reference, store, texts
 from .headers import edit_distance
 from .values import DESA_PREFIX, KEC_PREFIX, desa_code, kecamatan_code, key, show, strip_prefix
 
@@ -101,10 +101,7 @@ class Places:
             return f"Kecamatan {self.kecamatan.get(kec, kec)}"
         if kab is None and len(self.kabupaten) == 1:
             kab = self.kabupaten_codes[0]
-        if kab is None:
-            return "semua wilayah"
-        name = self.kabupaten.get(kab, kab)
-        return name if name.lower().startswith(("kabupaten ", "kota ")) else f"Kabupaten {name}"
+        return "semua wilayah" if kab is None else texts.regency_title(self.kabupaten.get(kab, kab))
 
     def find_kabupaten(self, raw: str) -> str | None:
         """The regency a target's area names ("Jeneponto", "Kab. Jeneponto", "73.04"), or None."""

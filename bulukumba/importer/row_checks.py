@@ -64,6 +64,7 @@ class RowChecks:
         self._dates: dict[str, object] = {}
         self._codes: dict[str, int] = {}
         self._kec_order = {k: i for i, k in enumerate(sorted(places.kecamatan))}
+        self._kab_order = {k: i for i, k in enumerate(places.kabupaten_codes)}
         self._mitra_order = {k: i for i, k in enumerate(places.mitra_codes)}
         self._vocab_order = {name: {c: i for i, c in enumerate(v.codes)} for name, v in VOCABS.items()}
         self.by_name: dict[tuple, list] = {}
@@ -331,7 +332,7 @@ class RowChecks:
         if regency is not None:
             if len(self.places.kabupaten) == 1:
                 return EMPTY, EMPTY
-            return EMPTY, self.places.kabupaten_codes.index(regency)
+            return EMPTY, self._kab_order[regency]
         code = self.kecamatan(n, cells, required=False)
         return (code if code is BAD else self._kec_order[code]), EMPTY
 
