@@ -32,15 +32,14 @@ def per_kecamatan_card():
 
 web.card(web.memo(("kartu-gertak-kecamatan", f), per_kecamatan_card), key="grafik-gertak-kecamatan")
 
-regency_area = data.region_label(None, f.kabupaten, engine)  # the per-service targets are a regency's
-st.header(f"Per layanan · {regency_area}", anchor=False)
+st.header(f"Per layanan · {f.wilayah_kabupaten}", anchor=False)
 services = web.memo(("vonis-layanan", f),
                     lambda: verdict.programme_verdicts("gertak_2018", "layanan", f.per, engine, f.kabupaten))
 if services:
     web.show_table(tables.programme_table(services, {}), key="tabel-gertak-layanan", column_order=[
         "Layanan", "Target", "Capaian", "Capaian (%)", "Sisa", "Perlu per hari", "Laju per hari",
         "Proyeksi selesai", "Keadaan"])
-    st.caption(f"Target per layanan hanya ada untuk {regency_area}: pilihan kecamatan tidak berlaku di "
+    st.caption(f"Target per layanan hanya ada untuk {f.wilayah_kabupaten}: pilihan kecamatan tidak berlaku di "
                "tabel ini. Perekaman e-KTP dihitung dari " + texts.DASAR["registri"] + "; layanan lain dari "
                + texts.DASAR["kegiatan_mitra"] + ". Laju per hari: " + verdict.PACE_NOTE)
 else:

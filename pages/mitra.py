@@ -58,14 +58,14 @@ with left:
 with right:
     # The programme's target is a regency's (or, in a store of one regency, the store's): the
     # chosen regency's when there is a choice, never a kecamatan's.
-    area = data.region_label(None, f.kabupaten, engine)
+    area = f.wilayah_kabupaten
     programme = data.programme_status("kemitraan_2017", "rekam_ektp", as_of=f.per, engine=engine,
                                       kabupaten=f.kabupaten)
     if programme is None:
         st.header("Program inovasi kemitraan 2017", anchor=False)
         st.info(f"Belum ada target program kemitraan 2017 untuk {area} di data. " + texts.CARA_TAMBAH["target"])
     else:
-        web.card(web.memo(("kartu-kemitraan", f.per, f.kabupaten),
+        web.card(web.memo(("kartu-kemitraan", f),
                           lambda: cards.partnership(programme, f.per, demo, area)), key="grafik-kemitraan")
         st.caption(f"Panel ini selalu untuk {area} dan perekaman e-KTP selama program 2017 "
                    "(targetnya hanya ada untuk itu): pilihan kecamatan, layanan dan periode tidak berlaku di sini.")

@@ -75,16 +75,16 @@ def _reached(start: DateLike, end: DateLike, service: str | None, engine: sa.Eng
     when it ends at or after the data's last day: its last day is on or after the start. The
     pages' usual periods (GERTAK to today, all time) are such. A period inside the data at both
     ends (the 2017 partnership, an earlier date) would need a look-up of rows for every village
-    whose activity spans it (nationally: 68 s on PostgreSQL, 16 s on SQLite), so there the
-    rows are counted as before."""
+    whose activity spans it (nationally: 68 s on PostgreSQL, 16 s on SQLite), so there a
+    programme's period reads its kept rows (`jangkauan_program`) and any other counts the rows."""
     first, last = day(start), day(end)
     span = activity_span(engine)
+    if None not in (first, last, span) and summaries.inside_the_data(first, last, *span):
+        return None
     conditions = [J.c.layanan == (service or summaries.ALL_SERVICES)]
     if first is None or span is None or first <= span[0]:
         return conditions + [J.c.pertama <= last if last is not None else None]
-    if last is None or last >= span[1]:
-        return conditions + [J.c.terakhir >= first]
-    return None
+    return conditions + [J.c.terakhir >= first]  # the period ends on or after the data's last day
 
 
 def _villages_reached(start: DateLike, end: DateLike, service: str | None, engine: sa.Engine):

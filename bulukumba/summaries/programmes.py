@@ -9,6 +9,12 @@ from .common import as_date, not_by_index
 from .tables import ALL_SERVICES, jangkauan_program, periode_program, ringkas_kegiatan
 
 
+def inside_the_data(start, end, first_day, last_day) -> bool:
+    """A period the reach's first and last dates cannot answer: it starts after the data's first
+    day and ends before its last (data/activity.py reads the reach for every other period)."""
+    return first_day < start and end < last_day
+
+
 def wanted_periods(conn: sa.Connection) -> dict:
     """{programme: (start, end)} of the active targets (as `data.programme_period` reads them)
     whose period lies inside the activity data at both ends. The others are answered by the
@@ -21,7 +27,8 @@ def wanted_periods(conn: sa.Connection) -> dict:
     rows = conn.execute(sa.select(t.c.program, sa.func.min(t.c.mulai), sa.func.max(t.c.selesai))
                         .where(t.c.impor_id.in_(store.active_batches())).group_by(t.c.program)).all()
     periods = {program: (as_date(start), as_date(end)) for program, start, end in rows}
-    return {program: (start, end) for program, (start, end) in periods.items() if first < start and end < last}
+    return {program: (start, end) for program, (start, end) in periods.items()
+            if inside_the_data(start, end, first, last)}
 
 
 def counted_periods(conn: sa.Connection) -> dict:

@@ -38,6 +38,12 @@ class Filters:
         """'Kecamatan Kajang', 'Kabupaten Bulukumba': names from the store."""
         return data.region_label(self.kecamatan, self.kabupaten, engine=engine())
 
+    @property
+    def wilayah_kabupaten(self) -> str:
+        """The view's regency (or the whole store), whatever kecamatan is chosen: what a
+        regency's own targets are named by (GERTAK per service, the 2017 partnership)."""
+        return data.region_label(None, self.kabupaten, engine=engine())
+
 
 def _regency_names() -> dict[str, str]:
     """kode -> name of the store's regencies, by code."""
