@@ -19,7 +19,7 @@ from .. import store, summaries
 from ..regions import distance_km
 from .core import (DateLike, add_shares, day, epoch_days, fetch, fetch_columns, first_row, kecamatan_in_scope,
                    memoised, total, ts, where)
-from .trends import Change, Trend, Trends, change_over
+from .trends import TREND_KEY, Change, Trend, Trends, change_over
 
 B, S = summaries.registri_berlaku, summaries.ringkas_registri
 D, KC, KB = store.desa, store.kecamatan, store.kabupaten
@@ -190,11 +190,14 @@ def kecamatan_trends(engine: sa.Engine | None = None, kabupaten: str | None = No
     rows = fetch_columns(engine, where(
         sa.select(S.c.kecamatan_kode, epoch_days(S.c.tanggal).label("hari"), S.c.d_wajib, S.c.d_rekam),
         kecamatan_in_scope(S.c.kecamatan_kode, None, kabupaten)), integers=("hari", "d_wajib", "d_rekam"))
-    numbers, _ = pd.factorize(rows["kecamatan_kode"], sort=True)  # codes as sortable integers
-    order = np.lexsort((rows["hari"], numbers))
-    codes, hari, d_wajib, d_rekam = (rows[c][order] for c in ("kecamatan_kode", "hari", "d_wajib", "d_rekam"))
-    days = hari.astype("datetime64[D]").astype("datetime64[ns]")
-    return Trends.of_changes(codes, days, d_wajib, d_rekam)
+    # Kecamatan as numbers in code order, rows ordered by one integer key (number, then day): no
+    # object array is compared or reordered (nationally 0.12-0.15 s -> 0.05 s after the read).
+    numbers, codes = pd.factorize(rows["kecamatan_kode"], sort=True)
+    order = np.argsort(numbers.astype("int64") * TREND_KEY + rows["hari"], kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(numbers, minlength=len(codes)))].astype("int64")
+    days = rows["hari"][order].astype("datetime64[D]").astype("datetime64[ns]")
+    return Trends.of_changes(np.asarray(codes, dtype=object), bounds, days, rows["d_wajib"][order],
+                             rows["d_rekam"][order])
 
 
 @memoised

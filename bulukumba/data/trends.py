@@ -20,6 +20,10 @@ from .core import DateLike, shares, ts
 #: trend's dates, and a day of one trend never reaches into the next.
 _GROUP = 2 ** 32
 _OFFSET = 2 ** 31
+#: A key that orders rows by trend, then day: trend number * TREND_KEY + day number (days since
+#: 1970 are far below it either way).
+TREND_KEY = _GROUP
+
 #: The day number that stands for "no limit" (an as-of date of None).
 ALWAYS = _OFFSET - 1
 
@@ -59,12 +63,13 @@ class Trend:
     tanggal: np.ndarray      # datetime64[ns]
     sudah_rekam: np.ndarray  # int64, recorded residents on each date
     cakupan: np.ndarray      # float64, coverage on each date (NaN where no one is wajib KTP)
+    wajib_ktp: np.ndarray    # int64, residents wajib KTP on each date
 
     @classmethod
     def of(cls, trend: pd.DataFrame) -> "Trend":
         """From `recorded_trend`'s frame."""
         return cls(trend["tanggal"].to_numpy(dtype="datetime64[ns]"), trend["sudah_rekam"].to_numpy(dtype="int64"),
-                   trend["cakupan"].to_numpy(dtype="float64"))
+                   trend["cakupan"].to_numpy(dtype="float64"), trend["wajib_ktp"].to_numpy(dtype="int64"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +83,7 @@ class Trends:
     tanggal: np.ndarray      # datetime64[ns]
     sudah_rekam: np.ndarray  # int64
     cakupan: np.ndarray      # float64
+    wajib_ktp: np.ndarray    # int64
     _keys: np.ndarray = field(init=False, repr=False)
     _days: np.ndarray = field(init=False, repr=False)
 
@@ -89,19 +95,18 @@ class Trends:
         object.__setattr__(self, "_keys", number * _GROUP + days + _OFFSET)
 
     @classmethod
-    def of_changes(cls, codes: np.ndarray, tanggal: np.ndarray, d_wajib: np.ndarray,
+    def of_changes(cls, kode: np.ndarray, bounds: np.ndarray, tanggal: np.ndarray, d_wajib: np.ndarray,
                    d_rekam: np.ndarray) -> "Trends":
-        """From per-date changes (summaries.ringkas_registri's rows), ordered by code, then date:
-        each trend's totals are the running sums of its changes."""
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype="int64")
-        bounds = np.r_[starts, len(codes)].astype("int64")
-        wajib, recorded = (_running_sums(changes, bounds) for changes in (d_wajib, d_rekam))
-        return cls(codes[starts], bounds, tanggal, recorded, shares(recorded, wajib))
+        """From per-date changes (summaries.ringkas_registri's rows) of the trends `kode`
+        (ascending, distinct), trend i's rows bounds[i]:bounds[i+1] by date: each trend's totals
+        are the running sums of its changes."""
+        wajib, recorded = (_running_sums(np.asarray(changes, dtype="int64"), bounds) for changes in (d_wajib, d_rekam))
+        return cls(kode, bounds, tanggal, recorded, shares(recorded, wajib), wajib)
 
     @classmethod
     def one(cls, trend: Trend) -> "Trends":
         return cls(np.array([None], dtype=object), np.array([0, len(trend.tanggal)], dtype="int64"),
-                   trend.tanggal, trend.sudah_rekam, trend.cakupan)
+                   trend.tanggal, trend.sudah_rekam, trend.cakupan, trend.wajib_ktp)
 
     # --- like a dictionary of Trend ---------------------------------------------------------------
     def __len__(self) -> int:
@@ -112,15 +117,15 @@ class Trends:
 
     def get(self, code, default: Trend | None = None) -> Trend | None:
         found = self.numbers([code])[0]
-        if found < 0:
-            return default
-        a, b = self.bounds[found], self.bounds[found + 1]
-        return Trend(self.tanggal[a:b], self.sudah_rekam[a:b], self.cakupan[a:b])
+        return default if found < 0 else self._trend(found)
+
+    def _trend(self, i: int) -> Trend:
+        a, b = self.bounds[i], self.bounds[i + 1]
+        return Trend(self.tanggal[a:b], self.sudah_rekam[a:b], self.cakupan[a:b], self.wajib_ktp[a:b])
 
     def items(self):
         for i, code in enumerate(self.kode):
-            a, b = self.bounds[i], self.bounds[i + 1]
-            yield code, Trend(self.tanggal[a:b], self.sudah_rekam[a:b], self.cakupan[a:b])
+            yield code, self._trend(i)
 
     # --- vectorised look-ups ----------------------------------------------------------------------
     def numbers(self, codes) -> np.ndarray:
@@ -145,6 +150,14 @@ class Trends:
         found = np.searchsorted(self._keys, numbers * _GROUP + np.asarray(days, dtype="int64") + _OFFSET,
                                 side="right") - 1
         return np.where((numbers >= 0) & (found >= self.bounds[np.maximum(numbers, 0)]), found, -1)
+
+    def reported(self, numbers: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Whether each trend has residents wajib KTP on its newest date on or before the day
+        number: what `coverage_kecamatan`'s wajib_ktp > 0 says, without reading that table."""
+        rows = self.last_on_or_before(numbers, days)
+        if not len(self.wajib_ktp):
+            return np.zeros(len(rows), dtype=bool)
+        return (rows >= 0) & (self.wajib_ktp[np.maximum(rows, 0)] > 0)
 
     def day_of(self, rows: np.ndarray) -> np.ndarray:
         """Day numbers of rows (rows of -1 give ALWAYS + 1: after any day)."""
