@@ -97,6 +97,19 @@ def test_the_changes_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
                 assert _same_change(change, alone), (code, day, days, change, alone)
 
 
+def test_which_kecamatan_have_figures_is_read_from_the_trends_as_from_each_total(state):
+    """The table of every kecamatan says "belum ada data" where a kecamatan has no one wajib KTP
+    by the day; it reads that from the trends it already holds, and each answer must be what the
+    kecamatan's own total says."""
+    _name, _url, engine = state
+    trends = data.kecamatan_trends(engine)
+    codes = sorted(data.kecamatan_names(engine)) + ["99.99.99"]
+    for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19), dt.date(2017, 1, 1)):
+        together = trends.reported(trends.numbers(codes), np.full(len(codes), day_number(day))).tolist()
+        alone = [data.coverage_total(day, code, engine).wajib_ktp > 0 for code in codes]
+        assert together == alone, day
+
+
 def test_what_each_state_says(state):
     name, _url, engine = state
     v = verdict.gertak_verdict(engine=engine)
