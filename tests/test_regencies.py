@@ -142,6 +142,35 @@ def test_an_office_imports_a_target_for_one_regency_by_its_name(two_regencies):
     assert any("untuk Kabupaten Jeneponto sudah ada di impor" in w for w in warned), warned
 
 
+def test_activity_import_names_the_stores_regencies(two_regencies, engine):
+    """A village named without its kecamatan is looked for in every regency the store holds, and
+    the message says so; a partner written with the regency after its name is still found. Before,
+    the message said "Kabupaten Bulukumba" whatever the store held."""
+    from bulukumba.importer import import_bytes
+
+    def activity(village: str, partner: str = "PMI") -> bytes:
+        return ("Tanggal,Nama Mitra,Desa,Jenis Layanan,Jumlah,Metode\n"
+                f"2018-06-20,{partner},{village},Perekaman e-KTP,5,Jemput Bola\n").encode()
+
+    bulukumba_only = engine
+    _, engine = two_regencies
+    missing = import_bytes(activity("Desa Entah Berantah"), "kegiatan.csv", "kegiatan", engine)
+    assert not missing.ok
+    message = missing.errors[0].pesan
+    assert "tidak ditemukan di data wilayah dasbor (2 kabupaten/kota)" in message and "Bulukumba" not in message
+    found = import_bytes(activity("Tanah Towa"), "kegiatan.csv", "kegiatan", engine)  # in one of them
+    assert found.ok, [e.pesan for e in found.errors]
+
+    alone = import_bytes(activity("Desa Entah Berantah"), "kegiatan.csv", "kegiatan", bulukumba_only)
+    assert "tidak ditemukan di Kabupaten Bulukumba" in alone.errors[0].pesan
+    written = import_bytes(activity("Tanah Towa", "PPDI Kab. Jeneponto"), "kegiatan-ppdi.csv", "kegiatan", engine)
+    assert written.ok, [e.pesan for e in written.errors]
+    with engine.connect() as conn:
+        partner = conn.execute(sa.select(store.kegiatan.c.mitra_kode)
+                               .where(store.kegiatan.c.impor_id == written.impor_id)).scalar_one()
+    assert partner == "ppdi"
+
+
 def test_each_regency_gets_its_own_charts(two_regencies):
     """Charts are kept per data version and view (web.memo): a chosen regency is part of the
     view, so Mitra's cards for Jeneponto (no partner activity) are not the whole store's."""

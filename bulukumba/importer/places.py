@@ -18,10 +18,23 @@ from .headers import edit_distance
 from .values import DESA_PREFIX, KEC_PREFIX, desa_code, kecamatan_code, key, show, strip_prefix
 
 
-def _partner_variants(k: str) -> list[str]:
-    """A partner key with and without the words operators add or drop ('Tim Penggerak', 'Bulukumba')."""
+def _bare_regency(nama: str) -> str:
+    """'Kabupaten Bulukumba', 'Kab. Bulukumba' -> 'Bulukumba'."""
+    return re.sub(r"^(kabupaten|kab\.?|kota)\s+", "", nama.strip(), flags=re.IGNORECASE)
+
+
+def _regency_suffixes(kabupaten: dict[str, str]) -> list[str]:
+    """The keys of the store's regency names as operators write them after a partner's name
+    ('… Kabupaten Bulukumba', '… Kab. Bulukumba', '… Bulukumba'), longest first."""
+    bare = {key(_bare_regency(nama)) for nama in kabupaten.values()} - {""}
+    return sorted({f"{word}{b}" for b in bare for word in ("kabupaten", "kab", "kota", "")}, key=len, reverse=True)
+
+
+def _partner_variants(k: str, suffixes: list[str]) -> list[str]:
+    """A partner key with and without the words operators add or drop ('Tim Penggerak', the
+    regency's name: `suffixes`)."""
     variants = [k]
-    for suffix in ("kabupatenbulukumba", "kabbulukumba", "bulukumba"):
+    for suffix in suffixes:
         if k.endswith(suffix):
             variants.append(k.removesuffix(suffix))
             break
@@ -53,6 +66,7 @@ class Places:
     kabupaten: dict[str, str] = field(default_factory=dict)  # kode -> nama (as the store has it)
     _kec_cache: dict = field(default_factory=dict, repr=False)
     _name_cache: dict = field(default_factory=dict, repr=False)
+    _partner_cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.desa_codes = sorted(self.desa)
@@ -64,17 +78,18 @@ class Places:
             self.desa_by_name.setdefault((kec, key(nama)), []).append(kode)
             self.desa_by_key.setdefault(key(nama), []).append(kode)
         aliases: dict[str, set[str]] = {}
+        self.regency_suffixes = suffixes = _regency_suffixes(self.kabupaten)
         for kode, nama in self.mitra.items():
             names = {kode, nama, re.sub(r"\([^)]*\)", " ", nama), *re.findall(r"\(([^)]*)\)", nama)}
             for name in names:
-                for variant in _partner_variants(key(name)):
+                for variant in _partner_variants(key(name), suffixes):
                     aliases.setdefault(variant, set()).add(kode)
         self.mitra_by_key = {k: next(iter(v)) for k, v in aliases.items() if len(v) == 1}
         self.mitra_codes = sorted(self.mitra)
         self.kabupaten_codes = sorted(self.kabupaten)
         self.kab_by_key = {}
         for kode, nama in self.kabupaten.items():
-            bare = re.sub(r"^(kabupaten|kab\.?|kota)\s+", "", nama.strip(), flags=re.IGNORECASE)
+            bare = _bare_regency(nama)
             for name in (kode, nama, bare, f"Kabupaten {bare}", f"Kab {bare}", f"Kota {bare}"):
                 self.kab_by_key[key(name)] = kode
 
@@ -94,6 +109,15 @@ class Places:
 
     def mitra_names(self) -> str:
         return ", ".join(f"{nama} ({kode})" for kode, nama in self.mitra.items())
+
+    def store_area(self) -> str:
+        """Where a village is looked for when no kecamatan is given: the store's regency
+        ('Kabupaten Bulukumba'), or its regencies when it holds several."""
+        if len(self.kabupaten) == 1:
+            return texts.regency_title(next(iter(self.kabupaten.values())))
+        if not self.kabupaten:
+            return "data wilayah dasbor"
+        return f"data wilayah dasbor ({len(self.kabupaten)} kabupaten/kota)"
 
     def scope_name(self, kec: str | None, kab: str | None = None) -> str:
         """What a target covers, named from the store: a kecamatan, a regency, or everything."""
@@ -149,7 +173,7 @@ class Places:
                                   for k in sorted(codes))
                 return None, (f"nama desa {show(name)} ada lebih dari satu: {where}; isi kode desa "
                               f"atau kecamatannya")
-            return None, (f"desa {show(name)} tidak ditemukan di Kabupaten Bulukumba; isi kode "
+            return None, (f"desa {show(name)} tidak ditemukan di {self.store_area()}; isi kode "
                           f"desa, atau kecamatannya agar ejaan yang mirip dapat dicocokkan")
         codes = self.desa_by_name.get((kec, wanted), [])
         kec_name = self.kecamatan[kec]
@@ -188,5 +212,9 @@ class Places:
         return code if code in self.desa else None
 
     def partner(self, raw: str) -> str | None:
-        return next((self.mitra_by_key[v] for v in _partner_variants(key(raw))
-                     if v in self.mitra_by_key), None)
+        # A file names a handful of partners over and over; a national store has 2,000 regency
+        # suffixes to try, so each spelling is looked up once.
+        if raw not in self._partner_cache:
+            variants = _partner_variants(key(raw), self.regency_suffixes)
+            self._partner_cache[raw] = next((self.mitra_by_key[v] for v in variants if v in self.mitra_by_key), None)
+        return self._partner_cache[raw]
