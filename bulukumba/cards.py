@@ -16,13 +16,6 @@ import plotly.graph_objects as go
 
 from . import charts, fmt, mapview, texts
 
-SOURCES = {
-    "registri": "data registri kependudukan (SIAK) Disdukcapil Kabupaten Bulukumba, diolah",
-    "kegiatan": "laporan kegiatan mitra yang diimpor ke dasbor Disdukcapil Kabupaten Bulukumba",
-    "program": "target program dan data registri (SIAK) Disdukcapil Kabupaten Bulukumba",
-    "program_mitra": "target program dan laporan kegiatan mitra, Disdukcapil Kabupaten Bulukumba",
-}
-
 
 @dataclass(frozen=True)
 class Card:
@@ -36,7 +29,7 @@ class Card:
 
 
 def footer(source: str, day: dt.date | None, demo: bool, extra: str | None = None) -> str:
-    parts = [f"Sumber: {SOURCES[source]}", f"Data per {fmt.tanggal(day)}"]
+    parts = [f"Sumber: {texts.SUMBER[source]}", f"Data per {fmt.tanggal(day)}"]
     if extra:
         parts.append(extra)
     if demo:

@@ -14,9 +14,7 @@ import pandas as pd
 
 from . import data, export, fmt, tables, texts, verdict
 
-REGISTRY = "data registri kependudukan (SIAK) Disdukcapil Kabupaten Bulukumba, diolah"
-PARTNERS = "laporan kegiatan mitra yang diimpor ke dasbor Disdukcapil Kabupaten Bulukumba"
-PROGRAMME = "target program, data registri (SIAK) dan laporan kegiatan mitra, Disdukcapil Kabupaten Bulukumba"
+REGISTRY, PARTNERS, PROGRAMME = (texts.SUMBER[k] for k in ("registri", "kegiatan", "program_lengkap"))
 
 
 @dataclass(frozen=True)

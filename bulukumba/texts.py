@@ -3,7 +3,18 @@ from __future__ import annotations
 
 APP_TITLE = "Dasbor e-KTP Kabupaten Bulukumba"
 BELUM_ADA_DATA = "Belum ada data untuk ditampilkan."
+#: The office that runs this dashboard (not the regency of the data: a store may hold several).
 OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Bulukumba"
+OFFICE_SHORT = "Disdukcapil Kabupaten Bulukumba"
+
+#: Where figures come from, as chart footers (cards) and the download notes (downloads) say it.
+SUMBER = {
+    "registri": f"data registri kependudukan (SIAK) {OFFICE_SHORT}, diolah",
+    "kegiatan": f"laporan kegiatan mitra yang diimpor ke dasbor {OFFICE_SHORT}",
+    "program": f"target program dan data registri (SIAK) {OFFICE_SHORT}",
+    "program_mitra": f"target program dan laporan kegiatan mitra, {OFFICE_SHORT}",
+    "program_lengkap": f"target program, data registri (SIAK) dan laporan kegiatan mitra, {OFFICE_SHORT}",
+}
 
 LAYANAN = {
     "rekam_ektp": "Perekaman e-KTP",
@@ -40,7 +51,7 @@ JENIS_IMPOR = {
 DEMO_LABEL = "DATA CONTOH"
 DEMO_NOTE = ("Angka di sini adalah data contoh yang dikalibrasi dengan laporan 19 Januari 2018, "
              "bukan data SIAK. Impor data registri untuk menggantinya.")
-SOURCE_DATA = "Sumber: data registri kependudukan Disdukcapil Kabupaten Bulukumba (SIAK), diolah."
+SOURCE_DATA = f"Sumber: data registri kependudukan {OFFICE_SHORT} (SIAK), diolah."
 SOURCE_WILAYAH = ("Batas wilayah: cahyadsn/wilayah_boundaries (lisensi MIT), commit 3c5a796, "
                   "kode dan nama menurut Kepmendagri No 300.2.2-2138 Tahun 2025.")
 
