@@ -126,13 +126,16 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
         **{f"Mitra (nasional, Kemitraan 2017{label})": sidebar + kemitraan_questions(e, per, service)
            for label, service in (("", None), (", rekam e-KTP", "rekam_ektp"))},
         "GERTAK 2018 (nasional)": sidebar + [
-            ("programme_status", lambda: data.programme_status("gertak_2018", as_of=per, engine=e)),
-            ("programme_progress", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e)),
-            ("programme_statuses kecamatan (7,200)", lambda: data.programme_statuses("gertak_2018", "kecamatan", per, e)),
-            ("programme_statuses layanan", lambda: data.programme_statuses("gertak_2018", "layanan", per, e)),
+            # As pages/gertak.py asks: the strip, the progress chart, the chart of every
+            # kecamatan (statuses, not judged), the table per service.
             ("gertak_verdict", lambda: verdict.gertak_verdict(per, None, e)),
-            ("programme_verdicts kecamatan (7,200)", lambda: verdict.programme_verdicts("gertak_2018", "kecamatan", per, e)),
+            ("programme_progress", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e)),
+            ("statuses_with_figures kecamatan (7,200)", lambda: verdict.statuses_with_figures("gertak_2018", per, e)),
+            ("kecamatan_names", lambda: data.kecamatan_names(e)),
             ("programme_verdicts layanan", lambda: verdict.programme_verdicts("gertak_2018", "layanan", per, e))],
+        # Unduh's GERTAK file judges every kecamatan (state, pace, projected finish), at a click.
+        "(no page) GERTAK: every kecamatan judged": sidebar + [
+            ("programme_verdicts kecamatan (7,200)", lambda: verdict.programme_verdicts("gertak_2018", "kecamatan", per, e))],
         # A store of several regencies publishes one regency at a time (disclosure.published):
         # the page of the national store is one regency's published set, then its verdict.
         "Transparansi (satu kabupaten)": [

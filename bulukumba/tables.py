@@ -95,19 +95,20 @@ def programme_table(verdicts: list, names: dict[str | None, str]) -> pd.DataFram
                                    "Proyeksi selesai", "Keadaan", "Dihitung dari"])
 
 
-def progress_by_region(verdicts: list, names: dict[str, str]) -> pd.DataFrame:
+def progress_by_region(statuses: list, names: dict[str, str]) -> pd.DataFrame:
     """nama, persen, capaian, target, seharusnya (share of the target the straight path reaches
-    by the verdict's date) per kecamatan verdict, for charts.kecamatan_progress."""
-    def expected(v) -> float:
-        span = max((v.selesai - v.mulai).days, 1)
-        return min(max((v.tanggal - v.mulai).days / span, 0.0), 1.0)
+    by the status's date) per kecamatan status (verdict.statuses_with_figures), for
+    charts.kecamatan_progress."""
+    def expected(s) -> float:
+        span = max((s.selesai - s.mulai).days, 1)
+        return min(max((s.tanggal - s.mulai).days / span, 0.0), 1.0)
 
-    rows = [v for v in verdicts if v.target]
-    return pd.DataFrame({"nama": [names.get(v.kecamatan, v.kecamatan) for v in rows],
-                         "persen": [v.capaian / v.target for v in rows],
-                         "capaian": [v.capaian for v in rows], "target": [v.target for v in rows],
-                         "seharusnya": [expected(v) for v in rows],
-                         "kode": [v.kecamatan for v in rows]},
+    rows = [s for s in statuses if s.target]
+    return pd.DataFrame({"nama": [names.get(s.kecamatan_kode, s.kecamatan_kode) for s in rows],
+                         "persen": [s.capaian / s.target for s in rows],
+                         "capaian": [s.capaian for s in rows], "target": [s.target for s in rows],
+                         "seharusnya": [expected(s) for s in rows],
+                         "kode": [s.kecamatan_kode for s in rows]},
                         columns=["nama", "persen", "capaian", "target", "seharusnya", "kode"])
 
 

@@ -25,9 +25,9 @@ web.card(web.memo(("kartu-gertak", f), lambda: cards.programme_progress(
 
 
 def per_kecamatan_card():
-    verdicts = verdict.programme_verdicts("gertak_2018", "kecamatan", f.per, engine, f.kabupaten)
-    return cards.kecamatan_progress(tables.progress_by_region(verdicts, web.kecamatan_names(f.kabupaten)), v.tanggal, demo,
-                                    f.kecamatan)
+    statuses = verdict.statuses_with_figures("gertak_2018", f.per, engine, f.kabupaten)
+    return cards.kecamatan_progress(tables.progress_by_region(statuses, web.kecamatan_names(f.kabupaten)), v.tanggal,
+                                    demo, f.kecamatan)
 
 
 web.card(web.memo(("kartu-gertak-kecamatan", f), per_kecamatan_card), key="grafik-gertak-kecamatan")

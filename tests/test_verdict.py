@@ -75,6 +75,19 @@ def test_the_verdicts_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
     assert {v.keadaan for v in verdict.programme_verdicts("gertak_2018", "kecamatan", None, engine)} <= set(verdict.TONE)
 
 
+def test_the_progress_chart_draws_exactly_the_kecamatan_the_verdicts_give_a_target(state):
+    """The GERTAK page's chart of every kecamatan reads the statuses without judging them; it
+    must draw the same kecamatan, with the same figures, as the verdicts would ("belum ada data"
+    left out), on every data state and date."""
+    _name, _url, engine = state
+    for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19), dt.date(2017, 1, 1)):
+        drawn = [(s.kecamatan_kode, s.capaian, s.target, s.mulai, s.selesai, s.tanggal)
+                 for s in verdict.statuses_with_figures("gertak_2018", day, engine)]
+        judged = [(v.kecamatan, v.capaian, v.target, v.mulai, v.selesai, v.tanggal)
+                  for v in verdict.programme_verdicts("gertak_2018", "kecamatan", day, engine) if v.target is not None]
+        assert drawn == judged, day
+
+
 def _same_change(a: data.Change, b: data.Change) -> bool:
     """Equal, a coverage change of NaN (no one wajib KTP) equal to NaN."""
     nan = lambda c: c.cakupan_poin is not None and math.isnan(c.cakupan_poin)  # noqa: E731
