@@ -259,7 +259,8 @@ def make_engine(url: str | None = None) -> Engine:
 #: index for one partner's activity (`ix_kegiatan_mitra_rinci`). 4: each programme's activity
 #: per partner and village in its period (`jangkauan_program`, `periode_program`); created
 #: empty, and counted by the first refresh, which finds their periods differ from the targets'.
-SCHEMA_VERSION = 4
+#: 5: a covering index of every village's newest snapshot (`ix_registri_berlaku_terbaru`).
+SCHEMA_VERSION = 5
 
 
 def prepare_schema(engine: Engine) -> None:

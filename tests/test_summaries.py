@@ -360,7 +360,7 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
 
     engine = store.make_engine(url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 4
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 5
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
         assert "ix_kegiatan_mitra_rinci" in indexes and "ix_kegiatan_mitra_tanggal" not in indexes
     assert reached(engine, None, None) == (2, 2)
@@ -505,9 +505,34 @@ def test_a_store_of_schema_3_counts_its_programmes_on_first_read(tmp_path, regio
 
     engine = store.make_engine(url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == 4
+        assert store.schema_version(conn) == store.SCHEMA_VERSION
         assert {"jangkauan_program", "periode_program"} <= set(sa.inspect(conn).get_table_names())
     assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
     check_partnership_board(engine)
     assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
+    engine.dispose()
+
+
+def test_a_store_of_schema_4_gains_the_newest_snapshot_index_on_start(tmp_path, regions):
+    """Schema 5 indexes every village's newest snapshot (Peta's national list read it from 3
+    million rows); a store written before it gains the index on the next start, and its figures
+    read the same."""
+    from bulukumba import demo, reference
+
+    url = new_store_url(tmp_path, "skema4")
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    demo.load(engine, as_of=dt.date(2018, 6, 30))
+    before = data.coverage_villages(engine=engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_registri_berlaku_terbaru")
+        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=4))
+    engine.dispose()
+
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 5
+        assert "ix_registri_berlaku_terbaru" in {i["name"] for i in sa.inspect(conn).get_indexes("registri_berlaku")}
+    data.clear_memo()
+    pd.testing.assert_frame_equal(data.coverage_villages(engine=engine), before)
     engine.dispose()
