@@ -204,12 +204,22 @@ def fetch(engine: sa.Engine, query, dates: tuple[str, ...] = ()) -> pd.DataFrame
     """Run one query; its rows as a DataFrame (date columns as datetime64)."""
     with engine.connect() as conn:
         result = conn.execute(query)
-        # Plain tuples, not SQLAlchemy Rows: pandas asks every row for namedtuple fields, and a
-        # Row answers a missing attribute by building an exception (259,200 rows: 1.3 s -> 0.2 s).
-        frame = pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
+        frame = pd.DataFrame(_plain_rows(result), columns=list(result.keys()))
     for column in dates:
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def _plain_rows(result: sa.CursorResult) -> list[tuple]:
+    """A result's rows as plain tuples, not SQLAlchemy Rows: pandas asks every row for namedtuple
+    fields, and a Row answers a missing attribute by building an exception (259,200 rows: 1.3 s
+    -> 0.2 s). When SQLAlchemy has nothing to convert in them (PostgreSQL gives dates, numbers and
+    text as Python wants them; SQLite's dates are text and do need it), they are the driver's own
+    rows, read in one call: Peta's 83,000 villages 0.30-0.45 s -> 0.23 s on PostgreSQL. The check
+    reads SQLAlchemy's own record of its converters; without it, rows go through SQLAlchemy."""
+    if getattr(result._metadata, "_effective_processors", ()) is None:
+        return result.cursor.fetchall()
+    return [tuple(row) for row in result]
 
 
 def fetch_columns(engine: sa.Engine, query, integers: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
