@@ -325,6 +325,15 @@ def test_partner_reach_matches_the_rows_for_every_partner_period_and_service(dem
                     == reached_by_hand(demo_engine, partner, start, end, service, KAJANG)
 
 
+def restarted_as_schema(version: int, engine: sa.Engine, url: str) -> sa.Engine:
+    """The store marked as written by schema `version` (what the test removed is its difference),
+    then opened again as a new start of the dashboard would open it."""
+    with engine.begin() as conn:
+        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=version))
+    engine.dispose()
+    return store.make_engine(url)
+
+
 def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions):
     """A store written before the reach table (schema 2): the next start creates it and its
     triggers, and the first read fills it from the rows."""
@@ -355,10 +364,7 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
             conn.exec_driver_sql("DROP TABLE jangkauan_mitra")
         conn.exec_driver_sql("DROP INDEX ix_kegiatan_mitra_rinci")  # schema 2's index instead
         conn.exec_driver_sql("CREATE INDEX ix_kegiatan_mitra_tanggal ON kegiatan (mitra_kode, tanggal)")
-        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=2))
-    engine.dispose()
-
-    engine = store.make_engine(url)
+    engine = restarted_as_schema(2, engine, url)
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.SCHEMA_VERSION == 5
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
@@ -500,10 +506,7 @@ def test_a_store_of_schema_3_counts_its_programmes_on_first_read(tmp_path, regio
         partnership_target(conn)
         conn.exec_driver_sql("DROP TABLE jangkauan_program")
         conn.exec_driver_sql("DROP TABLE periode_program")
-        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=3))
-    engine.dispose()
-
-    engine = store.make_engine(url)
+    engine = restarted_as_schema(3, engine, url)
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.SCHEMA_VERSION
         assert {"jangkauan_program", "periode_program"} <= set(sa.inspect(conn).get_table_names())
@@ -526,10 +529,7 @@ def test_a_store_of_schema_4_gains_the_newest_snapshot_index_on_start(tmp_path, 
     before = data.coverage_villages(engine=engine)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_registri_berlaku_terbaru")
-        conn.execute(store.meta.update().where(store.meta.c.kunci == "skema").values(nilai=4))
-    engine.dispose()
-
-    engine = store.make_engine(url)
+    engine = restarted_as_schema(4, engine, url)
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.SCHEMA_VERSION == 5
         assert "ix_registri_berlaku_terbaru" in {i["name"] for i in sa.inspect(conn).get_indexes("registri_berlaku")}
