@@ -128,10 +128,8 @@ def _pace(status: data.ProgrammeStatus, change: data.Change | None, kecamatan: s
 def _reported(day: dt.date, kecamatan: str | None, engine, kabupaten: str | None = None) -> bool:
     """Any registry figure for the area by `day`; for a kecamatan, residents wajib KTP in it
     (the table of every kecamatan asks its trends the same: `Trends.reported`)."""
-    total = data.coverage_total(day, kecamatan, engine, None if kecamatan else kabupaten)
-    if kecamatan is None:
-        return total.tanggal is not None
-    return total.wajib_ktp > 0
+    total = data.coverage_total(day, kecamatan, engine, kabupaten)
+    return total.tanggal is not None if kecamatan is None else total.wajib_ktp > 0
 
 
 def _counted_from(status: data.ProgrammeStatus, change: data.Change | None, first: dt.date | None) -> dt.date:

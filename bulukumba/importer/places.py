@@ -23,11 +23,16 @@ def _bare_regency(nama: str) -> str:
     return re.sub(r"^(kabupaten|kab\.?|kota)\s+", "", nama.strip(), flags=re.IGNORECASE)
 
 
+def _regency_spellings(nama: str) -> list[str]:
+    """The keys of a regency's name as operators write it: 'Bulukumba', 'Kabupaten Bulukumba',
+    'Kab. Bulukumba', 'Kota Bulukumba'."""
+    bare = _bare_regency(nama)
+    return [key(f"{word} {bare}".strip()) for word in ("", "Kabupaten", "Kab", "Kota")] if bare else []
+
+
 def _regency_suffixes(kabupaten: dict[str, str]) -> list[str]:
-    """The keys of the store's regency names as operators write them after a partner's name
-    ('… Kabupaten Bulukumba', '… Kab. Bulukumba', '… Bulukumba'), longest first."""
-    bare = {key(_bare_regency(nama)) for nama in kabupaten.values()} - {""}
-    return sorted({f"{word}{b}" for b in bare for word in ("kabupaten", "kab", "kota", "")}, key=len, reverse=True)
+    """The store's regency names as operators write them after a partner's name, longest first."""
+    return sorted({k for nama in kabupaten.values() for k in _regency_spellings(nama)}, key=len, reverse=True)
 
 
 def _partner_variants(k: str, suffixes: list[str]) -> list[str]:
@@ -89,9 +94,8 @@ class Places:
         self.kabupaten_codes = sorted(self.kabupaten)
         self.kab_by_key = {}
         for kode, nama in self.kabupaten.items():
-            bare = _bare_regency(nama)
-            for name in (kode, nama, bare, f"Kabupaten {bare}", f"Kab {bare}", f"Kota {bare}"):
-                self.kab_by_key[key(name)] = kode
+            for spelling in (key(kode), key(nama), *_regency_spellings(nama)):
+                self.kab_by_key[spelling] = kode
 
     @classmethod
     def load(cls, conn: sa.Connection) -> Places:
