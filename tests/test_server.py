@@ -496,6 +496,37 @@ def test_health_answers_with_the_store_state(client, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# A process that starts while an import writes
+# ---------------------------------------------------------------------------------------------
+
+def test_a_dashboard_started_while_an_import_writes_serves_at_once(tmp_path, regions):
+    """A restart during an import: opening the store and getting it ready only read a store
+    that is ready already, so the new process does not wait for the import, which holds the
+    version row from its first write to its commit (and on SQLite the write lock with it)."""
+    import sqlalchemy as sa
+
+    from bulukumba import reference, startup
+    from conftest import new_store_url
+
+    url = new_store_url(tmp_path)
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    engine.dispose()
+    importing = sa.create_engine(url).connect()
+    importing.execute(store.meta.update().where(store.meta.c.kunci == "versi").values(nilai=store.meta.c.nilai + 1))
+    try:
+        restarted = store.make_engine(url)
+        ready = startup.prepare(restarted, fill_demo=False)
+        with restarted.connect() as conn:
+            assert store.has_regions(conn)
+        assert ready.engine is restarted
+    finally:
+        importing.rollback()
+        importing.close()
+    restarted.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
 # Compressed static files
 # ---------------------------------------------------------------------------------------------
 
