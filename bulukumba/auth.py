@@ -79,7 +79,25 @@ def users_from_secrets(secrets: Mapping) -> dict[str, tuple[User, str]]:
     return users
 
 
-class Throttle:
+class _Limit:
+    """What the limits share: a lock, a clock, and the attempts being checked now (which count as
+    failures until their outcome is known, so guesses sent at once cannot race past a limit)."""
+
+    def __init__(self, clock: Callable[[], float]):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._checking: dict[str, int] = {}   # key -> attempts being checked now
+
+    def _release(self, key: str) -> None:
+        """One reserved check of `key` ended (call under the lock)."""
+        left = self._checking.get(key, 1) - 1
+        if left > 0:
+            self._checking[key] = left
+        else:
+            self._checking.pop(key, None)
+
+
+class Throttle(_Limit):
     """Slows down guessing for one kind of key (a user name, or a client address).
 
     After `free` wrong passwords for a key, each further attempt must wait 2, 4, 8 … seconds (at
@@ -92,11 +110,9 @@ class Throttle:
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, free: int = FREE_FAILURES):
-        self._clock = clock
+        super().__init__(clock)
         self._free = free
-        self._lock = threading.Lock()
         self._failures: dict[str, tuple[int, float]] = {}   # key -> (failures, time of the last)
-        self._checking: dict[str, int] = {}                 # key -> attempts being checked now
 
     def _state(self, key: str) -> tuple[int, float]:
         count, last = self._failures.get(key, (0, 0.0))
@@ -137,11 +153,7 @@ class Throttle:
         """The reserved check ended: True right, False wrong, None not checked after all."""
         key = key.lower()
         with self._lock:
-            left = self._checking.get(key, 1) - 1
-            if left > 0:
-                self._checking[key] = left
-            else:
-                self._checking.pop(key, None)
+            self._release(key)
             if ok is True:
                 self._failures.pop(key, None)
             elif ok is False:
@@ -166,17 +178,15 @@ class Throttle:
             self._failures.pop(key.lower(), None)
 
 
-class Window:
+class Window(_Limit):
     """At most `limit` failures per key within FORGET_SECONDS; past that, attempts wait until the
     oldest failure leaves the window. Same interface as Throttle (`reserve`, `done`), and like it
     an attempt being checked counts until its outcome is known."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, limit: int = MAX_UNTRUSTED_FAILURES):
-        self._clock = clock
+        super().__init__(clock)
         self._limit = limit
-        self._lock = threading.Lock()
         self._failures: dict[str, collections.deque[float]] = {}
-        self._checking: dict[str, int] = {}
 
     def _recent(self, key: str) -> collections.deque[float]:
         times = self._failures.get(key, collections.deque())
@@ -200,11 +210,7 @@ class Window:
     def done(self, key: str, ok: bool | None) -> None:
         key = key.lower()
         with self._lock:
-            left = self._checking.get(key, 1) - 1
-            if left > 0:
-                self._checking[key] = left
-            else:
-                self._checking.pop(key, None)
+            self._release(key)
             if ok is False:
                 self._failures.setdefault(key, collections.deque()).append(self._clock())
                 if len(self._failures) > MAX_KEYS:
