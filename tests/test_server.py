@@ -231,7 +231,7 @@ def test_thirty_wrong_passwords_at_once_get_only_the_free_checks(server, counted
     assert codes.count("salah") == len(counted_checks) and codes.count("tunggu") == 30 - len(counted_checks)
 
 
-def test_spraying_one_address_across_many_user_names_is_slowed_down(server, counted_checks):
+def test_spraying_one_address_across_many_user_names_is_slowed_down(server, counted_checks, quick_unknown_names):
     server.guard = auth.Guard(clock=lambda: 1000.0)  # the late attempts come before any wait is over
     with TestClient(build(server), follow_redirects=False) as client:
         codes = []
@@ -261,7 +261,7 @@ def test_a_sign_in_leaves_a_device_cookie_only_the_sign_in_routes_receive(client
 
 def test_guessing_from_elsewhere_never_keeps_the_owner_out_of_his_own_browser(server):
     """A wrong guess every half second from the guesser's address; the owner's right password
-    from his laptop (which signed in before) every thirty seconds, for ten minutes."""
+    from his laptop (which signed in before) every thirty seconds, for five minutes."""
     clock = [1000.0]
     server.guard = auth.Guard(clock=lambda: clock[0])
     app = build(server)
@@ -269,13 +269,13 @@ def test_guessing_from_elsewhere_never_keeps_the_owner_out_of_his_own_browser(se
             TestClient(app, base_url="http://dasbor.lokal", follow_redirects=False, client=("198.51.100.7", 4000)) as laptop:
         assert post_sign_in(laptop, "kadis", PASSWORD).status_code == 303  # signed in here before
         right = []
-        for step in range(1, 1201):
+        for step in range(1, 601):
             clock[0] += 0.5
             post_sign_in(guesser, "kadis", f"tebakan-{step}")
             if step % 60 == 0:
                 laptop.cookies.delete(sessions.COOKIE)
                 right.append(sessions.COOKIE in post_sign_in(laptop, "kadis", PASSWORD).cookies)
-        assert right == [True] * 20
+        assert right == [True] * 10
         # the guesser himself, meanwhile, has been waiting
         assert "gagal=tunggu" in post_sign_in(guesser, "kadis", "tebakan-lagi").headers["location"]
 
@@ -283,6 +283,13 @@ def test_guessing_from_elsewhere_never_keeps_the_owner_out_of_his_own_browser(se
 # ---------------------------------------------------------------------------------------------
 # Who the client is: forwarded headers only from a configured proxy
 # ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def quick_unknown_names(monkeypatch):
+    """An unknown user name is checked against a dummy hash of the real cost (a quarter second
+    and more); these tests count attempts, not their time."""
+    monkeypatch.setattr(auth, "_DUMMY_HASH", HASH)
+
 
 def spray(client, headers: dict, names: int = 12) -> list[str]:
     """One password tried for many user names; the answers' codes."""
@@ -293,7 +300,7 @@ def spray(client, headers: dict, names: int = 12) -> list[str]:
     return codes
 
 
-def test_forwarded_addresses_count_only_from_a_configured_proxy(server):
+def test_forwarded_addresses_count_only_from_a_configured_proxy(server, quick_unknown_names):
     server.guard = auth.Guard(clock=lambda: 1000.0)
     with TestClient(build(server), follow_redirects=False, client=("127.0.0.1", 4000)) as local:
         codes = spray(local, {}, auth.FREE_ADDRESS_FAILURES)
