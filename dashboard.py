@@ -152,4 +152,4 @@ else:  # `streamlit run dashboard.py` imports it once to find the app to serve
 
     app = st.App(__file__, on_script_error=web.report_error, **server.options(
         web.server(), static_dir=Path(file_util.get_static_dir()), app_static_dir=web.STATIC_DIR,
-        on_start=[web.serve_frame_only]))
+        on_start=[web.serve_frame_only], inline_scripts=web.INLINE_SCRIPTS))

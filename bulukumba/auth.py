@@ -11,6 +11,7 @@ There is no default password: with no users configured the app serves the public
 """
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from dataclasses import dataclass
@@ -19,13 +20,21 @@ from typing import Callable, Mapping
 import bcrypt
 
 ROLES = ("pimpinan", "operator")
-#: Failures allowed before each further attempt must wait, and the longest wait (seconds).
+#: Failures allowed for a user name from one client address (or from one browser it signed in
+#: on before) before each further attempt must wait, and the longest wait (seconds).
 FREE_FAILURES = 3
 MAX_WAIT_SECONDS = 300
 #: Failures allowed from one client address, over all user names, before it must wait too.
 FREE_ADDRESS_FAILURES = 10
+#: Wrong passwords for one user name from browsers it never signed in on, over all addresses,
+#: within FORGET_SECONDS, before such attempts wait (guessing from many addresses at once).
+MAX_UNTRUSTED_FAILURES = 30
 #: A user name or address with no failure for this long starts afresh.
 FORGET_SECONDS = 15 * 60
+#: bcrypt reads at most this many bytes of a password; a longer one is never anyone's.
+MAX_PASSWORD_BYTES = 72
+#: User names longer than this are nobody's (and are not kept as they were typed).
+MAX_NAME_LENGTH = 80
 #: Keys kept at most before quiet ones are forgotten (a spray of made-up names costs no memory).
 MAX_KEYS = 10_000
 
@@ -48,6 +57,8 @@ class ConfigError(ValueError):
 def hash_password(password: str, rounds: int = 12) -> str:
     if len(password) < 10:
         raise ValueError("Kata sandi minimal 10 karakter.")
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise ValueError(TOO_LONG)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
@@ -68,7 +79,25 @@ def users_from_secrets(secrets: Mapping) -> dict[str, tuple[User, str]]:
     return users
 
 
-class Throttle:
+class _Limit:
+    """What the limits share: a lock, a clock, and the attempts being checked now (which count as
+    failures until their outcome is known, so guesses sent at once cannot race past a limit)."""
+
+    def __init__(self, clock: Callable[[], float]):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._checking: dict[str, int] = {}   # key -> attempts being checked now
+
+    def _release(self, key: str) -> None:
+        """One reserved check of `key` ended (call under the lock)."""
+        left = self._checking.get(key, 1) - 1
+        if left > 0:
+            self._checking[key] = left
+        else:
+            self._checking.pop(key, None)
+
+
+class Throttle(_Limit):
     """Slows down guessing for one kind of key (a user name, or a client address).
 
     After `free` wrong passwords for a key, each further attempt must wait 2, 4, 8 … seconds (at
@@ -81,11 +110,9 @@ class Throttle:
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, free: int = FREE_FAILURES):
-        self._clock = clock
+        super().__init__(clock)
         self._free = free
-        self._lock = threading.Lock()
         self._failures: dict[str, tuple[int, float]] = {}   # key -> (failures, time of the last)
-        self._checking: dict[str, int] = {}                 # key -> attempts being checked now
 
     def _state(self, key: str) -> tuple[int, float]:
         count, last = self._failures.get(key, (0, 0.0))
@@ -126,11 +153,7 @@ class Throttle:
         """The reserved check ended: True right, False wrong, None not checked after all."""
         key = key.lower()
         with self._lock:
-            left = self._checking.get(key, 1) - 1
-            if left > 0:
-                self._checking[key] = left
-            else:
-                self._checking.pop(key, None)
+            self._release(key)
             if ok is True:
                 self._failures.pop(key, None)
             elif ok is False:
@@ -155,13 +178,82 @@ class Throttle:
             self._failures.pop(key.lower(), None)
 
 
+class Window(_Limit):
+    """At most `limit` failures per key within FORGET_SECONDS; past that, attempts wait until the
+    oldest failure leaves the window. Same interface as Throttle (`reserve`, `done`), and like it
+    an attempt being checked counts until its outcome is known."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, limit: int = MAX_UNTRUSTED_FAILURES):
+        super().__init__(clock)
+        self._limit = limit
+        self._failures: dict[str, collections.deque[float]] = {}
+
+    def _recent(self, key: str) -> collections.deque[float]:
+        times = self._failures.get(key, collections.deque())
+        while times and self._clock() - times[0] > FORGET_SECONDS:
+            times.popleft()
+        if not times:
+            self._failures.pop(key, None)
+        return times
+
+    def reserve(self, key: str) -> float:
+        key = key.lower()
+        with self._lock:
+            times, checking = self._recent(key), self._checking.get(key, 0)
+            if len(times) + checking < self._limit:
+                self._checking[key] = checking + 1
+                return 0.0
+            if len(times) < self._limit:  # full only with attempts being checked now
+                return 1.0
+            return max(1.0, times[len(times) - self._limit] + FORGET_SECONDS - self._clock())
+
+    def done(self, key: str, ok: bool | None) -> None:
+        key = key.lower()
+        with self._lock:
+            self._release(key)
+            if ok is False:
+                self._failures.setdefault(key, collections.deque()).append(self._clock())
+                if len(self._failures) > MAX_KEYS:
+                    for quiet in [k for k in self._failures if not self._recent(k)]:
+                        self._failures.pop(quiet, None)
+
+
 class Guard:
-    """Both limits a sign-in attempt must pass: per user name (guessing one password) and per
-    client address (spraying one password across many user names)."""
+    """The limits a sign-in attempt must pass.
+
+    From a browser the user signed in on before (a device cookie, as OWASP recommends: the
+    routes check it and pass its `device` id): only that browser's own failures for the user.
+    Guesses from anywhere else never make it wait, so the owner of the account gets in while
+    someone else keeps guessing.
+
+    From any other browser: the failures for the user name from that client address (guessing
+    one password), the failures from that address over all user names (spraying one password
+    across names), and the failures for the user name from all such browsers together within
+    FORGET_SECONDS (guessing from many addresses). One address guessing on and on is held back
+    by its own count alone: a wrong guess every half second waits 2, 4 … 300 seconds and comes
+    to about a dozen failures a quarter hour, far below the window's limit, so the owner signing
+    in from another address is not made to wait.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self.users = Throttle(clock, FREE_FAILURES)
+        self.user_at_address = Throttle(clock, FREE_FAILURES)
         self.addresses = Throttle(clock, FREE_ADDRESS_FAILURES)
+        self.users = Window(clock, MAX_UNTRUSTED_FAILURES)
+        self.devices = Throttle(clock, FREE_FAILURES)
+
+    def limits(self, name: str, address: str | None, device: str | None) -> list[tuple[Throttle | Window, str]]:
+        """(limit, key) for each limit an attempt must pass."""
+        if device:
+            return [(self.devices, f"{name}@{device}")]
+        address = address or "-"
+        return [(self.user_at_address, f"{name}@{address}"), (self.addresses, address), (self.users, name)]
+
+    def cleared_by_success(self, limit) -> bool:
+        """A right password clears the user's own counts (from that address, or that browser);
+        the address and the user name's window keep theirs until they go quiet, so one valid
+        account cannot reset the limit on spraying others, and a success does not give someone
+        guessing elsewhere a fresh start."""
+        return limit is self.user_at_address or limit is self.devices
 
 
 @dataclass(frozen=True)
@@ -169,9 +261,12 @@ class SignInResult:
     user: User | None
     pesan: str | None = None     # why not, in Indonesian
     tunggu: int | None = None    # seconds to wait, when refused without checking the password
+    gagal: str | None = None     # why not, as the code the sign-in page reads (failure_message)
 
 
 WRONG = "Nama pengguna atau kata sandi salah."
+TOO_LONG = (f"Kata sandi terlalu panjang: paling banyak {MAX_PASSWORD_BYTES} byte (huruf beraksen "
+            "dihitung dua byte atau lebih).")
 
 
 def wait_message(seconds: int) -> str:
@@ -184,6 +279,7 @@ def failure_message(code: str | None, seconds: str | None = None) -> str | None:
         return wait_message(int(seconds) if (seconds or "").isdigit() else MAX_WAIT_SECONDS)
     return {
         "salah": WRONG,
+        "panjang": TOO_LONG,
         "akun": "Belum ada akun yang dapat dipakai untuk masuk (lihat pengaturan akun).",
         "kunci": "Kunci sesi di .streamlit/secrets.toml tidak sah: [sesi] kunci harus teks acak "
                  "minimal 32 karakter.",
@@ -191,37 +287,38 @@ def failure_message(code: str | None, seconds: str | None = None) -> str | None:
 
 
 def sign_in(users: dict[str, tuple[User, str]], username: str, password: str,
-            guard: Guard | Throttle, address: str | None = None) -> SignInResult:
+            guard: Guard | Throttle, address: str | None = None, device: str | None = None) -> SignInResult:
     """Check a user name and password. The same message for an unknown user and a wrong
     password, so the form does not tell which user names exist.
 
-    `guard` is a Guard (per user and per address) or, for a caller with no address, a Throttle
-    for user names only."""
-    name = (username or "").strip().lower()
-    limits = ([(guard.users, name), (guard.addresses, address or "-")] if isinstance(guard, Guard)
-              else [(guard, name)])
+    `guard` is a Guard or, for a caller with no address, a Throttle for user names only.
+    `device` identifies a browser that signed in as this user before (its device cookie)."""
+    name = (username or "").strip().lower()[:MAX_NAME_LENGTH + 1]
+    password = password or ""
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:  # nobody's: bcrypt refuses to read it
+        return SignInResult(None, TOO_LONG, gagal="panjang")
+    limits = guard.limits(name, address, device) if isinstance(guard, Guard) else [(guard, name)]
     granted = []
-    for throttle, key in limits:
-        wait = throttle.reserve(key)
+    for limit, key in limits:
+        wait = limit.reserve(key)
         if wait > 0:
             for other, other_key in granted:
                 other.done(other_key, None)
-            return SignInResult(None, wait_message(int(wait) + 1), int(wait) + 1)
-        granted.append((throttle, key))
+            seconds = int(wait) + 1
+            return SignInResult(None, wait_message(seconds), seconds, gagal="tunggu")
+        granted.append((limit, key))
     ok = False
     try:
-        entry = users.get(name)
+        entry = users.get(name) if len(name) <= MAX_NAME_LENGTH else None
         hashed = entry[1] if entry else _DUMMY_HASH  # check a hash anyway: same time either way
-        ok = bcrypt.checkpw((password or "").encode("utf-8"), hashed.encode("ascii")) and entry is not None
+        ok = bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii")) and entry is not None
     finally:
-        for throttle, key in granted:
-            # A right password clears the user's count; the address keeps its count until it
-            # goes quiet, so one valid account cannot reset the limit on spraying others.
-            keeps_count = ok and throttle is getattr(guard, "addresses", None)
-            throttle.done(key, None if keeps_count else ok)
+        for limit, key in granted:
+            keeps = ok and isinstance(guard, Guard) and not guard.cleared_by_success(limit)
+            limit.done(key, None if keeps else ok)
     if ok:
         return SignInResult(entry[0])
-    return SignInResult(None, WRONG)
+    return SignInResult(None, WRONG, gagal="salah")
 
 
 _DUMMY_HASH = bcrypt.hashpw(b"tidak-ada-pengguna-ini", bcrypt.gensalt(12)).decode("ascii")

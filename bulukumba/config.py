@@ -108,3 +108,16 @@ def session_key_file() -> Path:
     """Where the key that signs session cookies is generated once per install, when
     `.streamlit/secrets.toml` has no `[sesi] kunci` (owner-only permissions)."""
     return Path(os.environ.get("BULUKUMBA_SESSION_KEY_FILE", data_dir() / "kunci-sesi"))
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """Addresses or networks of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
+    are believed (BULUKUMBA_TRUSTED_PROXIES, comma-separated, e.g. "127.0.0.1, ::1" for a proxy
+    on the same machine; default none: every client is the address it connects from)."""
+    return tuple(part.strip() for part in os.environ.get("BULUKUMBA_TRUSTED_PROXIES", "").split(",") if part.strip())
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    """Host names (with a port if it must match too) the dashboard answers to (BULUKUMBA_HOSTS,
+    comma-separated, e.g. "dasbor.bulukumbakab.go.id"; default none: any Host)."""
+    return tuple(part.strip().lower() for part in os.environ.get("BULUKUMBA_HOSTS", "").split(",") if part.strip())

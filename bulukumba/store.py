@@ -267,8 +267,12 @@ def prepare_schema(engine: Engine) -> None:
     """Create a new store, or bring an older one up to SCHEMA_VERSION, in one transaction.
 
     Every step is idempotent and runs under a lock (PostgreSQL: an advisory lock; SQLite: the
-    write lock), so two processes starting at once on the same old store upgrade it once.
+    write lock), so two processes starting at once on the same old store upgrade it once. A store
+    at SCHEMA_VERSION already is only read: a process starting while an import writes (and holds
+    that lock, or the version row, until it commits) does not wait for the import.
     """
+    if _is_current(engine):
+        return
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7302001)"))
@@ -282,6 +286,11 @@ def prepare_schema(engine: Engine) -> None:
         if found < SCHEMA_VERSION:
             _upgrade(conn, found)
             bump_version(conn)
+
+
+def _is_current(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return sa.inspect(conn).has_table(meta.name) and schema_version(conn) >= SCHEMA_VERSION
 
 
 def schema_version(conn: sa.Connection) -> int:

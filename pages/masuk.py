@@ -65,9 +65,10 @@ st.html(f"<style>{FORM_CSS}</style>"
         f"{hidden_target}"
         "<label for='masuk-nama'>Nama pengguna</label>"
         "<input id='masuk-nama' name='nama' autocomplete='username' autocapitalize='none' "
-        "spellcheck='false' required>"
+        f"spellcheck='false' maxlength='{auth.MAX_NAME_LENGTH}' required>"
         "<label for='masuk-sandi'>Kata sandi</label>"
-        "<input id='masuk-sandi' name='sandi' type='password' autocomplete='current-password' required>"
+        "<input id='masuk-sandi' name='sandi' type='password' autocomplete='current-password' "
+        f"maxlength='{auth.MAX_PASSWORD_BYTES}' required>"
         "<button type='submit'>Masuk</button></form>")
 st.caption("Sesi tetap terbuka saat halaman dimuat ulang atau dibuka di tab baru, dan berakhir setelah "
            "tidak dipakai beberapa jam atau saat Anda keluar.")

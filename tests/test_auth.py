@@ -99,7 +99,7 @@ def test_guesses_sent_at_once_get_only_the_free_password_checks(users, monkeypat
 
     checked = []
     real = auth.bcrypt.checkpw
-    start = threading.Barrier(30)
+    start = threading.Barrier(40)
 
     def slow_check(password, hashed):
         checked.append(password)
@@ -114,15 +114,80 @@ def test_guesses_sent_at_once_get_only_the_free_password_checks(users, monkeypat
     # late does not find the throttle's two-second wait already over.
     guard = auth.Guard(clock=lambda: 1000.0)
 
-    def guess(i):
+    def guess(i):  # 40 guesses at once: 30 from one address, 10 from ten others
         start.wait()
-        return auth.sign_in(users, "kadis", f"tebakan-{i}", guard, f"10.0.0.{i}")
+        return auth.sign_in(users, "kadis", f"tebakan-{i}", guard, "10.0.0.1" if i < 30 else f"10.0.1.{i}")
 
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        results = list(pool.map(guess, range(30)))
-    assert len(checked) <= auth.FREE_FAILURES
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        results = list(pool.map(guess, range(40)))
+    one_address = [r for i, r in enumerate(results) if i < 30]
+    assert sum(r.pesan == auth.WRONG for r in one_address) <= auth.FREE_FAILURES
+    assert len(checked) <= auth.FREE_FAILURES + 10
     assert sum(r.pesan == auth.WRONG for r in results) == len(checked)
     assert all(r.tunggu for r in results if r.pesan != auth.WRONG)
+
+
+def guessing_every_half_second(users, guard, clock, owner, minutes: int = 20) -> tuple[int, int]:
+    """A wrong guess for kadis every 0.5 s from 203.0.113.9, and the owner's right password
+    every 30 s (`owner(guard)` signs in once); (right sign-ins, attempts)."""
+    right = attempts = 0
+    for step in range(minutes * 120):
+        clock.now += 0.5
+        auth.sign_in(users, "kadis", f"tebakan-{step}", guard, "203.0.113.9")
+        if step % 60 == 59:
+            attempts += 1
+            right += owner(guard).user is not None
+    return right, attempts
+
+
+def test_guessing_never_keeps_the_owner_out_of_a_browser_he_signed_in_on(users):
+    clock = FakeClock()
+    guard = auth.Guard(clock)
+    right, attempts = guessing_every_half_second(
+        users, guard, clock, lambda g: auth.sign_in(users, "kadis", PASSWORD, g, "203.0.113.9", device="laptop-kadis"))
+    assert right == attempts == 40  # from the guesser's own address, even
+
+
+def test_guessing_from_one_address_does_not_keep_the_owner_out_from_another(users):
+    clock = FakeClock()
+    guard = auth.Guard(clock)
+    right, attempts = guessing_every_half_second(
+        users, guard, clock, lambda g: auth.sign_in(users, "kadis", PASSWORD, g, "198.51.100.7"))
+    assert right == attempts == 40
+
+
+def test_guessing_from_many_addresses_holds_new_browsers_back_but_not_the_owners(users):
+    clock = FakeClock()
+    guard = auth.Guard(clock)
+    for i in range(auth.MAX_UNTRUSTED_FAILURES):
+        clock.now += 1
+        assert auth.sign_in(users, "kadis", f"tebakan-{i}", guard, f"203.0.113.{i}").pesan == auth.WRONG
+    refused = auth.sign_in(users, "kadis", PASSWORD, guard, "198.51.100.7")
+    assert refused.user is None and 0 < refused.tunggu <= auth.FORGET_SECONDS
+    assert auth.sign_in(users, "kadis", PASSWORD, guard, "198.51.100.7", device="laptop-kadis").user is not None
+    assert auth.sign_in(users, "operator1", PASSWORD, guard, "198.51.100.7").user is not None  # others not
+    clock.now += auth.FORGET_SECONDS  # the window moves on: a bounded wait
+    assert auth.sign_in(users, "kadis", PASSWORD, guard, "198.51.100.7").user is not None
+
+
+def test_a_browser_that_keeps_failing_waits_like_any_other(users):
+    """A stolen device cookie is worth three guesses and then the same growing waits."""
+    clock = FakeClock()
+    guard = auth.Guard(clock)
+    for i in range(auth.FREE_FAILURES):
+        assert auth.sign_in(users, "kadis", f"tebakan-{i}", guard, "203.0.113.9", device="dicuri").pesan == auth.WRONG
+    assert auth.sign_in(users, "kadis", PASSWORD, guard, "203.0.113.9", device="dicuri").tunggu == 3
+    assert auth.sign_in(users, "kadis", PASSWORD, guard, "203.0.113.9", device="laptop-kadis").user is not None
+
+
+@pytest.mark.parametrize("password", ["a" * 73, "é" * 37, "sandi-kantor-2018" + "x" * 100])
+def test_a_password_longer_than_bcrypt_reads_is_told_so_without_a_check(users, password, monkeypatch):
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda *a: pytest.fail("checked a password bcrypt cannot read"))
+    result = auth.sign_in(users, "kadis", password, auth.Guard())
+    assert result.user is None and result.gagal == "panjang" and result.pesan == auth.TOO_LONG
+    assert "72 byte" in auth.failure_message("panjang")
+    with pytest.raises(ValueError, match="72 byte"):
+        auth.hash_password(password)
 
 
 def test_one_address_trying_many_user_names_waits_too_and_a_success_does_not_reset_it(users):

@@ -119,10 +119,10 @@ def press(page, button: str, until: str) -> None:
     copy that is being replaced is lost."""
     deadline = time.monotonic() + 120
     while True:
-        page.wait_for_function(SCRIPT_DONE, timeout=120_000)
+        page.wait_for_function(f"() => {SCRIPT_DONE}", timeout=120_000)
         page.get_by_role("button", name=button).first.click()
         try:
-            page.wait_for_function(f"document.body.innerText.includes({until!r})", timeout=10_000)
+            page.wait_for_function(f"() => document.body.innerText.includes({until!r})", timeout=10_000)
             return
         except playwright.Error:
             if time.monotonic() > deadline:
@@ -141,7 +141,7 @@ def test_the_public_page_on_a_phone(server, browser):
     assert page.locator("svg[aria-label^='Peta'] a[data-desa] > path").count() == 136
     page.wait_for_selector("text=Cara merekam e-KTP", timeout=90_000)
     page.screenshot(path=str(ARTIFACTS / "publik-390x844.png"))
-    page.wait_for_function("document.body.innerText.includes('Cara merekam e-KTP')", timeout=120_000)
+    page.wait_for_function("() => document.body.innerText.includes('Cara merekam e-KTP')", timeout=120_000)
     body = page.inner_text("body")
     assert "Perekaman e-KTP Kabupaten Bulukumba" in body and "DATA CONTOH" in body
     for internal in ("Ringkasan", "Kelola data", "GERTAK 2018\n"):
@@ -180,14 +180,14 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page, watch = open_page(browser, server["url"] + "/?mode=proyektor", 1920, 1080)
     page.wait_for_function(  # the slide's style applies once its run is drawn (slow on a busy machine)
-        "parseFloat(getComputedStyle(document.querySelector(\"[data-testid='stMarkdownContainer'] p\")).fontSize) >= 28",
+        "() => parseFloat(getComputedStyle(document.querySelector(\"[data-testid='stMarkdownContainer'] p\")).fontSize) >= 28",
         timeout=90_000)
     page.screenshot(path=str(ARTIFACTS / "proyektor-1920x1080.png"))
     assert font_px(page, "[data-testid='stMarkdownContainer'] p") >= 28
     assert page.locator("[data-testid='stSidebar']").is_hidden()
     assert "1 / 5" in page.inner_text("body") and "DATA CONTOH" in page.inner_text("body")
     # Slides advance by themselves (every 4 s here) ...
-    page.wait_for_function("document.body.innerText.includes('2 / 5')", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('2 / 5')", timeout=60_000)
     # ... and pause.
     press(page, "Jeda", until="dijeda")
     shown = page.inner_text("body")
@@ -201,7 +201,7 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
     assert page.inner_text("body").split("/ 5")[0][-3:] == shown.split("/ 5")[0][-3:]
     deadline = time.monotonic() + 120
     while True:  # as press(): a click on a stale copy of the button is lost
-        page.wait_for_function(SCRIPT_DONE, timeout=120_000)
+        page.wait_for_function(f"() => {SCRIPT_DONE}", timeout=120_000)
         page.get_by_role("button", name="Berikutnya").first.click()
         try:
             page.wait_for_function("(before) => document.body.innerText.split('/ 5')[0].slice(-3) !== before",

@@ -4,14 +4,21 @@ The department head signs in once and stays signed in through a reload, a new ta
 connection and a server restart, on the same page with the same filters; signing out closes
 every tab; a copied link opens where it points, through Masuk for a visitor; nobody is sent
 off-site; a stolen Streamlit session id without the cookie is a visitor's; the server answers
-in Indonesian, compresses its bundles, and serves five first visitors at once after a restart.
+in Indonesian, compresses its bundles, and serves five first visitors at once after a restart;
+every page draws under the content security policy; signing in, every page and signing out
+work while a million-row import holds the store.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import http.client
 import json
 import os
+import re
+import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +30,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
+from conftest import PROJECT, new_store_url, on_postgres  # noqa: E402 (after the skip: no browser, no test)
 import live_server  # noqa: E402
 from browser_waits import runs_ended, settled, wait_runs  # noqa: E402
 
@@ -161,7 +168,7 @@ def sockets_opened(page) -> int:
 
 def wait_new_socket(page, before: int, timeout: float = 90_000) -> None:
     try:
-        page.wait_for_function(f"window.__sockets.length > {before} && "
+        page.wait_for_function(f"() => window.__sockets.length > {before} && "
                                "window.__sockets[window.__sockets.length - 1].readyState === 1", timeout=timeout)
     except Exception as timed_out:  # seen once under two CPU hogs: say what the sockets were doing
         states = page.evaluate("window.__sockets.map(s => s.readyState)")
@@ -169,16 +176,22 @@ def wait_new_socket(page, before: int, timeout: float = 90_000) -> None:
                     f"(0 connecting, 1 open, 2 closing, 3 closed): {timed_out}")
 
 
-def session_row_times(server, **changes) -> None:
-    """Change the newest session row in the store (what the passing of time does)."""
+def session_rows(server, newest_only: bool = True, **changes) -> None:
+    """Change the newest session row, or every one, where the server keeps them (what the
+    passing of time does)."""
     import sqlalchemy as sa
 
     from bulukumba import store
+    from bulukumba.server import sessions
 
-    engine = sa.create_engine(server.db)
+    path = sessions.session_store_path(server.db)
+    engine = sa.create_engine(f"sqlite:///{path}" if path else server.db)
     with engine.begin() as conn:
-        newest = conn.execute(sa.select(store.sesi.c.id).order_by(store.sesi.c.dibuat.desc()).limit(1)).scalar_one()
-        conn.execute(store.sesi.update().where(store.sesi.c.id == newest).values(**changes))
+        which = store.sesi.update()
+        if newest_only:
+            newest = conn.execute(sa.select(store.sesi.c.id).order_by(store.sesi.c.dibuat.desc()).limit(1)).scalar_one()
+            which = which.where(store.sesi.c.id == newest)
+        conn.execute(which.values(**changes))
     engine.dispose()
 
 
@@ -302,7 +315,7 @@ def test_a_server_restart_keeps_the_user_signed_in_on_the_same_view(server, cont
 
     wait_new_socket(page, before)  # the open page reconnects to the new process by itself
     # ... and the new process runs it again: until then the page still shows the old run.
-    page.wait_for_function("window.__waits && window.__waits.lastRunEnd > window.__openedAt", timeout=120_000)
+    page.wait_for_function("() => window.__waits && window.__waits.lastRunEnd > window.__openedAt", timeout=120_000)
     settled(page)
     shows_gertak_for_kajang_on_31_march(page)
     page.reload()
@@ -339,7 +352,7 @@ def test_an_expired_session_gives_the_public_page_and_says_why_once(server, cont
     page.goto(server.url + GERTAK_LINK)
     sign_in(page, server, path=None)
     shows_gertak_for_kajang_on_31_march(page)
-    session_row_times(server, terakhir=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=13))
+    session_rows(server, terakhir=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=13))
 
     page.reload()
     title(page, "Perekaman e-KTP Kabupaten Bulukumba")
@@ -516,3 +529,208 @@ def test_the_health_route_answers_and_internal_metrics_are_not_public(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. Every answer the dashboard's own, under its security headers
+# ---------------------------------------------------------------------------------------------
+
+#: Every page of an operator, as the sidebar and deep links open them, and what each shows.
+EVERY_PAGE = [("/", "Ringkasan perekaman e-KTP"), ("/peta?kec=" + KAJANG, "Peta desa dan daftar prioritas"),
+              ("/mitra", "Mitra kemitraan"), (GERTAK_LINK, "GERTAK 2018"), ("/unduh", "Unduh data"),
+              ("/kelola", "Kelola data"), ("/publik", "Perekaman e-KTP Kabupaten Bulukumba"), ("/masuk", "Akun")]
+PAGE_FAILED = "Maaf, halaman ini gagal"
+
+#: Records every content security policy violation the page meets.
+CSP_SCRIPT = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) =>
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+def shows(page, heading: str, timeout: float = 120_000) -> None:
+    """The page shows `heading`, not the Indonesian error box that stands for a failed run."""
+    page.wait_for_selector(f"h1:has-text('{heading}'), :text('{PAGE_FAILED}')", timeout=timeout)
+    body = page.inner_text("body")
+    assert PAGE_FAILED not in body, f"{page.url}: {body[:600]}"
+
+
+once = pytest.mark.skipif(on_postgres(), reason="the page's policy does not depend on the database: "
+                                                "checked in the SQLite pass")
+
+
+@once
+def test_every_page_draws_under_the_content_security_policy(server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.add_init_script(CSP_SCRIPT)
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    visitor = [("/", "Perekaman e-KTP Kabupaten Bulukumba"), ("/?desa=73.02.06.2001", "Perekaman e-KTP"),
+               ("/masuk", "Masuk")]
+    for path, heading in visitor:
+        response = page.goto(server.url + path)
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        shows(page, heading)
+        settled(page)
+    sign_in(page, server, "op", path=None)
+    shows(page, "Ringkasan perekaman e-KTP")
+    for path, heading in EVERY_PAGE:
+        page.goto(server.url + path)
+        shows(page, heading)
+        settled(page)
+        if path.startswith("/peta"):  # the map (MapLibre, its workers from blob: addresses) has drawn
+            page.wait_for_function("() => [...document.querySelectorAll('canvas')].some(c => c.width > 100)")
+        assert page.evaluate("window.__csp") == [], path
+    page.goto(server.url + "/?mode=proyektor")  # the presenter's keys: a component from a blob: address
+    page.wait_for_function("() => document.documentElement.dataset.tombolProyektor === 'siap'", timeout=120_000)
+    assert page.evaluate("window.__csp") == [] and console == []
+    context.close()
+
+
+def get(server, path: str, accept: str = "text/html") -> tuple[int, dict, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection.request("GET", path, headers={"Accept": accept})
+    answer = connection.getresponse()
+    body = answer.read().decode("utf-8", "replace")
+    connection.close()
+    return answer.status, {k.lower(): v for k, v in answer.getheaders()}, body
+
+
+def test_the_real_server_answers_unknown_addresses_in_indonesian_and_real_ones_as_before(server):
+    long_name = "a" * 300
+    for path in ("/admin.php", "/.env", "/foo/bar", "/gertak/x", "/index.html", "/static/x",
+                 f"/static/js/{long_name}.js", f"/app/static/{long_name}.json", f"/{long_name}",
+                 "/_stcore/agent/openapi.json", "/auth/login"):
+        status, headers, body = get(server, path)
+        assert status == 404 and "Halaman tidak ditemukan" in body and "Streamlit" not in body, path
+        assert headers["x-content-type-options"] == "nosniff", path
+    status, _, body = get(server, f"/app/static/{long_name}.json", accept="*/*")
+    assert status == 404 and body == "Tidak ditemukan."
+    for path in ("/", f"/peta?kec={KAJANG}", "/?desa=73.02.06.2001", "/?mode=proyektor", GERTAK_LINK,
+                 "/publik", "/masuk", "/favicon.png", "/_stcore/health", "/health"):
+        status, headers, _ = get(server, path)
+        assert status == 200 and "frame-ancestors 'none'" in headers["content-security-policy"], path
+
+
+def post_from(source: str, server, body: str, **headers: str) -> http.client.HTTPResponse:
+    """A sign-in post from the loopback address `source` (127.0.0.2 and on: other clients than
+    the browser tests' 127.0.0.1), as a script sends it: `Origin` set, no redirect followed."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60, source_address=(source, 0))
+    connection.request("POST", "/akun/masuk", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": server.url,
+        **{name.replace("_", "-"): value for name, value in headers.items()}})
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    return answer
+
+
+def test_forwarded_headers_are_believed_from_no_one_when_no_proxy_is_configured(server):
+    """uvicorn would believe them from the machine itself; the dashboard decides, and no proxy is
+    configured here: a client is the address it connects from, whatever it writes."""
+    from bulukumba import auth
+
+    https = post_from("127.0.0.1", server, f"nama=kadis&sandi={PASSWORD}", X_Forwarded_Proto="https",
+                      X_Forwarded_For="203.0.113.5")
+    assert https.status == 303 and "bulukumba_sesi=" in https.getheader("set-cookie")
+    assert "secure" not in https.getheader("set-cookie").lower()  # plain HTTP, whatever it says
+    codes = []
+    for i in range(auth.FREE_ADDRESS_FAILURES + 4):
+        answer = post_from("127.0.0.2", server, f"nama=semprot-{i}&sandi=sandi-umum-123", X_Forwarded_For=f"203.0.113.{i}")
+        codes.append(parse_qs(urlsplit(answer.getheader("location")).query)["gagal"][0])
+    assert codes[:auth.FREE_ADDRESS_FAILURES] == ["salah"] * auth.FREE_ADDRESS_FAILURES
+    assert set(codes[auth.FREE_ADDRESS_FAILURES:]) == {"tunggu"}, codes
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. Nothing waits on an import
+# ---------------------------------------------------------------------------------------------
+
+IMPORT_ROWS = 1_000_000
+
+
+def registry_file(server, folder: Path, rows: int) -> Path:
+    """A registry export of `rows` rows: every village of the store, day after day from 2000."""
+    import sqlalchemy as sa
+
+    from bulukumba import store
+
+    engine = sa.create_engine(server.db)
+    with engine.connect() as conn:
+        villages = conn.execute(sa.select(store.desa.c.kode).order_by(store.desa.c.kode)).scalars().all()
+    engine.dispose()
+    path = folder / "registri-sejuta.csv"
+    first = dt.date(2000, 1, 1)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\r\n")
+        for day in range(rows // len(villages) + 1):
+            date = (first + dt.timedelta(days=day)).strftime("%d/%m/%Y")
+            count = min(len(villages), rows - day * len(villages))
+            out.write("".join(f"{kode};{date};{1500 + i};{900 + i}\r\n" for i, kode in enumerate(villages[:count])))
+    return path
+
+
+def store_is_held(db_url: str) -> bool:
+    """Whether another writer holds the store now: SQLite's write lock, or on PostgreSQL the
+    data version row, which an import locks from its first write to its commit."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url, connect_args={} if db_url.startswith("postgresql") else {"timeout": 0})
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT nilai FROM meta WHERE kunci = 'versi' FOR UPDATE NOWAIT")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.rollback()
+        return False
+    except sa.exc.OperationalError:
+        return True
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def import_writing(server, path: Path):
+    """`python -m bulukumba impor FILE` against the server's store, held still in the middle of
+    its write (SIGSTOP: the longest import there is), and stopped for good afterwards (its
+    transaction is never committed: the store stays as it was)."""
+    log = path.with_suffix(".log")
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "bulukumba", "impor", str(path), "--jenis", "registri"],
+                                   cwd=PROJECT, env=server.env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 600
+        while "ditulis" not in log.read_text(errors="replace"):  # the progress of its write
+            assert process.poll() is None, log.read_text(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.2)
+        os.kill(process.pid, signal.SIGSTOP)
+        yield
+        assert process.poll() is None, "the import ended while the dashboard was used"
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_signing_in_every_page_and_signing_out_work_while_a_million_row_import_writes(server, context, tmp_path):
+    page = context.new_page()
+    sign_in(page, server, "op")
+    shows(page, "Ringkasan perekaman e-KTP")
+    # The session's activity is due (its last note over a minute old): the next page run writes it.
+    session_rows(server, newest_only=False,
+                 terakhir=dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=2))
+    with import_writing(server, registry_file(server, tmp_path, IMPORT_ROWS)):
+        assert store_is_held(server.db)
+        for path, heading in EVERY_PAGE:  # the first one notes the session's activity
+            page.goto(server.url + path)
+            shows(page, heading)
+        answer = post_from("127.0.0.3", server, f"nama=kadis&sandi={PASSWORD}")
+        assert answer.status == 303 and "bulukumba_sesi=" in answer.getheader("set-cookie", "")
+        assert urlsplit(answer.getheader("location")).path == "/"
+        page.get_by_role("button", name="Keluar").click()
+        page.wait_for_selector("text=Anda sudah keluar", timeout=90_000)
+        assert not internal(page)
+        assert store_is_held(server.db)  # all of it while the import held the store

@@ -203,7 +203,7 @@ def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
     bar = page.locator("[data-testid='stProgress']")
     try:
-        page.wait_for_function("window.barTexts.length > 0", timeout=120_000)
+        page.wait_for_function("() => window.barTexts.length > 0", timeout=120_000)
     except playwright.Error:  # say what the operator saw instead
         page.screenshot(path=str(ARTIFACTS / "kelola-kemajuan-GAGAL-1366x768.png"), full_page=True)
         pytest.fail("no progress bar; the page said: " + page.inner_text("[data-testid='stMain']")[:1500])

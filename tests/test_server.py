@@ -13,11 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 
 from bulukumba import auth, store
-from bulukumba.server import Server, compression, options, sessions
+from bulukumba.server import Server, clients, compression, devices, gate, options, sessions
 
 PASSWORD = "sandi-kantor-2018"
 HASH = auth.hash_password(PASSWORD, rounds=4)
@@ -41,13 +41,27 @@ def server(tmp_path):
 
 
 def build(server: Server, app_static: Path | None = None) -> Starlette:
-    """The app's routes and middleware in front of a stand-in for Streamlit."""
+    """The app's routes and middleware in front of a stand-in for Streamlit: it answers
+    "streamlit", a missing media file in English as Streamlit does, and fails at /component/rusak."""
     parts = options(server, static_dir=STREAMLIT_STATIC, app_static_dir=app_static or STREAMLIT_STATIC)
 
     async def streamlit(request):
         return PlainTextResponse("streamlit")
 
-    stand_in = [Route("/{path:path}", streamlit, methods=["GET", "HEAD", "PUT", "POST"])]
+    async def missing(request):
+        return PlainTextResponse("File not found", status_code=404)
+
+    async def broken(request):
+        raise RuntimeError("rusak di dalam Streamlit")
+
+    async def stream(websocket):
+        await websocket.accept()
+        await websocket.send_text("streamlit")
+        await websocket.close()
+
+    stand_in = [Route("/media/{path:path}", missing), Route("/component/rusak", broken),
+                WebSocketRoute("/_stcore/stream", stream),
+                Route("/{path:path}", streamlit, methods=["GET", "HEAD", "PUT", "POST", "DELETE"])]
     return Starlette(routes=parts["routes"] + stand_in, middleware=parts["middleware"])
 
 
@@ -127,6 +141,37 @@ def test_a_form_sent_from_another_site_is_refused(client):
     assert response.status_code == 403
 
 
+def test_signing_in_and_out_need_the_browser_to_say_the_form_is_this_sites(client, server):
+    form = {"nama": "kadis", "sandi": PASSWORD}
+    neither = client.post("/akun/masuk", data=form)
+    assert neither.status_code == 403 and "halaman dasbor ini" in neither.text
+    for sender in ({"origin": "null"}, {"referer": "https://jahat.example/masuk"}, {"referer": "bukan alamat"},
+                   {"origin": "http://dasbor.lokal.jahat.example"}):
+        assert client.post("/akun/masuk", data=form, headers=sender).status_code == 403, sender
+    assert sessions.COOKIE not in client.cookies
+    by_referer = client.post("/akun/masuk", data=form, headers={"referer": "http://dasbor.lokal/masuk?ke=%2Fpeta"})
+    assert by_referer.status_code == 303 and sessions.COOKIE in client.cookies
+    value = client.cookies[sessions.COOKIE]
+    assert client.post("/akun/keluar").status_code == 403  # a sign-out nobody's page sent
+    assert server.who(value)[0] is not None
+    assert client.post("/akun/keluar", headers={"referer": "http://dasbor.lokal/masuk"}).status_code == 303
+    assert server.who(value)[0] is None
+
+
+@pytest.mark.parametrize("password", ["a" * 73, "é" * 37])
+def test_a_password_longer_than_72_bytes_is_told_in_indonesian(client, password):
+    response = post_sign_in(client, "kadis", password, ke="/peta")
+    assert response.status_code == 303 and "set-cookie" not in response.headers
+    assert response.headers["location"] == "/masuk?ke=%2Fpeta&gagal=panjang"
+    assert "72 byte" in auth.failure_message("panjang")
+
+
+def test_a_form_larger_than_a_sign_in_is_refused_with_413(client):
+    response = client.post("/akun/masuk", content=b"nama=kadis&sandi=" + b"a" * 20_000,
+                           headers={"origin": "http://dasbor.lokal", "content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413 and response.text == "Formulir terlalu besar."
+
+
 def test_signing_out_ends_the_session_in_the_store_and_clears_the_cookie(client, server):
     post_sign_in(client, "kadis", PASSWORD)
     value = client.cookies[sessions.COOKIE]
@@ -140,12 +185,12 @@ def test_without_accounts_or_with_a_bad_key_nobody_signs_in(tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     nobody = Server(users=lambda: ({}, None), secrets=lambda: {}, database_url=lambda: url)
     with TestClient(build(nobody), follow_redirects=False) as c:
-        assert c.post("/akun/masuk", data={"nama": "kadis", "sandi": PASSWORD}).headers["location"] == \
+        assert post_sign_in(c, "kadis", PASSWORD, origin="http://testserver").headers["location"] == \
             "/masuk?gagal=akun"
     bad_key = Server(users=users_from(ACCOUNTS), secrets=lambda: {"sesi": {"kunci": "pendek"}},
                      database_url=lambda: url)
     with TestClient(build(bad_key), follow_redirects=False) as c:
-        response = c.post("/akun/masuk", data={"nama": "kadis", "sandi": PASSWORD})
+        response = post_sign_in(c, "kadis", PASSWORD, origin="http://testserver")
     assert response.headers["location"] == "/masuk?gagal=kunci" and "set-cookie" not in response.headers
 
 
@@ -186,7 +231,7 @@ def test_thirty_wrong_passwords_at_once_get_only_the_free_checks(server, counted
     assert codes.count("salah") == len(counted_checks) and codes.count("tunggu") == 30 - len(counted_checks)
 
 
-def test_spraying_one_address_across_many_user_names_is_slowed_down(server, counted_checks):
+def test_spraying_one_address_across_many_user_names_is_slowed_down(server, counted_checks, quick_unknown_names):
     server.guard = auth.Guard(clock=lambda: 1000.0)  # the late attempts come before any wait is over
     with TestClient(build(server), follow_redirects=False) as client:
         codes = []
@@ -201,6 +246,109 @@ def test_spraying_one_address_across_many_user_names_is_slowed_down(server, coun
     assert "gagal=tunggu" in late.headers["location"] and "set-cookie" not in late.headers
 
 
+def test_a_sign_in_leaves_a_device_cookie_only_the_sign_in_routes_receive(client, server):
+    assert "set-cookie" not in post_sign_in(client, "kadis", "salah-sekali").headers
+    response = post_sign_in(client, "kadis", PASSWORD)
+    [device] = [h for h in response.headers.get_list("set-cookie") if h.startswith(devices.COOKIE + "=")]
+    assert "Path=/akun" in device and "HttpOnly" in device and "SameSite=strict" in device
+    assert f"Max-Age={365 * 24 * 3600}" in device
+    value = client.cookies[devices.COOKIE]
+    assert server.devices().device_id(value, "kadis") and server.devices().device_id(value, "op") is None
+    assert server.devices().device_id(value[:-2] + "xx", "kadis") is None  # a changed one is nobody's
+    client.post("/akun/keluar", headers={"origin": "http://dasbor.lokal"})
+    assert client.cookies.get(devices.COOKIE) == value  # signing out keeps it: the browser is known
+
+
+def test_guessing_from_elsewhere_never_keeps_the_owner_out_of_his_own_browser(server):
+    """A wrong guess every half second from the guesser's address; the owner's right password
+    from his laptop (which signed in before) every thirty seconds, for five minutes."""
+    clock = [1000.0]
+    server.guard = auth.Guard(clock=lambda: clock[0])
+    app = build(server)
+    with TestClient(app, base_url="http://dasbor.lokal", follow_redirects=False, client=("203.0.113.9", 4000)) as guesser, \
+            TestClient(app, base_url="http://dasbor.lokal", follow_redirects=False, client=("198.51.100.7", 4000)) as laptop:
+        assert post_sign_in(laptop, "kadis", PASSWORD).status_code == 303  # signed in here before
+        right = []
+        for step in range(1, 601):
+            clock[0] += 0.5
+            post_sign_in(guesser, "kadis", f"tebakan-{step}")
+            if step % 60 == 0:
+                laptop.cookies.delete(sessions.COOKIE)
+                right.append(sessions.COOKIE in post_sign_in(laptop, "kadis", PASSWORD).cookies)
+        assert right == [True] * 10
+        # the guesser himself, meanwhile, has been waiting
+        assert "gagal=tunggu" in post_sign_in(guesser, "kadis", "tebakan-lagi").headers["location"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who the client is: forwarded headers only from a configured proxy
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def quick_unknown_names(monkeypatch):
+    """An unknown user name is checked against a dummy hash of the real cost (a quarter second
+    and more); these tests count attempts, not their time."""
+    monkeypatch.setattr(auth, "_DUMMY_HASH", HASH)
+
+
+def spray(client, headers: dict, names: int = 12) -> list[str]:
+    """One password tried for many user names; the answers' codes."""
+    codes = []
+    for i in range(names):
+        answer = post_sign_in(client, f"nama-{i}", "sandi-umum-123", origin="http://testserver", **headers)
+        codes.append(parse_qs(urlsplit(answer.headers["location"]).query)["gagal"][0])
+    return codes
+
+
+def test_forwarded_addresses_count_only_from_a_configured_proxy(server, quick_unknown_names):
+    server.guard = auth.Guard(clock=lambda: 1000.0)
+    with TestClient(build(server), follow_redirects=False, client=("127.0.0.1", 4000)) as local:
+        codes = spray(local, {}, auth.FREE_ADDRESS_FAILURES)
+        made_up = spray(local, {"x-forwarded-for": "203.0.113.77"}, 2)  # not a proxy: same address
+    assert codes == ["salah"] * auth.FREE_ADDRESS_FAILURES and made_up == ["tunggu"] * 2
+
+    behind = Server(users=users_from(ACCOUNTS), secrets=server.secrets, database_url=server.database_url,
+                    trusted_proxies=["127.0.0.1"])
+    behind.guard = auth.Guard(clock=lambda: 1000.0)
+    with TestClient(build(behind), follow_redirects=False, client=("::ffff:127.0.0.1", 4000)) as proxy:
+        first = spray(proxy, {"x-forwarded-for": "203.0.113.1"}, auth.FREE_ADDRESS_FAILURES + 1)
+        # another client behind the same proxy is not made to wait for the first one's failures,
+        # and a client cannot pick its address by writing one before the proxy's
+        other = spray(proxy, {"x-forwarded-for": "203.0.113.2"}, 1)
+        forged = spray(proxy, {"x-forwarded-for": "10.9.9.9, 203.0.113.1"}, 1)
+    assert first[-1] == "tunggu" and other == ["salah"] and forged == ["tunggu"]
+
+
+def test_https_through_a_configured_local_proxy_marks_the_cookie_secure(server):
+    behind = Server(users=users_from(ACCOUNTS), secrets=server.secrets, database_url=server.database_url,
+                    trusted_proxies=["127.0.0.1", "::1"])
+    for peer, trusted in (("::ffff:127.0.0.1", behind), ("::1", behind), ("127.0.0.1", server)):
+        with TestClient(build(trusted), base_url="http://dasbor.lokal", follow_redirects=False,
+                        client=(peer, 4000)) as c:
+            response = post_sign_in(c, "kadis", PASSWORD, **{"x-forwarded-proto": "https"})
+        secure = [h for h in response.headers.get_list("set-cookie") if "Secure" in h]
+        assert len(secure) == (2 if trusted is behind else 0), peer  # session and device cookie
+
+
+def test_uvicorn_no_longer_rewrites_the_client_from_forwarded_headers():
+    import asyncio
+
+    import uvicorn
+
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append((scope["client"], scope["scheme"]))
+
+    clients.take_over_forwarded_headers()
+    config = uvicorn.Config(app, proxy_headers=True, forwarded_allow_ips="*", lifespan="off")
+    config.load()
+    scope = {"type": "http", "client": ("127.0.0.1", 5000), "scheme": "http",
+             "headers": [(b"x-forwarded-for", b"203.0.113.9"), (b"x-forwarded-proto", b"https")]}
+    asyncio.run(config.loaded_app(scope, None, None))
+    assert seen == [(("127.0.0.1", 5000), "http")]
+
+
 # ---------------------------------------------------------------------------------------------
 # The gate
 # ---------------------------------------------------------------------------------------------
@@ -208,15 +356,103 @@ def test_spraying_one_address_across_many_user_names_is_slowed_down(server, coun
 PAGE = {"accept": "text/html,application/xhtml+xml"}
 
 
-def test_an_unknown_address_gets_an_indonesian_not_found_page(client):
-    response = client.get("/tidak-ada", headers=PAGE)
-    assert response.status_code == 404 and "Halaman tidak ditemukan" in response.text
-    assert "/tidak-ada" in response.text and "lang=\"id\"" in response.text
-    assert client.get("/akun", headers=PAGE).status_code == 404  # only /akun/masuk and /akun/keluar
+LONG_NAME = "a" * 300
+
+
+@pytest.mark.parametrize("path", [
+    "/tidak-ada", "/admin.php", "/.env", "/foo/bar", "/gertak/x", "/gertak/_stcore/health", "/index.html",
+    "/akun", "/static/x", "/static/js/tidak-ada.js", f"/static/js/{LONG_NAME}.js", f"/app/static/{LONG_NAME}.json",
+    f"/{LONG_NAME}", "/_stcore/stream", "/_stcore/upload_file/sesi/berkas", "/_stcore/agent/openapi.json",
+    "/auth/login", "/oauth2callback", "/a/b/c/d/e/f",
+])
+def test_an_unknown_address_of_any_depth_gets_the_indonesian_not_found_page(client, path):
+    response = client.get(path, headers=PAGE | {"accept-encoding": "br"})
+    assert response.status_code == 404 and "Halaman tidak ditemukan" in response.text, path
+    assert 'lang="id"' in response.text and "streamlit" not in response.text
+    plain = client.get(path, headers={"accept": "*/*"})  # a script or a bot: the same, as text
+    assert plain.status_code == 404 and plain.text == "Tidak ditemukan."
+
+
+def test_every_page_and_deep_link_still_reaches_streamlit(client):
+    from bulukumba import navigation
+
+    links = ["/", "/?desa=73.02.06.2001", "/?mode=proyektor", "/peta?kec=73.02.06", "/gertak/",
+             "/favicon.png", "/manifest.json", f"/static/js/{main_bundle()}", "/_stcore/health",
+             "/_stcore/host-config", "/media/abc.png", "/app/static/desa-semua.json"]
+    for link in links + [f"/{page.path}" for page in navigation.PAGES]:
+        response = client.get(link, headers=PAGE)
+        assert response.status_code in (200, 404) and "Halaman tidak ditemukan" not in response.text, link
     assert client.get("/health", headers=PAGE).json()["status"] == "ok"
-    for known in ("/", "/gertak", "/masuk", "/publik", "/kelola", "/favicon.png", "/gertak/"):
-        assert client.get(known, headers=PAGE).text == "streamlit", known
     assert client.get("/<script>", headers=PAGE).text.count("<script>") == 0
+
+
+def test_streamlits_english_errors_are_answered_in_indonesian(client, caplog):
+    missing = client.get("/media/tidak-ada.png")
+    assert missing.status_code == 404 and missing.text == "Tidak ditemukan."
+    wrong_method = client.patch("/akun/masuk")
+    assert wrong_method.status_code == 405 and wrong_method.text == gate.ERROR_TEXT[405]
+    with caplog.at_level("ERROR", logger="bulukumba"):
+        failed = client.get("/component/rusak")
+    assert failed.status_code == 500 and failed.text.startswith("Maaf, terjadi kesalahan di server.")
+    code = failed.text.split("kode ")[1].split(" ")[0]
+    assert code in caplog.text and "RuntimeError" in caplog.text and "Traceback" not in failed.text
+
+
+SECURITY = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY"}
+
+
+def test_every_answer_carries_the_security_headers(client):
+    answers = [client.get("/", headers=PAGE), client.get("/gertak?kec=73.02.06", headers=PAGE),
+               client.get("/tidak-ada", headers=PAGE), client.get("/health"),
+               client.get(f"/static/js/{main_bundle()}", headers={"accept-encoding": "br"}),
+               client.get("/media/x"), post_sign_in(client, "kadis", PASSWORD), client.post("/akun/keluar"),
+               client.put("/_stcore/upload_file/s/f"), client.get("/akun/masuk")]
+    for answer in answers:
+        for name, value in SECURITY.items():
+            assert answer.headers.get(name) == value, (answer.url, name)
+        policy = dict(d.strip().split(" ", 1) for d in answer.headers["content-security-policy"].split(";"))
+        assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+        assert policy["default-src"] == "'self'" and policy["form-action"] == "'self'"
+        assert "'unsafe-eval'" not in policy["script-src"] and "'unsafe-inline'" not in policy["script-src"]
+        assert "ws://dasbor.lokal" in policy["connect-src"]
+
+
+def test_the_policy_allows_the_page_shells_inline_script_and_the_apps_by_their_hashes(server):
+    from bulukumba.server import headers
+
+    shell = (STREAMLIT_STATIC / "index.html").read_text()
+    ours = "<script>console.log('uji')</script>"
+    policy = headers.SecurityHeaders(STREAMLIT_STATIC, (ours,)).policy("dasbor.lokal", https=True)
+    hashes = headers.inline_script_hashes(shell + ours)
+    assert len(hashes) == 2 and all(h in policy for h in hashes)
+    assert "wss://dasbor.lokal" in policy
+    assert "evil" not in headers.SecurityHeaders().policy("x; script-src evil", https=False)
+
+
+def test_a_host_the_configuration_does_not_name_is_refused(server):
+    named = Server(users=users_from(ACCOUNTS), secrets=server.secrets, database_url=server.database_url,
+                   hosts=["dasbor.bulukumbakab.go.id"])
+    with TestClient(build(named), base_url="http://dasbor.bulukumbakab.go.id", follow_redirects=False,
+                    client=("203.0.113.9", 4000)) as outside:
+        assert outside.get("/", headers=PAGE).text == "streamlit"
+        assert outside.get("/", headers=PAGE | {"host": "dasbor.bulukumbakab.go.id:443"}).text == "streamlit"
+        refused = outside.get("/", headers=PAGE | {"host": "jahat.example"})
+        assert refused.status_code == 400 and refused.text == "Alamat host ini tidak dilayani dasbor."
+        assert outside.get("/health", headers={"host": "127.0.0.1:8501"}).status_code == 400
+    with TestClient(build(named), base_url="http://127.0.0.1:8501", client=("127.0.0.1", 4000)) as local:
+        assert local.get("/health").json()["status"] == "ok"  # the machine itself, by its own name
+    with TestClient(build(server), base_url="http://apa.saja") as any_host:  # none named: any Host
+        assert any_host.get("/", headers=PAGE).text == "streamlit"
+
+
+def test_a_websocket_opened_by_another_sites_page_is_refused(client):
+    from starlette.websockets import WebSocketDisconnect
+
+    with client.websocket_connect("/_stcore/stream", headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_text() == "streamlit"
+    with pytest.raises(WebSocketDisconnect):
+        with client.websocket_connect("/_stcore/stream", headers={"origin": "https://jahat.example"}) as ws:
+            ws.receive_text()
 
 
 def test_a_page_load_with_an_ended_session_says_why_once_and_drops_the_cookie(client, server):
@@ -247,9 +483,10 @@ def test_internal_metrics_answer_only_this_machine(server):
     app = build(server)
     with TestClient(app, client=("203.0.113.9", 5000)) as outside:
         assert outside.get("/_stcore/metrics").status_code == 404
-    with TestClient(app, client=("127.0.0.1", 5000)) as local:
-        assert local.get("/_stcore/metrics").text == "streamlit"
-        assert local.get("/_stcore/metrics", headers={"x-forwarded-for": "203.0.113.9"}).status_code == 404
+    for loopback in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
+        with TestClient(app, client=(loopback, 5000)) as local:
+            assert local.get("/_stcore/metrics").text == "streamlit", loopback
+            assert local.get("/_stcore/metrics", headers={"x-forwarded-for": "203.0.113.9"}).status_code == 404
 
 
 def test_health_answers_with_the_store_state(client, tmp_path):
@@ -263,6 +500,37 @@ def test_health_answers_with_the_store_state(client, tmp_path):
         response = c.get("/health")
     assert response.status_code == 503 and response.json()["status"] == "gangguan"
     assert "Traceback" not in response.text
+
+
+# ---------------------------------------------------------------------------------------------
+# A process that starts while an import writes
+# ---------------------------------------------------------------------------------------------
+
+def test_a_dashboard_started_while_an_import_writes_serves_at_once(tmp_path, regions):
+    """A restart during an import: opening the store and getting it ready only read a store
+    that is ready already, so the new process does not wait for the import, which holds the
+    version row from its first write to its commit (and on SQLite the write lock with it)."""
+    import sqlalchemy as sa
+
+    from bulukumba import reference, startup
+    from conftest import new_store_url
+
+    url = new_store_url(tmp_path)
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    engine.dispose()
+    importing = sa.create_engine(url).connect()
+    importing.execute(store.meta.update().where(store.meta.c.kunci == "versi").values(nilai=store.meta.c.nilai + 1))
+    try:
+        restarted = store.make_engine(url)
+        ready = startup.prepare(restarted, fill_demo=False)
+        with restarted.connect() as conn:
+            assert store.has_regions(conn)
+        assert ready.engine is restarted
+    finally:
+        importing.rollback()
+        importing.close()
+    restarted.dispose()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -112,14 +112,95 @@ def test_signing_out_revokes_the_session_for_every_tab_but_not_other_sessions(ke
 
 
 def test_sessions_survive_a_restart(tmp_path, monkeypatch):
-    """A new process: a new engine on the same store, the key read back from its file."""
+    """A new process: new engines on the same store, the key read back from its file."""
     monkeypatch.setenv("BULUKUMBA_SESSION_KEY_FILE", str(tmp_path / "kunci"))
     url = f"sqlite:///{tmp_path / 'sesi.sqlite'}"
     cookie = sessions.sessions_for(url, {}).start("kadis")
     sessions._key_from_file.cache_clear()
     sessions._sessions.cache_clear()
-    restarted = Sessions(store.make_engine(url), sessions.load_key({}), *sessions.lifetimes())
-    assert restarted.check(cookie).username == "kadis"
+    sessions.session_engine.cache_clear()
+    assert sessions.sessions_for(url, {}).check(cookie).username == "kadis"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions never wait on an import
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def sqlite_store(tmp_path, monkeypatch):
+    """A SQLite store (the regions are not needed) and the sessions of its URL."""
+    monkeypatch.setenv("BULUKUMBA_SESSION_KEY_FILE", str(tmp_path / "kunci"))
+    url = f"sqlite:///{tmp_path / 'bulukumba.sqlite'}"
+    store.make_engine(url).dispose()
+    yield url, sessions.sessions_for(url, {})
+    sessions._sessions.cache_clear()
+    sessions.session_engine.cache_clear()
+
+
+def hold_write_lock(path):
+    """What an import does to a SQLite store for the whole of its write: hold the write lock."""
+    import sqlite3
+
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_a_sqlite_stores_sessions_live_in_their_own_file_beside_it(sqlite_store, tmp_path):
+    url, keeper = sqlite_store
+    assert sessions.session_store_path(url) == tmp_path / "bulukumba-sesi.sqlite"
+    assert str(keeper.engine.url.database) == str(tmp_path / "bulukumba-sesi.sqlite")
+    assert sessions.session_store_path("postgresql+psycopg://u@h/bulukumba") is None  # rows: in the store
+    assert sessions.session_store_path("sqlite://") is None
+
+
+def test_signing_in_noting_activity_and_signing_out_never_wait_on_the_stores_write_lock(sqlite_store, tmp_path):
+    url, keeper = sqlite_store
+    earlier = keeper.start("kadis")
+    holder = hold_write_lock(tmp_path / "bulukumba.sqlite")
+    try:
+        cookie = keeper.start("op")  # the store's lock would keep this waiting, then fail
+        assert keeper.check(cookie).username == "op"
+        keeper._clock = lambda: sessions._now() + dt.timedelta(minutes=5)  # activity is due
+        assert keeper.check(earlier, touch=True).username == "kadis"
+        assert keeper.end(cookie) == "op"
+    finally:
+        holder.rollback()
+        holder.close()
+    [row] = [r for r in rows(keeper.engine) if r["pengguna"] == "kadis"]
+    assert row["terakhir"] > row["dibuat"] + dt.timedelta(minutes=4)
+
+
+def test_activity_that_cannot_be_written_at_once_is_written_by_a_later_run(keeper, clock, tmp_path):
+    cookie = keeper.start("kadis")
+    clock.advance(minutes=5)
+    holder = hold_write_lock(tmp_path / "sesi.sqlite")  # another session write, held long
+    try:
+        assert keeper.check(cookie, touch=True) == sessions.Check("kadis")  # answered, not written
+    finally:
+        holder.rollback()
+        holder.close()
+    assert rows(keeper.engine)[0]["terakhir"] == clock.now - dt.timedelta(minutes=5)
+    keeper.check(cookie, touch=True)
+    assert rows(keeper.engine)[0]["terakhir"] == clock.now
+
+
+def test_sessions_the_store_kept_before_are_kept_after_the_move(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULUKUMBA_SESSION_KEY_FILE", str(tmp_path / "kunci"))
+    url = f"sqlite:///{tmp_path / 'bulukumba.sqlite'}"
+    engine = store.make_engine(url)  # sessions as an older release kept them: in the store
+    before = Sessions(engine, sessions.load_key({}), IDLE, LIFETIME)
+    open_one, ended = before.start("kadis"), before.start("op")
+    before.end(ended)
+    engine.dispose()
+    after = sessions.sessions_for(url, {})
+    try:
+        assert after.engine.url.database.endswith("bulukumba-sesi.sqlite")
+        assert after.check(open_one).username == "kadis"
+        assert after.check(ended) == sessions.Check(None, KELUAR)
+    finally:
+        sessions._sessions.cache_clear()
+        sessions.session_engine.cache_clear()
 
 
 def test_old_rows_are_dropped_when_someone_signs_in(keeper, clock):

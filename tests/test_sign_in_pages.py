@@ -93,7 +93,7 @@ def end_in_store(at, **changes):
     """What another tab (sign-out) or the passing of time does to this browser's session row."""
     cookie = apptest_support._browsers[at].cookies[sessions.COOKIE]
     digest = sessions._digest(sessions.sessions_for(config.database_url(), {})._signer.loads(cookie))
-    with store.engine_for(config.database_url()).begin() as conn:
+    with sessions.session_engine(config.database_url()).begin() as conn:
         conn.execute(store.sesi.update().where(store.sesi.c.id == digest).values(**changes))
 
 

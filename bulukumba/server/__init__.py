@@ -3,10 +3,15 @@
 dashboard.py hands `options(...)` to `st.App`, and `streamlit run dashboard.py` serves it:
 
 - `routes`: POST /akun/masuk and /akun/keluar (sign in and out), GET /health (routes.py);
-- `middleware`: the gate (unknown addresses, ended sessions, uploads, metrics; gate.py), then
-  static files compressed once per process (compression.py), both before Streamlit's own;
+- `middleware`: the gate (hosts, unknown addresses, ended sessions, uploads, metrics, security
+  headers, Indonesian error answers; gate.py), then static files compressed once per process
+  (compression.py), both before Streamlit's own;
 - `lifespan`: the start hooks the app gives (run once, before the first browser connects), and
   compressing the bundles every first visit needs, in the background.
+
+Who the client is (its address, HTTPS) is read by `clients.Clients`, from forwarding headers
+only when a configured proxy sends them; building the options also stops uvicorn from reading
+them itself (clients.take_over_forwarded_headers).
 
 Nothing here imports Streamlit: the app passes in what comes from it (accounts, secrets, paths).
 """
@@ -18,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .. import auth, config
-from . import compression, sessions
+from . import clients, compression, devices, sessions
 from .gate import Gate
 from .routes import http_routes
 
@@ -29,15 +34,21 @@ class Server:
     """What the routes and the middleware need from the app, given as callables."""
 
     def __init__(self, users: Callable[[], tuple[dict, str | None]], secrets: Callable[[], Mapping],
-                 base_url: str = "", database_url: Callable[[], str] = config.database_url):
+                 base_url: str = "", database_url: Callable[[], str] = config.database_url,
+                 trusted_proxies: Iterable[str] | None = None, hosts: Iterable[str] | None = None):
         self.users = users
         self.secrets = secrets
         self.database_url = database_url
         self.base_path = "/" + base_url.strip("/") if base_url.strip("/") else ""
         self.guard = auth.Guard()  # one per process: every browser session shares it
+        self.clients = clients.Clients(config.trusted_proxies() if trusted_proxies is None else trusted_proxies)
+        self.hosts = tuple(h.lower() for h in (config.allowed_hosts() if hosts is None else hosts))
 
     def sessions(self) -> sessions.Sessions:
         return sessions.sessions_for(self.database_url(), self.secrets())
+
+    def devices(self) -> devices.Devices:
+        return devices.devices_for(sessions.load_key(self.secrets()))
 
     def who(self, cookie: str | None, touch: bool = False) -> tuple[auth.User | None, sessions.Check]:
         """The configured user a cookie signs in, or None (`touch`: count it as activity)."""
@@ -54,9 +65,12 @@ class Server:
 
 
 def options(server: Server, *, static_dir: Path, app_static_dir: Path,
-            on_start: Iterable[Callable[[], None]] = ()) -> dict:
-    """Keyword arguments for `st.App`: routes, middleware and lifespan."""
+            on_start: Iterable[Callable[[], None]] = (), inline_scripts: Iterable[str] = ()) -> dict:
+    """Keyword arguments for `st.App`: routes, middleware and lifespan. `inline_scripts`: the
+    app's own inline <script> elements, which the content security policy allows by hash."""
     from starlette.middleware import Middleware
+
+    clients.take_over_forwarded_headers()
 
     files = compression.CompressedFiles(base_url=server.base_path, cache_dir=config.cache_dir() / "static-br", roots=[
         ("/static/", Path(static_dir) / "static"), ("/app/static/", Path(app_static_dir))])
@@ -69,4 +83,5 @@ def options(server: Server, *, static_dir: Path, app_static_dir: Path,
         yield None
 
     return {"routes": http_routes(server), "lifespan": lifespan, "middleware": [
-        Middleware(Gate, server=server), Middleware(compression.StaticCompression, files=files)]}
+        Middleware(Gate, server=server, static_dir=Path(static_dir), inline_scripts=tuple(inline_scripts)),
+        Middleware(compression.StaticCompression, files=files)]}

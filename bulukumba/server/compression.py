@@ -81,10 +81,13 @@ class CompressedFiles:
             relative = url_path[len(prefix):]
             if not relative or "\\" in relative or "\x00" in relative or ".." in relative.split("/"):
                 return None
-            candidate = (folder / relative).resolve()
-            if not candidate.is_relative_to(folder) or candidate.suffix.lower() not in COMPRESSIBLE:
+            try:  # a name no file system holds (too long) is no file either
+                candidate = (folder / relative).resolve()
+                if not candidate.is_relative_to(folder) or candidate.suffix.lower() not in COMPRESSIBLE:
+                    return None
+                return candidate if candidate.is_file() else None
+            except (OSError, ValueError):
                 return None
-            return candidate if candidate.is_file() else None
         return None
 
     def entry(self, path: Path) -> _Entry | None:

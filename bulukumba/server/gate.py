@@ -1,67 +1,160 @@
-"""What the server checks before Streamlit sees a request (pure ASGI middleware).
+"""What the server checks before Streamlit sees a request, and what every answer carries (pure
+ASGI middleware).
 
-- A page address that is not one of the dashboard's pages gets an Indonesian "not found" page
-  (Streamlit would run the home page behind an English dialog).
+- The `Host` must be one the configuration names, when it names any (BULUKUMBA_HOSTS); a
+  websocket must be opened by a page of this host.
+- Only the dashboard's own addresses are served: its pages ("/", "/gertak", …), its routes,
+  the files Streamlit's frontend loads, and the endpoints it talks to. Anything else (`/admin.php`,
+  `/.env`, `/foo/bar`, `/gertak/x`, a static name that is no file, Streamlit's agent and login
+  endpoints the dashboard does not use) gets an Indonesian "not found" (HTTP 404); Streamlit would
+  run the home page behind an English dialog, or answer its page shell with 200.
 - A page load that presents a session cookie that no longer signs anyone in (signed out,
   idle, expired, forged) clears the cookie and reloads the same address with `sesi=<why>`, so
   the page says once, in Indonesian, why the visitor sees the public pages.
 - Uploads need a signed-in operator: the session id in an upload URL is not a credential.
 - Streamlit's internal metrics (`/_stcore/metrics`) answer only the machine itself.
+- Every answer carries the security headers (headers.py); an error answered in plain text that
+  does not say it is Indonesian (`Content-Language: id`, as the dashboard's own answers do) is
+  Streamlit's or Starlette's English, and is answered in Indonesian instead; an unexpected
+  failure is an Indonesian 500 with a code whose traceback is in the log.
 """
 from __future__ import annotations
 
 import html
-import ipaddress
-import re
-from urllib.parse import parse_qsl, urlencode
+import logging
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .. import navigation
-from .routes import HEALTH_PATH
+from . import headers
+from .clients import is_loopback
+from .routes import HEALTH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH
 from .sessions import COOKIE
 
-_PAGE_ADDRESS = re.compile(r"^/(?:[^/.]+/?)?$")  # "/", "/gertak", "/gertak/": not "/favicon.png"
-_OWN_ROUTES = {HEALTH_PATH.strip("/")}  # a one-segment route of ours (/akun/… has two)
-_FORWARDED = (b"forwarded", b"x-forwarded-for", b"x-real-ip")
+log = logging.getLogger(__name__)
+
+_OWN_ROUTES = (SIGN_IN_PATH, SIGN_OUT_PATH, HEALTH_PATH)
+#: Streamlit's endpoints the dashboard's pages use over HTTP (its frontend, components, media);
+#: its websocket (/_stcore/stream) is no HTTP address, and uploads only take files.
+_STREAMLIT_PREFIXES = ("/_stcore/health", "/_stcore/host-config", "/_stcore/metrics", "/_stcore/bidi-components/",
+                       "/_stcore/script-health-check", "/media/", "/component/", "/app/static/")
+_UPLOADS = "/_stcore/upload_file/"
+_STREAMLIT_FILES = ("/favicon.png", "/manifest.json")
+#: Longest file name a file system holds: a longer one is no file (and must not reach one).
+MAX_NAME = 255
 
 NOT_FOUND_PAGE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Halaman tidak ditemukan · {title}</title>
+<title>{heading} · {title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#31333f}}
-a{{color:#1f5fa8}}</style></head>
-<body><h1>Halaman tidak ditemukan</h1>
-<p>Alamat <code>{path}</code> bukan halaman {title}.</p>
+a{{color:#1f5fa8}}code{{overflow-wrap:anywhere}}</style></head>
+<body><h1>{heading}</h1>
+<p>{text}</p>
 <p><a href="{home}">Buka halaman utama</a></p></body></html>
 """
 
+#: What an error status says, in Indonesian (Streamlit and Starlette say it in English).
+ERROR_TEXT = {
+    400: "Permintaan tidak sah.",
+    401: "Perlu masuk terlebih dahulu.",
+    403: "Akses ditolak.",
+    404: "Tidak ditemukan.",
+    405: "Cara permintaan ini tidak didukung di alamat ini.",
+    413: "Permintaan terlalu besar.",
+    414: "Alamat terlalu panjang.",
+    431: "Kepala permintaan terlalu besar.",
+}
+SERVER_ERROR = "Maaf, terjadi kesalahan di server. Coba lagi sebentar lagi."
+SERVER_ERROR_CODE = SERVER_ERROR[:-1] + "; bila masih gagal, sampaikan kode {code} kepada pengelola dasbor."
+UNKNOWN_HOST = "Alamat host ini tidak dilayani dasbor."
+
 
 class Gate:
-    def __init__(self, app, server):
+    def __init__(self, app, server, static_dir: Path | None = None, inline_scripts: tuple[str, ...] = ()):
         self.app = app
         self.server = server
         self.base = server.base_path
+        self.static_root = (Path(static_dir) / "static").resolve() if static_dir else None
+        self.headers = headers.SecurityHeaders(static_dir, inline_scripts)
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            if not self._host_allowed(scope) or not _opened_by_this_host(scope):
+                return await send({"type": "websocket.close", "code": 1008})
+            return await self.app(scope, receive, send)
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        send = _Answer(send, self.headers.for_request(scope, self.server.clients.https(scope)))
+        try:
+            await self._decide(scope, receive, send)
+        except Exception:
+            if send.started:
+                raise
+            code = uuid.uuid4().hex[:8]
+            log.exception("kesalahan tak terduga [%s] pada %s %s", code, scope.get("method"), scope.get("path", "")[:200])
+            await _plain(send, 500, SERVER_ERROR_CODE.format(code=code))
+
+    async def _decide(self, scope, receive, send):
         path = scope.get("path", "")
-        if self.base and (path == self.base or path.startswith(self.base + "/")):
+        inside = not self.base or path == self.base or path.startswith(self.base + "/")
+        if self.base and inside:
             path = path[len(self.base):] or "/"
         method = scope["method"]
-        if path.rstrip("/") == "/_stcore/metrics" and not _from_this_machine(scope):
-            return await _plain(send, 404, "Tidak ditemukan.")
-        if path.startswith("/_stcore/upload_file/") and method not in ("GET", "HEAD", "OPTIONS"):
+        if not self._host_allowed(scope):
+            return await _plain(send, 400, UNKNOWN_HOST)
+        if not inside or not self._known(path, method):
+            return await self._not_found(scope, send, path)
+        if path.rstrip("/") == "/_stcore/metrics" and not self.server.clients.from_this_machine(scope):
+            return await self._not_found(scope, send, path)
+        if path.startswith(_UPLOADS) and method != "OPTIONS":
             if not await self._operator(scope):
                 return await _plain(send, 403, "Unggah berkas hanya untuk operator yang sudah masuk.")
-        if method in ("GET", "HEAD") and _PAGE_ADDRESS.match(path) and "text/html" in _header(scope, b"accept"):
-            name = path.strip("/")
-            if name in _OWN_ROUTES:
-                return await self.app(scope, receive, send)
-            if name and name not in navigation.BY_PATH:
-                return await self._not_found(send, path)
+        if method in ("GET", "HEAD") and _is_page(path) and "text/html" in _header(scope, b"accept"):
             reason = await self._ended(scope)
             if reason:
                 return await self._reload_with_notice(scope, receive, send, path, reason)
         return await self.app(scope, receive, send)
+
+    # -- What is served ------------------------------------------------------------------------
+
+    def _known(self, path: str, method: str) -> bool:
+        """One of the dashboard's own addresses (every other gets the Indonesian 404)."""
+        if _is_page(path) or path in _OWN_ROUTES or path in _STREAMLIT_FILES:
+            return True
+        if any(len(part) > MAX_NAME for part in path.split("/")):
+            return False
+        if path.startswith(_STREAMLIT_PREFIXES):
+            return True
+        if path.startswith(_UPLOADS):
+            return method in ("PUT", "DELETE", "OPTIONS")
+        return path.startswith("/static/") and self._static_file(path[len("/static/"):])
+
+    def _static_file(self, relative: str) -> bool:
+        """A file of Streamlit's frontend (else Streamlit answers its page shell, with 200)."""
+        if self.static_root is None:
+            return True
+        if not relative or "\\" in relative or "\x00" in relative or ".." in relative.split("/"):
+            return False
+        try:
+            candidate = (self.static_root / relative).resolve()
+            return candidate.is_relative_to(self.static_root) and candidate.is_file()
+        except (OSError, ValueError):
+            return False
+
+    def _host_allowed(self, scope) -> bool:
+        if not self.server.hosts:
+            return True
+        host = _header(scope, b"host").strip().lower()
+        try:
+            name = urlsplit("//" + host).hostname or ""
+        except ValueError:
+            return False
+        if host in self.server.hosts or name in self.server.hosts:
+            return True
+        return is_loopback(name) and self.server.clients.from_this_machine(scope)
+
+    # -- Sessions ------------------------------------------------------------------------------
 
     async def _ended(self, scope) -> str | None:
         """Why the presented session cookie no longer signs anyone in (None: no cookie, or valid)."""
@@ -85,36 +178,93 @@ class Gate:
     async def _reload_with_notice(self, scope, receive, send, path: str, reason: str):
         params = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
         if any(k == "sesi" for k, _ in params):  # said once already: serve it, do not loop
-            return await self.app(scope, receive, _clearing_cookie(send, self.base, scope))
+            return await self.app(scope, receive, self._clearing_cookie(send, scope))
         location = self.base + path + "?" + urlencode(params + [("sesi", reason)])
         await send({"type": "http.response.start", "status": 303, "headers": [
-            (b"location", location.encode("latin-1")), (b"set-cookie", _expired_cookie(self.base, scope)),
+            (b"location", location.encode("latin-1")), (b"set-cookie", self._expired_cookie(scope)),
             (b"cache-control", b"no-store"), (b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})
 
-    async def _not_found(self, send, path: str):
+    def _expired_cookie(self, scope) -> bytes:
+        secure = "; Secure" if self.server.clients.https(scope) else ""
+        return f"{COOKIE}=; Max-Age=0; Path={self.base or '/'}; HttpOnly; SameSite=Lax{secure}".encode()
+
+    def _clearing_cookie(self, send, scope):
+        """`send`, removing the stale session cookie on the way out."""
+        async def send_clearing(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"set-cookie", self._expired_cookie(scope))]}
+            await send(message)
+        return send_clearing
+
+    # -- Answers -------------------------------------------------------------------------------
+
+    async def _not_found(self, scope, send, path: str):
+        if "text/html" not in _header(scope, b"accept"):
+            return await _plain(send, 404, ERROR_TEXT[404])
         from .. import texts
 
-        body = NOT_FOUND_PAGE.format(title=html.escape(texts.APP_TITLE), path=html.escape(path),
-                                     home=html.escape(self.base + "/")).encode()
+        shown = path if len(path) <= 200 else path[:200] + "…"
+        body = NOT_FOUND_PAGE.format(
+            heading="Halaman tidak ditemukan", title=html.escape(texts.APP_TITLE), home=html.escape(self.base + "/"),
+            text=f"Alamat <code>{html.escape(shown)}</code> bukan halaman {html.escape(texts.APP_TITLE)}.").encode()
         await send({"type": "http.response.start", "status": 404, "headers": [
             (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-            (b"cache-control", b"no-cache")]})
+            (b"cache-control", b"no-cache"), (b"content-language", b"id")]})
         await send({"type": "http.response.body", "body": body})
 
 
-def _expired_cookie(base: str, scope) -> bytes:
-    secure = "; Secure" if scope.get("scheme") == "https" else ""
-    return f"{COOKIE}=; Max-Age=0; Path={base or '/'}; HttpOnly; SameSite=Lax{secure}".encode()
+class _Answer:
+    """The `send` of one request: the security headers on the answer's start, and the body of a
+    plain-text error that is not the dashboard's own (no `Content-Language: id`) replaced by the
+    Indonesian text for its status."""
 
+    def __init__(self, send, security: list[tuple[bytes, bytes]]):
+        self._send = send
+        self._security = security
+        self._replacing = False
+        self.started = False
 
-def _clearing_cookie(send, base: str, scope):
-    """`send`, removing the stale session cookie on the way out."""
-    async def send_clearing(message):
+    async def __call__(self, message):
         if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", _expired_cookie(base, scope))]}
-        await send(message)
-    return send_clearing
+            self.started = True
+            headers = list(message.get("headers", []))
+            present = {k.lower() for k, _ in headers}
+            headers += [(k, v) for k, v in self._security if k not in present]
+            status = message["status"]
+            content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+            indonesian = any(k.lower() == b"content-language" and v == b"id" for k, v in headers)
+            if status >= 400 and not indonesian and (not content_type or content_type.startswith(b"text/plain")):
+                self._replacing = True
+                text = ERROR_TEXT.get(status) or (SERVER_ERROR if status >= 500 else ERROR_TEXT[400])
+                self._body = text.encode()
+                headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"content-type")]
+                headers += [(b"content-type", b"text/plain; charset=utf-8"), (b"content-language", b"id"),
+                            (b"content-length", str(len(self._body)).encode())]
+            message = {**message, "headers": headers}
+        elif message["type"] == "http.response.body" and self._replacing:
+            if message.get("more_body", False):
+                return  # Streamlit's own text: dropped
+            message = {"type": "http.response.body", "body": self._body}
+        await self._send(message)
+
+
+def _is_page(path: str) -> bool:
+    """'/', or one of the dashboard's pages ('/gertak', '/gertak/')."""
+    name = path.strip("/")
+    return path == "/" or (path in (f"/{name}", f"/{name}/") and name in navigation.BY_PATH)
+
+
+def _opened_by_this_host(scope) -> bool:
+    """A websocket opened by a page of this host, or by a client that is no browser (no Origin)."""
+    origin = _header(scope, b"origin")
+    if not origin:
+        return True
+    try:
+        return urlsplit(origin).netloc.lower() == _header(scope, b"host").lower()
+    except ValueError:
+        return False
 
 
 def _header(scope, name: bytes) -> str:
@@ -127,18 +277,9 @@ def _cookies(scope) -> dict[str, str]:
     return cookie_parser(_header(scope, b"cookie"))
 
 
-def _from_this_machine(scope) -> bool:
-    """A request from a loopback address that no proxy forwarded."""
-    host = (scope.get("client") or ("", 0))[0]
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    return loopback and not any(k in _FORWARDED for k, _ in scope.get("headers", ()))
-
-
 async def _plain(send, status: int, text: str):
     body = text.encode()
     await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"), (b"content-language", b"id")]})
     await send({"type": "http.response.body", "body": body})

@@ -1,11 +1,13 @@
 """The HTTP routes the dashboard adds to Streamlit: sign in, sign out, health.
 
 Signing in is an ordinary HTML form POST to `/akun/masuk`: the password is checked here (bcrypt,
-throttled per user name and per client address), a session is started in the store, and the
-answer sets the session cookie (signed, HttpOnly, SameSite=Lax, Secure over HTTPS) and sends the
-browser to where it was going (`ke`, a checked same-site path). A failure sends it back to the
-sign-in page with a code the page turns into an Indonesian message. `/akun/keluar` ends the
-session server-side and clears the cookie. `/health` answers monitoring.
+with the limits of auth.Guard: per browser that signed in before, else per user name and client
+address), a session is started, and the answer sets the session cookie (signed, HttpOnly,
+SameSite=Lax, Secure over HTTPS) and the device cookie (devices.py), and sends the browser to
+where it was going (`ke`, a checked same-site path). A failure sends it back to the sign-in page
+with a code the page turns into an Indonesian message. `/akun/keluar` ends the session
+server-side and clears the session cookie. Both posts need the browser to say they come from
+this site (`Origin`, else `Referer`). `/health` answers monitoring.
 
 The decisions are plain functions (`sign_in`, `sign_out`) that return an `Outcome`; the routes
 only translate requests and responses, so the tests can run the same decisions without HTTP.
@@ -18,6 +20,7 @@ from typing import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .. import auth, navigation, store
+from . import devices
 from .sessions import COOKIE
 
 log = logging.getLogger(__name__)
@@ -31,10 +34,12 @@ class Outcome:
     location: str                # app-relative address the browser goes to next
     cookie: str | None = None    # a new session cookie to set
     clear_cookie: bool = False   # remove the session cookie
+    device: str | None = None    # the device cookie to set (devices.py)
 
 
-def sign_in(server, form: Mapping[str, str], address: str | None) -> Outcome:
-    """Check the form's user name and password; on success start a session."""
+def sign_in(server, form: Mapping[str, str], address: str | None, device_cookie: str | None = None) -> Outcome:
+    """Check the form's user name and password; on success start a session. `device_cookie`
+    is the browser's device cookie, if it sent one."""
     target = navigation.safe_target(form.get("ke")) or navigation.HOME
 
     def back(**failure: str) -> Outcome:
@@ -44,11 +49,17 @@ def sign_in(server, form: Mapping[str, str], address: str | None) -> Outcome:
     users, problem = server.users()
     if problem or not users:
         return back(gagal="akun")
-    result = auth.sign_in(users, form.get("nama", ""), form.get("sandi", ""), server.guard, address)
+    name = form.get("nama", "")
+    try:
+        known = server.devices()
+    except auth.ConfigError:
+        return back(gagal="kunci")
+    device = known.device_id(device_cookie, name)
+    result = auth.sign_in(users, name, form.get("sandi", ""), server.guard, address, device)
     if result.user is None:
         if result.tunggu:
             return back(gagal="tunggu", tunggu=str(result.tunggu))
-        return back(gagal="salah")
+        return back(gagal=result.gagal or "salah")
     try:
         cookie = server.sessions().start(result.user.username)
     except auth.ConfigError:
@@ -57,7 +68,7 @@ def sign_in(server, form: Mapping[str, str], address: str | None) -> Outcome:
     # Through "/": Streamlit's frontend, loaded at a deeper address, first probes that address
     # for its own endpoints (two 404s in the console); the frame opens the target from here.
     landing = "/" if target == navigation.HOME else "/?" + urlencode({"ke": target})
-    return Outcome(landing, cookie=cookie)
+    return Outcome(landing, cookie=cookie, device=known.remember(device_cookie, result.user.username))
 
 
 def sign_out(server, cookie: str | None) -> Outcome:
@@ -76,14 +87,29 @@ def sign_out(server, cookie: str | None) -> Outcome:
 # ---------------------------------------------------------------------------------------------
 
 def same_origin(headers: Mapping[str, str], host: str | None) -> bool:
-    """True unless the browser says the form was sent from another site (login CSRF)."""
+    """True only if the browser says the form was sent from a page of this site (login CSRF):
+    its `Origin`, or without one its `Referer`, names this host. A post with neither is refused:
+    every browser sends one of them with a form, and a page of this site sends both."""
     site = headers.get("sec-fetch-site")
     if site and site not in ("same-origin", "none"):
         return False
-    origin = headers.get("origin")
-    if origin and origin != "null":
-        return urlsplit(origin).netloc == (host or "")
-    return origin != "null"
+    sender = headers.get("origin") or headers.get("referer")
+    if not sender or sender == "null":
+        return False
+    try:
+        parts = urlsplit(sender)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.netloc.lower() == (host or "").lower()
+
+
+FORM_TOO_LARGE = "Formulir terlalu besar."
+NOT_A_FORM = "Formulir masuk tidak sah."
+CROSS_SITE = "Permintaan ditolak: formulir harus dikirim dari halaman dasbor ini."
+
+
+class _FormTooLarge(Exception):
+    pass
 
 
 def http_routes(server) -> list:
@@ -97,40 +123,49 @@ def http_routes(server) -> list:
     def respond(request: Request, outcome: Outcome) -> Response:
         response = RedirectResponse(base + outcome.location, status_code=303)
         response.headers["Cache-Control"] = "no-store"
-        secure = request.url.scheme == "https"
+        secure = server.clients.https(request.scope)
         if outcome.cookie is not None:
             response.set_cookie(COOKIE, outcome.cookie, max_age=server.sessions().max_age_seconds,
                                 path=base or "/", secure=secure, httponly=True, samesite="lax")
         elif outcome.clear_cookie:
             response.delete_cookie(COOKIE, path=base or "/", secure=secure, httponly=True, samesite="lax")
+        if outcome.device is not None:  # sent back only to the sign-in routes
+            response.set_cookie(devices.COOKIE, outcome.device, max_age=devices.LIFETIME_SECONDS,
+                                path=base + "/akun", secure=secure, httponly=True, samesite="strict")
         return response
 
     async def form_of(request: Request) -> dict[str, str] | None:
         if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             return None
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+            raise _FormTooLarge
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_FORM_BYTES:
-                return None
+                raise _FormTooLarge
         return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
-    refused = PlainTextResponse("Permintaan ditolak: formulir harus dikirim dari halaman dasbor ini.",
-                                status_code=403)
+    def plain(text: str, status: int) -> Response:
+        return PlainTextResponse(text, status_code=status, headers={"Cache-Control": "no-store", "Content-Language": "id"})
 
     async def masuk(request: Request) -> Response:
         if not same_origin(request.headers, request.headers.get("host")):
-            return refused
-        form = await form_of(request)
+            return plain(CROSS_SITE, 403)
+        try:
+            form = await form_of(request)
+        except _FormTooLarge:
+            return plain(FORM_TOO_LARGE, 413)
         if form is None:
-            return PlainTextResponse("Formulir masuk tidak sah.", status_code=400)
-        address = request.client.host if request.client else None
-        outcome = await to_thread.run_sync(sign_in, server, form, address)
+            return plain(NOT_A_FORM, 400)
+        address = server.clients.address(request.scope)
+        outcome = await to_thread.run_sync(sign_in, server, form, address, request.cookies.get(devices.COOKIE))
         return respond(request, outcome)
 
     async def keluar(request: Request) -> Response:
         if not same_origin(request.headers, request.headers.get("host")):
-            return refused
+            return plain(CROSS_SITE, 403)
         outcome = await to_thread.run_sync(sign_out, server, request.cookies.get(COOKIE))
         return respond(request, outcome)
 

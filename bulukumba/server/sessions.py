@@ -1,4 +1,4 @@
-"""Signed-in sessions: a signed cookie in the browser, a row in the store.
+"""Signed-in sessions: a signed cookie in the browser, a row in the session store.
 
 The cookie carries a random token signed with itsdangerous, so a changed or made-up cookie is
 refused before the store is asked. The store keeps only the token's sha256, who signed in, when,
@@ -6,6 +6,14 @@ and when the session was last used. Signing out marks the row ended, so every ta
 presents the cookie is a visitor's again at its next run; a restart keeps the rows and the key,
 so nobody is signed out by it. Two lifetimes, both configurable: idle (default 12 hours without
 activity) and absolute (default 7 days after sign-in).
+
+Where the rows live (`session_engine`): a SQLite store has one writer at a time, and an import
+holds that lock for the whole of its write, so a SQLite store's sessions live in a file of their
+own beside it (`bulukumba.sqlite` -> `bulukumba-sesi.sqlite`): signing in, noting activity and
+signing out never wait on an import. PostgreSQL locks rows, and an import locks none of the
+`sesi` table's, so there the sessions stay in the store, shared by every process. Activity is
+best effort either way: a run whose note cannot be written at once still answers, and a later
+run writes it.
 
 The signing key comes from `.streamlit/secrets.toml`:
 
@@ -17,6 +25,7 @@ permissions). It is never logged.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -39,6 +48,8 @@ log = logging.getLogger(__name__)
 COOKIE = "bulukumba_sesi"
 #: Activity is written at most this often per session (not on every rerun).
 TOUCH_EVERY = dt.timedelta(minutes=1)
+#: The longest a page run waits to note activity (another session write holding the lock).
+TOUCH_WAIT = dt.timedelta(milliseconds=250)
 MIN_KEY_LENGTH = 32
 
 # Why a cookie that was presented signs nobody in (the `sesi` query parameter carries these).
@@ -132,11 +143,21 @@ class Sessions:
         if now - row.terakhir > self.idle:
             return Check(None, TIDAK_AKTIF)
         if touch and now - row.terakhir >= TOUCH_EVERY:
-            with self.engine.begin() as conn:
-                conn.execute(store.sesi.update().where(store.sesi.c.id == row.id,
-                                                       store.sesi.c.berakhir.is_(None))
-                             .values(terakhir=now))
+            self._note_activity(row.id, now)
         return Check(row.pengguna)
+
+    def _note_activity(self, digest: str, now: dt.datetime) -> None:
+        """Write the session's last activity, waiting at most TOUCH_WAIT for a lock; if it cannot
+        be written now, the session is still valid and the next run writes it."""
+        try:
+            with self.engine.begin() as conn:
+                with _lock_wait(conn, TOUCH_WAIT):
+                    conn.execute(store.sesi.update().where(store.sesi.c.id == digest,
+                                                           store.sesi.c.berakhir.is_(None))
+                                 .values(terakhir=now))
+        except sa.exc.OperationalError as error:
+            log.info("aktivitas sesi belum dicatat (%s); dicatat pada pemuatan berikutnya",
+                     type(error.orig).__name__)
 
     def end(self, cookie: str | None) -> str | None:
         """Sign out: the session of `cookie` ends for every tab. Returns whose it was."""
@@ -161,6 +182,83 @@ class Sessions:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+@contextlib.contextmanager
+def _lock_wait(conn: sa.Connection, wait: dt.timedelta):
+    """Within `conn`'s transaction, wait at most `wait` for a lock instead of the usual."""
+    milliseconds = int(wait.total_seconds() * 1000)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+        yield
+    elif conn.dialect.name == "sqlite":
+        usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {milliseconds}")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
+    else:
+        yield
+
+
+# ---------------------------------------------------------------------------------------------
+# Where sessions live
+# ---------------------------------------------------------------------------------------------
+
+def session_store_path(url: str) -> Path | None:
+    """The file of a SQLite store's sessions (beside the store), or None when sessions live in
+    the store itself (PostgreSQL; an in-memory SQLite store, which no other process sees)."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    database = Path(parsed.database)
+    return database.with_name(f"{database.stem}-sesi{database.suffix or '.sqlite'}")
+
+
+@lru_cache(maxsize=8)
+def session_engine(url: str) -> sa.Engine:
+    """The engine whose `sesi` table holds the sessions of the store at `url` (one per process)."""
+    path = session_store_path(url)
+    if path is None:
+        return store.engine_for(url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    sa.event.listen(engine, "connect", store._sqlite_pragmas)  # WAL, and a wait for the lock
+    table = store.sesi.to_metadata(sa.MetaData())
+    with engine.begin() as conn:
+        new = not sa.inspect(conn).has_table(table.name)
+        try:
+            table.create(conn, checkfirst=True)
+        except sa.exc.OperationalError:  # another process created it in the meantime
+            new = False
+    if new:
+        _adopt_store_sessions(url, engine)
+    return engine
+
+
+def _adopt_store_sessions(url: str, engine: sa.Engine) -> None:
+    """Copy the sessions a store kept itself (before sessions had their own file), so nobody is
+    signed out by the upgrade and an ended one still says so. Only reads the store: an import
+    may be writing."""
+    if not Path(sa.make_url(url).database).exists():  # a new install: nothing to copy
+        return
+    source = sa.create_engine(url)
+    try:
+        with source.connect() as conn:
+            if not sa.inspect(conn).has_table(store.sesi.name):
+                return
+            rows = conn.execute(sa.select(store.sesi)).mappings().all()
+    except sa.exc.OperationalError as error:  # an unreadable store: its sessions are lost, nothing else
+        log.warning("sesi lama di basis data tidak terbaca (%s); pengguna perlu masuk lagi",
+                    type(error.orig).__name__)
+        return
+    finally:
+        source.dispose()
+    if rows:
+        with engine.begin() as conn:
+            conn.execute(store.sesi.insert().prefix_with("OR IGNORE"), [dict(row) for row in rows])
+        log.info("%d sesi dipindahkan ke %s", len(rows), session_store_path(url))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,4 +315,4 @@ def sessions_for(url: str, secrets: Mapping) -> Sessions:
 
 @lru_cache(maxsize=8)
 def _sessions(url: str, key: str, idle: dt.timedelta, lifetime: dt.timedelta) -> Sessions:
-    return Sessions(store.engine_for(url), key, idle, lifetime)
+    return Sessions(session_engine(url), key, idle, lifetime)

@@ -26,10 +26,10 @@ from .resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_poin
 from .sidebar import (ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, public_regency,
                       require_data, sidebar_filters)
 from .signin import SignIn, configured_users, current_user, frame_sign_in, secrets_dict, server, sign_in_state
-from .style import ACCESSIBLE_CSS, ICON, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
+from .style import ACCESSIBLE_CSS, ICON, INLINE_SCRIPTS, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
 
 __all__ = [
-    "ACCESSIBLE_CSS", "ALL", "awaiting_publication", "Filters", "ICON", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
+    "ACCESSIBLE_CSS", "ALL", "awaiting_publication", "Filters", "ICON", "INLINE_SCRIPTS", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
     "SERVICE_PAGES", "STATIC_DIR", "SignIn", "TABLE_ROWS", "WHOLE_NUMBER", "XLSX_MIME", "big_table_html",
     "card", "card_body", "card_frame", "column_formats", "config", "configured_users", "container_size",
     "current_user", "demo_banner", "downloads", "engine", "filters", "freshness_line", "frame_sign_in",

@@ -32,8 +32,10 @@ svg a:focus-visible path { stroke: #000 !important; stroke-width: 4px !important
 
 #: Streamlit puts its navigation sections inside the <ul> as <div>s, which is not a list to a
 #: screen reader (axe "list"/"listitem"). This gives each section the role of a list named after
-#: its heading, once the sidebar is drawn and whenever it is drawn again.
-_NAV_LISTS_JS = """<script>
+#: its heading, once the sidebar is drawn and whenever it is drawn again. The content security
+#: policy allows it by its hash (web.INLINE_SCRIPTS, given to the server): any change here
+#: changes the hash with it.
+NAV_LISTS_SCRIPT = """<script>
 (() => {
   if (window.__bulukumbaNavLists) return;
   window.__bulukumbaNavLists = true;
@@ -56,12 +58,17 @@ _NAV_LISTS_JS = """<script>
 </script>"""
 
 
+#: Every inline script the app writes into its pages (the server's content security policy
+#: allows exactly these).
+INLINE_SCRIPTS = (NAV_LISTS_SCRIPT,)
+
+
 def page_style(projector: bool = False) -> None:
     """The accessible basics for every page (the frame calls this once per run)."""
     st.html(f"<style>{ACCESSIBLE_CSS}</style>")
     if not projector:
         with st.sidebar:
-            st.html(_NAV_LISTS_JS, unsafe_allow_javascript=True)
+            st.html(NAV_LISTS_SCRIPT, unsafe_allow_javascript=True)
 
 
 #: The public page: on a phone the title in two lines, the four figures as a 2×2 grid, less
