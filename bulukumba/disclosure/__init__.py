@@ -25,14 +25,14 @@ What each label promises a reader, as (lowest, highest) count, is public on purp
 protection does not depend on its being secret (`SMALL_RANGE`, `MASKED_LEAF_RANGE`,
 `MASKED_TOTAL_RANGE`, `WITHHELD_RANGE`).
 """
-from .published import date_before, frames_for, is_current, preparing, protected_frames, public_view
+from .published import frames_for, is_current, preparing, public_view
 from .suppress import (MASKED, MASKED_LEAF_RANGE, MASKED_TOTAL_RANGE, SHOWN, SMALL, SMALL_RANGE,
                        THRESHOLD, WITHHELD, WITHHELD_RANGE, ProtectionError)
-from .view import Frames, Publication, PublicView, Regency, protect, publish, share_band
+from .view import Frames, Publication, PublicView, Regency, Trends, protect, publish, published_trend, share_band
 
 __all__ = [
     "MASKED", "MASKED_LEAF_RANGE", "MASKED_TOTAL_RANGE", "SHOWN", "SMALL", "SMALL_RANGE", "THRESHOLD",
     "WITHHELD", "WITHHELD_RANGE",
-    "Frames", "ProtectionError", "Publication", "PublicView", "Regency", "frames_for", "protect",
-    "is_current", "preparing", "public_view", "protected_frames", "date_before", "publish", "share_band",
+    "Frames", "ProtectionError", "Publication", "PublicView", "Regency", "Trends", "frames_for", "protect",
+    "is_current", "preparing", "public_view", "published_trend", "publish", "share_band",
 ]
