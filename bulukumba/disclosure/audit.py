@@ -3,23 +3,29 @@ counts it leaves exposed.
 
 A publication is audited against each publication a reader may hold (history.py), one pair at
 a time. A pair is one network (network.py): the new publication's tables forward, the other's
-reversed, tied where the reader ties them:
-- a figure that is the same on both (a village whose wajib KTP and unrecorded did not change;
-  a partner count that did not grow) is one edge: the reader is assumed to know it did not move;
+reversed, tied where the reader ties them, through every publication the reader saw between
+the two (`chained`):
+- a figure that stayed the same from one publication to the next (a village whose wajib KTP and
+  unrecorded did not change; a partner count that did not grow) is one edge: the reader is
+  assumed to know it did not move;
 - a village's (and the regency's) recorded residents never fall between dates: its unrecorded
   rise by at most its rise in wajib KTP, an edge of bounded growth between the two;
 - partner figures, counted since the programme's start, never fall, and a partner's vulnerable
   residents served grow by no more than its services.
 Each tie is drawn only where it is true of the figures: a reader who assumed a false one would
-learn nothing true from it. On top of the pair, what every publication the reader holds says
-about a figure that is the same on it (`Knowledge`) bounds that figure's edge, so a figure once
-shown stays known however it is labelled later.
+learn nothing true from it. On top of the pair, what the labels said along a run of
+publications in which a figure did not move (`Knowledge`) bounds that figure's edge, so a figure
+once shown stays known however it is labelled later. And what the new publication bounds in the
+last one is carried back along the chain (`relayed`): a reader combining three or more.
 
 The requirement for each hidden small count: every value from 1 to 4 (a total: four values)
 stays possible, except what public facts exclude whatever this publication shows: the range it
 has when this publication shows nothing but its zeros and the public wajib KTP (`baseline`). A
-village at 0 unrecorded whose wajib KTP rises by 2 can have at most 2 unrecorded: its "<5" then
-promises 1 or 2, as "<5" on a village of wajib KTP 2 does.
+village of wajib KTP 2 with "<5" has 1 or 2.
+
+The limit: exact for a pair, and for bounds passed along a chain; a reader who solves one
+integer program over every publication at once may still combine relations among three or more
+that no pair and no bound shows (none found by the tests' readers; docs/privacy.md).
 """
 from __future__ import annotations
 
