@@ -674,6 +674,15 @@ def _progress_points(model: Model, d: int, svg: str, obs: Observation, dates: li
         _recorded_difference(model, visit, base, exact, exact, "titik grafik progres", read)
 
 
+def withheld_shown_elsewhere(obs: Observation) -> list[str]:
+    """Partners whose row on the public page is withheld ("ditahan") yet named on the
+    projector's partner slide (what is withheld must be withheld everywhere)."""
+    withheld = [row["Mitra"] for rows_ in tables_with(obs, "Mitra", "Jumlah layanan") for row in rows_
+                if row["Jumlah layanan"] == "ditahan"]
+    slides = " ".join(html.unescape(svg) for svg in obs.svgs if "Perekaman e-KTP oleh mitra" in svg)
+    return [name for name in withheld if name in slides]
+
+
 def _partner_bars(model: Model, d: int, obs: Observation, t: Truth, fact) -> None:
     """The projector's partner slide: each partner's e-KTP recordings, at most its services."""
     partner_of = {name: kode for kode, (name, _, _) in t.partners.items()}
@@ -782,14 +791,27 @@ def build_model(observations: list[Observation], truths: list[Truth], sem: Seman
     return model
 
 
-def allowed(finding: Finding, top: int | None, step: int, observations: list[Observation], truths: list[Truth],
-            sem: Semantics) -> tuple[int, int]:
-    """The values public facts left a small count when visit `step` was published: its range
-    with the visits before `step` as they were and `step` showing nothing but the structure,
-    zeros and wajib KTP (within 1..top; a total, whose label says 1 or more: from 1 up)."""
-    model = build_model(observations[:step + 1], truths[:step + 1], sem, observed_before=step)
-    low, high = model.range_of(finding.cell)
-    return (max(low, 1), min(high, top)) if top is not None else (max(low, 1), high)
+class Prefixes:
+    """The models of the visits up to each step, with every visit observed or with that step
+    showing only what is public whatever is published; each built once."""
+
+    def __init__(self, observations: list[Observation], truths: list[Truth], sem: Semantics):
+        self.observations, self.truths, self.sem = observations, truths, sem
+        self._models: dict[tuple, Model] = {}
+
+    def model(self, step: int, bare: bool) -> Model:
+        if (step, bare) not in self._models:
+            self._models[(step, bare)] = build_model(self.observations[:step + 1], self.truths[:step + 1], self.sem,
+                                                     observed_before=step if bare else None)
+        return self._models[(step, bare)]
+
+    def allowed(self, finding: Finding, top: int | None, step: int) -> tuple[int, int]:
+        """The values public facts left a small count when visit `step` was published: its
+        range with the visits before `step` as they were and `step` showing nothing but the
+        structure, zeros and wajib KTP (within 1..top; a total, whose label says 1 or more:
+        from 1 up)."""
+        low, high = self.model(step, True).range_of(finding.cell)
+        return (max(low, 1), min(high, top)) if top is not None else (max(low, 1), high)
 
 
 def _short(finding: Finding, top: int | None, low: int, high: int, wanted: tuple) -> bool:
@@ -801,16 +823,16 @@ def _short(finding: Finding, top: int | None, low: int, high: int, wanted: tuple
 
 def narrowed_beyond_public(findings, observations, truths, sem) -> list[tuple[Finding, tuple[int, int]]]:
     """The findings some visit narrowed beyond what public facts allowed when it was published
-    (see `allowed`): after each visit, with the visits up to it, a small count must reach as far
-    as it could with the visits before and that one's zeros and wajib KTP alone."""
+    (see `Prefixes.allowed`): after each visit, with the visits up to it, a small count must
+    reach as far as it could with the visits before and that one's zeros and wajib KTP alone."""
+    prefixes = Prefixes(observations, truths, sem)
     out = []
     for finding, top in findings:
         if not finding.narrowed(top):
             continue  # not narrowed at all, so by no visit either
         for step in range(finding.date, len(observations)):
-            model = build_model(observations[:step + 1], truths[:step + 1], sem)
-            low, high = model.range_of(finding.cell)
-            wanted = allowed(finding, top, step, observations, truths, sem)
+            low, high = prefixes.model(step, False).range_of(finding.cell)
+            wanted = prefixes.allowed(finding, top, step)
             if _short(finding, top, low, high, wanted):
                 out.append((finding, wanted))
                 break

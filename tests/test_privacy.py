@@ -19,6 +19,7 @@ from bulukumba import data, disclosure, svg, tables
 from bulukumba.disclosure import audit
 from bulukumba.disclosure import suppress as sp
 from bulukumba.disclosure.view import registry_table, vulnerable_table
+from conftest import on_postgres
 from disclosure_reader import narrowed, reader_model
 
 INF = math.inf
@@ -144,7 +145,8 @@ def random_history(rng, kind: str, steps: int) -> list[sp.Published]:
     return history
 
 
-@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.skipif(on_postgres(), reason="no store: the SQLite pass runs the same computation")
+@pytest.mark.parametrize("seed", range(8))
 def test_suppression_leaves_no_small_count_that_an_integer_program_over_every_date_can_narrow(seed):
     """Four publications of each table, each audited against those before it (in pairs): a
     reader with every one of them at once, solving one integer program over all, pins no small
