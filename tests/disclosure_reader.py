@@ -20,18 +20,6 @@ from bulukumba.disclosure.audit import EQUAL, link, order
 from disclosure_attack import INF, Model
 
 
-def _leaves(table: sp.Table) -> list[sp.Cell]:
-    found = list(table.inflow)
-    stack = list(table.outflow)
-    while stack:
-        tree = stack.pop()
-        if tree.children:
-            stack += tree.children
-        else:
-            found.append(tree.cell)
-    return found
-
-
 def _sums(model: Model, i: int, tree: sp.Tree) -> None:
     if tree.children:
         model.constrain({(i, tree.cell.key): 1, **{(i, c.cell.key): -1 for c in tree.children}}, 0, 0)
@@ -58,7 +46,7 @@ def reader_model(publications: list[sp.Published], observed_before: int | None =
     for i in range(1, len(publications)):
         now, other = publications[i], publications[i - 1]
         direction = order(now, other)
-        for cell in _leaves(now.table):
+        for cell in now.table.leaves():
             old = other.cell(cell.key)
             if old is None:
                 continue

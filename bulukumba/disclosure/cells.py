@@ -79,6 +79,18 @@ class Table:
             stack += tree.children
         return found
 
+    def leaves(self) -> list[Cell]:
+        """The cells a reader ties across publications: leaves into the hub and out of its trees."""
+        found = list(self.inflow)
+        stack = list(self.outflow)
+        while stack:
+            tree = stack.pop()
+            if tree.children:
+                stack += tree.children
+            else:
+                found.append(tree.cell)
+        return found
+
 
 @dataclass
 class Published:

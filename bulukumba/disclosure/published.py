@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,6 +34,8 @@ from . import view as v
 PROGRAMME = ("gertak_2018", "rekam_ektp")
 #: How often a build reads the history again when another process recorded meanwhile.
 RECORD_ATTEMPTS = 5
+#: How long a build waits for another writer's lock before giving up (SQLite's one writer).
+RECORD_WAIT_S = 120
 
 
 @dataclass
@@ -123,12 +126,25 @@ def publish_history(day: dt.date, frames: v.Frames, engine: sa.Engine, kabupaten
         for when, table in sorted(registry.items()):
             _publish(kept, h.REGISTRY, table, when, new)
         _publish(kept, h.VULNERABLE, vulnerable, day, new)
-        if not new or h.record(engine, kept, new, version):
+        if not new or _record(engine, kept, new, version):
             break
     else:
         raise RuntimeError(f"{wilayah}: other processes kept publishing; the set was not recorded")
     return (v.Publication(day, kept.latest(h.REGISTRY, day), kept.latest(h.VULNERABLE, day)),
             [kept.latest(h.REGISTRY, when) for when in sorted(registry)])
+
+
+def _record(engine: sa.Engine, kept: h.History, new: list, version: int) -> bool:
+    """h.record, waiting while another writer holds SQLite's lock (an import of a large file):
+    what is shown must be recorded first."""
+    deadline = time.monotonic() + RECORD_WAIT_S
+    while True:
+        try:
+            return h.record(engine, kept, new, version)
+        except sa.exc.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def _publish(kept: h.History, name: str, table: sp.Table, when: dt.date, new: list) -> None:

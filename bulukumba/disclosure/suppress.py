@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 
-from .audit import EQUAL, UNORDERED, Chain, Knowledge, Pair, link, order, relayed
+from .audit import EQUAL, UNORDERED, Knowledge, Pair, link, order
+from .relay import Chain, relayed
 from .cells import (INF, LEAF_COST, MASKED, MASKED_LEAF_RANGE, MASKED_TOTAL_RANGE, SHOWN, SMALL, SMALL_RANGE,
                     THRESHOLD, TOTAL_COST, WITHHELD, WITHHELD_RANGE, Cell, Published, Table, Tree, can_hide,
                     first_status, interval)
@@ -114,24 +115,12 @@ def suppress(table: Table, history: list[Published] = (), tanggal=None) -> Publi
             if not found:
                 break
             first = found[0]
-            options = [net.cheapest_opening(e.edge, e.delta) for e in found
-                       if (e.side, e.key) == (first.side, first.key)]
-            options = [o for o in options if o]
-            if options:
-                for index, how in min(options, key=lambda o: sum(_cost(net.edges[i], how) for i, how in o)):
-                    status[net.edges[index].key[1]] = MASKED if how == "hidden" else WITHHELD
+            if _buy(net, [(e.edge, e.delta) for e in found if (e.side, e.key) == (first.side, first.key)], status):
                 continue
             if not withheld:
                 log.info("%s %s: withheld; %s cannot be protected cell by cell (against %s)", table.name, tanggal,
                          first, other.tanggal if other is not None else "itself")
-                # A table too small to protect cell by cell (say, two partners with one elderly
-                # resident each, both in one kecamatan: "<5" on both sides caps each at 3):
-                # withhold its figures, zeros included ("ditahan": 0 or more). What did not move
-                # keeps its status: the reader has it from the publication before.
-                for cell in table.cells():
-                    if not _kept(cell, before, table.cumulative):
-                        status[cell.key] = WITHHELD
-                withheld = True
+                withheld = _withhold(table, before, status)
                 continue
             # Only what was published before is exposed, and that is out already.
             log.warning("%s %s: %s stays exposed by what was published before", table.name, tanggal, first.key)
@@ -140,6 +129,28 @@ def suppress(table: Table, history: list[Published] = (), tanggal=None) -> Publi
             raise ProtectionError(f"{table.name}: suppression did not settle")
     _relay(now, seen, knowledge, table, tanggal, before, withheld)
     return now
+
+
+def _buy(net, wanted: list[tuple[int, int]], status: dict) -> bool:
+    """Hide (or withhold) the cheapest cells that open a way for one of `wanted` (edge, shift);
+    False when no hiding helps."""
+    options = [o for o in (net.cheapest_opening(edge, delta) for edge, delta in wanted) if o]
+    if not options:
+        return False
+    for index, how in min(options, key=lambda o: sum(_cost(net.edges[i], how) for i, how in o)):
+        status[net.edges[index].key[1]] = MASKED if how == "hidden" else WITHHELD
+    return True
+
+
+def _withhold(table: Table, before: Published | None, status: dict) -> bool:
+    """A table too small to protect cell by cell (say, two partners with one elderly resident
+    each, both in one kecamatan, nothing else to hide: "<5" on both sides caps each at 3):
+    withhold its figures, zeros included ("ditahan": 0 or more). What did not move keeps its
+    status: the reader has it from the publication before."""
+    for cell in table.cells():
+        if not _kept(cell, before, table.cumulative):
+            status[cell.key] = WITHHELD
+    return True
 
 
 def _relay(now: Published, seen: list[Published], knowledge: Knowledge, table: Table, tanggal,
@@ -153,18 +164,11 @@ def _relay(now: Published, seen: list[Published], knowledge: Knowledge, table: T
         if not owed:
             return
         net, edges = Pair(now, seen[-1], knowledge).network()
-        options = [net.cheapest_opening(edges[(0, key)], delta) for key, delta in owed if (0, key) in edges]
-        options = [o for o in options if o]
-        if options:
-            for index, how in min(options, key=lambda o: sum(_cost(net.edges[i], how) for i, how in o)):
-                status[net.edges[index].key[1]] = MASKED if how == "hidden" else WITHHELD
+        if _buy(net, [(edges[(0, key)], delta) for key, delta in owed if (0, key) in edges], status):
             continue
         if not withheld:
             log.info("%s %s: withheld; three publications together say too much", table.name, tanggal)
-            for cell in table.cells():
-                if not _kept(cell, before, table.cumulative):
-                    status[cell.key] = WITHHELD
-            withheld = True
+            withheld = _withhold(table, before, status)
             continue
         log.warning("%s %s: three publications together stay narrower than the pairs", table.name, tanggal)
         return
