@@ -7,10 +7,19 @@ Stores (fresh, in a temporary folder; boundaries from BULUKUMBA_WILAYAH or ../sh
 - januari-2018: one real-looking snapshot, the demo's figures calibrated to the 19 January 2018
   report (92% recorded), imported as a single registry file with nothing else;
 - the disclosure test scenarios (tests/disclosure_scenarios.py): near the end of the drive, one
-  or two dates, a fifth of the villages with 1-4 residents left.
+  to three dates (and a late partner batch on a published date), a fifth of the villages with
+  1-4 residents left;
+- a year of monthly imports (`setahun`): each month a third of the kecamatan report and
+  partners report the month's work. Each month is timed as the first visit after its import
+  sees it: the published set built, that month's tables audited against every earlier
+  publication and kept in the store. The refresh interval (BULUKUMBA_REFRESH_SECONDS, 5 s) is
+  the budget: open pages show an import within it.
+With `--ip` it also asks an integer program (scipy's HiGHS, a test dependency) over all twelve
+months' publications at once for every small count's range, as tests/disclosure_reader.py does
+(about two minutes): the count it narrows beyond what public facts allowed.
 No asserts: figures to read, not a test.
 
-    python benchmarks/bench_disclosure.py
+    python benchmarks/bench_disclosure.py [--ip]
 """
 from __future__ import annotations
 
@@ -81,6 +90,34 @@ def main() -> None:
         for i, (day, batches) in enumerate(zip(built.dates, built.batches)):
             scenarios.write(engine, batches, f"{name}-{i}")
             measure(f"{name} per {day}", engine)
+
+    a_year(fresh("setahun"), "--ip" in sys.argv)
+
+
+def a_year(engine, with_ip: bool) -> None:
+    """A year of monthly imports: the time to publish each month after its import."""
+    from bulukumba.disclosure import history, published
+
+    built = scenarios.scenario("setahun", engine)
+    times = []
+    print("\nsetahun: satu tahun impor bulanan (waktu terbit = kunjungan pertama setelah impor)")
+    for i, (day, batches) in enumerate(zip(built.dates, built.batches)):
+        scenarios.write(engine, batches, f"setahun-{i}")
+        started = time.perf_counter()
+        view = disclosure.public_view(engine=engine)
+        times.append(time.perf_counter() - started)
+        print(f"  {day}  terbit {times[-1]:5.2f} s  {hidden_by_table(view.publikasi)}")
+    kept = history.load(engine, published.history_key(engine, None))
+    print(f"  per bulan: median {sorted(times)[len(times) // 2]:.2f} s, terlama {max(times):.2f} s; "
+          f"tersimpan {sum(len(p) for p in kept.tables.values())} terbitan")
+    if with_ip:
+        from disclosure_reader import narrowed
+
+        for name, publications in kept.tables.items():
+            started = time.perf_counter()
+            found = narrowed(publications)
+            print(f"  program bilangan bulat atas {len(publications)} terbitan {name} sekaligus: "
+                  f"{len(found)} angka kecil dipersempit ({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -129,7 +129,7 @@ def village_card_html(villages: pd.DataFrame, kode: str, office: contact.Office,
     rank, rank_note = kecamatan_rank(villages, row)
     wajib = row["wajib_ktp"]
     unrecorded_note = f"dari {fmt.angka(wajib)} wajib KTP" if pd.notna(wajib) else "belum ada data"
-    if row["teks_belum_rekam"] in ("<5", "disamarkan"):
+    if row["teks_belum_rekam"] in texts.LABEL_ARTI:
         unrecorded_note += "; " + texts.LABEL_ARTI[row["teks_belum_rekam"]]
     when = f" · data per {fmt.tanggal(day)}" if day else ""
     badge = f" <span class='contoh'>{_e(texts.DEMO_LABEL)}</span>" if demo else ""

@@ -27,10 +27,27 @@ def angka(value, decimals: int = 0) -> str:
 
 
 def persen(fraction, decimals: int = 1) -> str:
-    """0.9213 -> '92,1%'."""
+    """0.9213 -> '92,1%'. A share strictly between none and all is never written as 0% or 100%
+    (see `persen_angka`)."""
     if _missing(fraction):
         return KOSONG
-    return f"{angka(float(fraction) * 100, decimals)}%"
+    return f"{angka(persen_angka(fraction, decimals), decimals)}%"
+
+
+def persen_angka(fraction, decimals: int = 1):
+    """A share (or a Series of shares) as percent, rounded to `decimals`; one strictly between
+    none and all stays strictly between 0 and 100 (99,97% is 99,9, not 100,0: a coverage of
+    "100%" says nobody is left to record, which must not be said while anyone is)."""
+    step = 10.0 ** -decimals
+    if isinstance(fraction, pd.Series):
+        values = fraction.astype("float64")
+        rounded = (values * 100).round(decimals)
+        inside = (values > 0) & (values < 1)
+        return rounded.where(~inside, rounded.clip(step, 100 - step))
+    value = round(float(fraction) * 100, decimals)
+    if 0 < float(fraction) < 1:
+        value = min(max(value, step), round(100 - step, decimals))
+    return value
 
 
 def poin(points, decimals: int = 1) -> str:

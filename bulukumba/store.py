@@ -260,7 +260,9 @@ def make_engine(url: str | None = None) -> Engine:
 #: per partner and village in its period (`jangkauan_program`, `periode_program`); created
 #: empty, and counted by the first refresh, which finds their periods differ from the targets'.
 #: 5: a covering index of every village's newest snapshot (`ix_registri_berlaku_terbaru`).
-SCHEMA_VERSION = 5
+#: 6: what the public page and projector published (`terbitan`), so every new publication is
+#: audited against all of it (bulukumba/disclosure/history.py); created empty.
+SCHEMA_VERSION = 6
 
 
 def prepare_schema(engine: Engine) -> None:
@@ -412,6 +414,26 @@ pemetaan_kolom = sa.Table(
     sa.Column("kolom", sa.String(20), nullable=False),
     sa.Column("waktu", sa.DateTime, nullable=False),             # UTC
     sa.Column("oleh", sa.String(80), nullable=False),
+)
+
+
+#: What the public page and projector published (bulukumba/disclosure/history.py): one row per
+#: publication of a table (the registry's, or vulnerable residents served) of one regency and
+#: date, with every cell's figure and status: a reader may hold every one of them, so each new
+#: publication is audited against all of them. Aggregates only, like the rest of the store.
+#: Writing here does not bump the data version: a publication is not new data.
+terbitan = sa.Table(
+    "terbitan", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("wilayah", sa.String(5), nullable=False),    # the regency's code ('' for a whole store)
+    sa.Column("tabel", sa.String(12), nullable=False),     # registri | rentan
+    sa.Column("tanggal", sa.Date, nullable=False),         # the date its figures are for
+    sa.Column("sidik", sa.String(64), nullable=False),     # sha256 of its figures (not the statuses)
+    sa.Column("isi", sa.Text, nullable=False),             # JSON: every cell, its figure and status
+    sa.Column("versi", sa.Integer, nullable=False),        # the data version it was built from
+    sa.Column("waktu", sa.DateTime, nullable=False),       # UTC
+    sa.CheckConstraint("tabel IN ('registri', 'rentan')", name="ck_terbitan_tabel"),
+    sa.Index("ix_terbitan_wilayah", "wilayah", "tabel", "tanggal"),
 )
 
 

@@ -235,7 +235,7 @@ def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> 
     only that many published ones with the lowest coverage are drawn (the page says so).
     """
     shown = kec[kec["status"] == "tampil"].dropna(subset=["cakupan"]).sort_values("cakupan", ascending=False)
-    hidden = kec[kec["status"] == "disamarkan"].sort_values("nama")
+    hidden = kec[~kec["status"].isin(["tampil", "kosong"])].sort_values("nama")  # "disamarkan", "ditahan"
     if len(kec) > charts.MAX_BARS:
         shown, hidden = shown.tail(charts.MAX_BARS), hidden.iloc[0:0]
     if shown.empty and hidden.empty:
@@ -258,11 +258,11 @@ def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> 
         bars.append(
             f"<text x='{left - 8}' y='{y + 18}' text-anchor='end'>{_esc(row.nama)}</text>"
             f"<rect x='{left}' y='{y}' width='36' height='{bar_h}' fill='{MASKED_FILL}'>"
-            f"<title>{_esc(row.nama)}: disamarkan; belum rekam disamarkan</title></rect>"
-            f"<text x='{left + 42}' y='{y + 18}'>disamarkan</text>")
+            f"<title>{_esc(row.nama)}: {_esc(row.teks_cakupan)}; belum rekam {_esc(row.teks_belum_rekam)}</title></rect>"
+            f"<text x='{left + 42}' y='{y + 18}'>{_esc(row.teks_belum_rekam)}</text>")
     bottom = top + (len(shown) + len(hidden)) * (bar_h + gap)
     spoken = "; ".join(f"{row.nama} {row.teks_cakupan}" for row in shown.itertuples())
-    spoken += "".join(f"; {row.nama} disamarkan" for row in hidden.itertuples())
+    spoken += "".join(f"; {row.nama} {row.teks_belum_rekam}" for row in hidden.itertuples())
     name = f"Cakupan per kecamatan: {spoken}. Target nasional {fmt.persen(target, 0)}."
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 10}' {STYLE} font-size='16' "

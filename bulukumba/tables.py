@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import texts
+from . import fmt, texts
 
 PCT = "Cakupan (%)"
 
 
 def _pct(share: pd.Series) -> pd.Series:
-    return (share.astype("float64") * 100).round(1)
+    return fmt.persen_angka(share.astype("float64"), 1)
 
 
 def kecamatan_table(kec: pd.DataFrame, reported: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -289,6 +289,7 @@ LANGKAH_REKAM = (
 LABEL_ARTI = {
     "<5": "kurang dari 5; angka pastinya tidak ditampilkan agar tidak menunjuk orang tertentu",
     "disamarkan": "disamarkan agar angka kecil di desa lain tidak dapat dihitung kembali",
+    "ditahan": "ditahan agar angka kecil pada tanggal lain tidak dapat dihitung kembali",
 }
 CARI_LABEL = "Nama desa atau kelurahan"
 CARI_CONTOH = "mis. Tanah Towa"

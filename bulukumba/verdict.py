@@ -182,11 +182,26 @@ def programme_verdict(program: str, service: str = SERVICE, as_of: data.DateLike
     return _judged(status, change, first, area, fresh.contoh, with_partner, engine)
 
 
+def published_verdict(status: data.ProgrammeStatus | None, trend: data.Trend, area: str, day: dt.date,
+                      contoh: bool, partner: TopPartner | None, partner_since: dt.date | None, engine) -> Verdict:
+    """The regency's verdict from what the public page has published (bulukumba.disclosure):
+    `status` counted on the published trend (data.programme_on_trend), the pace read from that
+    trend, `partner` the top of the published e-KTP leaderboard since `partner_since`. The same
+    rules as `programme_verdict`; a figure it would read from a date whose regency figures were
+    not published comes from the nearest published date, or is not shown."""
+    if status is None:
+        return Verdict(PROGRAM, SERVICE, None, area, day, "tanpa_target", mitra=partner,
+                       mitra_mulai=partner_since, contoh=contoh)
+    change = data.change_over(trend, status.tanggal, PACE_DAYS) if status.dasar == "registri" else None
+    first = pd.Timestamp(trend.tanggal[0]).date() if len(trend.tanggal) else None
+    return _judged(status, change, first, area, contoh, False, engine, partner=partner)
+
+
 def _judged(status: data.ProgrammeStatus, change: data.Change | None, first: dt.date | None, area: str,
-            contoh: bool, with_partner: bool, engine) -> Verdict:
+            contoh: bool, with_partner: bool, engine, partner: TopPartner | None = None) -> Verdict:
     """The verdict on a target's status. For a registry-based target, `change`: the area's
     recorded change over the last 28 days up to the status's date; `first`: its first registry
-    date (see _pace and _counted_from)."""
+    date (see _pace and _counted_from). `partner`: the top partner when the caller has it."""
     program, service, kecamatan = status.program, status.layanan, status.kecamatan_kode
     pace, pace_days, pace_since = _pace(status, change, kecamatan, engine)
     counted_from = _counted_from(status, change, first)
@@ -213,7 +228,7 @@ def _judged(status: data.ProgrammeStatus, change: data.Change | None, first: dt.
         laju_dari=pace_since, proyeksi_selesai=projected,
         terlambat_hari=late if state == "terlambat" else None, capaian_sejak=counted_from,
         mitra=_top_partner(status.mulai, status.tanggal, kecamatan, engine, status.kabupaten_kode)
-        if with_partner else None,
+        if with_partner else partner,
         mitra_mulai=status.mulai,
         contoh=contoh)
 

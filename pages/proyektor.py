@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from bulukumba import charts, config, disclosure, fmt, htmltables, svg, tables, texts, verdict, web
+from bulukumba import charts, config, disclosure, fmt, htmltables, svg, tables, texts, web
 
 web.public_page()
 engine = web.engine()
@@ -115,8 +115,8 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
             st.metric("Belum rekam", total.teks_belum_rekam)
             st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
                       delta_color="off", delta_arrow="off")
-        if total.belum_rekam is not None:  # the strip counts from the registry (see the public page)
-            web.verdict_strip(verdict.gertak_verdict(view.tanggal, None, engine, regency), size="besar")
+        if view.vonis is not None:  # counted on the published trend (see the public page)
+            web.verdict_strip(view.vonis, size="besar")
     elif slide == MAP:
         layers = web.map_layer_data(regency)
         named = most_unrecorded(view)
@@ -133,10 +133,10 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
         web.show_svg(web.memo(("proyektor", "mitra proyektor", *published(view)), lambda: svg.partner_bars(
             view.mitra_perekaman, texts.MITRA_EKTP, max_height="64vh")))
     elif slide == PROGRESS:
-        status = view.gertak
-        strip = verdict.gertak_verdict(view.tanggal, None, engine, regency)
-        st.markdown(strip.kalimat)
-        projection = (strip.proyeksi_selesai, status.target) if strip.proyeksi_selesai and status.sisa else None
+        status, strip = view.gertak, view.vonis
+        st.markdown(strip.kalimat if strip is not None else texts.gertak_projection_sentence(status))
+        projection = ((strip.proyeksi_selesai, status.target)
+                      if strip is not None and strip.proyeksi_selesai and status.sisa else None)
         web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai, projection,
                                   ink="#000", max_height="58vh"))
     else:

@@ -8,7 +8,7 @@ come "find my village" and how to get recorded, then the charts, the map and the
 """
 import streamlit as st
 
-from bulukumba import charts, citizen, contact, data, disclosure, fmt, htmltables, search, svg, tables, texts, verdict, web
+from bulukumba import charts, citizen, contact, data, disclosure, fmt, htmltables, search, svg, tables, texts, web
 
 web.public_page()
 web.public_style()
@@ -44,8 +44,8 @@ with st.container(key="angka-kunci"):
     st.metric("Belum rekam", total.teks_belum_rekam)
     st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
               delta_color="off", delta_arrow="off")
-# The strip counts from the registry: shown only when the regency's own figures are published.
-gertak = verdict.gertak_verdict(view.tanggal, None, engine, regency) if total.belum_rekam is not None else None
+# The strip is counted on the published trend, and shown only while the regency's own figures are.
+gertak = view.vonis
 if gertak is not None:
     web.verdict_strip(gertak)
 if demo:

@@ -2,9 +2,12 @@
 
 The attacker opens the public page (both map colourings) and every projector slide with no
 account, presses the village table's download buttons, and reads what it gets: the tables, the
-map's hover texts and fill colours and legend, the kecamatan bars, the key figures, the partner
-and vulnerable-resident tables, the projector's map and priority list. It does this on two
-consecutive data dates, as a visitor who comes back a week later.
+map's hover texts and fill colours and legend, the kecamatan bars, the key figures and their
+change ("+12 dalam 7 hari"), the GERTAK strip (remaining, pace, projected finish, the dates
+they count from), the progress chart's points (their SVG coordinates), the partner and
+vulnerable-resident tables, the projector's map, partner bars and priority list. It does this
+after every import (a visitor who comes back each week, or keeps the page open), including a
+late batch of partner activity for a date already published, and keeps everything it saw.
 
 It then writes down every linear fact it can (see `Model`):
 - the structure, which is public: regency = Σ kecamatan = Σ villages of unrecorded residents;
@@ -13,14 +16,21 @@ It then writes down every linear fact it can (see `Model`):
   vulnerable residents as it served residents in all (rentan ≤ jumlah);
 - each published cell as an interval: an exact number, "<5", "disamarkan", a percentage rounded
   to one decimal, a coverage band, a map colour;
-- across the two dates, the worst case for the office: the attacker knows which figures did not
-  move (a village that sent no new snapshot keeps its figures: equal; a partner's count that
-  did not grow), and that partner figures are counted since the programme's start, so they
-  never fall (and new vulnerable residents served are never more than new services).
+- each trend as a difference between the regency's recorded residents on two dates: the key
+  figure's change, the strip's achievement since its first date and its pace (and the finish
+  date the pace gives), every point of the progress chart, to the precision its coordinates
+  carry;
+- across all its visits at once (not only consecutive ones), the worst case for the office:
+  the attacker knows which figures did not move between visits (equal); that a village's
+  recorded residents never fall, so its unrecorded rise by at most its rise in wajib KTP; and
+  that partner figures are counted since the programme's start, so they never fall (and new
+  vulnerable residents served are never more than new services).
 
 For every cell whose true value is 1..4 it asks an integer program (scipy's HiGHS) for the
 smallest and largest value consistent with all of that. The cell is *recovered* when both are
-equal and *narrowed* when the range no longer holds every value from 1 to 4.
+equal and *narrowed* when the range no longer holds every value from 1 to 4 that public facts
+allow whatever the office publishes (`allowed`: wajib KTP and what was published before; a
+village at 0 whose wajib KTP rises by 2 can have at most 2 unrecorded).
 
 `Semantics` says what the labels promise. `documented()` is what bulukumba.disclosure documents
 (and the attacker may rely on it, as on any public algorithm); `OLD` is the sound reading of the
@@ -28,7 +38,9 @@ code before issue 12, where "<5" also marked a complementary cell of any size.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -52,15 +64,31 @@ class Observation:
     downloads: dict[str, bytes] = field(default_factory=dict)
     plotly: list[str] = field(default_factory=list)
     markdown: list[str] = field(default_factory=list)
+    deltas: dict[str, str] = field(default_factory=dict)      # a key figure's change, by label
+    captions: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)           # every st.html body (the strips)
+
+    @property
+    def tanggal(self) -> dt.date:
+        """The date the visit's figures are for ("Data per 7 September 2018")."""
+        for text in self.captions + self.markdown:
+            found = re.search(r"Data per (\d{1,2} \w+ \d{4})", text)
+            if found:
+                return parse_tanggal(found.group(1))
+        raise AssertionError("no 'Data per' date on the page")
 
 
 def _collect(at, obs: Observation) -> None:
     assert not at.exception, at.exception
     for m in at.metric:
         obs.metrics.setdefault(m.label, m.value)
+        if m.proto.delta:
+            obs.deltas.setdefault(m.label, m.proto.delta)
     for md in at.markdown:
         (obs.svgs if "<svg" in md.value else obs.markdown).append(md.value)
+    obs.captions += [c.value for c in at.caption]
     for element in at.get("html"):
+        obs.bodies.append(element.proto.body)
         obs.html_tables += re.findall(r"<table.*?</table>", element.proto.body, flags=re.S)
     for chart in at.get("plotly_chart"):
         obs.plotly.append(chart.proto.spec)
@@ -211,8 +239,14 @@ def unrecorded_from_share(text, wajib: float, sem: Semantics) -> tuple[float, fl
         if not sem.trust_bands:
             return None
         return (0.0, wajib * (1 - pct / 100) + 1e-9)
-    half = 0.05 + 1e-9   # one decimal, rounded
-    return (wajib * (1 - (pct + half) / 100), wajib * (1 - (pct - half) / 100))
+    half = 0.05 + 1e-9   # one decimal, rounded; a share short of all never reads 100 (fmt.persen_angka)
+    low_pct, high_pct = pct - half, pct + half
+    if round(pct, 1) == 99.9:
+        return (1, wajib * (1 - low_pct / 100))
+    if round(pct, 1) == 0.1:
+        high_pct = pct + half
+        return (wajib * (1 - high_pct / 100), wajib - 1)
+    return (wajib * (1 - high_pct / 100), wajib * (1 - low_pct / 100))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,6 +261,7 @@ class Model:
         self.lo: list[float] = []
         self.hi: list[float] = []
         self.rows: list[tuple[dict[int, float], float, float]] = []   # (coeffs, low, high)
+        self.wajib_total: dict[int, float] = {}   # each visit's regency wajib KTP (public)
 
     def var(self, name: tuple, lo: float = 0, hi: float = INF) -> int:
         if name not in self.index:
@@ -248,30 +283,44 @@ class Model:
     def constrain(self, coeffs: dict[tuple, float], low: float, high: float) -> None:
         self.rows.append(({self.var(k): c for k, c in coeffs.items()}, low, high))
 
-    def range_of(self, name: tuple) -> tuple[float, float]:
-        from scipy.optimize import Bounds, LinearConstraint, milp
-        from scipy.sparse import lil_matrix
+    def _compiled(self):
+        from scipy.optimize import Bounds, LinearConstraint
+        from scipy.sparse import coo_matrix
 
+        key = (len(self.rows), len(self.lo), tuple(self.lo), tuple(self.hi))
+        if getattr(self, "_compiled_key", None) != key:
+            rows, cols, vals = [], [], []
+            for r, (coeffs, _, _) in enumerate(self.rows):
+                for i, c in coeffs.items():
+                    rows.append(r)
+                    cols.append(i)
+                    vals.append(c)
+            n = len(self.lo)
+            matrix = coo_matrix((vals, (rows, cols)), shape=(max(len(self.rows), 1), n)).tocsr()
+            constraints = [LinearConstraint(matrix, [r[1] for r in self.rows], [r[2] for r in self.rows])] \
+                if self.rows else []
+            bounds = Bounds(self.lo, [h if h < INF else np.inf for h in self.hi])
+            self._compiled_key, self._compiled_value = key, (constraints, bounds)
+        return self._compiled_value
+
+    def range_of(self, name: tuple) -> tuple[float, float]:
+        from scipy.optimize import milp
+
+        constraints, bounds = self._compiled()
         n = len(self.lo)
-        matrix = lil_matrix((max(len(self.rows), 1), n))
-        lows, highs = [], []
-        for r, (coeffs, low, high) in enumerate(self.rows):
-            for i, c in coeffs.items():
-                matrix[r, i] = c
-            lows.append(low)
-            highs.append(high)
-        constraints = [LinearConstraint(matrix.tocsr(), lows, highs)] if self.rows else []
-        bounds = Bounds(self.lo, [h if h < INF else np.inf for h in self.hi])
         out = []
         for sign in (1, -1):
             c = np.zeros(n)
             c[self.index[name]] = sign
             result = milp(c, constraints=constraints, integrality=np.ones(n), bounds=bounds)
+            if result.status != 0 and sign < 0 and out:  # a smallest value but no largest: unbounded
+                out.append(INF)
+                continue
             if result.status != 0:
                 raise AssertionError(f"the published facts contradict each other ({result.message}); "
                                      "a label promises a range the figure is not in")
             out.append(sign * result.fun)
-        return round(out[0]), round(out[1])
+        return round(out[0]), (round(out[1]) if out[1] < INF else INF)
 
 
 @dataclass
@@ -304,14 +353,16 @@ def truth(engine, as_of) -> Truth:
 VUL_COLUMNS = {"Penyandang disabilitas": "disabilitas", "Lanjut usia": "lansia"}
 
 
-def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics) -> dict[str, int]:
-    """Everything one visit published, as equations on date index `d`; returns how many facts
-    each source gave (a source that gives none was not read)."""
+def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics,
+             facts: bool = True) -> dict[str, int]:
+    """Everything one visit published, as equations on visit index `d`; returns how many facts
+    each source gave (a source that gives none was not read). `facts=False`: only what is
+    public whatever is published (the structure and wajib KTP), for `allowed`."""
     read: dict[str, int] = {}
 
     def fact(source: str, name: tuple, interval) -> None:
-        if interval is not None:
-            read[source] = read.get(source, 0) + 1
+        if interval is not None and (facts or interval == (0, 0) or interval == (0.0, 0.0)):
+            read[source] = read.get(source, 0) + 1   # (zeros are public whatever is published)
             model.bound(name, interval)
 
     wajib, kode_of = {}, {}
@@ -347,6 +398,9 @@ def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics) -
         model.constrain({(d, "kec", kec): 1, **{(d, "desa", k): -1 for k in members}}, 0, 0)
     model.var((d, "kab"), 0, sum(wajib.values()))
     model.constrain({(d, "kab"): 1, **{(d, "kec", k): -1 for k in kec_names if (d, "kec", k) in model.index}}, 0, 0)
+    model.wajib_total[d] = sum(wajib.values())
+    if "Cakupan" in obs.metrics:
+        fact("angka kunci", (d, "kab"), unrecorded_from_share(obs.metrics["Cakupan"], sum(wajib.values()), sem))
     if "Belum rekam" in obs.metrics:
         fact("angka kunci", (d, "kab"), count_interval(obs.metrics["Belum rekam"], sem, total=True))
     if "Sudah rekam" in obs.metrics:
@@ -420,6 +474,7 @@ def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics) -
                 value = parse_angka(share) if "%" not in share and "≥" not in share else share
                 fact("prioritas proyektor", name, unrecorded_from_share(value, wajib[kode], sem))
     _add_partners(model, d, obs, t, sem, fact)
+    _partner_bars(model, d, obs, t, fact)
     return read
 
 
@@ -492,13 +547,171 @@ def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semanti
                          **{(d, "rentan_jumlah", k): -1 for k in VUL_COLUMNS.values()}}, 0, 0)
 
 
+def parse_tanggal(text: str) -> dt.date:
+    """'7 September 2018' or '7 Sep 2018' (fmt.tanggal, fmt.tanggal_pendek)."""
+    from bulukumba import fmt
+
+    day, month, year = text.split()
+    months = {**{m: i for i, m in enumerate(fmt.BULAN, 1)}, **{m: i for i, m in enumerate(fmt.BULAN_PENDEK, 1)}}
+    return dt.date(int(year), months[month], int(day))
+
+
+_DATE = r"(\d{1,2} [A-Z][a-z]+ \d{4})"
+
+
+def _recorded_difference(model: Model, a: int, b: int, low: float, high: float, source: str, read: dict) -> None:
+    """recorded(a) − recorded(b) in [low, high]; recorded = the visit's wajib KTP − unrecorded."""
+    if a == b or a is None or b is None:
+        return
+    shift = model.wajib_total[a] - model.wajib_total[b]
+    # (W_a − kab_a) − (W_b − kab_b) in [low, high]  <=>  kab_b − kab_a in [low − shift, high − shift]
+    model.constrain({(b, "kab"): 1, (a, "kab"): -1}, low - shift, high - shift)
+    read[source] = read.get(source, 0) + 1
+
+
+def _visit_of(dates: list[dt.date], day: dt.date | None, upto: int) -> int | None:
+    """The latest visit (up to index `upto`) whose figures are for `day`."""
+    found = [i for i in range(upto + 1) if dates[i] == day]
+    return found[-1] if found else None
+
+
+def _strip_items(body: str) -> dict[str, tuple[str, str]]:
+    """The strip's figures: name -> (value, note)."""
+    items = {}
+    for name, value in re.findall(r"<div data-vonis='(\w+)'><dt>[^<]*</dt><dd>(.*?)</dd></div>", body, flags=re.S):
+        main, _, note = value.partition("<small>")
+        items[name] = (_text(main), _text(note.replace("</small>", "")))
+    return items
+
+
+def add_trends(model: Model, d: int, obs: Observation, dates: list[dt.date]) -> dict[str, int]:
+    """Every trend the visit published, as differences between the regency's recorded residents
+    on two visits' dates: the key figure's change, the GERTAK strip's achievement and pace (and
+    the finish date the pace gives), the progress chart's points."""
+    from apptest_support import parse_angka
+
+    read: dict[str, int] = {}
+    now = d
+    change = obs.deltas.get("Sudah rekam", "")
+    found = re.match(r"([+±-][\d.]+) dalam ([\d.]+) hari", change)
+    if found:
+        rise, days = parse_angka(found.group(1)), parse_angka(found.group(2))
+        then = _visit_of(dates, dates[d] - dt.timedelta(days=days), d)
+        _recorded_difference(model, now, then, rise, rise, "perubahan angka kunci", read)
+    for body in obs.bodies:
+        if "class='vonis" not in body:
+            continue
+        items = _strip_items(body)
+        note = _text(re.search(r"<p class='vonis-catatan'>(.*?)</p>", body, flags=re.S).group(1)) \
+            if "vonis-catatan" in body else ""
+        since = re.search(r"Capaian dihitung sejak [^(]*\(" + _DATE + r"\)", note)
+        base = _visit_of(dates, parse_tanggal(since.group(1)), d) if since else None
+        remaining = sisa = None
+        if "sisa" in items and items["sisa"][0] not in ("–", ""):
+            sisa = parse_angka(items["sisa"][0])
+            target = parse_angka(items["sisa"][1])
+            if sisa > 0 and base is not None:
+                _recorded_difference(model, now, base, target - sisa, target - sisa, "vonis capaian", read)
+            remaining = sisa
+        pace = re.search(r"Laju = kenaikan sudah rekam " + _DATE + " – " + _DATE, note)
+        if pace and "laju" in items and items["laju"][0] not in ("–", ""):
+            per_day = parse_angka(items["laju"][0])
+            start, end = (parse_tanggal(g) for g in pace.groups())
+            days = (end - start).days
+            frm, to = _visit_of(dates, start, d), _visit_of(dates, end, d)
+            _recorded_difference(model, to, frm, (per_day - 0.05) * days, (per_day + 0.05) * days, "vonis laju", read)
+            finish = items.get("proyeksi", ("–", ""))[0]
+            if remaining and finish not in ("–", ""):
+                k = (parse_tanggal(finish) - end).days  # the remaining at this pace takes k days
+                if k >= 1:
+                    high = days * remaining / (k - 1) if k > 1 else INF
+                    _recorded_difference(model, to, frm, days * remaining / k,
+                                         math.floor(high - 1e-9) if high < INF else INF, "vonis proyeksi", read)
+    for svg in obs.svgs:
+        if "Progres GERTAK 2018" in svg:
+            _progress_points(model, d, svg, obs, dates, read)
+    return read
+
+
+def _progress_points(model: Model, d: int, svg: str, obs: Observation, dates: list[dt.date], read: dict) -> None:
+    """The chart's achievement line: each point's x is a date and its y the achievement since the
+    strip's first date, to the precision of one decimal of an SVG unit; the axes' own ticks
+    give the scales."""
+    from apptest_support import parse_angka
+
+    ticks = [(float(y), parse_angka(v)) for y, v in
+             re.findall(r"<line x1='\d+' x2='\d+' y1='([\d.]+)' y2='[\d.]+' stroke='#e4e4e4'/>"
+                        r"<text [^>]*text-anchor='end'>([\d.]+)</text>", svg)]
+    months = [(float(x), text) for x, text in re.findall(r"<text x='([\d.]+)' y='\d+' text-anchor='middle'>"
+                                                       r"([A-Z][a-z]{2} \d{4})</text>", svg)]
+    polyline = re.search(r"<polyline points='([^']*)'", svg)
+    since = None
+    for body in obs.bodies:
+        found = re.search(r"Capaian dihitung sejak [^(]*\(" + _DATE + r"\)", _text(body))
+        since = since or (found and parse_tanggal(found.group(1)))
+    base = _visit_of(dates, since, d) if since else None
+    if len(ticks) < 2 or len(months) < 2 or not polyline or base is None:
+        return
+    (y0, v0), (y1, v1) = ticks[0], ticks[-1]
+    per_unit = (v1 - v0) / (y1 - y0)                     # achievement per SVG unit (negative: y grows down)
+    (x0, m0), (x1, m1) = months[0], months[-1]
+    day0, day1 = (parse_tanggal("1 " + m) for m in (m0, m1))
+    days_per_unit = (day1 - day0).days / (x1 - x0)
+    for point in polyline.group(1).split():
+        x, y = (float(p) for p in point.split(","))
+        day = day0 + dt.timedelta(days=round((x - x0) * days_per_unit))
+        visit = _visit_of(dates, day, d)
+        if visit is None:
+            continue
+        value = v0 + (y - y0) * per_unit
+        slack = abs(per_unit) * 0.05 + 1e-6
+        _recorded_difference(model, visit, base, value - slack, value + slack, "titik grafik progres", read)
+    label = re.search(r"fill='[^']*' font-weight='bold'>([\d.]+)</text>", svg)
+    if label:  # the last point's achievement, written out
+        x = float(polyline.group(1).split()[-1].split(",")[0])
+        visit = _visit_of(dates, day0 + dt.timedelta(days=round((x - x0) * days_per_unit)), d)
+        exact = parse_angka(label.group(1))
+        _recorded_difference(model, visit, base, exact, exact, "titik grafik progres", read)
+
+
+def withheld_shown_elsewhere(obs: Observation) -> list[str]:
+    """Partners whose row on the public page is withheld ("ditahan") yet named on the
+    projector's partner slide (what is withheld must be withheld everywhere)."""
+    withheld = [row["Mitra"] for rows_ in tables_with(obs, "Mitra", "Jumlah layanan") for row in rows_
+                if row["Jumlah layanan"] == "ditahan"]
+    slides = " ".join(html.unescape(svg) for svg in obs.svgs if "Perekaman e-KTP oleh mitra" in svg)
+    return [name for name in withheld if name in slides]
+
+
+def _partner_bars(model: Model, d: int, obs: Observation, t: Truth, fact) -> None:
+    """The projector's partner slide: each partner's e-KTP recordings, at most its services."""
+    partner_of = {name: kode for kode, (name, _, _) in t.partners.items()}
+    for svg in obs.svgs:
+        if "Perekaman e-KTP oleh mitra" not in svg:
+            continue
+        label = html.unescape(re.search(r"aria-label='([^']*)'", svg).group(1))
+        for name, count in re.findall(r"(?:: |; )([^;:()]+?) ([\d.]+) \(", label):
+            kode = partner_of.get(name.strip())
+            if kode is not None and (d, "mitra_jumlah", kode) in model.index:
+                from apptest_support import parse_angka
+
+                fact("mitra proyektor", (d, "mitra_jumlah", kode), (parse_angka(count), INF))
+
+
 def link_dates(model: Model, before: Truth, after: Truth, b: int = 0, a: int = 1) -> None:
     """What a returning visitor may know, at worst: which figures did not move (a village whose
-    registry row is the same; a partner or kecamatan count that did not grow), and that partner
-    figures, counted since the programme's start, never fall."""
+    registry row is the same; a partner or kecamatan count that did not grow); that a village's
+    recorded residents never fall (its unrecorded rise by at most its rise in wajib KTP); and
+    that partner figures, counted since the programme's start, never fall. Each is written
+    only where it is true of the store (a reader who assumed it otherwise would be wrong)."""
     for kode, row in after.villages.items():
-        if before.villages.get(kode) == row and (b, "desa", kode) in model.index:
+        old = before.villages.get(kode)
+        if old is None or (b, "desa", kode) not in model.index or (a, "desa", kode) not in model.index:
+            continue
+        if old == row:
             model.constrain({(b, "desa", kode): 1, (a, "desa", kode): -1}, 0, 0)
+        elif row[0] - row[1] >= old[0] - old[1]:   # recorded did not fall
+            model.constrain({(a, "desa", kode): 1, (b, "desa", kode): -1}, -INF, row[0] - old[0])
     for kode, (_, jumlah, rentan) in after.partners.items():
         if (b, "mitra", kode) not in model.index or (a, "mitra", kode) not in model.index:
             continue
@@ -559,17 +772,78 @@ def sensitive_cells(d: int, t: Truth) -> list[tuple[tuple, int, int]]:
     return cells
 
 
-def attack(observations: list[Observation], truths: list[Truth], sem: Semantics,
-           sources: list | None = None) -> list[tuple[Finding, int]]:
-    """Every sensitive cell of every date with the range the attacker pins it to, and its top.
-    `sources` (if given) receives, per date, how many facts each source gave."""
+def build_model(observations: list[Observation], truths: list[Truth], sem: Semantics,
+                sources: list | None = None, observed_before: int | None = None) -> Model:
+    """Every visit's facts and trends, every pair of consecutive visits linked. With
+    `observed_before`, visits from that index on give only what is public whatever is published
+    (structure and wajib KTP): the baseline `allowed` measures against."""
     model = Model()
+    dates = [obs.tanggal for obs in observations]
+    cutoff = len(observations) if observed_before is None else observed_before
     for d, (obs, t) in enumerate(zip(observations, truths)):
-        read = add_date(model, d, obs, t, sem)
+        read = add_date(model, d, obs, t, sem, facts=d < cutoff)
+        if d < cutoff:
+            read.update(add_trends(model, d, obs, dates))
         if sources is not None:
             sources.append(read)
     for d in range(1, len(truths)):
         link_dates(model, truths[d - 1], truths[d], d - 1, d)
+    return model
+
+
+class Prefixes:
+    """The models of the visits up to each step, with every visit observed or with that step
+    showing only what is public whatever is published; each built once."""
+
+    def __init__(self, observations: list[Observation], truths: list[Truth], sem: Semantics):
+        self.observations, self.truths, self.sem = observations, truths, sem
+        self._models: dict[tuple, Model] = {}
+
+    def model(self, step: int, bare: bool) -> Model:
+        if (step, bare) not in self._models:
+            self._models[(step, bare)] = build_model(self.observations[:step + 1], self.truths[:step + 1], self.sem,
+                                                     observed_before=step if bare else None)
+        return self._models[(step, bare)]
+
+    def allowed(self, finding: Finding, top: int | None, step: int) -> tuple[int, int]:
+        """The values public facts left a small count when visit `step` was published: its
+        range with the visits before `step` as they were and `step` showing nothing but the
+        structure, zeros and wajib KTP (within 1..top; a total, whose label says 1 or more:
+        from 1 up)."""
+        low, high = self.model(step, True).range_of(finding.cell)
+        return (max(low, 1), min(high, top)) if top is not None else (max(low, 1), high)
+
+
+def _short(finding: Finding, top: int | None, low: int, high: int, wanted: tuple) -> bool:
+    if top is None:
+        span = min(4, wanted[1] - wanted[0] + 1) if wanted[1] < INF else 4
+        return (high - low + 1 if high < INF else INF) < span
+    return low > wanted[0] or high < wanted[1]
+
+
+def narrowed_beyond_public(findings, observations, truths, sem) -> list[tuple[Finding, tuple[int, int]]]:
+    """The findings some visit narrowed beyond what public facts allowed when it was published
+    (see `Prefixes.allowed`): after each visit, with the visits up to it, a small count must
+    reach as far as it could with the visits before and that one's zeros and wajib KTP alone."""
+    prefixes = Prefixes(observations, truths, sem)
+    out = []
+    for finding, top in findings:
+        if not finding.narrowed(top):
+            continue  # not narrowed at all, so by no visit either
+        for step in range(finding.date, len(observations)):
+            low, high = prefixes.model(step, False).range_of(finding.cell)
+            wanted = prefixes.allowed(finding, top, step)
+            if _short(finding, top, low, high, wanted):
+                out.append((finding, wanted))
+                break
+    return out
+
+
+def attack(observations: list[Observation], truths: list[Truth], sem: Semantics,
+           sources: list | None = None) -> list[tuple[Finding, int]]:
+    """Every sensitive cell of every visit with the range the attacker pins it to, and its top.
+    `sources` (if given) receives, per visit, how many facts each source gave."""
+    model = build_model(observations, truths, sem, sources)
     findings = []
     for d, t in enumerate(truths):
         for name, value, top in sensitive_cells(d, t):

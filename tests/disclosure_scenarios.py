@@ -6,7 +6,8 @@ most villages at 98-99% coverage, a fifth of them with 1-4 residents left, a kec
 almost done, partners with a handful of vulnerable residents served. Each scenario has one or
 two registry dates, written the way an import writes them (one batch per file), so a test can
 open the app on the first date, add the second and open it again, as a visitor returning a week
-later would.
+later would. A scenario may also publish one date twice (a late batch of partner activity for
+a date already published), and some run for three dates or a year of months.
 
 Figures are generated from a seed, deterministically; nothing here is real data.
 """
@@ -26,6 +27,8 @@ GERTAK_START = dt.date(2018, 1, 19)
 FIRST = dt.date(2018, 9, 7)
 SECOND = dt.date(2018, 9, 14)
 THIRD = dt.date(2018, 9, 21)
+#: A year of monthly imports (the benchmark's history).
+MONTHS = [dt.date(2018, m, 28) for m in range(1, 13)]
 #: Bonto Tiro: the kecamatan that is almost done in the scenarios that have one.
 NEARLY_DONE = "73.02.04"
 
@@ -207,7 +210,75 @@ def scenario(name: str, engine: sa.Engine, seed: int = 12) -> Scenario:
             weeks.append([_snapshot(villages, day, wajib, left, only=set(villages["kode"][reporting])),
                           _activity(rng, villages, since + dt.timedelta(days=1), day, small_only=True)])
         return Scenario(name, [FIRST, SECOND, THIRD], weeks)
+    if name == "kabupaten_tuntas":
+        return _regency_nearly_done(rng, villages, wajib)
+    if name == "mitra_susulan":
+        left = _unrecorded_near_the_end(rng, villages["kecamatan_kode"], NEARLY_DONE)
+        first = [_snapshot(villages, FIRST, wajib, left), _activity(rng, villages, GERTAK_START, FIRST),
+                 _gertak_target()]
+        # The same date again: a partner's late report of work done before it.
+        late = [_late_activity(rng, villages, GERTAK_START, FIRST)]
+        reporting = villages["kecamatan_kode"].isin(["73.02.02", "73.02.05", NEARLY_DONE]).to_numpy()
+        wajib2, left2 = _week_later(rng, wajib, left, reporting)
+        second = [_snapshot(villages, SECOND, wajib2, left2, only=set(villages["kode"][reporting])),
+                  _activity(rng, villages, FIRST + dt.timedelta(days=1), SECOND, small_only=True)]
+        return Scenario(name, [FIRST, FIRST, SECOND], [first, late, second])
+    if name == "setahun":
+        return _a_year_of_months(rng, villages, wajib)
     raise KeyError(name)
 
 
-SCENARIOS = ("satu_snapshot", "impor_sebagian", "snapshot_penuh", "hampir_tuntas")
+def _regency_nearly_done(rng, villages: pd.DataFrame, wajib: np.ndarray) -> Scenario:
+    """The whole regency at 3 unrecorded (two villages of two kecamatan) on the first date; a
+    week later residents who turned 17 make it tens again, and the week after some of them
+    record. Every trend the page draws compares with a date whose regency total was hidden."""
+    kec = villages["kecamatan_kode"].to_numpy()
+    left = np.zeros(len(villages), dtype=int)
+    left[np.flatnonzero(kec == "73.02.01")[2]] = 1
+    left[np.flatnonzero(kec == "73.02.06")[4]] = 2
+    first = [_snapshot(villages, FIRST, wajib, left), _activity(rng, villages, GERTAK_START, FIRST),
+             _gertak_target()]
+    turned_17 = rng.random(len(villages)) < 0.3
+    newcomers = np.where(turned_17, rng.choice([1, 2, 3, 5, 8], size=len(villages)), 0)
+    wajib2 = wajib + newcomers
+    left2 = newcomers - np.minimum(newcomers, rng.integers(0, 3, len(villages)))
+    second = [_snapshot(villages, SECOND, wajib2, left2),
+              _activity(rng, villages, FIRST + dt.timedelta(days=1), SECOND, small_only=True)]
+    reporting = np.isin(kec, ["73.02.01", "73.02.03", "73.02.06", "73.02.09"])
+    left3 = left2.copy()
+    left3[reporting] -= np.minimum(left3[reporting], rng.integers(0, 4, int(reporting.sum())))
+    third = [_snapshot(villages, THIRD, wajib2, left3, only=set(villages["kode"][reporting]))]
+    return Scenario("kabupaten_tuntas", [FIRST, SECOND, THIRD], [first, second, third])
+
+
+def _late_activity(rng, villages: pd.DataFrame, start: dt.date, end: dt.date) -> Batch:
+    """Work reported late, dated before `end`: a few vulnerable residents for several partners."""
+    codes = villages["kode"].to_numpy()
+    span = (end - start).days
+    rows = []
+    for mitra, rentan, jumlah in (("ppdi", "disabilitas", 1), ("pmi", "lansia", 2), ("dai_muda", "lansia", 1),
+                                  ("bkprmi", "umum", 12), ("lakpesdam_nu", "lansia", 3)):
+        day = start + dt.timedelta(days=int(rng.integers(0, span)))
+        rows.append({"tanggal": day, "mitra_kode": mitra, "desa_kode": codes[int(rng.integers(0, len(codes)))],
+                     "layanan": "rekam_ektp", "jumlah": jumlah, "cara": "jemput_bola", "rentan": rentan})
+    return Batch("kegiatan", rows)
+
+
+def _a_year_of_months(rng, villages: pd.DataFrame, wajib: np.ndarray) -> Scenario:
+    """Twelve monthly imports near the end of the drive: each month a third of the kecamatan
+    report (residents recorded, some turning 17), and partners report the month's work."""
+    left = _unrecorded_near_the_end(rng, villages["kecamatan_kode"], NEARLY_DONE)
+    kec = villages["kecamatan_kode"].to_numpy()
+    groups = np.array_split(np.array(sorted(set(kec))), 3)
+    months = [[_snapshot(villages, MONTHS[0], wajib, left), _activity(rng, villages, GERTAK_START, MONTHS[0]),
+               _gertak_target()]]
+    for i, day in enumerate(MONTHS[1:], start=1):
+        reporting = np.isin(kec, groups[i % 3])
+        wajib, left = _week_later(rng, wajib, left, reporting)
+        months.append([_snapshot(villages, day, wajib, left, only=set(villages["kode"][reporting])),
+                       _activity(rng, villages, MONTHS[i - 1] + dt.timedelta(days=1), day, small_only=i % 2 == 1)])
+    return Scenario("setahun", list(MONTHS), months)
+
+
+SCENARIOS = ("satu_snapshot", "impor_sebagian", "snapshot_penuh", "hampir_tuntas", "tiga_minggu",
+             "kabupaten_tuntas", "mitra_susulan")

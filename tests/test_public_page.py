@@ -315,14 +315,14 @@ def test_a_visitor_during_a_rebuild_gets_the_set_before_at_once(demo_engine, mon
     version = data.data_version(demo_engine)
     monkeypatch.setattr(module.data, "data_version", lambda engine=None: version + 1)  # a write landed
     started, release = threading.Event(), threading.Event()
-    publish = module.v.publish
+    publish = module.publish_history
 
     def slow_publish(*args):
         started.set()
         release.wait(60)
         return publish(*args)
 
-    monkeypatch.setattr(module.v, "publish", slow_publish)
+    monkeypatch.setattr(module, "publish_history", slow_publish)
     monkeypatch.setattr(module, "WAIT_FOR_BUILD_S", 0.1)  # the build waits for `release`: never ends first
     built = []
     builder = threading.Thread(target=lambda: built.append(disclosure.public_view(engine=demo_engine)))
@@ -356,14 +356,14 @@ def test_a_visitor_during_a_short_rebuild_waits_for_the_newest(demo_engine, monk
     version = data.data_version(demo_engine)
     monkeypatch.setattr(module.data, "data_version", lambda engine=None: version + 1)
     started = threading.Event()
-    publish = module.v.publish
+    publish = module.publish_history
 
     def short_publish(*args):
         started.set()
         threading.Event().wait(0.3)
         return publish(*args)
 
-    monkeypatch.setattr(module.v, "publish", short_publish)
+    monkeypatch.setattr(module, "publish_history", short_publish)
     monkeypatch.setattr(module, "WAIT_FOR_BUILD_S", 60.0)  # no wall-clock margin: the build ends first
     built = []
     builder = threading.Thread(target=lambda: built.append(disclosure.public_view(engine=demo_engine)))

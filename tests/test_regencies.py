@@ -7,6 +7,7 @@ import io
 import json
 
 import openpyxl
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -375,7 +376,8 @@ def test_a_regency_is_protected_as_if_it_were_the_whole_store(two_regencies, tmp
         mine, theirs = getattr(together.publikasi, name), getattr(apart.publikasi, name)
         assert mine.status == theirs.status
         assert {c.key: c.value for c in mine.table.cells()} == {c.key: c.value for c in theirs.table.cells()}
-    assert together.publikasi.sebelumnya.tanggal == apart.publikasi.sebelumnya.tanggal
+    assert together.sebelumnya == apart.sebelumnya and together.sebelumnya is not None
+    pd.testing.assert_frame_equal(together.riwayat, apart.riwayat)  # the same published trend
     assert together.disamarkan == apart.disamarkan and sum(together.disamarkan.values()) > 0
     assert list(together.desa["teks_belum_rekam"]) == list(apart.desa["teks_belum_rekam"])
     assert together.kabupaten == apart.kabupaten

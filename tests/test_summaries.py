@@ -366,7 +366,7 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
         conn.exec_driver_sql("CREATE INDEX ix_kegiatan_mitra_tanggal ON kegiatan (mitra_kode, tanggal)")
     engine = restarted_as_schema(2, engine, url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 5
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 6
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
         assert "ix_kegiatan_mitra_rinci" in indexes and "ix_kegiatan_mitra_tanggal" not in indexes
     assert reached(engine, None, None) == (2, 2)
@@ -531,8 +531,37 @@ def test_a_store_of_schema_4_gains_the_newest_snapshot_index_on_start(tmp_path, 
         conn.exec_driver_sql("DROP INDEX ix_registri_berlaku_terbaru")
     engine = restarted_as_schema(4, engine, url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 5
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 6
         assert "ix_registri_berlaku_terbaru" in {i["name"] for i in sa.inspect(conn).get_indexes("registri_berlaku")}
     data.clear_memo()
     pd.testing.assert_frame_equal(data.coverage_villages(engine=engine), before)
+    engine.dispose()
+
+
+def test_a_store_of_schema_5_gains_the_publication_history_on_start(tmp_path, regions):
+    """Schema 6 keeps what the public page published (`terbitan`, bulukumba/disclosure/history.py):
+    a store written before it gains the table on the next start, and the next published set is
+    kept there, once however often it is asked for."""
+    from bulukumba import disclosure, reference
+    from disclosure_scenarios import scenario, write
+
+    url = new_store_url(tmp_path, "skema5")
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    built = scenario("satu_snapshot", engine)
+    write(engine, built.batches[0], "skema5")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE terbitan")
+    engine = restarted_as_schema(5, engine, url)
+    with engine.connect() as conn:
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 6
+        assert "terbitan" in sa.inspect(conn).get_table_names()
+    view = disclosure.public_view(engine=engine)
+    data.clear_memo()
+    disclosure.published._memo.clear()
+    assert disclosure.public_view(engine=engine).disamarkan == view.disamarkan  # built again: the same
+    with engine.connect() as conn:
+        kept = conn.execute(sa.select(store.terbitan.c.tabel, store.terbitan.c.tanggal)
+                            .order_by(store.terbitan.c.tabel)).all()
+    assert [tuple(row) for row in kept] == [("registri", built.dates[0]), ("rentan", built.dates[0])]
     engine.dispose()

@@ -127,7 +127,11 @@ def programme_progress(program: str, service: str = "rekam_ektp", kecamatan: str
     target = _target_row(program, service, kecamatan, kabupaten, engine)
     if target is None:
         return pd.DataFrame(columns=["tanggal", "capaian", "target_jalur"])
-    achieved = _achieved_series(target, kecamatan, kabupaten, engine)
+    return _progress(target, _achieved_series(target, kecamatan, kabupaten, engine), as_of)
+
+
+def _progress(target: pd.Series, achieved: pd.Series, as_of: DateLike) -> pd.DataFrame:
+    """`programme_progress` from the target's cumulative achievement series."""
     if as_of is not None:
         achieved = achieved[achieved.index <= ts(as_of)]
     achieved = achieved[achieved.index <= target["selesai"]]
@@ -214,6 +218,22 @@ def programme_status(program: str, service: str = "rekam_ektp", kecamatan: str |
         return None
     achieved = _achieved_series(target, kecamatan, kabupaten, engine)
     return _status(program, service, kecamatan, kabupaten, target, achieved, as_of, engine)
+
+
+def programme_on_trend(trend: pd.DataFrame, program: str, service: str = "rekam_ektp", as_of: DateLike = None,
+             engine: sa.Engine | None = None,
+             kabupaten: str | None = None) -> tuple[ProgrammeStatus | None, pd.DataFrame]:
+    """`programme_status` and `programme_progress` of a regency's (or the store's) target, a
+    registry-based one counted on `trend` (a frame as `recorded_trend` gives, such as the trend
+    the public page has published: bulukumba.disclosure) instead of the store's figures; one
+    counted from partner activity as those count it. (None, empty) without a target."""
+    target = _target_row(program, service, None, kabupaten, engine)
+    if target is None:
+        return None, pd.DataFrame(columns=["tanggal", "capaian", "target_jalur"])
+    achieved = (_registry_achieved(trend, target["mulai"]) if target["dasar"] == "registri"
+                else _achieved_series(target, None, kabupaten, engine))
+    return (_status(program, service, None, kabupaten, target, achieved, as_of, engine),
+            _progress(target, achieved, as_of))
 
 
 @memoised

@@ -36,6 +36,10 @@ class Edge:
     #: (None: it cannot be hidden here).
     hidden: tuple[float, float] | None = None
     cost: float | None = None
+    #: The same if its cell were withheld on its own ("ditahan": 0 or more), for when hiding
+    #: it with a label is not enough.
+    withheld: tuple[float, float] | None = None
+    withheld_cost: float | None = None
 
 
 class Network:
@@ -50,10 +54,11 @@ class Network:
         return self._nodes[name]
 
     def add(self, tail, head, lo: float, hi: float, x: int, key=None,
-            hidden: tuple[float, float] | None = None, cost: float | None = None) -> int:
+            hidden: tuple[float, float] | None = None, cost: float | None = None,
+            withheld: tuple[float, float] | None = None, withheld_cost: float | None = None) -> int:
         if not lo <= x <= hi:
             raise ValueError(f"{key}: true value {x} outside its published bounds [{lo}, {hi}]")
-        edge = Edge(self.node(tail), self.node(head), lo, hi, int(x), key, hidden, cost)
+        edge = Edge(self.node(tail), self.node(head), lo, hi, int(x), key, hidden, cost, withheld, withheld_cost)
         self.edges.append(edge)
         index = len(self.edges) - 1
         self._touching[edge.tail].append(index)
@@ -136,13 +141,14 @@ class Network:
             pushed += amount
         return pushed, extra
 
-    def cheapest_opening(self, index: int, delta: int) -> list[int] | None:
-        """The cheapest cells to hide so that edge `index` gets closer to shifting by `delta`.
+    def cheapest_opening(self, index: int, delta: int) -> list[tuple[int, str]] | None:
+        """The cheapest cells to hide so that edge `index` gets closer to shifting by `delta`:
+        (edge, "hidden" or "withheld") pairs.
 
         Pushes what it can as published now, then looks for the cheapest path back around the
-        cycle in what is left: each edge usable as published (free) or once hidden (its cost).
-        A path that carries all that is missing is preferred; else one that adds at least a
-        unit (the caller asks again). None when no hiding helps.
+        cycle in what is left: each edge usable as published (free), once hidden, or once
+        withheld (their costs). A path that carries all that is missing is preferred; else one
+        that adds at least a unit (the caller asks again). None when no hiding helps.
         """
         edge = self.edges[index]
         need = abs(delta)
@@ -157,9 +163,9 @@ class Network:
         return None
 
     def _cheapest_path(self, source: int, sink: int, capacity: int, extra: dict[int, int],
-                       skip: int) -> list[int] | None:
+                       skip: int) -> list[tuple[int, str]] | None:
         best = {source: 0.0}
-        back: dict[int, tuple[int, int, bool]] = {}
+        back: dict[int, tuple[int, int, str | None]] = {}
         heap = [(0.0, source)]
         while heap:
             cost, node = heapq.heappop(heap)
@@ -177,10 +183,13 @@ class Network:
                         continue
                     room = (e.hi - x) if forward else (x - e.lo)
                     if room >= capacity:
-                        step, buys = 0.0, False
+                        step, buys = 0.0, None
                     elif e.hidden is not None and e.cost is not None and \
                             ((e.hidden[1] - x) if forward else (x - e.hidden[0])) >= capacity:
-                        step, buys = e.cost, True
+                        step, buys = e.cost, "hidden"
+                    elif e.withheld is not None and e.withheld_cost is not None and \
+                            ((e.withheld[1] - x) if forward else (x - e.withheld[0])) >= capacity:
+                        step, buys = e.withheld_cost, "withheld"
                     else:
                         continue
                     if cost + step < best.get(nxt, INF):
@@ -193,6 +202,6 @@ class Network:
         while node != source:
             i, previous, buys = back[node]
             if buys:
-                bought.append(i)
+                bought.append((i, buys))
             node = previous
         return bought

@@ -1,8 +1,15 @@
 """The published set for a date, built from the data module and kept per data version.
 
-A date is protected together with the date before (suppress.publish_after), so this reads two
-dates' figures: everything the view needs for the date shown, the protected figures for the
-snapshot date before it. Built once per data version, then a dictionary look-up.
+Building it publishes: every registry snapshot date of the regency up to the date shown (its
+trends use their regency figures), and the partner table of the date shown, each one that is
+not published yet with these figures audited against every publication kept in the store
+(history.py) and then kept there. After an import that is the new date's two tables; on a
+store that has published nothing yet, every date once. Built once per data version, then a
+dictionary look-up.
+
+The trends a page shows (the change in recorded residents, GERTAK's achievement, pace and
+projected finish, the progress chart) are read from that history: from each date's published
+regency figures, never from the store's figures for a date whose regency total was hidden.
 
 The published unit is a regency (the root of the registry table). A store of several regencies
 publishes each on its own: their villages and their partners' figures in one regency share no
@@ -13,15 +20,22 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 import sqlalchemy as sa
 
 from .. import data, store
+from . import history as h
+from . import suppress as sp
 from . import view as v
 
 PROGRAMME = ("gertak_2018", "rekam_ektp")
+#: How often a build reads the history again when another process recorded meanwhile.
+RECORD_ATTEMPTS = 5
+#: How long a build waits for another writer's lock before giving up (SQLite's one writer).
+RECORD_WAIT_S = 120
 
 
 @dataclass
@@ -56,7 +70,6 @@ def programme_start(engine: sa.Engine, kabupaten: str | None = None) -> dt.date 
 def frames_for(day: dt.date, engine: sa.Engine, start: dt.date | None, kabupaten: str | None = None) -> v.Frames:
     """The data module's frames for `day` (in one regency, or the whole store), everything the
     view needs."""
-    status = programme_status(day, engine, kabupaten)
     try:
         office = data.office_location(engine, kabupaten)
     except LookupError:
@@ -68,29 +81,122 @@ def frames_for(day: dt.date, engine: sa.Engine, start: dt.date | None, kabupaten
         kecamatan=data.coverage_kecamatan(day, engine, kabupaten=kabupaten),
         mitra_urutan=tuple(data.partners(engine)["kode"]),
         mitra_perekaman=data.partner_leaderboard(start, day, "rekam_ektp", None, engine, kabupaten=kabupaten),
-        perubahan_30=data.recorded_change(day, 30, engine=engine, kabupaten=kabupaten),
-        kabupaten_30_hari_lalu=data.coverage_total(pd.Timestamp(day) - pd.Timedelta(days=30), engine=engine,
-                                                   kabupaten=kabupaten),
-        gertak=status,
-        gertak_progres=data.programme_progress(*PROGRAMME, as_of=day, engine=engine, kabupaten=kabupaten)
-        if status else None,
         kantor=office)
 
 
-def protected_frames(day: dt.date, engine: sa.Engine, start: dt.date | None,
-                     kabupaten: str | None = None) -> v.Frames:
-    """Just the figures that are protected, for the date before the one shown: the partners'
-    sums without the villages they reached (not protected, and nationally a count of 3 million
-    rows for a period that ends inside the data)."""
-    return v.Frames(tanggal=day, desa=data.coverage_villages(day, engine=engine, kabupaten=kabupaten),
-                    mitra=data.partner_totals(start, day, None, engine, kabupaten),
-                    rentan=data.vulnerable_by_kecamatan(start, day, engine, kabupaten=kabupaten))
+def registry_tables(day: dt.date, villages: pd.DataFrame, engine: sa.Engine,
+                    kabupaten: str | None = None) -> dict[dt.date, sp.Table]:
+    """The registry table of every snapshot date of the regency up to `day`: on each, every
+    village with its latest snapshot so far (as data.coverage_villages gives it), from one read
+    of every snapshot (data.village_histories). `villages`: the regency's villages (kode,
+    kecamatan_kode)."""
+    snapshots = data.village_histories(end=day, engine=engine, kabupaten=kabupaten)
+    if snapshots.empty:
+        return {}
+    snapshots = snapshots.merge(villages[["kode", "kecamatan_kode"]], on="kode")
+    snapshots = snapshots.sort_values(["tanggal", "kode"], kind="stable")
+    tables = {}
+    for when in sorted(snapshots["tanggal"].unique()):
+        so_far = snapshots[snapshots["tanggal"] <= when].drop_duplicates("kode", keep="last")
+        tables[pd.Timestamp(when).date()] = v.registry_table(so_far)
+    return tables
 
 
-def date_before(day: dt.date, engine: sa.Engine, kabupaten: str | None = None) -> dt.date | None:
-    """The regency's newest registry snapshot date before `day` (None: `day` is the first)."""
-    earlier = [d.date() for d in data.recorded_trend(engine=engine, kabupaten=kabupaten)["tanggal"] if d.date() < day]
-    return max(earlier) if earlier else None
+def history_key(engine: sa.Engine, kabupaten: str | None) -> str:
+    """Whose history a publication joins: the regency's code; a store of one regency publishes
+    as that regency, so its history stays its own when another regency is added later."""
+    if kabupaten is not None:
+        return kabupaten
+    regencies = data.regencies(engine)
+    return str(regencies["kode"].iloc[0]) if len(regencies) == 1 else ""
+
+
+def publish_history(day: dt.date, frames: v.Frames, engine: sa.Engine, kabupaten: str | None,
+                    version: int) -> tuple[v.Publication, list[sp.Published]]:
+    """Publish what `day`'s view needs and is not published yet with these figures (every
+    registry date up to it, its partner table), each against every publication kept; keep them.
+    Returns the day's publication and the registry's publications up to it, in order."""
+    registry = registry_tables(day, frames.desa, engine, kabupaten)
+    registry.setdefault(day, v.registry_table(frames.desa))
+    vulnerable = v.vulnerable_table(frames.mitra, frames.rentan)
+    wilayah = history_key(engine, kabupaten)
+    for _ in range(RECORD_ATTEMPTS):
+        kept = h.load(engine, wilayah)
+        new: list[tuple[str, sp.Published]] = []
+        for when, table in sorted(registry.items()):
+            _publish(kept, h.REGISTRY, table, when, new)
+        _publish(kept, h.VULNERABLE, vulnerable, day, new)
+        if not new or _record(engine, kept, new, version):
+            break
+    else:
+        raise RuntimeError(f"{wilayah}: other processes kept publishing; the set was not recorded")
+    return (v.Publication(day, kept.latest(h.REGISTRY, day), kept.latest(h.VULNERABLE, day)),
+            [kept.latest(h.REGISTRY, when) for when in sorted(registry)])
+
+
+def _record(engine: sa.Engine, kept: h.History, new: list, version: int) -> bool:
+    """h.record, waiting while another writer holds SQLite's lock (an import of a large file):
+    what is shown must be recorded first."""
+    deadline = time.monotonic() + RECORD_WAIT_S
+    while True:
+        try:
+            return h.record(engine, kept, new, version)
+        except sa.exc.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _publish(kept: h.History, name: str, table: sp.Table, when: dt.date, new: list) -> None:
+    """Publish `table` for `when` unless its latest publication has these figures; the new one
+    joins `kept` (so the next is audited against it) and `new`."""
+    fingerprint = h.sidik(table)
+    latest = kept.latest(name, when)
+    if latest is not None and latest.sidik == fingerprint:
+        return
+    published = sp.suppress(table, kept.tables[name], when)
+    published.urutan, published.sidik = kept.newest + len(new) + 1, fingerprint
+    kept.tables[name].append(published)
+    new.append((name, published))
+
+
+def trends(day: dt.date, frames: v.Frames, publications: list[sp.Published], engine: sa.Engine,
+           kabupaten: str | None, start: dt.date | None) -> v.Trends:
+    """The regency's trends on `day`, from its published trend only."""
+    riwayat = v.published_trend(publications)
+    trend = data.Trend.of(riwayat)
+    change = data.change_over(trend, day, 30) if len(riwayat) else None
+    status, progress = data.programme_on_trend(_counted_from_base(riwayat, publications, engine, kabupaten),
+                                               *PROGRAMME, as_of=day, engine=engine, kabupaten=kabupaten)
+    verdict = _verdict(day, frames, status, riwayat, publications, engine, kabupaten, start)
+    return v.Trends(riwayat, change, status, progress if status is not None else None, verdict)
+
+
+def _counted_from_base(riwayat: pd.DataFrame, publications: list[sp.Published], engine: sa.Engine,
+                       kabupaten: str | None) -> pd.DataFrame:
+    """The published trend a registry-based target counts on: from its base (the newest snapshot
+    date on or before the programme's start); if that date's regency total was not published, no
+    earlier one stands in: the achievement counts from the next published date (the strip says
+    from when)."""
+    status = programme_status(None, engine, kabupaten)
+    if status is None:
+        return riwayat
+    dates = [p.tanggal for p in publications if p.tanggal <= status.mulai]
+    return riwayat[riwayat["tanggal"] >= pd.Timestamp(max(dates))].reset_index(drop=True) if dates else riwayat
+
+
+def _verdict(day, frames: v.Frames, status, riwayat: pd.DataFrame, publications, engine, kabupaten, start):
+    from .. import verdict
+
+    counted = _counted_from_base(riwayat, publications, engine, kabupaten)
+    board = frames.mitra_perekaman
+    partner = None
+    if board is not None and len(board) and float(board["jumlah"].sum()) > 0:
+        top, grand = board.iloc[0], float(board["jumlah"].sum())   # the leaderboard's first
+        partner = verdict.TopPartner(kode=str(top["kode"]), nama=str(top["nama"]), jumlah=int(top["jumlah"]),
+                                     porsi=int(top["jumlah"]) / grand, mulai=start, sampai=day)
+    return verdict.published_verdict(status, data.Trend.of(counted), data.region_label(None, kabupaten, engine),
+                                     day, data.freshness(engine).contoh, partner, start, engine)
 
 
 def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = None,
@@ -127,7 +233,7 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
             return earlier
         building.wait(timeout=300)
     try:
-        built = _build(day, engine, kabupaten)
+        built = _build(day, engine, kabupaten, version)
         with _lock:
             entry.views[wanted] = built
         return built
@@ -137,11 +243,13 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
         building.set()
 
 
-def _build(day: dt.date, engine: sa.Engine, kabupaten: str | None) -> v.PublicView:
+def _build(day: dt.date, engine: sa.Engine, kabupaten: str | None, version: int) -> v.PublicView:
     start = programme_start(engine, kabupaten)
-    before = date_before(day, engine, kabupaten)
-    previous = protected_frames(before, engine, start, kabupaten) if before else None
-    return v.publish(frames_for(day, engine, start, kabupaten), previous)
+    frames = frames_for(day, engine, start, kabupaten)
+    publication, registry = publish_history(day, frames, engine, kabupaten, version)
+    # Withheld everywhere: a partner whose figures are withheld is no top partner either.
+    frames = v.Frames(**{**frames.__dict__, "mitra_perekaman": v.recordings(frames, publication)})
+    return v.view(frames, publication, trends(day, frames, registry, engine, kabupaten, start))
 
 
 def preparing(engine: sa.Engine | None = None) -> bool:

@@ -3,7 +3,9 @@
 `publish(frames, previous)` decides every cell's status (suppress.py) and returns a `PublicView`:
 frames and records that carry, for each figure, its exact value where shown (missing where
 hidden) and the text to show. The public page, its SVG charts, its tables and downloads, and
-projector mode read nothing else, so a cell is hidden everywhere or nowhere.
+projector mode read nothing else, so a cell is hidden everywhere or nowhere. Its trends (the
+change in recorded residents, GERTAK's achievement, pace, projection and progress chart) come
+from the published history (published.py): from what was published for each date they use.
 
 What else is made safe here, so that no published figure gives a hidden one back:
 - recorded residents and coverage of a hidden village or kecamatan are hidden with it; a village
@@ -16,8 +18,11 @@ What else is made safe here, so that no published figure gives a hidden one back
   partners with "<5" services sort by the report's order, a village's rank in its kecamatan is
   by published coverage, and the projector's priority list scores only shown villages,
   normalised over shown villages;
-- regency figures that would give a hidden regency total back (its recorded count, the
-  30-day change, GERTAK progress counted from the registry) are withheld with it.
+- regency figures that would give a hidden regency total back (its recorded count, its change,
+  GERTAK progress counted from the registry) are withheld with it;
+- what is withheld ("ditahan") is withheld everywhere: a partner whose figures are withheld is
+  left out of the projector's partner slide and of the strip's top partner, and shares are of
+  the partners shown.
 """
 from __future__ import annotations
 
@@ -44,26 +49,20 @@ class Frames:
     tanggal: dt.date
     desa: pd.DataFrame                  # data.coverage_villages
     mitra: pd.DataFrame                 # data.partner_leaderboard over the programme period
-    #                                     (the date before: data.partner_totals, its sums)
     rentan: pd.DataFrame                # data.vulnerable_by_kecamatan over the same period
     kecamatan: pd.DataFrame | None = None         # data.coverage_kecamatan
     mitra_urutan: tuple[str, ...] = ()            # partner codes in the report's order
     mitra_perekaman: pd.DataFrame | None = None   # partner_leaderboard for e-KTP recording
-    perubahan_30: object | None = None            # data.Change over 30 days
-    kabupaten_30_hari_lalu: object | None = None  # data.Coverage 30 days earlier
-    gertak: object | None = None                  # data.ProgrammeStatus
-    gertak_progres: pd.DataFrame | None = None    # data.programme_progress
     kantor: tuple[float, float] | None = None     # data.office_location
 
 
 @dataclass(frozen=True)
 class Publication:
-    """Every cell's status on one date, and the date before's standalone pattern it was audited
-    against (suppress.publish_after)."""
+    """Every cell's status on one date, as published."""
     tanggal: dt.date
     registri: sp.Published
     rentan: sp.Published
-    sebelumnya: Publication | None = None
+    sebelumnya: sp.Published | None = None     # (publish on frames alone: the date before's)
 
     def hidden(self) -> dict[str, int]:
         """How many cells are hidden: small counts and complementary cells."""
@@ -74,6 +73,23 @@ class Publication:
                 if status != sp.SHOWN and cell.published:
                     counts["kecil" if cell.small else "pelengkap"] += 1
         return counts
+
+    def withheld_partners(self) -> set[str]:
+        """Partners whose figures are withheld ("ditahan"): their services are not shown either."""
+        return {cell.key[1] for cell in self.rentan.table.inflow
+                if cell.published and self.rentan.status[cell.key] == sp.WITHHELD}
+
+
+@dataclass(frozen=True)
+class Trends:
+    """The regency's trends, from what was published for the dates they use (published.py).
+    riwayat: tanggal, wajib_ktp, sudah_rekam, belum_rekam, cakupan of every date whose regency
+    figures were published, up to the date shown."""
+    riwayat: pd.DataFrame
+    perubahan_30: object | None = None      # data.Change over about 30 days
+    gertak: object | None = None            # data.ProgrammeStatus counted on `riwayat`
+    gertak_progres: pd.DataFrame | None = None
+    vonis: object | None = None             # verdict.Verdict for the strip
 
 
 @dataclass(frozen=True)
@@ -106,10 +122,13 @@ class PublicView:
         kecamatan, 1 = highest; missing where nothing is published);
     kecamatan: kode, nama, desa, wajib_ktp, sudah_rekam, belum_rekam, cakupan, status, teks_*;
     mitra: kode, nama, jumlah, desa, rentan, teks_jumlah, teks_rentan (public order);
-    mitra_perekaman: peringkat, kode, nama, jumlah, porsi (e-KTP recordings, for the projector);
+    mitra_perekaman: peringkat, kode, nama, jumlah, porsi (e-KTP recordings, for the projector;
+        empty when the partner table is withheld);
     rentan: kode, nama, disabilitas, lansia, teks_disabilitas, teks_lansia, plus one last row
         with kode None and nama "Jumlah" (the column totals);
-    prioritas: peringkat, kode, nama, kecamatan_nama, belum_rekam, cakupan, jarak_km, skor.
+    prioritas: peringkat, kode, nama, kecamatan_nama, belum_rekam, cakupan, jarak_km, skor;
+    riwayat: the regency's published trend (Trends.riwayat); gertak, gertak_progres and vonis
+        (the strip) are counted on it, and missing while the regency's own figures are hidden.
     """
     tanggal: dt.date
     sebelumnya: dt.date | None
@@ -123,6 +142,8 @@ class PublicView:
     gertak: object | None
     gertak_progres: pd.DataFrame | None
     publikasi: Publication = field(repr=False)
+    riwayat: pd.DataFrame | None = None
+    vonis: object | None = None
 
     @property
     def disamarkan(self) -> dict[str, int]:
@@ -186,16 +207,39 @@ def vulnerable_table(board: pd.DataFrame, by_kecamatan: pd.DataFrame) -> sp.Tabl
 UNTIED = ("tak_terpaut",)
 
 
-def protect(frames: Frames, previous: Frames | None = None) -> Publication:
-    """Every cell's status on `frames.tanggal`, audited together with the date before."""
-    def vulnerable(f: Frames) -> sp.Table:
-        return vulnerable_table(f.mitra, f.rentan)
+def published_trend(publications: list[sp.Published]) -> pd.DataFrame:
+    """The regency's recorded trend as published: every date whose regency total was shown, with
+    its figures as published (tanggal, wajib_ktp, sudah_rekam, belum_rekam, cakupan)."""
+    rows = []
+    for published in publications:
+        cell = published.cell(("kab",))
+        if cell is not None and published.status[cell.key] == sp.SHOWN:
+            rows.append((pd.Timestamp(published.tanggal), int(cell.upper), int(cell.upper) - cell.value))
+    trend = pd.DataFrame(rows, columns=["tanggal", "wajib_ktp", "sudah_rekam"])
+    trend["tanggal"] = pd.to_datetime(trend["tanggal"])
+    for column in ("wajib_ktp", "sudah_rekam"):
+        trend[column] = trend[column].astype("int64")
+    trend["belum_rekam"] = trend["wajib_ktp"] - trend["sudah_rekam"]
+    trend["cakupan"] = np.where(trend["wajib_ktp"] > 0, trend["sudah_rekam"] / trend["wajib_ktp"].where(
+        trend["wajib_ktp"] > 0, 1), np.nan)
+    return trend
 
-    registri, registri_before = sp.publish_after(registry_table(frames.desa),
-                                                 registry_table(previous.desa) if previous else None)
-    rentan, rentan_before = sp.publish_after(vulnerable(frames), vulnerable(previous) if previous else None)
-    before = Publication(previous.tanggal, registri_before, rentan_before) if previous else None
-    return Publication(frames.tanggal, registri, rentan, before)
+
+def protect(frames: Frames, previous: Frames | None = None) -> Publication:
+    """Every cell's status on `frames.tanggal`, audited against the date before as published
+    on its own (a store's real history is audited in published.py)."""
+    def tables(f: Frames) -> tuple[sp.Table, sp.Table]:
+        return registry_table(f.desa), vulnerable_table(f.mitra, f.rentan)
+
+    now = tables(frames)
+    if previous is None:
+        return Publication(frames.tanggal, sp.suppress(now[0], tanggal=frames.tanggal),
+                           sp.suppress(now[1], tanggal=frames.tanggal))
+    before = [sp.suppress(table, tanggal=previous.tanggal) for table in tables(previous)]
+    for published in before:
+        published.urutan = 1
+    return Publication(frames.tanggal, sp.suppress(now[0], [before[0]], frames.tanggal),
+                       sp.suppress(now[1], [before[1]], frames.tanggal), before[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,16 +252,25 @@ def _text(cell: sp.Cell | None, status: str | None, exact=fmt.angka) -> str:
     return exact(cell.value) if status == sp.SHOWN else status
 
 
+def _hidden_label(status: str) -> str:
+    """What a hidden cell's recorded count and coverage say: "ditahan" with a withheld count,
+    else "disamarkan" (a "<5" count's recorded count is a complement of it)."""
+    return sp.WITHHELD if status == sp.WITHHELD else sp.MASKED
+
+
 def share_band(wajib) -> str:
-    """The coverage of a village with fewer than five unrecorded, as the band "<5" implies."""
+    """The coverage of a village with fewer than five unrecorded, as the band "<5" implies: at
+    least (wajib − 4) / wajib, rounded down to a tenth of a percent, in whole numbers (wajib 5:
+    "≥ 20,0%", which floating point would make 19,9%)."""
     if pd.isna(wajib) or wajib <= 0:
         return fmt.KOSONG
-    floor = math.floor((1 - (sp.THRESHOLD - 1) / float(wajib)) * 1000) / 1000
-    return f"≥ {fmt.persen(max(floor, 0.0))}"
+    return f"≥ {fmt.persen(_band_floor(wajib))}"
 
 
 def _band_floor(wajib) -> float:
-    return max(math.floor((1 - (sp.THRESHOLD - 1) / float(wajib)) * 1000) / 1000, 0.0)
+    """The band's floor as a fraction: whole thousandths, computed in integers."""
+    wajib = int(wajib)
+    return max(wajib - (sp.THRESHOLD - 1), 0) * 1000 // wajib / 1000
 
 
 def _village_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
@@ -233,7 +286,7 @@ def _village_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
         sudah.append(_int(s) if shown else pd.NA)
         cakupan.append(float(c) if shown and pd.notna(c) else np.nan)
         t_belum.append(_text(cell, st))
-        t_sudah.append(fmt.KOSONG if cell is None else (fmt.angka(s) if shown else sp.MASKED))
+        t_sudah.append(fmt.KOSONG if cell is None else (fmt.angka(s) if shown else _hidden_label(st)))
         if cell is None:
             t_cakupan.append(fmt.KOSONG)
             urut.append(np.nan)
@@ -244,7 +297,7 @@ def _village_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
             t_cakupan.append(share_band(w))
             urut.append(_band_floor(w))
         else:
-            t_cakupan.append(sp.MASKED)
+            t_cakupan.append(_hidden_label(st))
             urut.append(np.nan)
         kelas.append("kosong" if cell is None else ("nilai" if shown else "disamarkan"))
     out["wajib_ktp"] = v["wajib_ktp"].astype("Int64").to_numpy()
@@ -272,8 +325,8 @@ def _kecamatan_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
             "sudah_rekam": _int(s) if shown else pd.NA, "belum_rekam": cell.value if shown else pd.NA,
             "cakupan": float(c) if shown and pd.notna(c) else np.nan,
             "status": "kosong" if cell is None else st, "teks_belum_rekam": _text(cell, st),
-            "teks_sudah_rekam": fmt.KOSONG if cell is None else (fmt.angka(s) if shown else sp.MASKED),
-            "teks_cakupan": fmt.KOSONG if cell is None else (fmt.persen(c) if shown else sp.MASKED)})
+            "teks_sudah_rekam": fmt.KOSONG if cell is None else (fmt.angka(s) if shown else _hidden_label(st)),
+            "teks_cakupan": fmt.KOSONG if cell is None else (fmt.persen(c) if shown else _hidden_label(st))})
     extra = pd.DataFrame(rows, index=out.index)
     for column in ("sudah_rekam", "belum_rekam"):
         extra[column] = extra[column].astype("Int64")
@@ -281,7 +334,7 @@ def _kecamatan_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
     return pd.concat([out, extra], axis=1).reset_index(drop=True)
 
 
-def _regency(frames: Frames, published: sp.Published) -> Regency:
+def _regency(frames: Frames, published: sp.Published, change) -> Regency:
     cell = published.cell(("kab",))
     wajib = int(frames.desa["wajib_ktp"].sum())
     if cell is None:
@@ -292,13 +345,9 @@ def _regency(frames: Frames, published: sp.Published) -> Regency:
     if not shown:
         return Regency(day, wajib, None, None, None, sp.MASKED, sp.MASKED, sp.MASKED, None)
     recorded = wajib - cell.value
-    earlier = frames.kabupaten_30_hari_lalu
-    rise = None
-    if frames.perubahan_30 is not None and earlier is not None and not (1 <= earlier.belum_rekam < sp.THRESHOLD):
-        rise = frames.perubahan_30
     return Regency(day, wajib, recorded, cell.value, recorded / wajib if wajib else None,
                    fmt.angka(recorded), fmt.angka(cell.value), fmt.persen(recorded / wajib) if wajib else fmt.KOSONG,
-                   rise)
+                   change)
 
 
 def _partner_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
@@ -372,23 +421,50 @@ def _priority(frames: Frames, villages: pd.DataFrame) -> pd.DataFrame:
     return ranked[columns]
 
 
-def view(frames: Frames, publication: Publication) -> PublicView:
+def recordings(frames: Frames, publication: Publication) -> pd.DataFrame:
+    """The projector's e-KTP recordings by partner, without the partners whose figures are
+    withheld (withheld everywhere), ranked and shared among those shown."""
+    board = frames.mitra_perekaman if frames.mitra_perekaman is not None else pd.DataFrame()
+    withheld = publication.withheld_partners()
+    if board.empty or not withheld:
+        return board
+    board = board[~board["kode"].isin(withheld)].reset_index(drop=True)
+    grand = float(board["jumlah"].sum())
+    return board.assign(peringkat=board["jumlah"].rank(method="min", ascending=False).astype("int64"),
+                        porsi=board["jumlah"] / grand if grand else 0.0)
+
+
+def view(frames: Frames, publication: Publication, trends: Trends | None = None) -> PublicView:
     villages = _village_frame(frames, publication.registri)
-    regency = _regency(frames, publication.registri)
-    registry_based = frames.gertak is not None and getattr(frames.gertak, "dasar", None) == "registri"
-    withhold = registry_based and regency.belum_rekam is None
+    trends = trends or Trends(pd.DataFrame(columns=["tanggal", "wajib_ktp", "sudah_rekam", "belum_rekam",
+                                                    "cakupan"]))
+    regency = _regency(frames, publication.registri, trends.perubahan_30)
+    hidden = regency.belum_rekam is None
+    registry_based = trends.gertak is not None and getattr(trends.gertak, "dasar", None) == "registri"
+    withhold = registry_based and hidden
     kecamatan = _kecamatan_frame(frames, publication.registri)
-    before = publication.sebelumnya
+    earlier = trends.riwayat["tanggal"][trends.riwayat["tanggal"] < pd.Timestamp(frames.tanggal)]
     return PublicView(
-        tanggal=frames.tanggal, sebelumnya=before.tanggal if before else None, kabupaten=regency,
+        tanggal=frames.tanggal, sebelumnya=earlier.max().date() if len(earlier) else None, kabupaten=regency,
         kecamatan=kecamatan, desa=villages, mitra=_partner_frame(frames, publication.rentan),
-        mitra_perekaman=frames.mitra_perekaman if frames.mitra_perekaman is not None else pd.DataFrame(),
+        mitra_perekaman=recordings(frames, publication),
         rentan=_vulnerable_frame(frames, publication.rentan), prioritas=_priority(frames, villages),
-        gertak=None if withhold else frames.gertak,
-        gertak_progres=None if withhold else frames.gertak_progres, publikasi=publication)
+        gertak=None if withhold else trends.gertak,
+        gertak_progres=None if withhold else trends.gertak_progres, publikasi=publication,
+        riwayat=trends.riwayat, vonis=None if hidden else trends.vonis)
 
 
 def publish(frames: Frames, previous: Frames | None = None) -> PublicView:
-    """The one disclosure-control step: a date's frames (and the date before's) in, the
-    published set out."""
-    return view(frames, protect(frames, previous))
+    """The one disclosure-control step on frames alone (no store): a date's frames (and the date
+    before's, published first) in, the published set out; its trend is the two dates'."""
+    publication = protect(frames, previous)
+    registry = [p for p in (publication.sebelumnya, publication.registri) if p is not None]
+    trend = published_trend(registry)
+    return view(frames, publication, Trends(trend, change_over(trend, frames.tanggal) if len(trend) else None))
+
+
+def change_over(trend: pd.DataFrame, day: dt.date, days: int = 30):
+    """The change in recorded residents over about `days` to `day`, on a published trend."""
+    from .. import data
+
+    return data.change_over(data.Trend.of(trend), day, days)
