@@ -143,6 +143,9 @@ def demo_questions():
         ("programme_statuses", lambda e: data.programme_statuses("gertak_2018", "layanan", PER, e)),
         ("programme_statuses", lambda e: data.programme_statuses("gertak_2018", "kecamatan", PER, e)),
         ("programme_period", lambda e: data.programme_period("gertak_2018", e)),
+        # The public page's form: the target judged on a trend it has published.
+        ("programme_on_trend", lambda e: data.programme_on_trend(data.recorded_trend(engine=e), "gertak_2018",
+                                                                 as_of=PER, engine=e)),
         ("regencies", lambda e: data.regencies(e)),
         ("kecamatan_names", lambda e: data.kecamatan_names(e)),
         ("region_label", lambda e: data.region_label(KAJANG, engine=e)),
