@@ -127,3 +127,25 @@ def demo_engine(tmp_path_factory, regions):
     demo.load(engine, as_of=dt.date(2018, 6, 30))
     yield engine
     engine.dispose()
+
+
+# Markers, for a quick loop (`python -m pytest -m "not browser and not slow"`, see the README):
+# `browser` is set here on every test that drives Chromium (it asks for a `browser` fixture);
+# `postgres` and `slow` are set in the test files.
+#
+# In the PostgreSQL pass a browser test runs only when it is marked `both_databases`: what the
+# others measure (layout, fit, accessibility, keys, serving) does not depend on the database under
+# the page, and the same pages are run on PostgreSQL without a browser (test_pages, test_audiences,
+# test_data_states). Those marked read or write the store through the page: sessions, imports,
+# live refresh.
+_BROWSER_ON_ONE_DATABASE = pytest.mark.skip(
+    reason="browser test of what the database does not change: run in the SQLite pass")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser" not in item.fixturenames:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if on_postgres() and item.get_closest_marker("both_databases") is None:
+            item.add_marker(_BROWSER_ON_ONE_DATABASE)

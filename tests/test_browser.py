@@ -285,6 +285,7 @@ def test_a_reload_draws_the_map_once_at_its_width(server, browser):
     context.close()
 
 
+@pytest.mark.both_databases
 def test_an_import_from_another_process_appears_without_a_reload(server, browser, tmp_path):
     """Last in this file: the import is the office's first real data, so it retires the demo."""
     from bulukumba import data, fmt, store

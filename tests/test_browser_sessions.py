@@ -199,6 +199,7 @@ def session_rows(server, newest_only: bool = True, **changes) -> None:
 # 1. A real HTTP session
 # ---------------------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_signing_in_sets_an_httponly_samesite_cookie_scripts_cannot_read(server, context):
     page = context.new_page()
     sign_in(page, server)
@@ -303,6 +304,7 @@ def test_reload_new_tab_and_dropped_connection_keep_the_user_on_the_same_view(se
     assert page.get_by_role("combobox", name="Kecamatan").input_value() == "Kajang"
 
 
+@pytest.mark.both_databases
 def test_a_server_restart_keeps_the_user_signed_in_on_the_same_view(server, context):
     page = context.new_page()
     page.goto(server.url + GERTAK_LINK)
@@ -323,6 +325,7 @@ def test_a_server_restart_keeps_the_user_signed_in_on_the_same_view(server, cont
     assert internal(page)
 
 
+@pytest.mark.both_databases
 def test_signing_out_closes_every_tab_of_the_browser(server, context):
     first = context.new_page()
     first.goto(server.url + GERTAK_LINK)
@@ -347,6 +350,7 @@ def test_signing_out_closes_every_tab_of_the_browser(server, context):
     second.wait_for_selector("text=Setelah masuk Anda dibuka ke", timeout=60_000)
 
 
+@pytest.mark.both_databases
 def test_an_expired_session_gives_the_public_page_and_says_why_once(server, context):
     page = context.new_page()
     page.goto(server.url + GERTAK_LINK)
@@ -715,6 +719,7 @@ def import_writing(server, path: Path):
         process.wait()
 
 
+@pytest.mark.both_databases
 def test_signing_in_every_page_and_signing_out_work_while_a_million_row_import_writes(server, context, tmp_path):
     page = context.new_page()
     sign_in(page, server, "op")

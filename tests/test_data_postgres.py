@@ -18,8 +18,9 @@ import pytest
 from bulukumba import data, demo, reference, store
 from conftest import new_postgres_url, postgres_server_url
 
-pytestmark = pytest.mark.skipif(postgres_server_url() is None,
-                                reason="no PostgreSQL server (set BULUKUMBA_TEST_PG_URL or run .ci/run)")
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(postgres_server_url() is None,
+                                 reason="no PostgreSQL server (set BULUKUMBA_TEST_PG_URL or run .ci/run)")]
 
 PER = dt.date(2018, 6, 30)
 KAJANG, TANAH_TOWA = "73.02.06", "73.02.06.2006"

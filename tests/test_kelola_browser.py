@@ -107,6 +107,7 @@ def district_export(engine, image_header: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
+@pytest.mark.both_databases
 def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, browser, tracker,
                                                                       tmp_path, demo_engine):
     ARTIFACTS.mkdir(exist_ok=True)
