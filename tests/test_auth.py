@@ -190,6 +190,7 @@ def test_a_password_longer_than_bcrypt_reads_is_told_so_without_a_check(users, p
         auth.hash_password(password)
 
 
+@pytest.mark.slow
 def test_one_address_trying_many_user_names_waits_too_and_a_success_does_not_reset_it(users):
     clock = FakeClock()
     guard = auth.Guard(clock)

@@ -191,6 +191,7 @@ def test_freshness(small):
     assert fresh.diperbarui is not None
 
 
+@pytest.mark.slow
 def test_a_page_run_reads_the_data_version_once_not_once_per_call():
     """GERTAK once asked the database for the data version before every one of its ~6,000
     memoised calls; a run now reads it when it starts (and the refresh watcher once more)."""

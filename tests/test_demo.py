@@ -82,6 +82,7 @@ def test_every_demo_row_is_marked_as_demo(demo_engine):
     assert data.freshness(demo_engine).hanya_contoh
 
 
+@pytest.mark.slow
 def test_the_demo_is_deterministic(engine, demo_engine):
     with engine.connect() as a, demo_engine.connect() as b:
         first, second = demo.build(a), demo.build(b)

@@ -21,7 +21,8 @@ from disclosure_scenarios import SCENARIOS, new_store, scenario, write
 
 #: Its stores are SQLite files whatever database the run's stores are: the PostgreSQL pass would
 #: repeat it exactly (the published sets on PostgreSQL: test_disclosure_history.py).
-pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite stores whatever the run's database")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(on_postgres(), reason="SQLite stores whatever the run's database")]
 
 
 def visit_every_date(name: str, tmp_path, regions, monkeypatch):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from bulukumba import disclosure, reference, store, svg
@@ -135,6 +136,7 @@ print(sorted(view.publikasi.registri.status.items()), sorted(view.publikasi.rent
 """
 
 
+@pytest.mark.slow
 def test_two_processes_publishing_at_once_keep_one_publication(tmp_path, regions):
     """Two dashboard processes build the published set of a new import at the same moment: the
     store keeps one publication of each table, and both show the same set."""

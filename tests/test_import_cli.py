@@ -28,6 +28,7 @@ EXPORT = ("\ufeffREKAP PEREKAMAN KTP-EL KAB. BULUKUMBA;;;;;;\r\n"
           ";;JUMLAH;;5.112;4.280;832;\r\n")
 
 
+@pytest.mark.slow
 def test_a_district_export_goes_in_with_column_choices_that_are_then_remembered(engine, tmp_path):
     path = tmp_path / "rekap-januari.csv"
     path.write_text(EXPORT, encoding="utf-8")
@@ -55,6 +56,7 @@ def test_a_district_export_goes_in_with_column_choices_that_are_then_remembered(
            "73.02.06.2004 Lembanna (Kec. Kajang)" in ambiguous.stdout
 
 
+@pytest.mark.slow
 def test_a_file_of_wrong_rows_prints_a_report_a_person_can_read(engine, tmp_path):
     path = tmp_path / "salah.csv"
     path.write_text("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n" +
@@ -71,6 +73,7 @@ def test_a_file_of_wrong_rows_prints_a_report_a_person_can_read(engine, tmp_path
     ("Kode Desa;Tanggal\n" + "x" * 200_000 + "\n", "lebih dari 131.072 karakter"),
     ("\x00\x01binary" * 100, "data biner"),
 ])
+@pytest.mark.slow
 def test_a_hostile_file_gets_a_sentence_not_a_traceback(engine, tmp_path, content, phrase):
     path = tmp_path / "aneh.csv"
     path.write_text(content)
@@ -79,6 +82,7 @@ def test_a_hostile_file_gets_a_sentence_not_a_traceback(engine, tmp_path, conten
     assert "Traceback" not in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_a_wrong_kolom_option_is_explained(engine, tmp_path):
     path = tmp_path / "a.csv"
     path.write_text(EXPORT)

@@ -271,6 +271,7 @@ def test_xlsx_dates_numbers_and_sheet_choice(db):
     assert frame.loc[2, "Tanggal"] == "2018-01-19" and frame.loc[2, "Wajib KTP"] == "3112"
 
 
+@pytest.mark.slow
 def test_an_xlsx_sheet_is_read_as_a_stream():
     """Rows are handed over one by one as the sheet's XML is read, and dropped once read."""
     book = xlsx_module.Workbook(io.BytesIO(_bomb(3_000_000)), "besar.xlsx", 100)

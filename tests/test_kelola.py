@@ -119,6 +119,7 @@ def test_headers_and_file_names_are_plain_text_never_markdown(office):
     assert "\\!\\[t\\]\\(http:\u2060/\u2060/\u2060contoh\\.test" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_twenty_thousand_columns_give_one_message_and_a_way_out(office):
     header = ";".join(["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"] + [f"Kolom {j}" for j in range(19_996)])
     row = "73.02.06.2006;19/01/2026;3.112;2.480" + ";x" * 19_996

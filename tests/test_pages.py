@@ -468,6 +468,7 @@ def xlsx_sheet(content: bytes, name: str | None = None):
     return book, (book[name] if name else book.worksheets[0])
 
 
+@pytest.mark.slow
 def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, store_engine, per):
     expected_tables = unduh_tables(per, store_engine)
     buttons = {b.key for b in unduh.get("download_button")}
@@ -546,6 +547,7 @@ def test_unduh_for_one_kecamatan_names_it_and_says_which_filters_apply(store_eng
     assert any("Mengikuti filter: tanggal; selalu semua kecamatan" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_one_workbook_holds_every_table(unduh, store_engine, per):
     expected = unduh_tables(per, store_engine)
     file = download(unduh, "unduh-semua-xlsx")

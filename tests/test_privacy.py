@@ -145,6 +145,7 @@ def random_history(rng, kind: str, steps: int) -> list[sp.Published]:
     return history
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(on_postgres(), reason="no store: the SQLite pass runs the same computation")
 @pytest.mark.parametrize("seed", range(8))
 def test_suppression_leaves_no_small_count_that_an_integer_program_over_every_date_can_narrow(seed):

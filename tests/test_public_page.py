@@ -252,6 +252,7 @@ def test_the_30_day_change_says_the_span_it_measured(public, published):
     assert delta == texts.change_phrase(change) and f"dalam {change.hari} hari" in delta
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("state", STATES)
 def test_the_public_page_on_every_data_state(state, tmp_path_factory, regions):
     url = store_for(state, tmp_path_factory, regions)

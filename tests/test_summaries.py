@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from bulukumba import data, store, summaries
@@ -307,6 +308,7 @@ def test_a_village_counts_as_reached_only_for_periods_holding_one_of_its_active_
     assert reached(engine, *february) == (1, 1)
 
 
+@pytest.mark.slow
 def test_partner_reach_matches_the_rows_for_every_partner_period_and_service(demo_engine):
     """The demo store's eight partners, over the periods the pages offer and some that lie
     inside a village's activity: the reach table gives what the raw rows give."""
