@@ -29,7 +29,7 @@ from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, Trend, Trends, change
                        village_histories, village_history, villages_reported)
 from .trends import day_numbers
 from .meta import Freshness, freshness, import_history, kecamatan_names, regencies, region_label
-from .programmes import (ProgrammeStatus, activity_total, programme_on_trend, programme_period, programme_targets, programme_progress, programme_status,
+from .programmes import (ProgrammeStatus, activity_total, partner_programme_part, programme_on_trend, programme_period, programme_targets, programme_progress, programme_status,
                          programme_statuses, targets)
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
     "recorded_trend", "top_unrecorded", "village_histories", "village_history", "villages_reported",
     "partner_activity", "partner_own", "partner_own_villages", "partner_leaderboard", "partner_totals", "partner_monthly", "partner_village_count", "partner_villages", "partners",
     "vulnerable_by_kecamatan", "village_services",
-    "ProgrammeStatus", "activity_total", "programme_on_trend", "programme_period", "programme_targets", "programme_progress", "programme_status", "programme_statuses",
+    "ProgrammeStatus", "activity_total", "partner_programme_part", "programme_on_trend", "programme_period", "programme_targets", "programme_progress", "programme_status", "programme_statuses",
     "targets",
     "Freshness", "freshness", "import_history", "kecamatan_names", "regencies", "region_label",
 ]
