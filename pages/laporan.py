@@ -59,8 +59,7 @@ if "lapor-konsep-dimuat" not in st.session_state:  # a new browser session: the 
             st.session_state[KEY[f]] = raw
     st.session_state["lapor-konsep-dimuat"] = bool(draft)
 
-tab_form, tab_file, tab_mine, tab_figures = st.tabs(["Lapor kegiatan", "Unggah berkas", "Laporan saya",
-                                                     "Angka kami"])
+tab_form, tab_file, tab_mine, tab_figures = st.tabs(["Lapor", "Unggah", "Laporan saya", "Angka kami"])
 
 with tab_form:
     if st.session_state.get("lapor-konsep-dimuat"):
