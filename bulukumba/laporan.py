@@ -35,7 +35,7 @@ from .importer import validate
 from .importer.checks import already_imported
 from .importer.places import Places
 from .importer.report import RowError, ValidationReport
-from .importer.values import looks_like_nik, show
+from .importer.values import looks_like_nik
 
 STATUS_LABEL = {"menunggu": "Menunggu verifikasi", "disetujui": "Disetujui",
                 "dikembalikan": "Dikembalikan", "ditarik": "Ditarik"}
@@ -63,10 +63,10 @@ def resolve_partner(raw: str | None, engine) -> str | None:
     or None when the store knows no such partner."""
     if not raw or not str(raw).strip():
         return None
-    with engine.connect() as conn:
-        places = Places.load(conn)
-    code = places.partner(str(raw).strip())
-    return code if code is not None and code not in places.missing_mitra else None
+    with engine.connect() as conn:  # the partners and regencies only, not every village
+        mitra = dict(conn.execute(sa.select(store.mitra.c.kode, store.mitra.c.nama)).all())
+        kab = dict(conn.execute(sa.select(store.kabupaten.c.kode, store.kabupaten.c.nama)).all())
+    return Places({}, {}, mitra, set(), kab).partner(str(raw).strip())
 
 
 def partner_name(code: str, engine) -> str:
@@ -460,7 +460,8 @@ def flags(kiriman_id: int, engine) -> list[str]:
     out = []
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(sa.select(b).where(b.c.kiriman_id == kiriman_id))]
-        places = Places.load(conn)
+        names = dict(conn.execute(sa.select(store.desa.c.kode, store.desa.c.nama).where(
+            store.desa.c.kode.in_({r["desa_kode"] for r in rows}))).all())
         # More residents recorded in a village-month than were unrecorded there.
         served: dict[tuple[str, dt.date], int] = {}
         for row in rows:
@@ -471,7 +472,7 @@ def flags(kiriman_id: int, engine) -> list[str]:
             end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
             unrecorded = _unrecorded(conn, desa, end)
             if unrecorded is not None and count > unrecorded:
-                out.append(f"{places.desa[desa][0]} {fmt.bulan(month)}: {fmt.angka(count)} warga direkam, "
+                out.append(f"{names[desa]} {fmt.bulan(month)}: {fmt.angka(count)} warga direkam, "
                            f"lebih banyak dari {fmt.angka(unrecorded)} warga yang belum rekam di sana")
         # Rows an import already holds (the operator may have imported the paper report).
         t, i = store.kegiatan, store.impor
@@ -481,7 +482,7 @@ def flags(kiriman_id: int, engine) -> list[str]:
                 t.c.desa_kode == row["desa_kode"], t.c.tanggal == row["tanggal"],
                 t.c.layanan == row["layanan"], t.c.rentan == row["rentan"]).limit(1)).scalar()
             if batch is not None:
-                out.append(f"{places.desa[row['desa_kode']][0]} {fmt.tanggal(row['tanggal'])} "
+                out.append(f"{names[row['desa_kode']]} {fmt.tanggal(row['tanggal'])} "
                            f"({texts.LAYANAN[row['layanan']]}): mungkin ganda, sudah ada di impor #{batch}")
     return out
 
@@ -541,4 +542,4 @@ def describe(error: RowError) -> str:
 __all__ = ["FormEntry", "Refused", "STATUS_LABEL", "Submission", "approve", "check_file", "check_form",
            "clear_draft", "describe", "flags", "form_csv", "history", "home_regency", "load_draft",
            "note_problems", "partner_name", "queue", "queue_by_partner", "resolve_partner", "rows_of",
-           "save_draft", "send", "send_back", "show", "submissions", "villages", "withdraw"]
+           "save_draft", "send", "send_back", "submissions", "villages", "withdraw"]

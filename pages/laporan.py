@@ -25,6 +25,8 @@ if partner is None:
 name = laporan.partner_name(partner, engine)
 st.caption(f"{name} · masuk sebagai {user.username}. Laporan Anda dihitung setelah diverifikasi "
            f"operator Disdukcapil.")
+if web.is_demo():  # the figures under "Angka kami" are the demo's until real data arrives
+    web.demo_banner()
 
 FIELDS = ("tanggal", "desa_kode", "layanan", "cara", "jumlah", "lansia", "disabilitas", "catatan")
 KEY = {f: f"lapor-{f}" for f in FIELDS}
