@@ -378,3 +378,29 @@ def test_the_operator_approves_and_returns_from_the_queue_on_kelola(office):
         ("dikembalikan", "Desa salah: kegiatan di Kahayya")
     assert board(office)["ppdi"] == 12
     assert list(laporan.history(office)["oleh"][:2]) == ["uji-operator", "uji-operator"]
+
+
+def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refused(office):
+    at = open_app(role="mitra", db_url=url_of(office))
+    mixed = partner_file(f"14/03/2018;PPDI;{TANAH_TOWA};rekam_ektp;5;jemput_bola;umum",
+                         f"14/03/2018;TP PKK;{KINDANG};akta_kematian;2;dasa_wisma;umum")
+    at.file_uploader(key="lapor-berkas").set_value(("rekap.csv", mixed, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert "Berkas DITOLAK; tidak ada yang dikirim." in [e.value for e in at.error]
+    [problems] = [d.value for d in at.dataframe if "Masalah" in d.value.columns]
+    assert problems.values.tolist() == [[3, "Mitra", "mitra Tim Penggerak PKK bukan mitra akun ini "
+                                                     "(PPDI Bulukumba); laporkan hanya kegiatan PPDI Bulukumba"]]
+    own = partner_file(f"14/03/2018;PPDI;{TANAH_TOWA};rekam_ektp;5;jemput_bola;umum")
+    at.file_uploader(key="lapor-berkas").set_value(("rekap.csv", own, "text/csv"))
+    at.run()
+    [send] = [b for b in at.button if b.key == "lapor-kirim-berkas"]
+    send.click()
+    at.run()
+    assert "Laporan #1 terkirim: menunggu verifikasi operator." in [s.value for s in at.success]
+    assert laporan.queue(office)[["sumber", "nama_file", "jumlah"]].values.tolist() == [["berkas", "rekap.csv", 5]]
+
+
+def test_a_partner_opens_its_account_page(office):
+    at = open_app("pages/masuk.py", role="mitra", db_url=url_of(office))
+    assert not at.exception, at.exception
