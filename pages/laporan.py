@@ -60,6 +60,11 @@ if "lapor-konsep-dimuat" not in st.session_state:  # a new browser session: the 
         else:
             st.session_state[KEY[f]] = raw
     st.session_state["lapor-konsep-dimuat"] = bool(draft)
+# Each field's value lives in the session state (from the draft, or empty), never also in a
+# widget's default: Streamlit warns when both are given.
+for f, empty in (("tanggal", None), ("desa_kode", None), ("layanan", None), ("cara", "jemput_bola"),
+                 ("jumlah", None), ("lansia", 0), ("disabilitas", 0), ("catatan", "")):
+    st.session_state.setdefault(KEY[f], empty)
 
 tab_form, tab_file, tab_mine, tab_figures = st.tabs(["Lapor", "Unggah", "Laporan saya", "Angka kami"])
 
@@ -70,20 +75,20 @@ with tab_form:
         st.success(st.session_state.pop("lapor-terkirim"), icon=":material/check_circle:")
     villages = laporan.villages(engine)
     labels = {k: f"{n} (Kec. {kc})" for k, n, kc in zip(villages["kode"], villages["nama"], villages["kecamatan"])}
-    st.date_input("Tanggal kegiatan", key=KEY["tanggal"], value=None, format="DD/MM/YYYY",
+    st.date_input("Tanggal kegiatan", key=KEY["tanggal"], format="DD/MM/YYYY",
                   max_value=dt.date.today(), on_change=_keep_draft)
-    st.selectbox("Desa/kelurahan", list(labels), key=KEY["desa_kode"], index=None, format_func=labels.get,
+    st.selectbox("Desa/kelurahan", list(labels), key=KEY["desa_kode"], format_func=labels.get,
                  placeholder="Ketik nama desa…", on_change=_keep_draft,
                  help="Ketik sebagian nama desa; kecamatannya tampil di belakang nama.")
-    st.selectbox("Layanan", list(texts.LAYANAN), key=KEY["layanan"], index=None, format_func=texts.LAYANAN.get,
+    st.selectbox("Layanan", list(texts.LAYANAN), key=KEY["layanan"], format_func=texts.LAYANAN.get,
                  placeholder="Pilih layanan", on_change=_keep_draft)
     st.selectbox("Cara", list(texts.CARA), key=KEY["cara"], format_func=texts.CARA.get, on_change=_keep_draft)
-    st.number_input("Warga dilayani", key=KEY["jumlah"], min_value=0, step=1, value=None,
-                    placeholder="0", on_change=_keep_draft)
+    st.number_input("Warga dilayani", key=KEY["jumlah"], min_value=0, step=1, placeholder="0",
+                    on_change=_keep_draft)
     left, right = st.columns(2)
-    left.number_input("Di antaranya lansia", key=KEY["lansia"], min_value=0, step=1, value=0,
+    left.number_input("Di antaranya lansia", key=KEY["lansia"], min_value=0, step=1,
                       on_change=_keep_draft)
-    right.number_input("Di antaranya disabilitas", key=KEY["disabilitas"], min_value=0, step=1, value=0,
+    right.number_input("Di antaranya disabilitas", key=KEY["disabilitas"], min_value=0, step=1,
                        on_change=_keep_draft)
     st.text_area("Catatan singkat (tanpa nama atau NIK)", key=KEY["catatan"], max_chars=laporan.MAX_NOTE,
                  height=80, on_change=_keep_draft)

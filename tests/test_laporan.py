@@ -334,6 +334,7 @@ def test_the_form_sends_a_report_that_waits_and_keeps_its_draft_across_a_reload(
     [village] = [s for s in again.selectbox if s.key == "lapor-desa_kode"]
     [served] = [n for n in again.number_input if n.key == "lapor-jumlah"]
     assert (village.value, served.value) == (TANAH_TOWA, 9)
+    assert not again.warning and not again.exception  # no widget default fighting the draft
     [send] = [b for b in again.button if b.key == "lapor-kirim"]
     send.click()
     again.run()
