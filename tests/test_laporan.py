@@ -405,3 +405,24 @@ def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refus
 def test_a_partner_opens_its_account_page(office):
     at = open_app("pages/masuk.py", role="mitra", db_url=url_of(office))
     assert not at.exception, at.exception
+
+
+def test_an_approved_report_shows_on_the_partners_page_and_is_withdrawn_from_the_queue(office):
+    kid = sent(office)
+    before = open_app(role="mitra", db_url=url_of(office))
+    assert [m.value for m in before.metric][:3] == ["0", "0", "0"]
+    laporan.approve(kid, "uji-operator", office)
+    after = open_app(role="mitra", db_url=url_of(office))
+    assert [m.value for m in after.metric][:3] == ["12", "1", "5"]  # services, villages, vulnerable
+    at = open_app("pages/kelola.py", role="operator", db_url=url_of(office))
+    [chosen] = [s for s in at.selectbox if s.key == "antrian-tarik-id"]
+    assert chosen.options == [f"#{kid} · PPDI Bulukumba · impor #{laporan.submissions(office).loc[0, 'impor_id']}"]
+    [sure] = [c for c in at.checkbox if c.key == "antrian-tarik-yakin"]
+    sure.check()
+    [withdraw] = [b for b in at.get("form_submit_button") if b.label == "Tarik laporan"]
+    withdraw.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert laporan.submissions(office).loc[0, "status"] == "ditarik"
+    assert board(office).get("ppdi", 0) == 0
+    assert [m.value for m in open_app(role="mitra", db_url=url_of(office)).metric][:3] == ["0", "0", "0"]
