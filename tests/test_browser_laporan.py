@@ -39,6 +39,20 @@ def no_sideways_scroll(page) -> None:
     assert width <= 390, f"the page is {width}px wide on a 390px screen"
 
 
+AXE = PROJECT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list[dict]:
+    """Serious and critical violations (axe-core, as test_browser_public runs it), and heading order."""
+    assert AXE.exists(), f"axe-core is missing at {AXE}: run `npm ci --prefix tests` (see the README)"
+    page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')) }));
+    }""")
+    return [v for v in found if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"]
+
+
 def field(page, label: str):
     return page.get_by_label(label, exact=True)
 
@@ -84,6 +98,7 @@ def test_a_partner_reports_an_outreach_day_from_a_phone(server):
         box = send.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 40, box  # a thumb's target
         no_sideways_scroll(page)
+        assert serious_axe_violations(page) == []
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "laporan-mitra-390x844-formulir.png"), full_page=True)
         rerun(page, send.click)
