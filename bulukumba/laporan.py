@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -147,7 +148,9 @@ def note_problems(note: str) -> list[RowError]:
         out.append(RowError(None, "Catatan", "berisi angka 16 digit yang tampak seperti NIK. Dasbor "
                                              "hanya menyimpan angka agregat, bukan data perorangan; "
                                              "berkas ditolak.", "tampak seperti NIK"))
-    words = note.replace(":", " : ").split()
+    # "nama desa" names a place, not a person (the importer's header rule says the same).
+    words = re.sub(r"(?i)\bnama\s+(desa|kelurahan|kecamatan|dusun|mitra|kegiatan|layanan)\b", r"\1",
+                   note.replace(":", " : ")).split()
     labels = [" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
     if any(vocab.looks_personal(label) for label in labels if len(label) > 2):
         out.append(RowError(None, "Catatan", "tampak berisi data pribadi (nama, NIK, alamat, tanggal "

@@ -135,6 +135,10 @@ def test_the_note_is_checked_for_personal_data(engine, note):
     assert not sub.ok and any(e.kolom == "Catatan" for e in sub.errors), sub.errors
 
 
+def test_a_note_naming_a_place_is_no_personal_data(engine):
+    assert laporan.check_form(entry(catatan="nama desa di papan salah tulis"), "ppdi", engine).ok
+
+
 def test_of_whom_elderly_and_disabled_cannot_exceed_those_served(engine):
     sub = laporan.check_form(entry(jumlah="4", lansia="3", disabilitas="2"), "ppdi", engine)
     assert [laporan.describe(e) for e in sub.errors] == \
