@@ -5,7 +5,8 @@
 - A visitor sees Transparansi and Masuk. An internal address, filters and all, sends him to
   Masuk, which says where he will land, and after signing in he lands exactly there; a
   signed-in colleague opening the same link lands there directly.
-- `pimpinan` sees the department head's pages; `operator` also manages data.
+- `pimpinan` sees the department head's pages; `operator` also manages data; `mitra` (a partner
+  account) sees only its own page (Laporan mitra) and the public one, whatever address it asks.
 - `?mode=proyektor` opens projector mode for meetings, without an account.
 
 `streamlit run dashboard.py` imports this file once and finds `app` at the bottom: Streamlit's
@@ -52,6 +53,8 @@ def frame() -> None:
         home_of = nav.PROYEKTOR
     elif user is None:
         home_of = nav.TRANSPARANSI
+    elif role == nav.PARTNER:
+        home_of = nav.LAPORAN
     else:
         home_of = nav.RINGKASAN
     home = _page(home_of, default=True)
@@ -60,7 +63,8 @@ def frame() -> None:
     elif user is None:
         real = {nav.MASUK.path: _page(nav.MASUK)}
     else:
-        real = {p.path: _page(p) for p in nav.INTERNAL if p is not home_of and p.open_to(role)}
+        own = nav.PARTNER_PAGES if role == nav.PARTNER else nav.INTERNAL
+        real = {p.path: _page(p) for p in own if p is not home_of and p.open_to(role)}
         real[nav.TRANSPARANSI.path] = _page(nav.TRANSPARANSI)
         real[nav.MASUK.path] = _page(nav.MASUK, title="Akun")
     placeholders = {p.path: _placeholder(p) for p in nav.PAGES if p.path not in real}
@@ -70,7 +74,8 @@ def frame() -> None:
     elif user is None:
         page = st.navigation([home, real[nav.MASUK.path], *hidden])
     else:
-        internal = [home] + [real[p.path] for p in nav.INTERNAL if p.path in real]
+        own = nav.PARTNER_PAGES if role == nav.PARTNER else nav.INTERNAL
+        internal = [home] + [real[p.path] for p in own if p.path in real]
         page = st.navigation({"Dasbor": internal, "Publik": [real[nav.TRANSPARANSI.path]],
                               "Akun": [real[nav.MASUK.path], *hidden]})
 
@@ -82,13 +87,14 @@ def frame() -> None:
     if wanted is not None:
         _send_on(wanted, home, real, params, signed, projector)
     if user is not None and "ke" in params:  # just signed in, or signed in already: go there
-        _open_target(nav.safe_target(params["ke"]) or nav.HOME, home, real)
+        _open_target(nav.safe_target(params["ke"]) or nav.HOME, home, real, role)
 
     notice = _notice(signed)
     if not projector:
         with st.sidebar:
             st.markdown(f"**{texts.APP_TITLE}**  \n{texts.OFFICE}")
-        if user is not None and page is not real.get(nav.TRANSPARANSI.path) and page is not real.get(nav.MASUK.path):
+        if user is not None and role != nav.PARTNER and page is not real.get(nav.TRANSPARANSI.path) \
+                and page is not real.get(nav.MASUK.path):
             web.sidebar_filters(layanan=page.url_path in web.SERVICE_PAGES)
         with st.sidebar:
             st.markdown("[Mode proyektor untuk rapat](?mode=proyektor)")
@@ -109,7 +115,7 @@ def _send_on(wanted: nav.Halaman, home, real: dict, params: dict, signed, projec
     if wanted.path in real or (wanted.open_to(signed.user.peran if signed.user else None)):
         st.switch_page(real.get(wanted.path, home), query_params=params)  # its address is "/" here
     if signed.user is not None:
-        st.session_state["_pesan"] = f"Halaman {wanted.title} hanya untuk operator."
+        st.session_state["_pesan"] = wanted.refusal(signed.user.peran)
         st.switch_page(home)
     ended = signed.ended or params.get("sesi")
     if ended:  # a session this browser had has ended: the public page, and why
@@ -118,14 +124,18 @@ def _send_on(wanted: nav.Halaman, home, real: dict, params: dict, signed, projec
     st.switch_page(real[nav.MASUK.path], query_params={"ke": nav.target_for(path, params)})
 
 
-def _open_target(target: str, home, real: dict):
+def _open_target(target: str, home, real: dict, role: str | None = None):
     """Open a checked target (navigation.safe_target) for a signed-in user."""
     from urllib.parse import parse_qsl, urlsplit
 
     parts = urlsplit(target)
     wanted = nav.page_for(parts.path)
-    if wanted is not None and wanted.path not in real and wanted.access == nav.OPERATOR:
-        st.session_state["_pesan"] = f"Halaman {wanted.title} hanya untuk operator."
+    if wanted is not None and wanted.path not in real and not wanted.open_to(role) \
+            and wanted.access != nav.PUBLIK:
+        st.session_state["_pesan"] = wanted.refusal(role)
+        parts = parts._replace(query="")  # the filters of a page it does not open mean nothing at home
+    elif role == nav.PARTNER and wanted is None:
+        parts = parts._replace(query="")  # "/" is the partner's own page: staff filters mean nothing there
     destination = real.get(wanted.path, home) if wanted else home
     st.switch_page(destination, query_params=dict(parse_qsl(parts.query)))
 

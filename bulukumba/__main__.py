@@ -133,6 +133,9 @@ def _cmd_sandi(args) -> int:
         if getpass.getpass("Ulangi kata sandi: ") != password:
             print("Gagal: kedua kata sandi tidak sama.", file=sys.stderr)
             return 1
+    if args.peran == "mitra" and not (args.mitra or "").strip():
+        print("Gagal: peran mitra perlu --mitra (kode atau nama mitra, mis. PPDI).", file=sys.stderr)
+        return 1
     try:
         hashed = auth.hash_password(password)
     except ValueError as error:
@@ -140,7 +143,8 @@ def _cmd_sandi(args) -> int:
         return 1
     print("Tempel ke .streamlit/secrets.toml (berkas ini tidak masuk repositori):\n")
     print(f"[pengguna.{args.nama}]\nnama = \"{args.nama_lengkap or args.nama}\"\n"
-          f"peran = \"{args.peran}\"\nhash_sandi = \"{hashed}\"")
+          f"peran = \"{args.peran}\"\n" + (f"mitra = \"{args.mitra}\"\n" if args.peran == "mitra" else "")
+          + f"hash_sandi = \"{hashed}\"")
     return 0
 
 
@@ -174,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("sandi", help="buat hash kata sandi untuk akun di .streamlit/secrets.toml")
     p.add_argument("--nama", default="kadis", help="nama pengguna (untuk masuk)")
     p.add_argument("--nama-lengkap", default=None)
-    p.add_argument("--peran", choices=("pimpinan", "operator"), default="pimpinan")
+    p.add_argument("--peran", choices=("pimpinan", "operator", "mitra"), default="pimpinan")
+    p.add_argument("--mitra", help="peran mitra: kode atau nama mitra (mis. PPDI)")
     p.add_argument("--dari-stdin", action="store_true", help="baca kata sandi dari masukan standar")
     p.set_defaults(run=_cmd_sandi)
 

@@ -7,6 +7,10 @@ Users live in `.streamlit/secrets.toml` (never in the repository), one table eac
     peran = "pimpinan"          # pimpinan: internal pages; operator: also imports data
     hash_sandi = "$2b$12$..."   # from `python -m bulukumba sandi`
 
+    [pengguna.ppdi]
+    peran = "mitra"             # a partner: its own figures and reports only
+    mitra = "PPDI"              # the partner's code or name as the store knows it
+
 There is no default password: with no users configured the app serves the public page only.
 """
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Callable, Mapping
 
 import bcrypt
 
-ROLES = ("pimpinan", "operator")
+ROLES = ("pimpinan", "operator", "mitra")
 #: Failures allowed for a user name from one client address (or from one browser it signed in
 #: on before) before each further attempt must wait, and the longest wait (seconds).
 FREE_FAILURES = 3
@@ -44,10 +48,16 @@ class User:
     username: str
     nama: str
     peran: str
+    mitra: str | None = None   # role mitra: the partner as written in secrets.toml (code or name)
 
     @property
     def can_import(self) -> bool:
         return self.peran == "operator"
+
+    @property
+    def can_upload(self) -> bool:
+        """Operators upload imports; a partner uploads its own spreadsheet as a report."""
+        return self.peran in ("operator", "mitra")
 
 
 class ConfigError(ValueError):
@@ -74,8 +84,12 @@ def users_from_secrets(secrets: Mapping) -> dict[str, tuple[User, str]]:
         if not str(hashed).startswith("$2"):
             raise ConfigError(f"Pengguna '{username}': hash_sandi bukan hash bcrypt "
                               "(buat dengan `python -m bulukumba sandi`).")
-        users[str(username).lower()] = (User(str(username).lower(), entry.get("nama", username), role),
-                                        str(hashed))
+        partner = str(entry.get("mitra") or "").strip() or None
+        if role == "mitra" and partner is None:
+            raise ConfigError(f"Pengguna '{username}': peran mitra perlu `mitra = \"…\"` (kode atau nama "
+                              "mitra, mis. \"PPDI\").")
+        users[str(username).lower()] = (User(str(username).lower(), entry.get("nama", username), role,
+                                             partner if role == "mitra" else None), str(hashed))
     return users
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-#: Who may open a page: anyone, a signed-in user (pimpinan or operator), or an operator only.
-PUBLIK, PIMPINAN, OPERATOR = "publik", "pimpinan", "operator"
+#: Who may open a page: anyone, a signed-in staff user (pimpinan or operator), an operator only,
+#: or a partner account (role mitra) only. A partner opens no staff page.
+PUBLIK, PIMPINAN, OPERATOR, PARTNER = "publik", "pimpinan", "operator", "mitra"
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,24 @@ class Halaman:
     file: str      # the page script, relative to the project
     title: str
     icon: str
-    access: str    # PUBLIK, PIMPINAN or OPERATOR
+    access: str    # PUBLIK, PIMPINAN, OPERATOR or PARTNER
 
     def open_to(self, role: str | None) -> bool:
         if self.access == PUBLIK:
             return True
         if self.access == PIMPINAN:
             return role in (PIMPINAN, OPERATOR)
+        if self.access == PARTNER:
+            return role == PARTNER
         return role == OPERATOR
+
+    def refusal(self, role: str | None) -> str:
+        """Why a signed-in user in `role` does not open this page (Indonesian)."""
+        if self.access == PARTNER:
+            return f"Halaman {self.title} hanya untuk akun mitra."
+        if role == PARTNER:
+            return f"Halaman {self.title} hanya untuk staf Disdukcapil."
+        return f"Halaman {self.title} hanya untuk operator."
 
 
 TRANSPARANSI = Halaman("publik", "pages/publik.py", "Transparansi", ":material/public:", PUBLIK)
@@ -43,10 +54,14 @@ GERTAK = Halaman("gertak", "pages/gertak.py", "GERTAK 2018", ":material/flag:", 
 UNDUH = Halaman("unduh", "pages/unduh.py", "Unduh", ":material/download:", PIMPINAN)
 KELOLA = Halaman("kelola", "pages/kelola.py", "Kelola data", ":material/upload_file:", OPERATOR)
 PROYEKTOR = Halaman("proyektor", "pages/proyektor.py", "Mode proyektor", ":material/slideshow:", PUBLIK)
+#: A partner account's own page: its figures, its reports and their status, the phone form.
+LAPORAN = Halaman("laporan", "pages/laporan.py", "Laporan mitra", ":material/assignment:", PARTNER)
 
 #: The department head's pages, in the order of the navigation.
 INTERNAL = (RINGKASAN, PETA, MITRA, GERTAK, UNDUH, KELOLA)
-PAGES = (TRANSPARANSI, MASUK, *INTERNAL, PROYEKTOR)
+#: A partner account's pages.
+PARTNER_PAGES = (LAPORAN,)
+PAGES = (TRANSPARANSI, MASUK, *INTERNAL, PROYEKTOR, *PARTNER_PAGES)
 BY_PATH = {page.path: page for page in PAGES}
 
 #: The shared filters a link carries (web.sidebar_filters keeps them in the URL).

@@ -262,7 +262,10 @@ def make_engine(url: str | None = None) -> Engine:
 #: 5: a covering index of every village's newest snapshot (`ix_registri_berlaku_terbaru`).
 #: 6: what the public page and projector published (`terbitan`), so every new publication is
 #: audited against all of it (bulukumba/disclosure/history.py); created empty.
-SCHEMA_VERSION = 6
+#: 7: partners' own reports (`kiriman`, `kiriman_baris`, `kiriman_riwayat`, `konsep_laporan`,
+#: bulukumba/laporan.py): they wait outside every figure until an operator approves them; created
+#: empty.
+SCHEMA_VERSION = 7
 
 
 def prepare_schema(engine: Engine) -> None:
@@ -454,3 +457,82 @@ sesi = sa.Table(
     sa.Column("berakhir", sa.DateTime, nullable=True),     # UTC, signed out
     sa.Index("ix_sesi_dibuat", "dibuat"),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema 7: partners' own reports (bulukumba/laporan.py)
+# ---------------------------------------------------------------------------------------------
+
+#: What a submission may be: waiting for the operator, approved (its rows are then an import
+#: batch, `impor_id`, and count like any import), returned with a reason, or withdrawn.
+SUBMISSION_STATUS = ("menunggu", "disetujui", "dikembalikan", "ditarik")
+SUBMISSION_SOURCE = ("formulir", "berkas")
+
+#: A partner's report: rows it sent from the phone form or its own spreadsheet. Its rows
+#: (`kiriman_baris`) are in no figure until an operator approves it: approval writes them as an
+#: import batch of partner activity (`impor`, jenis 'kegiatan'), so every figure, leaderboard,
+#: verdict and the public page count them exactly as imported rows, and undoing that batch
+#: withdraws them. Aggregates only: counts per village and day, a short checked note.
+kiriman = sa.Table(
+    "kiriman", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("mitra_kode", sa.String(20), sa.ForeignKey("mitra.kode"), nullable=False),
+    sa.Column("pengguna", sa.String(80), nullable=False),    # the account that sent it
+    sa.Column("sumber", sa.String(12), nullable=False),      # formulir | berkas
+    sa.Column("nama_file", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),      # of what was checked
+    sa.Column("catatan", sa.String(300), nullable=True),
+    sa.Column("dikirim", sa.DateTime, nullable=False),       # UTC
+    sa.Column("status", sa.String(16), nullable=False, server_default="menunggu"),
+    sa.Column("alasan", sa.String(300), nullable=True),      # why it was returned, for the partner
+    sa.Column("diperiksa_oleh", sa.String(80), nullable=True),
+    sa.Column("diperiksa_waktu", sa.DateTime, nullable=True),
+    sa.Column("impor_id", sa.Integer, sa.ForeignKey("impor.id"), nullable=True),  # once approved
+    sa.CheckConstraint(_in("status", SUBMISSION_STATUS), name="ck_kiriman_status"),
+    sa.CheckConstraint(_in("sumber", SUBMISSION_SOURCE), name="ck_kiriman_sumber"),
+    sa.Index("ix_kiriman_mitra", "mitra_kode", "status"),
+    sa.Index("ix_kiriman_status", "status"),
+)
+
+kiriman_baris = sa.Table(
+    "kiriman_baris", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kiriman_id", sa.Integer, sa.ForeignKey("kiriman.id"), nullable=False),
+    sa.Column("tanggal", sa.Date, nullable=False),
+    sa.Column("mitra_kode", sa.String(20), sa.ForeignKey("mitra.kode"), nullable=False),
+    sa.Column("desa_kode", sa.String(13), sa.ForeignKey("desa.kode"), nullable=False),
+    sa.Column("layanan", sa.String(20), nullable=False),
+    sa.Column("jumlah", sa.Integer, nullable=False),
+    sa.Column("cara", sa.String(20), nullable=False),
+    sa.Column("rentan", sa.String(12), nullable=False, server_default="umum"),
+    sa.CheckConstraint("jumlah >= 0 AND jumlah = CAST(jumlah AS INTEGER)",
+                       name="ck_kiriman_jumlah_bilangan_cacah"),
+    sa.CheckConstraint(_in("layanan", SERVICES), name="ck_kiriman_baris_layanan"),
+    sa.CheckConstraint(_in("cara", DELIVERY), name="ck_kiriman_baris_cara"),
+    sa.CheckConstraint(_in("rentan", VULNERABLE), name="ck_kiriman_baris_rentan"),
+    sa.Index("ix_kiriman_baris_kiriman", "kiriman_id"),
+    sa.Index("ix_kiriman_baris_desa", "mitra_kode", "desa_kode", "tanggal"),
+)
+
+#: Every step of a submission: who, when, what (sent, approved, returned and why, withdrawn).
+kiriman_riwayat = sa.Table(
+    "kiriman_riwayat", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kiriman_id", sa.Integer, sa.ForeignKey("kiriman.id"), nullable=False),
+    sa.Column("waktu", sa.DateTime, nullable=False),         # UTC
+    sa.Column("oleh", sa.String(80), nullable=False),
+    sa.Column("aksi", sa.String(16), nullable=False),        # dikirim | disetujui | dikembalikan | ditarik
+    sa.Column("keterangan", sa.String(300), nullable=True),
+    sa.Index("ix_kiriman_riwayat_kiriman", "kiriman_id"),
+)
+
+#: The phone form's draft, per account, so a lost connection or a reload loses nothing.
+konsep_laporan = sa.Table(
+    "konsep_laporan", metadata,
+    sa.Column("pengguna", sa.String(80), primary_key=True),
+    sa.Column("isi", sa.Text, nullable=False),               # JSON of the form's fields
+    sa.Column("waktu", sa.DateTime, nullable=False),         # UTC
+)
+
+for _ddl in _date_triggers("kiriman_baris", ["tanggal"]):
+    event.listen(kiriman_baris, "after_create", _ddl)

@@ -263,3 +263,5 @@ else:
                 mapping.forget(engine, entries[i][0], entries[i][1])
             st.session_state.pop("kelola-laporan", None)
             st.rerun()
+
+web.verification_queue(engine, user)  # partners' reports waiting (bulukumba/web/antrian.py)

@@ -110,7 +110,10 @@ def _test_account(role: str) -> tuple[str, dict]:
     global _TEST_HASH
     if _TEST_HASH is None:  # an account nobody can sign in to with a password: a random one
         _TEST_HASH = bcrypt.hashpw(os.urandom(16).hex().encode(), bcrypt.gensalt(4)).decode()
-    return f"uji-{role}", {"nama": f"Pengguna uji ({role})", "peran": role, "hash_sandi": _TEST_HASH}
+    entry = {"nama": f"Pengguna uji ({role})", "peran": role, "hash_sandi": _TEST_HASH}
+    if role == "mitra":  # a partner account belongs to one partner: PPDI, as an office would write it
+        entry["mitra"] = "PPDI"
+    return f"uji-{role}", entry
 
 
 _TEST_HASH: str | None = None

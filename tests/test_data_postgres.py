@@ -135,6 +135,10 @@ def demo_questions():
         ("partner_activity", lambda e: data.partner_activity(None, PER, engine=e)),
         ("partner_activity", lambda e: data.partner_activity(GERTAK_START, PER, "rekam_ektp", KAJANG, e)),
         ("vulnerable_by_kecamatan", lambda e: data.vulnerable_by_kecamatan(GERTAK_START, PER, e)),
+        # What a partner account sees of the figures (Laporan mitra): its own rows only.
+        ("partner_own", lambda e: data.partner_own("ppdi", e)),
+        ("partner_own_villages", lambda e: data.partner_own_villages("pkk", e)),
+        ("partner_programme_part", lambda e: data.partner_programme_part("lakpesdam_nu", e)),
         ("activity_total", lambda e: data.activity_total("rekam_ektp", GERTAK_START, PER, engine=e)),
         ("activity_total", lambda e: data.activity_total("akta_kelahiran", "2018-03-01", PER, KAJANG, e)),
         ("targets", lambda e: data.targets(engine=e)),

@@ -29,7 +29,8 @@ def users_from(accounts: dict):
 
 
 ACCOUNTS = {"kadis": {"nama": "Kepala Dinas", "peran": "pimpinan", "hash_sandi": HASH},
-            "op": {"nama": "Operator", "peran": "operator", "hash_sandi": HASH}}
+            "op": {"nama": "Operator", "peran": "operator", "hash_sandi": HASH},
+            "ppdi": {"nama": "PPDI Bulukumba", "peran": "mitra", "mitra": "PPDI", "hash_sandi": HASH}}
 
 
 @pytest.fixture
@@ -477,6 +478,13 @@ def test_uploads_need_a_signed_in_operator(client):
     client.cookies.clear()
     post_sign_in(client, "op", PASSWORD)
     assert client.put(upload).text == "streamlit"
+
+
+def test_a_partner_account_may_upload_its_own_spreadsheet(client):
+    upload = "/_stcore/upload_file/sesi-mitra/berkas"
+    assert client.put(upload).status_code == 403
+    post_sign_in(client, "ppdi", PASSWORD)
+    assert client.put(upload).text == "streamlit"  # what it may send is decided by its page
 
 
 def test_internal_metrics_answer_only_this_machine(server):

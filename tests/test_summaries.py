@@ -368,7 +368,7 @@ def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions)
         conn.exec_driver_sql("CREATE INDEX ix_kegiatan_mitra_tanggal ON kegiatan (mitra_kode, tanggal)")
     engine = restarted_as_schema(2, engine, url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 6
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 7
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
         assert "ix_kegiatan_mitra_rinci" in indexes and "ix_kegiatan_mitra_tanggal" not in indexes
     assert reached(engine, None, None) == (2, 2)
@@ -533,7 +533,7 @@ def test_a_store_of_schema_4_gains_the_newest_snapshot_index_on_start(tmp_path, 
         conn.exec_driver_sql("DROP INDEX ix_registri_berlaku_terbaru")
     engine = restarted_as_schema(4, engine, url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 6
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 7
         assert "ix_registri_berlaku_terbaru" in {i["name"] for i in sa.inspect(conn).get_indexes("registri_berlaku")}
     data.clear_memo()
     pd.testing.assert_frame_equal(data.coverage_villages(engine=engine), before)
@@ -556,7 +556,7 @@ def test_a_store_of_schema_5_gains_the_publication_history_on_start(tmp_path, re
         conn.exec_driver_sql("DROP TABLE terbitan")
     engine = restarted_as_schema(5, engine, url)
     with engine.connect() as conn:
-        assert store.schema_version(conn) == store.SCHEMA_VERSION == 6
+        assert store.schema_version(conn) == store.SCHEMA_VERSION == 7
         assert "terbitan" in sa.inspect(conn).get_table_names()
     view = disclosure.public_view(engine=engine)
     data.clear_memo()

@@ -20,7 +20,7 @@ Where each number comes from:
 Regions: a store may hold one regency or many. Functions that sum over villages take
 `kabupaten=` (default: everything the store holds); names come from the store (meta.py).
 """
-from .activity import (partner_activity, partner_leaderboard, partner_totals, partner_monthly, partner_village_count, partner_villages,
+from .activity import (partner_activity, partner_own, partner_own_villages, partner_leaderboard, partner_totals, partner_monthly, partner_village_count, partner_villages,
                        partners, vulnerable_by_kecamatan, village_services)
 from .core import DateLike, clear_memo, data_version, memoised, pin_version
 from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, Trend, Trends, change_over, coverage_kabupaten,
@@ -29,7 +29,7 @@ from .coverage import (PRIORITY_WEIGHTS, Change, Coverage, Trend, Trends, change
                        village_histories, village_history, villages_reported)
 from .trends import day_numbers
 from .meta import Freshness, freshness, import_history, kecamatan_names, regencies, region_label
-from .programmes import (ProgrammeStatus, activity_total, programme_on_trend, programme_period, programme_targets, programme_progress, programme_status,
+from .programmes import (ProgrammeStatus, activity_total, partner_programme_part, programme_on_trend, programme_period, programme_targets, programme_progress, programme_status,
                          programme_statuses, targets)
 
 __all__ = [
@@ -37,9 +37,9 @@ __all__ = [
     "Coverage", "Change", "Trend", "Trends", "day_numbers", "PRIORITY_WEIGHTS", "change_over", "coverage_kabupaten", "coverage_kecamatan",
     "coverage_total", "coverage_villages", "kecamatan_trends", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
     "recorded_trend", "top_unrecorded", "village_histories", "village_history", "villages_reported",
-    "partner_activity", "partner_leaderboard", "partner_totals", "partner_monthly", "partner_village_count", "partner_villages", "partners",
+    "partner_activity", "partner_own", "partner_own_villages", "partner_leaderboard", "partner_totals", "partner_monthly", "partner_village_count", "partner_villages", "partners",
     "vulnerable_by_kecamatan", "village_services",
-    "ProgrammeStatus", "activity_total", "programme_on_trend", "programme_period", "programme_targets", "programme_progress", "programme_status", "programme_statuses",
+    "ProgrammeStatus", "activity_total", "partner_programme_part", "programme_on_trend", "programme_period", "programme_targets", "programme_progress", "programme_status", "programme_statuses",
     "targets",
     "Freshness", "freshness", "import_history", "kecamatan_names", "regencies", "region_label",
 ]

@@ -328,3 +328,30 @@ def partner_activity(start: DateLike = None, end: DateLike = None, service: str 
     for column in ("jumlah", "rentan"):
         frame[column] = frame[column].astype("int64")
     return frame
+
+
+@memoised
+def partner_own(partner: str, engine: sa.Engine | None = None) -> pd.DataFrame:
+    """One partner's own counted activity (active batches: imported, or its reports once
+    approved), per month, kecamatan and service: bulan, kecamatan, layanan, jumlah, rentan,
+    desa (villages reached). What a partner account sees of the figures: its own rows only."""
+    month = month_start(K.c.tanggal)
+    query = (sa.select(month.label("bulan"), KC.c.nama.label("kecamatan"), K.c.layanan,
+                       total(K.c.jumlah).label("jumlah"),
+                       total_if(K.c.rentan != "umum", K.c.jumlah).label("rentan"),
+                       sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"))
+             .join(D, D.c.kode == K.c.desa_kode).join(KC, KC.c.kode == D.c.kecamatan_kode)
+             .where(K.c.mitra_kode == partner, active(K.c.impor_id))
+             .group_by(month, KC.c.nama, K.c.layanan).order_by(month, KC.c.nama, K.c.layanan))
+    frame = fetch(engine, query, dates=("bulan",))
+    for column in ("jumlah", "rentan", "desa"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+@memoised
+def partner_own_villages(partner: str, engine: sa.Engine | None = None) -> int:
+    """How many villages the partner reached, all its counted activity together."""
+    query = sa.select(sa.func.count(sa.distinct(K.c.desa_kode))).where(K.c.mitra_kode == partner,
+                                                                        active(K.c.impor_id))
+    return int(fetch(engine, query).iloc[0, 0])

@@ -309,3 +309,22 @@ def programme_period(program: str, engine: sa.Engine | None = None) -> tuple[dt.
     if row is None or row[0] is None:
         return None
     return row[0], row[1]
+
+
+@memoised
+def partner_programme_part(partner: str, engine: sa.Engine | None = None) -> pd.DataFrame:
+    """A partner's part of each programme: for every active target of a regency or the store
+    (not a kecamatan's), what the partner's counted activity of that service in the target's
+    period comes to. program, layanan, nilai, mulai, selesai, jumlah."""
+    from .activity import K
+
+    t = targets(engine=engine)
+    t = t[t["kecamatan_kode"].isna()].reset_index(drop=True)
+    amounts = []
+    for row in t.itertuples():
+        query = sa.select(total(K.c.jumlah)).where(
+            K.c.mitra_kode == partner, K.c.layanan == row.layanan, active(K.c.impor_id),
+            K.c.tanggal >= row.mulai.date(), K.c.tanggal <= row.selesai.date())
+        amounts.append(int(fetch(engine, query).iloc[0, 0]))
+    t["jumlah"] = pd.Series(amounts, dtype="int64")
+    return t[["program", "layanan", "nilai", "mulai", "selesai", "jumlah"]]

@@ -11,7 +11,7 @@ ASGI middleware).
 - A page load that presents a session cookie that no longer signs anyone in (signed out,
   idle, expired, forged) clears the cookie and reloads the same address with `sesi=<why>`, so
   the page says once, in Indonesian, why the visitor sees the public pages.
-- Uploads need a signed-in operator: the session id in an upload URL is not a credential.
+- Uploads need a signed-in operator or partner: the session id in an upload URL is not a credential.
 - Streamlit's internal metrics (`/_stcore/metrics`) answer only the machine itself.
 - Every answer carries the security headers (headers.py); an error answered in plain text that
   does not say it is Indonesian (`Content-Language: id`, as the dashboard's own answers do) is
@@ -109,7 +109,7 @@ class Gate:
             return await self._not_found(scope, send, path)
         if path.startswith(_UPLOADS) and method != "OPTIONS":
             if not await self._operator(scope):
-                return await _plain(send, 403, "Unggah berkas hanya untuk operator yang sudah masuk.")
+                return await _plain(send, 403, "Unggah berkas hanya untuk operator atau mitra yang sudah masuk.")
         if method in ("GET", "HEAD") and _is_page(path) and "text/html" in _header(scope, b"accept"):
             reason = await self._ended(scope)
             if reason:
@@ -173,7 +173,7 @@ class Gate:
         from anyio import to_thread
 
         user, _ = await to_thread.run_sync(self.server.who, cookie)
-        return user is not None and user.can_import
+        return user is not None and user.can_upload
 
     async def _reload_with_notice(self, scope, receive, send, path: str, reason: str):
         params = parse_qsl(scope.get("query_string", b"").decode("latin-1"))

@@ -11,10 +11,12 @@ whole of what it offers, each from the module that does that job:
 - `live`: the data version a run shows and the refresh tick
 - `style`: the icon and the CSS of every page, the public page and the projector
 - `browser`: inline components that report taps, keys and sizes from the browser
+- `antrian`: Kelola data's queue of partners' reports (approve, return, withdraw, history)
 """
 from __future__ import annotations
 
 from .. import config  # noqa: F401  (tests read the configured store's URL as web.config)
+from .antrian import verification_queue
 from .browser import container_size, projector_key, village_clicks
 from .hooks import report_error, serve_frame_only
 from .layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
@@ -37,5 +39,5 @@ __all__ = [
     "map_layers", "map_unavailable_reason", "memo", "page_style", "projector_key", "public_page",
     "public_regency", "public_style", "readiness", "remember_version", "report_error", "require_data", "secrets_dict",
     "serve_frame_only", "server", "show_svg", "show_table", "sidebar_filters", "sign_in_state",
-    "verdict_strip", "village_clicks", "watch_for_new_data",
+    "verdict_strip", "verification_queue", "village_clicks", "watch_for_new_data",
 ]
