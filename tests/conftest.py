@@ -130,7 +130,8 @@ def demo_engine(tmp_path_factory, regions):
 
 
 # Markers, for a quick loop (`python -m pytest -m "not browser and not slow"`, see the README):
-# `browser` is set here on every test that drives Chromium (it asks for a `browser` fixture);
+# `browser` is set here on every test that asks for a `browser` fixture (a file that starts
+# Chromium itself says so);
 # `postgres` and `slow` are set in the test files.
 #
 # In the PostgreSQL pass a browser test runs only when it is marked `both_databases`: what the
@@ -144,8 +145,9 @@ _BROWSER_ON_ONE_DATABASE = pytest.mark.skip(
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "browser" not in item.fixturenames:
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") is None:
             continue
-        item.add_marker(pytest.mark.browser)
         if on_postgres() and item.get_closest_marker("both_databases") is None:
             item.add_marker(_BROWSER_ON_ONE_DATABASE)

@@ -19,6 +19,10 @@ PASSWORD = "sandi-uji-mitra-2018"
 ARTIFACTS = PROJECT / "test-artifacts"
 
 
+# Drives Chromium itself; the partner's reports are written to the store through the page.
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from bulukumba import auth
