@@ -220,9 +220,19 @@ class _FramedPagesManager(PagesManager):
 
 @contextlib.contextmanager
 def after_restart():
-    """Runs inside this block are the first requests a freshly started server gets. The server
-    runs its start hook before any browser connects, so nothing differs from a running server
-    (every run here gets the start hook); kept so a test can say which moment it is about."""
+    """Runs inside this block are the first requests a freshly started server gets: what a restart
+    loses is what the process held in memory (remembered figures, published sets, Streamlit's
+    caches, open engines), so all of it is forgotten first; the store and the disk caches stay."""
+    import streamlit as st
+
+    from bulukumba import data, store
+    from bulukumba.disclosure import published
+
+    data.clear_memo()
+    published.clear_memo()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store.engine_for.cache_clear()
     yield
 
 

@@ -54,6 +54,13 @@ WAIT_FOR_BUILD_S = 2.0
 _lock = threading.Lock()  # guards _memo and the entries' dictionaries; never held while building
 
 
+def clear_memo() -> None:
+    """Forget every published set held in memory, as a restarted process has none (tests); the
+    published history in the store stays."""
+    with _lock:
+        _memo.clear()
+
+
 def programme_status(day: dt.date | None, engine: sa.Engine, kabupaten: str | None = None):
     """GERTAK 2018's e-KTP target of the regency published (of the whole store without one)."""
     return data.programme_status(*PROGRAMME, as_of=day, engine=engine, kabupaten=kabupaten)
