@@ -41,16 +41,39 @@ class FormulaWithoutValue(str):
         return cell
 
 
+class TooLong(str):
+    """An XLSX shared string past `limits.MAX_CELL_CHARS`, kept as its length only (reads as '')."""
+
+    def __new__(cls, length: int):
+        cell = super().__new__(cls, "")
+        cell.length = length
+        return cell
+
+
 def key(text: str) -> str:
     """Lower case ASCII letters and digits only: 'Desa/Kelurahan' -> 'desakelurahan'."""
     folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
+#: Characters a message would not show (zero-width, direction marks, controls, line and paragraph
+#: separators): written as their code point, so the operator sees what is there.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad"
+                        "\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                        "\u3164\ufeff\ufff9-\ufffb]")
+
+
+def visible(text: str) -> str:
+    """'Nama\u200bDesa' -> 'Nama[U+200B]Desa': invisible characters named by their code point."""
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def show(value: object) -> str:
-    """A cell value as it may appear in a message: quoted, one line, at most MAX_SHOWN characters."""
-    text = " ".join(str(value).split())
-    if len(text) > MAX_SHOWN:
+    """A cell value as it may appear in a message: quoted, one line, at most MAX_SHOWN characters,
+    invisible characters (zero-width, right-to-left marks, U+2028) shown as [U+200B]."""
+    raw = str(value)
+    text = " ".join(visible(raw[:MAX_SHOWN * 4]).split())
+    if len(text) > MAX_SHOWN or len(raw) > MAX_SHOWN * 4:
         text = text[:MAX_SHOWN - 1] + "…"
     return f"'{text}'"
 
