@@ -502,6 +502,14 @@ def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file:
                                   f"berisi {fmt.angka(len(first[at][1][j]))} karakter, lebih dari batas "
                                   f"{fmt.angka(MAX_HEADER_CHARS)} karakter satu judul; tidak "
                                   f"dibaca. Perbaiki judul kolom itu.")
+    for j, cell in enumerate(first[at][1]):
+        if "\u2028" in cell or "\u2029" in cell:
+            sign = "U+2028" if "\u2028" in cell else "U+2029"
+            raise ImportFileError(f"Baris {header_row}, kolom {column_letter(j)}: judul kolom berisi "
+                                  f"pemisah baris Unicode [{sign}]. Berkas ini tampaknya memakai "
+                                  f"{sign} sebagai pindah baris, yang tidak dikenal CSV, sehingga "
+                                  f"baris-barisnya terbaca sebagai satu baris. Simpan ulang dari "
+                                  f"Excel atau LibreOffice sebagai 'CSV UTF-8'.")
     if at:
         above = "Baris 1" if header_row == 2 else f"Baris 1–{header_row - 1}"
         warnings.append(RowError(None, None, f"{above} di atas judul kolom (judul tabel) diabaikan.",
