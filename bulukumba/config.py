@@ -94,6 +94,12 @@ def import_max_unzipped_mb() -> float:
     return _positive_number("BULUKUMBA_IMPOR_MAKS_MB_XLSX", 1000)
 
 
+def import_wait_seconds() -> float:
+    """How long an import waits for another import to finish writing before it says so
+    (BULUKUMBA_IMPOR_TUNGGU_DETIK, default 120: a million-row import writes in about a minute)."""
+    return _positive_number("BULUKUMBA_IMPOR_TUNGGU_DETIK", 120)
+
+
 def session_idle_hours() -> float:
     """A signed-in session with no activity for this long ends (hours; default 12)."""
     return float(os.environ.get("BULUKUMBA_SESSION_IDLE_HOURS", "12"))
