@@ -152,3 +152,16 @@ def test_cells_at_the_limits_still_import(db):
     content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam;Keterangan", f"{KINDANG};19/01/2018;2.400;2.150;{name}")
     result = import_bytes(content, "pas.csv", None, db)
     assert result.ok, result.errors
+
+
+def test_a_row_of_junk_elements_is_refused_before_it_is_held(db):
+    sheet = inline_row(1, "Nama Desa", "Tanggal", "WKTP", "Rekam") + b'<row r="2">' + b"<x/>" * 200_000 + b"</row>"
+    result = import_bytes(xlsx_parts(sheet), "sampah.xlsx", None, db)
+    assert result.errors[0].pesan.startswith("Baris 2: baris ini berisi lebih dari 1.000 sel"), result.errors
+
+
+def test_many_elements_after_the_rows_are_not_a_wide_row(db):
+    sheet = (inline_row(1, "Kode Desa", "Tanggal", "WKTP", "Rekam") + inline_row(2, KINDANG, "19/01/2018", "2400", "2150")
+             + b"</sheetData><mergeCells>" + b'<mergeCell ref="A1:B1"/>' * 20_000 + b"</mergeCells><sheetData>")
+    result = import_bytes(xlsx_parts(sheet), "gabung.xlsx", None, db)
+    assert result.ok, result.errors

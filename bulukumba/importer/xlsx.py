@@ -167,7 +167,8 @@ class Workbook:
         row_tag, cell_tag = f"{MAIN}row", f"{MAIN}c"
         try:
             parents: list = [None]
-            in_row = 0  # cells started in the current row: counted before the row is held
+            in_row = parts = 0  # cells (and their parts) started in the current row: counted
+            # before the row is held
             for event, element in ElementTree.iterparse(counting, events=("start", "end")):
                 if event == "start":
                     parents.append(element)
@@ -176,12 +177,17 @@ class Workbook:
                         if in_row > MAX_ROW_CELLS:
                             raise XlsxError(_too_wide(element.get("r"), number + 1))
                     elif element.tag == row_tag:
-                        in_row = 0
+                        in_row, parts = 0, 1
                         number = int(element.get("r") or number + 1) - 1
+                    elif parts:  # inside a row: a cell's value, inline text, …: a few per cell
+                        parts += 1
+                        if parts > 8 * MAX_ROW_CELLS:
+                            raise XlsxError(_too_wide(None, number + 1))
                     continue
                 parents.pop()
                 if element.tag != row_tag:
                     continue
+                parts = 0
                 number = int(element.get("r") or number + 1)
                 cells: list[str] = []
                 for c in element.iter(cell_tag):
