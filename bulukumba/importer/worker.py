@@ -326,6 +326,7 @@ def _progress_writer(folder: Path):
 def run(folder: Path) -> int:
     job = json.loads((folder / "job.json").read_text())
     limits = WorkerLimits(**job["limits"])
+    os.nice(10)  # the pages the server draws meanwhile come first
     _watch_heartbeat(folder, limits.heartbeat_seconds)
     from .. import store
     from . import batch

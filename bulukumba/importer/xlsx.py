@@ -244,9 +244,9 @@ class Workbook:
 
 def _too_wide(ref: str | None, number: int) -> str:
     where = f" (sel {ref[:12]})" if ref else ""
-    return (f"Baris {number}{where}: baris ini berisi lebih dari {MAX_ROW_CELLS:,} sel, batas satu "
-            f"baris; tidak dibaca. Hapus kolom kosong di kanan tabel, atau simpan ulang hanya "
-            f"tabel datanya.").replace(",", ".")
+    limit = f"{MAX_ROW_CELLS:,}".replace(",", ".")
+    return (f"Baris {number}{where}: baris ini berisi lebih dari {limit} sel, batas satu baris; "
+            f"tidak dibaca. Hapus kolom kosong di kanan tabel, atau simpan ulang hanya tabel datanya.")
 
 
 #: How far into a part its prolog (declaration, comments) may reach before the first element.
