@@ -105,6 +105,7 @@ class Sampler:
         import threading
 
         self.server_pid, self.worker, self.server, self.running = server_pid, 0.0, 0.0, set()
+        self.first_seen = self.last_seen = None  # when a worker ran (monotonic)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -121,6 +122,9 @@ class Sampler:
         while not self._stop.is_set():
             pids = worker_pids(self.server_pid)
             self.running = set(pids)
+            if pids:
+                self.last_seen = time.monotonic()
+                self.first_seen = self.first_seen or self.last_seen
             for pid in pids:
                 try:
                     self.worker = max(self.worker, memory_mb(pid, "VmHWM"))
@@ -193,7 +197,7 @@ def main() -> None:
                             break
                         time.sleep(0.1)
                 peak_worker, peak_server = sampler.worker, sampler.server
-                took = time.monotonic() - started
+                took = (sampler.last_seen or time.monotonic()) - started  # upload until the worker ended
                 seen = f"{statistics.median(visits):.2f} s ({len(visits)})" if visits else "–"
                 print(f"{name:<28} {path.stat().st_size / 1e6:7.2f}MB {took:6.1f}s {peak_worker:9.0f}MB "
                       f"{before:5.0f}->{peak_server:5.0f}MB {seen:>26}  {answer[:110]}", flush=True)

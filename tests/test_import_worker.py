@@ -14,7 +14,7 @@ from apptest_support import open_app
 from bulukumba import store
 from bulukumba.importer import batch, reading
 from bulukumba.importer.worker import Job, WorkerLimits
-from import_support import TANAH_TOWA, csv_bytes, db, snapshot_of  # noqa: F401
+from import_support import TANAH_TOWA, csv_bytes, snapshot_of
 
 SMALL = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam", f"{TANAH_TOWA};19/01/2018;3.112;2.480")
 
@@ -43,15 +43,15 @@ def limits(**changed) -> WorkerLimits:
                            **changed})
 
 
-def test_a_check_and_a_write_run_in_a_worker(db):
-    checked = Job(SMALL, "rekap.csv", None, _url(db)).wait(timeout=120)
+def test_a_check_and_a_write_run_in_a_worker(engine):
+    checked = Job(SMALL, "rekap.csv", None, _url(engine)).wait(timeout=120)
     assert checked.status == "selesai" and checked.result.report.ok
-    assert len(checked.result.report.records) == 1 and snapshot_of(db)["impor"] == 0
+    assert len(checked.result.report.records) == 1 and snapshot_of(engine)["impor"] == 0
 
-    job = Job(SMALL, "rekap.csv", None, _url(db), write=True, oleh="operator1")
+    job = Job(SMALL, "rekap.csv", None, _url(engine), write=True, oleh="operator1")
     written = job.wait(timeout=120)
     assert written.status == "selesai" and "BERHASIL: 1 baris ditulis" in written.result.pesan
-    assert snapshot_of(db)["registri"] == 1
+    assert snapshot_of(engine)["registri"] == 1
     assert not job.folder.exists()  # the uploaded bytes are gone with the job
 
 
@@ -60,26 +60,26 @@ def test_a_check_and_a_write_run_in_a_worker(db):
     (dict(cpu_seconds=1), "memakai waktu prosesor lebih dari batas 1 detik (BULUKUMBA_IMPOR_PEKERJA_CPU_DETIK)"),
     (dict(wall_seconds=1), "berjalan lebih lama dari batas 1 detik (BULUKUMBA_IMPOR_PEKERJA_DETIK)"),
 ])
-def test_a_worker_stopped_by_a_limit_says_which(db, changed, said):
-    job = Job(_many_rows(), "besar.csv", None, _url(db), write=True, limits=limits(**changed))
+def test_a_worker_stopped_by_a_limit_says_which(engine, changed, said):
+    job = Job(_many_rows(), "besar.csv", None, _url(engine), write=True, limits=limits(**changed))
     outcome = job.wait(timeout=240)
     assert outcome.status == "gagal"
     assert outcome.message.startswith(f"Penulisan berkas dihentikan: {said}; tidak ada yang ditulis"), outcome.message
-    assert snapshot_of(db)["impor"] == 0 and _gone(job.pid)
+    assert snapshot_of(engine)["impor"] == 0 and _gone(job.pid)
 
 
-def test_the_operator_can_cancel_and_nothing_is_written(db):
-    job = Job(_many_rows(), "besar.csv", None, _url(db), write=True)
+def test_the_operator_can_cancel_and_nothing_is_written(engine):
+    job = Job(_many_rows(), "besar.csv", None, _url(engine), write=True)
     time.sleep(3)
     outcome = job.cancel()
     assert outcome.status == "dibatalkan" and "tidak ada yang ditulis" in outcome.message
     assert _gone(job.pid) and not job.folder.exists()
-    assert snapshot_of(db)["impor"] == 0
+    assert snapshot_of(engine)["impor"] == 0
 
 
-def test_a_worker_nobody_looks_at_ends_by_itself(db):
+def test_a_worker_nobody_looks_at_ends_by_itself(engine):
     """The page stops touching the heartbeat when the operator leaves it or closes the tab."""
-    job = Job(_many_rows(), "besar.csv", None, _url(db), limits=limits(heartbeat_seconds=2))
+    job = Job(_many_rows(), "besar.csv", None, _url(engine), limits=limits(heartbeat_seconds=2))
     started = time.monotonic()
     while not _gone_or_zombie(job) and time.monotonic() - started < 60:
         time.sleep(0.2)  # not touching
@@ -108,8 +108,8 @@ def test_a_worker_result_cannot_carry_code(tmp_path):
 # --- on the page --------------------------------------------------------------------------------
 
 @pytest.fixture
-def kelola(db, monkeypatch):
-    url = _url(db)
+def kelola(engine, monkeypatch):
+    url = _url(engine)
     monkeypatch.setenv("BULUKUMBA_DB_URL", url)
     return url
 
@@ -122,7 +122,7 @@ def _upload(url: str, content: bytes):
     return at
 
 
-def test_the_server_process_never_parses_the_upload(kelola, db, monkeypatch):
+def test_the_server_process_never_parses_the_upload(kelola, engine, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the server process parsed the upload")
 
@@ -133,7 +133,7 @@ def test_the_server_process_never_parses_the_upload(kelola, db, monkeypatch):
     at.button(key="kelola-simpan").click()
     at.run()
     assert not at.exception and "BERHASIL: 1 baris ditulis" in at.success[0].value
-    with db.connect() as conn:
+    with engine.connect() as conn:
         batches = conn.execute(sa.select(store.impor.c.id).where(store.impor.c.nama_file == "rekap.csv")).scalars().all()
         assert len(batches) == 1
         assert conn.execute(sa.select(sa.func.count()).select_from(store.registri)
