@@ -197,17 +197,15 @@ if upload is not None:
         ignore_rest = bool(st.session_state.get(f"kelola-abaikan-{fingerprint[:16]}"))
         wanted = (fingerprint, kind, ignore_rest, data.data_version(engine))
         report = check_upload(content, upload.name, wanted)
-        if report is not None and report.unresolved and report.jenis:
-            column_mapping(report, fingerprint[:16])
         if report is not None:
+            if report.unresolved and report.jenis:
+                column_mapping(report, fingerprint[:16])
             show_warnings(report.warnings)
-        if report is None:
-            pass
-        elif not report.ok:
+        if report is not None and not report.ok:
             result = importer.format_report(report).splitlines()[0]
             st.error(said(result.replace("tidak lolos pemeriksaan", "DITOLAK"), upload.name))
             show_problems(report)
-        else:
+        elif report is not None:
             st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.angka(len(report.records))} "
                        f"baris {report.jenis} siap diimpor.")
             if st.button(f"Simpan {fmt.angka(len(report.records))} baris ke basis data", type="primary",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config, fmt
+
+log = logging.getLogger(__name__)
 
 #: A worker still running this long after its wall limit is killed by the server.
 GRACE_SECONDS = 10
@@ -205,6 +208,12 @@ class Job:
         result_file = self.folder / "result.pickle"
         if code == 0 and result_file.exists():
             return Outcome("selesai", result=_load_result(result_file.read_bytes()))
+        # where it failed, for the server's log: the frames and the exception's class, never its
+        # message (it may quote the file)
+        lines = self._log().splitlines()
+        where = [line.strip() for line in lines if line.startswith("  File ")][-6:]
+        kind = lines[-1].split(":", 1)[0][:80] if lines else ""
+        log.error("pekerja impor berhenti tak terduga (kode %s, %s): %s", code, kind, " | ".join(where))
         return Outcome("gagal", message=("Pemeriksaan" if not self.write else "Penulisan")
                        + f" berkas gagal tanpa diduga (kode {code}); tidak ada yang ditulis. "
                          f"Laporkan berkas ini ke pengelola dasbor.")
