@@ -34,7 +34,8 @@ def follow(key: object, start_job: Callable[[], Job], what: str) -> Outcome:
         job = None
     if job is None:
         job = st.session_state[_JOB] = start_job()
-    box = st.container()
+    holder = st.empty()  # emptied once the job ends (a container's .empty() would add to it)
+    box = holder.container()
     if box.button(texts.IMPOR_BATALKAN, key="kelola-kerja-batal", icon=":material/cancel:"):
         st.session_state.pop(_JOB, None)
         return job.cancel()
@@ -47,6 +48,6 @@ def follow(key: object, start_job: Callable[[], Job], what: str) -> Outcome:
             shown = (fraction, text)
             bar.progress(min(max(fraction, 0.0), 1.0), text=f"{what} · {text}" if text else what)
         time.sleep(0.25)
-    box.empty()
+    holder.empty()
     st.session_state.pop(_JOB, None)
     return outcome
