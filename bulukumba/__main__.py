@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import store
+from . import config, store
 
 
 class _Progress:
@@ -59,8 +59,20 @@ def _cmd_impor(args) -> int:
     except ValueError as error:
         print(f"Gagal: {error}", file=sys.stderr)
         return 2
-    engine = startup.prepare(fill_demo=False).engine
     progress = _Progress()
+    try:
+        engine = _prepared(progress)
+    except store.ImportBusy:
+        progress.done()
+        print(f"Gagal: impor lain sedang menulis ke basis data dan belum selesai setelah ditunggu "
+              f"{config.import_wait_seconds():.0f} detik (BULUKUMBA_IMPOR_TUNGGU_DETIK); tidak ada "
+              f"yang ditulis. Coba lagi setelah impor itu selesai.", file=sys.stderr)
+        return 2
+    except Exception as error:  # the store cannot be opened: a sentence, not a traceback
+        progress.done()
+        print(f"Gagal: basis data tidak dapat dibuka ({_reason(error)}); tidak ada yang ditulis. "
+              f"Periksa BULUKUMBA_DB_URL, lalu coba lagi.", file=sys.stderr)
+        return 2
     try:
         result = importer.import_file(Path(args.file), jenis=args.jenis, engine=engine,
                                       oleh=args.oleh, dry_run=args.periksa, kolom=choices,
@@ -73,6 +85,35 @@ def _cmd_impor(args) -> int:
     progress.done()
     print(importer.format_report(result))
     return 0 if result.ok else 1
+
+
+def _prepared(progress):
+    """The store, ready: when another import holds SQLite's write lock and the store needs a
+    write on start (a partner or region missing), wait for that import (bounded), then again."""
+    import sqlalchemy as sa
+
+    from . import startup
+
+    try:
+        return startup.prepare(fill_demo=False).engine
+    except sa.exc.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+    engine = store.default_engine()
+    wait = config.import_wait_seconds()
+    with store.import_lock(engine, wait, waiting=lambda: progress(
+            0.0, f"menunggu impor lain selesai menulis (paling lama {wait:.0f} detik)")):
+        try:
+            return startup.prepare(engine, fill_demo=False).engine
+        except sa.exc.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise store.ImportBusy from None
+            raise
+
+
+def _reason(error: Exception) -> str:
+    text = str(getattr(error, "orig", error)).splitlines()[0][:120] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _cmd_template(args) -> int:

@@ -94,6 +94,36 @@ def import_max_unzipped_mb() -> float:
     return _positive_number("BULUKUMBA_IMPOR_MAKS_MB_XLSX", 1000)
 
 
+def import_wait_seconds() -> float:
+    """How long an import waits for another import to finish writing before it says so
+    (BULUKUMBA_IMPOR_TUNGGU_DETIK, default 120: a million-row import writes in about a minute)."""
+    return _positive_number("BULUKUMBA_IMPOR_TUNGGU_DETIK", 120)
+
+
+def import_worker_mb() -> int:
+    """Most address space (MB, RLIMIT_AS) a Kelola data import worker may use
+    (BULUKUMBA_IMPOR_PEKERJA_MB, default 2,000: a million-row file peaks near 300 MB resident)."""
+    return int(_positive_number("BULUKUMBA_IMPOR_PEKERJA_MB", 2000))
+
+
+def import_worker_cpu_seconds() -> int:
+    """Most CPU seconds (RLIMIT_CPU) an import worker may use after starting
+    (BULUKUMBA_IMPOR_PEKERJA_CPU_DETIK, default 300: a million rows take about 21)."""
+    return int(_positive_number("BULUKUMBA_IMPOR_PEKERJA_CPU_DETIK", 300))
+
+
+def import_worker_seconds() -> int:
+    """Most wall-clock seconds an import worker may run (BULUKUMBA_IMPOR_PEKERJA_DETIK,
+    default 600)."""
+    return int(_positive_number("BULUKUMBA_IMPOR_PEKERJA_DETIK", 600))
+
+
+def import_worker_heartbeat() -> float:
+    """An import worker ends when Kelola data has not looked at it for this many seconds (the
+    operator left the page or closed the tab; BULUKUMBA_IMPOR_PEKERJA_DENYUT_DETIK, default 15)."""
+    return _positive_number("BULUKUMBA_IMPOR_PEKERJA_DENYUT_DETIK", 15)
+
+
 def session_idle_hours() -> float:
     """A signed-in session with no activity for this long ends (hours; default 12)."""
     return float(os.environ.get("BULUKUMBA_SESSION_IDLE_HOURS", "12"))

@@ -17,6 +17,8 @@ import pandas as pd
 
 #: Words people put before a name that are not part of it.
 PREFIXES = ("desa", "kelurahan", "kel", "ds", "dusun", "kecamatan", "kec")
+#: Letters of a query that are looked at: no name is longer, and difflib is quadratic.
+MAX_QUERY = 100
 #: How close a spelling must be to count as a typo of a name (difflib ratio, 0..1).
 TOLERANCE = 0.72
 MAX_RESULTS = 5
@@ -96,7 +98,7 @@ def find(villages: pd.DataFrame, query: str, limit: int = MAX_RESULTS) -> list[M
     also names the kecamatan ("Lembanna Kajang") puts the village in that kecamatan first; a
     query that is only a kecamatan's name ("Bonto Bahari") lists that kecamatan's villages
     (score KECAMATAN_SCORE)."""
-    wanted = normalise(query)
+    wanted = normalise(str(query)[:MAX_QUERY])
     if len(wanted) < 2:
         return []
     rows = _rows(villages)

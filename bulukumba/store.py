@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from contextlib import contextmanager
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -341,6 +342,64 @@ def engine_for(url: str) -> Engine:
 
 def default_engine() -> Engine:
     return engine_for(config.database_url())
+
+
+class ImportBusy(Exception):
+    """Another import holds the import lock and did not finish within the wait."""
+
+
+@contextmanager
+def import_lock(engine: Engine, wait_seconds: float, waiting=None):
+    """One import writes at a time, in any process (the command line, Kelola data's workers).
+
+    PostgreSQL: a session advisory lock; SQLite: a lock file beside the store (`….impor.lock`),
+    so a second import waits for the first instead of meeting its write lock ('database is
+    locked' after 5 s). Waits at most `wait_seconds` (calling `waiting()` once, when it has to
+    wait), then raises ImportBusy. The lock is released when the holder ends, even if killed.
+    """
+    import time
+
+    deadline = time.monotonic() + wait_seconds
+    told = False
+
+    def wait_or_give_up() -> None:
+        nonlocal told
+        if time.monotonic() >= deadline:
+            raise ImportBusy
+        if not told and waiting is not None:
+            waiting()
+            told = True
+        time.sleep(0.2)
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            while not conn.execute(sa.text("SELECT pg_try_advisory_lock(7302021)")).scalar():
+                conn.commit()
+                wait_or_give_up()
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(7302021)"))
+                conn.commit()
+        return
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{path}.impor.lock", "a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                wait_or_give_up()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def data_version(conn: sa.Connection) -> int:

@@ -354,9 +354,9 @@ IMPOR_PEMETAAN_TERAPKAN = "Terapkan pemetaan"
 IMPOR_PEMETAAN_DIINGAT = "Pemetaan kolom yang diingat"
 IMPOR_PEMETAAN_KOSONG = "Belum ada pemetaan kolom yang diingat."
 IMPOR_PEMETAAN_HAPUS = "Hapus pemetaan terpilih"
-IMPOR_GAGAL_TAK_TERDUGA = ("Berkas ini membuat pemeriksaan gagal karena kesalahan tak terduga; tidak ada "
-                           "yang ditulis. Laporkan berkas ini ke pengelola dasbor.")
 IMPOR_MEMERIKSA = "Memeriksa berkas"
+IMPOR_BATALKAN = "Batalkan"
+IMPOR_PERIKSA_LAGI = "Periksa lagi"
 IMPOR_MENULIS = "Menulis ke basis data"
 
 

@@ -5,16 +5,13 @@ Everything that comes from a file (its name, sheet, headers, cell values) is sho
 in tables, in `st.text`, or escaped (`plain`) where Streamlit renders Markdown.
 """
 import hashlib
-import logging
 import re
-import time
 
 import streamlit as st
 
 from bulukumba import data, fmt, importer, texts, web
 from bulukumba.importer import mapping
 
-log = logging.getLogger(__name__)
 MAX_SELECTS = 30  # columns offered for mapping one by one; more is not a file to map by hand
 
 
@@ -80,21 +77,6 @@ st.html(f"""<style>
 upload = st.file_uploader(texts.IMPOR_UNGGAH, key="kelola-berkas",
                           help=texts.IMPOR_UNGGAH_BANTUAN,
                           max_upload_size=max_mb)
-
-
-def progress_bar(what: str):
-    """A progress callback that shows a bar only once the work has taken more than a second."""
-    started, shown = time.monotonic(), {}
-
-    def update(fraction: float, text: str) -> None:
-        if "bar" not in shown:
-            if time.monotonic() - started < 1:
-                return
-            shown["bar"] = st.progress(0.0, text=what)
-        shown["bar"].progress(min(max(fraction, 0.0), 1.0), text=f"{what} · {text}")
-
-    update.clear = lambda: shown["bar"].empty() if "bar" in shown else None
-    return update
 
 
 def show_problems(report) -> None:
@@ -164,6 +146,43 @@ def column_mapping(report, file_key: str) -> None:
         st.rerun()
 
 
+def check_upload(content: bytes, name: str, wanted: tuple):
+    """The file's report, checked in a worker process (the server never parses an upload);
+    None when the check was cancelled or stopped at a limit (said on the page)."""
+    cached = st.session_state.get("kelola-laporan")
+    if cached and cached[0] == wanted:
+        return cached[1]
+    stopped = st.session_state.get("kelola-berhenti")
+    if stopped and stopped[0] == wanted:  # cancelled or refused: not checked again by itself
+        (st.info if stopped[1] == "dibatalkan" else st.error)(stopped[2])
+        if st.button(texts.IMPOR_PERIKSA_LAGI, key="kelola-periksa-lagi", icon=":material/refresh:"):
+            st.session_state.pop("kelola-berhenti", None)
+            st.rerun()
+        return None
+    outcome = web.imports.follow(("periksa", wanted), lambda: web.imports.start(
+        content, name, kind, engine, key=("periksa", wanted), ignore_rest=wanted[2]),
+        texts.IMPOR_MEMERIKSA)
+    if outcome.status != "selesai":
+        st.session_state["kelola-berhenti"] = (wanted, outcome.status, outcome.message)
+        st.rerun()
+    st.session_state["kelola-laporan"] = (wanted, outcome.result.report)
+    return outcome.result.report
+
+
+def write_upload(content: bytes, name: str, wanted: tuple, fingerprint: str) -> None:
+    """Check the file again and write it, in a worker process."""
+    outcome = web.imports.follow(("tulis", wanted), lambda: web.imports.start(
+        content, name, kind, engine, key=("tulis", wanted), ignore_rest=wanted[2], write=True,
+        oleh=user.username), texts.IMPOR_MENULIS)
+    st.session_state.pop("kelola-tulis", None)
+    if outcome.status != "selesai":
+        (st.info if outcome.status == "dibatalkan" else st.error)(outcome.message)
+        return
+    st.session_state["kelola-hasil"] = (fingerprint, outcome.result)
+    st.session_state.pop("kelola-laporan", None)
+    st.rerun()
+
+
 if upload is not None:
     content = upload.getvalue()
     fingerprint = hashlib.sha256(content).hexdigest()
@@ -177,43 +196,23 @@ if upload is not None:
     else:
         ignore_rest = bool(st.session_state.get(f"kelola-abaikan-{fingerprint[:16]}"))
         wanted = (fingerprint, kind, ignore_rest, data.data_version(engine))
-        cached = st.session_state.get("kelola-laporan")
-        if cached and cached[0] == wanted:
-            report = cached[1]
-        else:
-            progress = progress_bar(texts.IMPOR_MEMERIKSA)
-            try:
-                report = importer.validate(content, upload.name, kind, engine, ignore_rest=ignore_rest,
-                                           progress=progress)
-            except Exception:  # the operator gets a sentence, the log gets the traceback
-                log.exception("pemeriksaan berkas impor gagal")
-                st.error(texts.IMPOR_GAGAL_TAK_TERDUGA)
-                st.stop()
-            progress.clear()
-            st.session_state["kelola-laporan"] = (wanted, report)
-        if report.unresolved and report.jenis:
-            column_mapping(report, fingerprint[:16])
-        show_warnings(report.warnings)
-        if not report.ok:
+        report = check_upload(content, upload.name, wanted)
+        if report is not None:
+            if report.unresolved and report.jenis:
+                column_mapping(report, fingerprint[:16])
+            show_warnings(report.warnings)
+        if report is not None and not report.ok:
             result = importer.format_report(report).splitlines()[0]
             st.error(said(result.replace("tidak lolos pemeriksaan", "DITOLAK"), upload.name))
             show_problems(report)
-        else:
+        elif report is not None:
             st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.angka(len(report.records))} "
                        f"baris {report.jenis} siap diimpor.")
             if st.button(f"Simpan {fmt.angka(len(report.records))} baris ke basis data", type="primary",
                          key="kelola-simpan", icon=":material/save:"):
-                progress = progress_bar(texts.IMPOR_MENULIS)
-                try:
-                    result = importer.save(report, engine, oleh=user.username, progress=progress)
-                except Exception:
-                    log.exception("penulisan impor gagal")
-                    st.error(texts.IMPOR_GAGAL_TAK_TERDUGA)
-                    st.stop()
-                progress.clear()
-                st.session_state["kelola-hasil"] = (fingerprint, result)
-                st.session_state.pop("kelola-laporan", None)
-                st.rerun()
+                st.session_state["kelola-tulis"] = wanted
+            if st.session_state.get("kelola-tulis") == wanted:
+                write_upload(content, upload.name, wanted, fingerprint)
 
 st.header("Riwayat impor", anchor=False)
 if "kelola-pesan" in st.session_state:

@@ -152,16 +152,16 @@ def test_an_unclosed_quote_names_the_row(db):
     assert not result.ok and "Baris 5" in result.errors[0].pesan and "tanda kutip" in result.errors[0].pesan
 
 
-def test_twenty_thousand_columns_are_one_grouped_message(db):
-    header = ";".join(["Kode Desa", "Tanggal", "WKTP", "Rekam"] + [f"Kolom {j}" for j in range(19_996)])
-    row = f"{TANAH_TOWA};19/01/2018;3.112;2.480" + ";x" * 19_996
+def test_a_thousand_columns_are_one_grouped_message(db):
+    header = ";".join(["Kode Desa", "Tanggal", "WKTP", "Rekam"] + [f"Kolom {j}" for j in range(996)])
+    row = f"{TANAH_TOWA};19/01/2018;3.112;2.480" + ";x" * 996
     result = import_bytes(csv_bytes(header, row), "lebar.csv", "registri", db)
 
     assert not result.ok
     assert len(result.errors) == 1 and len(result.warnings) <= 1
     message = result.errors[0].pesan
-    assert message.startswith("19.996 kolom belum jelas artinya: 'Kolom 0', 'Kolom 1'")
-    assert "dan 19.986 lainnya" in message and len(message) < 600
+    assert message.startswith("996 kolom belum jelas artinya: 'Kolom 0', 'Kolom 1'")
+    assert "dan 986 lainnya" in message and len(message) < 600
     assert len(format_report(result).splitlines()) < 10
 
 

@@ -120,16 +120,16 @@ def test_headers_and_file_names_are_plain_text_never_markdown(office):
 
 
 @pytest.mark.slow
-def test_twenty_thousand_columns_give_one_message_and_a_way_out(office):
-    header = ";".join(["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"] + [f"Kolom {j}" for j in range(19_996)])
-    row = "73.02.06.2006;19/01/2026;3.112;2.480" + ";x" * 19_996
+def test_a_thousand_columns_give_one_message_and_a_way_out(office):
+    header = ";".join(["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"] + [f"Kolom {j}" for j in range(996)])
+    row = "73.02.06.2006;19/01/2026;3.112;2.480" + ";x" * 996
     at = upload(operator(office), "lebar.csv", f"{header}\n{row}\n".encode())
 
     assert len(mapping_boxes(at)) == 30
     assert len(at.warning) + len(at.error) + len(at.info) <= 4
-    assert "19.996 kolom belum jelas artinya" in at.info[0].value
+    assert "996 kolom belum jelas artinya" in at.info[0].value
     problems = table_with(at, "Masalah")
-    assert len(problems) == 1 and problems["Masalah"][0].startswith("19.996 kolom belum jelas artinya")
+    assert len(problems) == 1 and problems["Masalah"][0].startswith("996 kolom belum jelas artinya")
 
     at.checkbox(key=[c.key for c in at.checkbox if (c.key or "").startswith("kelola-abaikan-")][0]).check()
     at.get("form_submit_button")[0].click()

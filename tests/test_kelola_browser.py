@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import os
+import time
 import threading
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def server(tmp_path_factory, demo_engine):
     secrets = data_dir / "secrets.toml"
     secrets.write_text(f'[pengguna.operator1]\nnama = "Operator Data"\nperan = "operator"\n'
                        f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "30"}
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "30",
+           "BULUKUMBA_IMPOR_PEKERJA_DENYUT_DETIK": "5"}
     db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
     env["BULUKUMBA_DB_URL"] = db
     with live_server.dashboard(data_dir, env, secrets) as url:
@@ -219,3 +221,42 @@ def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_
     assert any("Memeriksa berkas" in text and "baris diperiksa" in text for text in seen), seen[:5]
     assert bar.count() == 0  # the bar goes once the check is done
     page.close()
+
+
+def _workers() -> list[int]:
+    """Import workers running on this machine (their command line names the module)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"bulukumba.importer.worker" in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_closing_the_tab_ends_the_check(server, browser, tmp_path):
+    """The issue's 9 MB shared string kept the server at 0.9 of a core after the tab was closed.
+    Now the worker checking an upload ends once no page looks at it (heartbeat: 5 s here)."""
+    rows = "".join(f"73.02.08.2003;{i % 28 + 1:02d}/{i // 28 % 12 + 1:02d}/{2000 + i // 336 % 100};2.400;2.150\n"
+                   for i in range(1_500_000))
+    export = tmp_path / "besar.csv"
+    export.write_text("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n" + rows, encoding="utf-8")
+    before = set(_workers())
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(page, server["url"], "operator1", PASSWORD)
+    page.get_by_role("link", name="Kelola data").click()
+    page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
+    page.wait_for_selector("text=Batalkan", timeout=120_000)
+    deadline = time.monotonic() + 60
+    while not set(_workers()) - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    started = set(_workers()) - before
+    assert started, "no import worker started"
+    page.close()
+    closed = time.monotonic()
+    while set(_workers()) & started and time.monotonic() - closed < 60:
+        time.sleep(0.2)
+    assert not set(_workers()) & started, "the worker went on after the tab was closed"
+    assert time.monotonic() - closed < 30

@@ -16,7 +16,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from .. import reference, store, summaries
+from .. import config, fmt, reference, store, summaries
 from . import checks, mapping
 from .column_plan import CHOSEN
 from .headers import KINDS, spelling_key
@@ -102,6 +102,24 @@ def save(report: ValidationReport, engine, oleh: str | None = None,
             report.problems.add(RowError(None, None, "Tidak ada baris data untuk diimpor.",
                                          "tidak ada baris data"))
         return result_of(report, ok=False)
+    wait = config.import_wait_seconds()
+    try:
+        with store.import_lock(engine, wait, waiting=lambda: progress and progress(
+                0.0, f"menunggu impor lain selesai menulis (paling lama {fmt.angka(wait)} detik)")):
+            return _write(report, engine, oleh, progress)
+    except store.ImportBusy:
+        report.problems.add(RowError(None, None, _busy_message(wait), "impor lain sedang berjalan"))
+        report.records = None
+        return result_of(report, ok=False)
+
+
+def _busy_message(wait: float) -> str:
+    return (f"Impor lain sedang menulis ke basis data dan belum selesai setelah ditunggu "
+            f"{fmt.angka(wait)} detik (batas BULUKUMBA_IMPOR_TUNGGU_DETIK); berkas ini sudah "
+            f"diperiksa tetapi tidak ada yang ditulis. Coba lagi setelah impor itu selesai.")
+
+
+def _write(report: ValidationReport, engine, oleh: str | None, progress) -> ImportResult:
     records = report.records
     try:
         with engine.begin() as conn:

@@ -18,12 +18,13 @@ from .. import fmt, store
 from . import headers as vocab
 from .column_plan import ColumnPlan, detect_kind, plan_columns
 from .headers import LABELS
+from .limits import column_letter
 from .places import Places
 from .reading import ImportFileError, Table
 from .records import EMPTY, Records
-from .report import Notes, RowError, ValidationReport
+from .report import Notes, RowError, ValidationReport, rows_text
 from .row_checks import RowChecks, ok
-from .values import clean, is_total_label, key, looks_like_nik, show
+from .values import clean, is_total_label, key, personal_value, show
 
 PROGRESS_EVERY = 8192
 
@@ -112,6 +113,7 @@ def _read_rows(table: Table, kind: str, plan: ColumnPlan, places: Places,
     labels_at += [c.index for c in plan.columns if c.target == "nomor"]
     first_label = max(labels_at) if labels_at else 0  # JUMLAH sits in the first label cell it fills
     total_row: tuple[int, list[str]] | None = None
+    personal: dict[tuple[int, str | None], list] = {}  # (column, header) -> [first rows, count]
     count = 0
     try:
         for n, cells in table.rows():
@@ -127,13 +129,18 @@ def _read_rows(table: Table, kind: str, plan: ColumnPlan, places: Places,
                 total_row = (n, cells)
                 continue
             before = problems.total
-            if max(map(len, cells)) >= 16:
+            if max(map(len, cells)) >= 7:
                 for j, cell in enumerate(cells):
-                    if looks_like_nik(cell):
-                        problems.add(RowError(n, (table.header[j] if j < width else None) or None,
-                                              "berisi angka 16 digit yang tampak seperti NIK. Dasbor "
+                    what = personal_value(cell)
+                    if what:
+                        column = (table.header[j] if j < width else None) or None
+                        seen = personal.setdefault((j, column), [[], 0])
+                        seen[1] += 1
+                        if len(seen[0]) < 10:
+                            seen[0].append(n)
+                        problems.add(RowError(n, column, f"berisi {_PERSONAL_WHAT[what]}. Dasbor "
                                               "hanya menyimpan angka agregat, bukan data perorangan; "
-                                              "berkas ditolak.", "tampak seperti NIK"))
+                                              "berkas ditolak.", _PERSONAL_KIND[what]))
             if strict_width and (len(cells) > width and any(c.strip() for c in cells[width:])
                                  or unnamed and any(cells[j].strip() for j in unnamed if j < len(cells))):
                 problems.add(RowError(n, None, "baris ini punya lebih banyak isian daripada judul kolom "
@@ -147,6 +154,11 @@ def _read_rows(table: Table, kind: str, plan: ColumnPlan, places: Places,
     finally:
         table.close()
     report.baris = count - (total_row is not None)
+    for (j, column), (rows, total) in personal.items():
+        problems.add(RowError(None, column, f"{'k' if column else 'K'}olom {column_letter(j)} berisi "
+                                            f"data pribadi di {rows_text(rows, total)}: seluruh berkas ditolak, "
+                                            f"tidak ada yang ditulis. Hapus kolom itu (atau isinya), "
+                                            f"lalu impor lagi.", "data pribadi di kolom"))
     if progress is not None:
         progress(1.0, f"{fmt.angka(count)} baris diperiksa")
     if not strict_width and unnamed:
@@ -162,6 +174,20 @@ def _read_rows(table: Table, kind: str, plan: ColumnPlan, places: Places,
     report.records = records
     if total_row is not None:
         _check_total(total_row, rules, records, report)
+
+
+_PERSONAL_WHAT = {
+    "NIK": "angka 15-16 digit yang tampak seperti NIK (juga bila ditulis dengan tanda hubung atau "
+           "spasi)",
+    "NIK yang ditampilkan spreadsheet dalam notasi ilmiah": "angka dalam notasi ilmiah (mis. "
+                                                             "7,3E+15) yang tampak seperti NIK "
+                                                             "yang diubah spreadsheet",
+    "nama orang dengan tanggal lahir atau alamat": "teks yang tampak seperti nama orang dengan "
+                                                   "tanggal lahir atau alamat",
+}
+_PERSONAL_KIND = {"NIK": "tampak seperti NIK",
+                  "NIK yang ditampilkan spreadsheet dalam notasi ilmiah": "tampak seperti NIK",
+                  "nama orang dengan tanggal lahir atau alamat": "tampak seperti data pribadi"}
 
 
 def _is_total(cells: list[str], first_label: int, rules: RowChecks) -> bool:

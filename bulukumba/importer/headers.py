@@ -137,6 +137,7 @@ _FILLER = frozenset((
 ))
 _WORD_CONCEPT = {word: concept for concept, words_ in _CONCEPT_WORDS.items() for word in words_}
 _KNOWN_WORDS = set(_WORD_CONCEPT) | set(_FILLER)
+_LONGEST_WORD = max(map(len, _KNOWN_WORDS))
 
 
 def words(header: str) -> list[str]:
@@ -165,22 +166,30 @@ def _known(word: str) -> tuple[str, ...] | None:
 
 def _split_glued(word: str) -> tuple[str, ...] | None:
     """'jmlwajibktp' -> ('jml', 'wajib', 'ktp'): pieces of two letters or more (a final 'l' or
-    'p' allowed, as in 'wajibl'), fewest pieces first."""
+    'p' allowed, as in 'wajibl'), fewest pieces first.
+
+    Linear in the word's length: a piece is never longer than the longest known word, and each
+    position keeps only its count of pieces and where its last piece starts."""
     n = len(word)
-    best: list[tuple[str, ...] | None] = [None] * (n + 1)
-    best[0] = ()
+    count: list[int | None] = [None] * (n + 1)
+    start_of: list[int] = [0] * (n + 1)
+    count[0] = 0
     for end in range(1, n + 1):
-        for start in range(end):
-            piece = word[start:end]
-            prior = best[start]
+        for start in range(max(0, end - _LONGEST_WORD), end):
+            prior = count[start]
             if prior is None:
                 continue
+            piece = word[start:end]
             if piece in _KNOWN_WORDS and (len(piece) >= 2 or end == n and piece in ("l", "p")):
-                candidate = prior + (piece,)
-                if best[end] is None or len(candidate) < len(best[end]):
-                    best[end] = candidate
-    found = best[n]
-    return found if found and len(found) > 1 else None
+                if count[end] is None or prior + 1 < count[end]:
+                    count[end], start_of[end] = prior + 1, start
+    if count[n] is None or count[n] < 2:
+        return None
+    pieces, end = [], n
+    while end:
+        pieces.append(word[start_of[end]:end])
+        end = start_of[end]
+    return tuple(reversed(pieces))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -335,7 +344,7 @@ def is_sub_header(cells: list[str]) -> bool:
     """A row of 'L', 'P', 'JML' under a header whose cells span several columns."""
     subs = 0
     for cell in cells:
-        if not cell:
+        if not cell or len(cell) > 80:
             continue
         found = concepts(cell)
         if found and found <= _SUB_CONCEPTS:

@@ -201,7 +201,7 @@ class Places:
         elif near:
             hint = "; mungkin maksudnya: " + ", ".join(self.desa[self.desa_by_name[(kec, k)][0]][0]
                                                         for _, k in near[:3])
-        else:
+        elif len(name) <= 100:  # difflib is quadratic; no village name is that long
             import difflib
 
             names = [n for n, kc in self.desa.values() if kc == kec]

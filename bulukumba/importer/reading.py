@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ import pandas as pd
 
 from .. import config, fmt
 from . import headers as vocab
+from .limits import MAX_CELL_CHARS, MAX_HEADER_CHARS, MAX_RECORD_CHARS, MAX_ROW_CELLS, column_letter
 from .report import RowError
-from .values import clean, show
+from .values import TooLong, clean, show
 from .xlsx import Workbook, XlsxError
 
 CHUNK = 1 << 20
@@ -251,7 +253,8 @@ def _sniff_delimiter(stream, codec: str) -> str:
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     text = decoder.decode(stream.read(SNIFF_BYTES))
     stream.seek(0)
-    lines = [line for line in text.splitlines() if line.strip()][:20]
+    # line breaks only (str.splitlines also breaks at U+2028 and other separators inside cells)
+    lines = [line[:MAX_RECORD_CHARS] for line in re.split(r"\r\n|\r|\n", text) if line.strip()][:20]
     best, best_score = ",", (0, 0)
     for delimiter in (";", "\t", ",", "|"):
         try:
@@ -267,15 +270,61 @@ def _sniff_delimiter(stream, codec: str) -> str:
     return best
 
 
+class _RecordTooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The CSV text line by line for `csv.reader`, never more than MAX_RECORD_CHARS characters
+    for one row (a row of millions of cells is refused before it is split), counting the quotes
+    of the row being read (an odd count at the end of the file: a quote never closed)."""
+
+    def __init__(self, text):
+        self.text, self.fed, self.quotes, self.ended = text, 0, 0, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_RECORD_CHARS + 1 - self.fed)
+        if not line:
+            self.ended = True
+            raise StopIteration
+        self.fed += len(line)
+        self.quotes += line.count('"')
+        if self.fed > MAX_RECORD_CHARS:
+            raise _RecordTooLong
+        return line
+
+    def next_record(self) -> None:
+        self.fed = self.quotes = 0
+
+
+def _unclosed_quote(row: int) -> ImportFileError:
+    return ImportFileError(f"Baris {row}: tanda kutip \" dibuka tetapi tidak pernah ditutup, "
+                           f"sehingga sisa berkas terbaca sebagai satu sel. Tutup tanda kutipnya "
+                           f"(atau hapus), lalu simpan ulang sebagai CSV.")
+
+
 def _csv_records(stream, codec: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     text = io.TextIOWrapper(stream, encoding=codec, newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     number = 0
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
+        except _RecordTooLong:
+            row = number + 1
+            if lines.quotes % 2:
+                raise _unclosed_quote(row) from None
+            raise ImportFileError(f"Baris {row} berisi lebih dari {fmt.angka(MAX_RECORD_CHARS)} "
+                                  f"karakter (batas satu baris: {fmt.angka(MAX_ROW_CELLS)} sel "
+                                  f"dan {fmt.angka(MAX_CELL_CHARS)} karakter per sel); tidak "
+                                  f"dibaca. Ini bukan tabel data yang wajar; periksa baris itu.") \
+                from None
         except csv.Error as exc:
             row = number + 1
             if "field larger than field limit" in str(exc):
@@ -291,7 +340,40 @@ def _csv_records(stream, codec: str, delimiter: str) -> Iterator[tuple[int, list
             raise ImportFileError(f"Baris {number + 1}: teks tidak sah untuk pengodean {codec}; "
                                   f"simpan ulang sebagai 'CSV UTF-8'.") from None
         number += 1
+        if lines.ended and lines.quotes % 2:
+            raise _unclosed_quote(number)
+        lines.next_record()
         yield number, cells
+
+
+def _bounded(records: Iterator[tuple[int, list[str]]], header: list[str]):
+    """The rows, each refused if it has more than MAX_ROW_CELLS cells, or, once the header is
+    known (`header` filled in), a cell longer than MAX_CELL_CHARS: checked before any step looks
+    at the cells. The rows read before the header are checked by `_check_cells` afterwards."""
+    for number, cells in records:
+        if len(cells) > MAX_ROW_CELLS:
+            raise ImportFileError(f"Baris {number} berisi {fmt.angka(len(cells))} sel, lebih dari "
+                                  f"batas {fmt.angka(MAX_ROW_CELLS)} sel satu baris; tidak dibaca. "
+                                  f"Hapus kolom kosong di kanan tabel, atau simpan ulang hanya "
+                                  f"tabel datanya.")
+        if header:
+            _check_cells(number, cells, header)
+        yield number, cells
+
+
+def _check_cells(number: int, cells: list[str], header: list[str]) -> None:
+    for j, cell in enumerate(cells):
+        length = cell.length if isinstance(cell, TooLong) else len(cell)
+        if length > MAX_CELL_CHARS:
+            raise ImportFileError(f"Baris {number}, {_column_name(j, header)}: sel berisi "
+                                  f"{fmt.angka(length)} karakter, lebih dari batas "
+                                  f"{fmt.angka(MAX_CELL_CHARS)} karakter satu sel; tidak ada "
+                                  f"yang ditulis. Periksa sel itu (teks tertempel berulang?).")
+
+
+def _column_name(j: int, header: list[str] | None) -> str:
+    named = header[j] if header and j < len(header) and header[j] else ""
+    return f"kolom {column_letter(j)}" + (f" ({show(named)})" if named else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,6 +484,8 @@ HEADER_SEARCH = 12
 def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file: str,
                  warnings: list[RowError]) -> Table:
     first: list[tuple[int, list[str]]] = []
+    names: list[str] = []  # the header, once found: named in messages about later rows
+    records = _bounded(records, names)
     for number, cells in records:
         if any(c.strip() for c in cells if c):
             first.append((number, cells))
@@ -409,13 +493,30 @@ def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file:
                 break
     if not first:
         raise ImportFileError(f"Berkas {show(nama_file)} kosong: tidak ada judul kolom maupun data.")
-    cleaned = [[clean(c) for c in cells] for _, cells in first]
+    cleaned = [[clean(c[:MAX_CELL_CHARS + 1]) for c in cells] for _, cells in first]
     at = next((i for i, cells in enumerate(cleaned) if vocab.header_score(cells[:200]) >= 2), 0)
     header_row, header = first[at][0], cleaned[at]
+    for j, cell in enumerate(header):
+        if len(cell) > MAX_HEADER_CHARS:
+            raise ImportFileError(f"Baris {header_row}, kolom {column_letter(j)}: judul kolom "
+                                  f"berisi {fmt.angka(len(first[at][1][j]))} karakter, lebih dari batas "
+                                  f"{fmt.angka(MAX_HEADER_CHARS)} karakter satu judul; tidak "
+                                  f"dibaca. Perbaiki judul kolom itu.")
+    for j, cell in enumerate(first[at][1]):
+        if "\u2028" in cell or "\u2029" in cell:
+            sign = "U+2028" if "\u2028" in cell else "U+2029"
+            raise ImportFileError(f"Baris {header_row}, kolom {column_letter(j)}: judul kolom berisi "
+                                  f"pemisah baris Unicode [{sign}]. Berkas ini tampaknya memakai "
+                                  f"{sign} sebagai pindah baris, yang tidak dikenal CSV, sehingga "
+                                  f"baris-barisnya terbaca sebagai satu baris. Simpan ulang dari "
+                                  f"Excel atau LibreOffice sebagai 'CSV UTF-8'.")
     if at:
         above = "Baris 1" if header_row == 2 else f"Baris 1–{header_row - 1}"
         warnings.append(RowError(None, None, f"{above} di atas judul kolom (judul tabel) diabaikan.",
                                  "judul tabel"))
+    for number, cells in first[at:]:
+        _check_cells(number, cells, header)
+    names[:] = header
     rest = first[at + 1:]
     if rest and vocab.is_sub_header(cleaned[at + 1]):
         header = vocab.combine_headers(header, cleaned[at + 1])

@@ -41,16 +41,39 @@ class FormulaWithoutValue(str):
         return cell
 
 
+class TooLong(str):
+    """An XLSX shared string past `limits.MAX_CELL_CHARS`, kept as its length only (reads as '')."""
+
+    def __new__(cls, length: int):
+        cell = super().__new__(cls, "")
+        cell.length = length
+        return cell
+
+
 def key(text: str) -> str:
     """Lower case ASCII letters and digits only: 'Desa/Kelurahan' -> 'desakelurahan'."""
     folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
+#: Characters a message would not show (zero-width, direction marks, controls, line and paragraph
+#: separators): written as their code point, so the operator sees what is there.
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad"
+                        "\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                        "\u3164\ufeff\ufff9-\ufffb]")
+
+
+def visible(text: str) -> str:
+    """'Nama\u200bDesa' -> 'Nama[U+200B]Desa': invisible characters named by their code point."""
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def show(value: object) -> str:
-    """A cell value as it may appear in a message: quoted, one line, at most MAX_SHOWN characters."""
-    text = " ".join(str(value).split())
-    if len(text) > MAX_SHOWN:
+    """A cell value as it may appear in a message: quoted, one line, at most MAX_SHOWN characters,
+    invisible characters (zero-width, right-to-left marks, U+2028) shown as [U+200B]."""
+    raw = str(value)
+    text = " ".join(visible(raw[:MAX_SHOWN * 4]).split())
+    if len(text) > MAX_SHOWN or len(raw) > MAX_SHOWN * 4:
         text = text[:MAX_SHOWN - 1] + "…"
     return f"'{text}'"
 
@@ -302,10 +325,44 @@ assert set(PROGRAMME_LABELS) == set(store.PROGRAMMES)
 VOCABS = {"layanan": SERVICES, "cara": DELIVERY, "rentan": VULNERABLE, "program": PROGRAMMES,
           "dasar": BASIS}
 
-#: 16 digits in a row (spaces and dots between them allowed) look like a NIK (personal identity
-#: number); the decimals of a fraction (0,7969151670951157) do not.
-NIK = re.compile(r"(?<![0-9,])[0-9]{16}(?![0-9])")
+#: 15 or 16 digits in a row (spaces, dots or dashes between them allowed: 7302-0601-0101-0001)
+#: look like a NIK (personal identity number; a spreadsheet that kept 15 significant digits, or a
+#: NIK missing a digit); the decimals of a fraction (0,7969151670951157) do not.
+NIK = re.compile(r"(?<![0-9,])[0-9]{15,16}(?![0-9])")
+_DIGIT_GAPS = re.compile(r"(?<=[0-9])[\s.\-\u2010-\u2015]+(?=[0-9])")
+#: A NIK that a spreadsheet showed in scientific notation: 7,30206E+15, 7.30206e15.
+_SCIENTIFIC_NIK = re.compile(r"\s*[0-9](?:[.,][0-9]+)?\s*[eE]\s*\+?\s*1[45]\s*")
+#: A person in free text (a name with a birth date, or a title and an address): a birth date
+#: (a year 1900-2009, when the dashboard's data start in 2017) or 'lahir'/'TTL'/'umur' with a
+#: year after it; an address (Jl., Lorong, RT 2, RW 1, No. 5); a title before a name.
+_BIRTH = re.compile(r"\b(?:lahir|lhr|ttl)\b\D{0,25}(?:[0-9]{1,2}\D{1,12})?(?:19[0-9]{2}|200[0-9])\b|"
+                    r"\b[0-9]{1,2}[-/. ]+(?:[0-9]{1,2}|[A-Za-z]{3,9})[-/. ]+(?:19[0-9]{2}|200[0-9])\b",
+                    re.IGNORECASE)
+_ADDRESS = re.compile(r"\b(?:jl|jln|jalan|lorong|lr|gang|gg|blok|kompleks|komp|perum)\b\.?\s*[A-Za-z0-9]|"
+                      r"\brt\s*\.?\s*[0-9]{1,3}\b|\brw\s*\.?\s*[0-9]{1,3}\b",
+                      re.IGNORECASE)
+_TITLED = re.compile(r"\b(?i:bin|binti|bapak|bpk|ibu|sdr|sdri|hj?|drs?|ir|muh|moh)\b\.?\s*[A-Z]")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}")
 
 
 def looks_like_nik(text: str) -> bool:
-    return len(text) >= 16 and bool(NIK.search(re.sub(r"[\s.]", "", text)))
+    return len(text) >= 15 and bool(NIK.search(_DIGIT_GAPS.sub("", text)))
+
+
+def personal_value(text: str) -> str | None:
+    """Why a cell looks like personal data ('NIK', 'NIK dalam notasi ilmiah', 'nama dengan tanggal
+    lahir atau alamat'), or None. Linear in the cell's length; most cells are rejected by length."""
+    n = len(text)
+    if n < 7 or n < 15 and "e" not in text and "E" not in text:
+        return None
+    if n < 24 and _SCIENTIFIC_NIK.fullmatch(text):
+        return "NIK yang ditampilkan spreadsheet dalam notasi ilmiah"
+    if n >= 15 and looks_like_nik(text):
+        return "NIK"
+    if n >= 15:
+        birth = _BIRTH.search(text)
+        rest = text[:birth.start()] + " " + text[birth.end():] if birth else ""
+        if birth and (_CAPITALISED.search(rest) or _ADDRESS.search(text)) \
+                or _TITLED.search(text) and _ADDRESS.search(text):
+            return "nama orang dengan tanggal lahir atau alamat"
+    return None

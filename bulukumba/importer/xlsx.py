@@ -20,7 +20,8 @@ import zipfile
 from typing import Iterator
 from xml.etree import ElementTree
 
-from .values import FormulaWithoutValue
+from .limits import MAX_CELL_CHARS, MAX_ROW_CELLS
+from .values import FormulaWithoutValue, TooLong
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -82,16 +83,16 @@ class Workbook:
                                 f"sebagai CSV.".replace(",", "."))
 
     def _open(self, name: str):
-        """A part as a stream, refused if it declares a DOCTYPE."""
+        """A part as a stream, refused if it declares a DOCTYPE (also after long comments)."""
         try:
             with self.zip.open(name) as probe:
-                head = probe.read(2048)
+                problem = _prolog_problem(probe)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise XlsxError("Berkas XLSX rusak: sebagian isinya tidak dapat dibaca. Simpan ulang "
                             "dari Excel, atau simpan sebagai CSV.") from None
-        if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-            raise XlsxError("Berkas XLSX ini berisi deklarasi XML yang tidak dipakai Excel "
-                            "(DOCTYPE); tidak dibuka. Simpan ulang dari Excel.")
+        if problem:
+            raise XlsxError(f"Berkas XLSX ini berisi {problem} di bagian {name[:60]!r}, yang tidak "
+                            f"pernah ditulis Excel; tidak dibuka. Simpan ulang dari Excel.")
         return self.zip.open(name)
 
     def _parse(self, name: str) -> ElementTree.Element:
@@ -131,7 +132,12 @@ class Workbook:
             if "xl/sharedStrings.xml" in self.names:
                 with self._open("xl/sharedStrings.xml") as handle:
                     for element, parent in _iterparse(handle, f"{MAIN}si"):
-                        self._shared.append("".join(t.text or "" for t in element.iter(f"{MAIN}t")))
+                        length = sum(len(t.text or "") for t in element.iter(f"{MAIN}t"))
+                        # a text past the limit is kept as its length only: the row that uses
+                        # it is refused, naming its row and column
+                        self._shared.append(TooLong(length) if length > MAX_CELL_CHARS else
+                                            "".join(t.text or "" for t in element.iter(f"{MAIN}t")))
+                        element.clear()
                         parent.clear()
         return self._shared
 
@@ -158,21 +164,50 @@ class Workbook:
         info = self.zip.getinfo(path)
         counting = _Counting(self._open(path))
         number = 0
+        row_tag, cell_tag = f"{MAIN}row", f"{MAIN}c"
         try:
-            for element, parent in _iterparse(counting, f"{MAIN}row"):
+            parents: list = [None]
+            in_row = parts = 0  # cells (and their parts) started in the current row: counted
+            # before the row is held
+            for event, element in ElementTree.iterparse(counting, events=("start", "end")):
+                if event == "start":
+                    parents.append(element)
+                    if element.tag == cell_tag:
+                        in_row += 1
+                        if in_row > MAX_ROW_CELLS:
+                            raise XlsxError(_too_wide(element.get("r"), number + 1))
+                    elif element.tag == row_tag:
+                        in_row, parts = 0, 1
+                        number = int(element.get("r") or number + 1) - 1
+                    elif parts:  # inside a row: a cell's value, inline text, …: a few per cell
+                        parts += 1
+                        if parts > 8 * MAX_ROW_CELLS:
+                            raise XlsxError(_too_wide(None, number + 1))
+                    continue
+                parents.pop()
+                if element.tag != row_tag:
+                    continue
+                parts = 0
                 number = int(element.get("r") or number + 1)
                 cells: list[str] = []
-                for c in element.iter(f"{MAIN}c"):
+                for c in element.iter(cell_tag):
                     column = _column_index(c.get("r"), len(cells))
+                    if column >= MAX_ROW_CELLS:
+                        raise XlsxError(_too_wide(c.get("r"), number))
                     if column > len(cells):
                         cells.extend([""] * (column - len(cells)))
                     cells.append(self._cell(c, shared, dates))
-                parent.clear()  # the row is read: drop it, so memory stays flat
+                element.clear()
+                if parents[-1] is not None:
+                    parents[-1].clear()  # the row is read: drop it, so memory stays flat
                 self.progress = counting.read_bytes / max(info.file_size, 1)
                 yield number, cells
         except ElementTree.ParseError:
             raise XlsxError(f"Berkas XLSX rusak (XML tidak sah setelah baris {number}). Simpan "
                             f"ulang dari Excel.") from None
+        except ValueError:  # a row number that is not a number
+            raise XlsxError(f"Berkas XLSX rusak (nomor baris tidak sah setelah baris {number}). "
+                            f"Simpan ulang dari Excel.") from None
         finally:
             counting.handle.close()
 
@@ -205,6 +240,37 @@ class Workbook:
         if number.is_integer() and abs(number) < 1e17:
             return str(int(number))
         return repr(number).replace(".", ",")  # shown the Indonesian way: 12,5
+
+
+def _too_wide(ref: str | None, number: int) -> str:
+    where = f" (sel {ref[:12]})" if ref else ""
+    limit = f"{MAX_ROW_CELLS:,}".replace(",", ".")
+    return (f"Baris {number}{where}: baris ini berisi lebih dari {limit} sel, batas satu baris; "
+            f"tidak dibaca. Hapus kolom kosong di kanan tabel, atau simpan ulang hanya tabel datanya.")
+
+
+#: How far into a part its prolog (declaration, comments) may reach before the first element.
+PROLOG_BYTES = 1 << 20
+
+
+def _prolog_problem(handle) -> str | None:
+    """What is wrong before a part's first element (a DOCTYPE, an ENTITY, or a prolog too long
+    to be Excel's), or None."""
+    head = b""
+    while len(head) <= PROLOG_BYTES:
+        chunk = handle.read(65536)
+        head += chunk
+        if b"<!DOCTYPE" in head[:2048].upper() or b"<!ENTITY" in head[:2048].upper():
+            return "deklarasi DOCTYPE"
+        rest = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head.removeprefix(b"\xef\xbb\xbf"),
+                      flags=re.DOTALL).lstrip()
+        if rest.upper().startswith((b"<!DOCTYPE", b"<!ENTITY")):
+            return "deklarasi DOCTYPE"
+        if re.match(rb"<[A-Za-z_]", rest) or not chunk:
+            return None
+        if rest.startswith(b"<") and not rest.startswith((b"<!", b"<?")):
+            return None
+    return f"awal XML (komentar) lebih dari {PROLOG_BYTES // 1024:,} KB sebelum isinya".replace(",", ".")
 
 
 def _iterparse(handle, tag: str):

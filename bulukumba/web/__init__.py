@@ -12,11 +12,13 @@ whole of what it offers, each from the module that does that job:
 - `style`: the icon and the CSS of every page, the public page and the projector
 - `browser`: inline components that report taps, keys and sizes from the browser
 - `antrian`: Kelola data's queue of partners' reports (approve, return, withdraw, history)
+- `imports`: Kelola data's import jobs, each in a worker process, followed on the page
 """
 from __future__ import annotations
 
 from .. import config  # noqa: F401  (tests read the configured store's URL as web.config)
 from .antrian import verification_queue
+from . import imports
 from .browser import container_size, projector_key, village_clicks
 from .hooks import report_error, serve_frame_only
 from .layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
@@ -33,7 +35,7 @@ from .style import ACCESSIBLE_CSS, ICON, INLINE_SCRIPTS, PROJECTOR_CSS, PUBLIC_C
 __all__ = [
     "ACCESSIBLE_CSS", "ALL", "awaiting_publication", "Filters", "ICON", "INLINE_SCRIPTS", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
     "SERVICE_PAGES", "STATIC_DIR", "SignIn", "TABLE_ROWS", "WHOLE_NUMBER", "XLSX_MIME", "big_table_html",
-    "card", "card_body", "card_frame", "column_formats", "config", "configured_users", "container_size",
+    "card", "card_body", "imports", "card_frame", "column_formats", "config", "configured_users", "container_size",
     "current_user", "demo_banner", "downloads", "engine", "filters", "freshness_line", "frame_sign_in",
     "header", "html_table", "is_demo", "kecamatan_names", "map_label_points", "map_layer_data",
     "map_layers", "map_unavailable_reason", "memo", "page_style", "projector_key", "public_page",
