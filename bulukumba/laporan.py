@@ -199,7 +199,13 @@ def check_form(entry: FormEntry, partner: str, engine) -> Submission:
 def check_file(content: bytes, nama_file: str, partner: str, engine, *, kolom: dict | None = None,
                ignore_rest: bool = False) -> Submission:
     """A partner's own spreadsheet, through the importer with its mapping (kind `kegiatan`)."""
-    report = validate(content, nama_file, "kegiatan", engine, kolom=kolom, ignore_rest=ignore_rest)
+    return check_report(validate(content, nama_file, "kegiatan", engine, kolom=kolom, ignore_rest=ignore_rest),
+                        partner, engine)
+
+
+def check_report(report: ValidationReport, partner: str, engine) -> Submission:
+    """A partner's own spreadsheet as the importer's check left it (on the page, in a worker
+    process: the server never parses an upload), with the partner's own checks added."""
     sub = Submission(report, partner, "berkas")
     if report.ok:
         _partner_checks(sub, engine)

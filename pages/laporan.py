@@ -66,6 +66,45 @@ for f, empty in (("tanggal", None), ("desa_kode", None), ("layanan", None), ("ca
                  ("jumlah", None), ("lansia", 0), ("disabilitas", 0), ("catatan", "")):
     st.session_state.setdefault(KEY[f], empty)
 
+def checked_upload(upload, ignore_rest: bool) -> laporan.Submission | None:
+    """The partner's file as the importer checks it, in a worker process (the server never
+    parses an upload); kept for the session so a click does not check it again. None when the
+    check was stopped (the reason is shown)."""
+    wanted = (upload.file_id, ignore_rest)
+    kept = st.session_state.get("lapor-periksa")
+    if kept is None or kept[0] != wanted:
+        outcome = web.imports.follow(("lapor", wanted), lambda: web.imports.start(
+            upload.getvalue(), upload.name, "kegiatan", engine, key=("lapor", wanted), ignore_rest=ignore_rest,
+            keep_rows=True),
+            texts.IMPOR_MEMERIKSA)
+        if outcome.status != "selesai":
+            (st.info if outcome.status == "dibatalkan" else st.error)(outcome.message)
+            return None
+        kept = st.session_state["lapor-periksa"] = (wanted, outcome.result.report)
+    return laporan.check_report(kept[1], partner, engine)
+
+
+def show_checked(sub: laporan.Submission) -> None:
+    """What the check found, and the button that sends a file that passed."""
+    if sub.report.unresolved:
+        st.warning("Beberapa kolom tidak dikenali: "
+                   + ", ".join(c.header for c in sub.report.unresolved[:10])
+                   + ". Pakai judul kolom templat, atau centang 'Abaikan kolom yang tidak dikenali'.")
+    if sub.ok:
+        st.success(f"Berkas lolos pemeriksaan: {fmt.angka(len(sub.rows))} baris, "
+                   f"{fmt.angka(sum(r['jumlah'] for r in sub.rows))} layanan.")
+        if st.button("Kirim sebagai laporan", type="primary", key="lapor-kirim-berkas", icon=":material/send:"):
+            try:
+                kid = laporan.send(sub, user.username, engine)
+                st.success(f"Laporan #{kid} terkirim: menunggu verifikasi operator.")
+            except laporan.Refused as refused:
+                st.error(str(refused))
+    else:
+        st.error("Berkas DITOLAK; tidak ada yang dikirim.")
+        st.dataframe([{"Baris": e.baris or "", "Kolom": e.kolom or "", "Masalah": e.pesan}
+                      for e in sub.errors], hide_index=True, width="stretch", key="lapor-kesalahan")
+
+
 tab_form, tab_file, tab_mine, tab_figures = st.tabs(["Lapor", "Unggah", "Laporan saya", "Angka kami"])
 
 with tab_form:
@@ -123,24 +162,9 @@ with tab_file:
                               max_upload_size=max(1, round(importer.Limits.from_config().max_bytes / 1_000_000)))
     if upload is not None:
         ignore_rest = st.checkbox("Abaikan kolom yang tidak dikenali", key="lapor-abaikan")
-        sub = laporan.check_file(upload.getvalue(), upload.name, partner, engine, ignore_rest=ignore_rest)
-        if sub.report.unresolved:
-            st.warning("Beberapa kolom tidak dikenali: "
-                       + ", ".join(c.header for c in sub.report.unresolved[:10])
-                       + ". Pakai judul kolom templat, atau centang 'Abaikan kolom yang tidak dikenali'.")
-        if sub.ok:
-            st.success(f"Berkas lolos pemeriksaan: {fmt.angka(len(sub.rows))} baris, "
-                       f"{fmt.angka(sum(r['jumlah'] for r in sub.rows))} layanan.")
-            if st.button("Kirim sebagai laporan", type="primary", key="lapor-kirim-berkas", icon=":material/send:"):
-                try:
-                    kid = laporan.send(sub, user.username, engine)
-                    st.success(f"Laporan #{kid} terkirim: menunggu verifikasi operator.")
-                except laporan.Refused as refused:
-                    st.error(str(refused))
-        else:
-            st.error("Berkas DITOLAK; tidak ada yang dikirim.")
-            st.dataframe([{"Baris": e.baris or "", "Kolom": e.kolom or "", "Masalah": e.pesan}
-                          for e in sub.errors], hide_index=True, width="stretch", key="lapor-kesalahan")
+        sub = checked_upload(upload, ignore_rest)
+        if sub is not None:
+            show_checked(sub)
 
 with tab_mine:
     mine = laporan.submissions(engine, partner=partner)

@@ -385,7 +385,15 @@ def test_the_operator_approves_and_returns_from_the_queue_on_kelola(office):
     assert list(laporan.history(office)["oleh"][:2]) == ["uji-operator", "uji-operator"]
 
 
-def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refused(office):
+def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refused(office, monkeypatch):
+    from bulukumba.importer import batch, reading
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the server process parsed the upload")
+
+    # The file is checked in a worker process, as on Kelola data: the server never parses it.
+    for module, name in ((batch, "validate"), (reading, "open_table"), (laporan, "validate")):
+        monkeypatch.setattr(module, name, refuse)
     at = open_app(role="mitra", db_url=url_of(office))
     mixed = partner_file(f"14/03/2018;PPDI;{TANAH_TOWA};rekam_ektp;5;jemput_bola;umum",
                          f"14/03/2018;TP PKK;{KINDANG};akta_kematian;2;dasa_wisma;umum")

@@ -136,3 +136,22 @@ class Records:
             decode = lambda v: dt.date.fromordinal(v).isoformat()  # noqa: E731
         seen: dict[int, object] = {}  # few distinct dates, villages, codes: decode each once
         return [seen[v] if v in seen else seen.setdefault(v, decode(v)) for v in values]
+
+
+class Listed:
+    """A check's records as plain rows and their row numbers: what a worker process hands back
+    when the page still uses the rows (a partner's file, sent as its report); plain data only, so
+    the server's restricted unpickler takes it."""
+
+    def __init__(self, records: Records):
+        self.row_numbers = [int(n) for n in records.rows_at()]
+        self.rows = list(records.dicts())
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def rows_at(self) -> np.ndarray:
+        return np.asarray(self.row_numbers, dtype=np.int32)
+
+    def dicts(self, start: int = 0, stop: int | None = None) -> Iterator[dict]:
+        yield from self.rows[start:stop]

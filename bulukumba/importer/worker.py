@@ -93,14 +93,14 @@ class Job:
 
     def __init__(self, content: bytes, nama_file: str, jenis: str | None, db_url: str, *,
                  ignore_rest: bool = False, write: bool = False, oleh: str | None = None,
-                 limits: WorkerLimits | None = None, key: object = None):
+                 limits: WorkerLimits | None = None, key: object = None, keep_rows: bool = False):
         self.limits = limits or WorkerLimits.from_config()
         self.write, self.key = write, key
         self.folder = Path(tempfile.mkdtemp(prefix="bulukumba-impor-"))  # owner-only (0700)
         (self.folder / "berkas").write_bytes(content)
         (self.folder / "job.json").write_text(json.dumps({
             "nama_file": nama_file, "jenis": jenis, "ignore_rest": ignore_rest, "write": write,
-            "oleh": oleh, "limits": self.limits.__dict__}))
+            "oleh": oleh, "keep_rows": keep_rows, "limits": self.limits.__dict__}))
         self.touch()
         env = {**os.environ, "BULUKUMBA_DB_URL": db_url, "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
@@ -339,6 +339,7 @@ def run(folder: Path) -> int:
     _watch_heartbeat(folder, limits.heartbeat_seconds)
     from .. import store
     from . import batch
+    from .records import Listed
     from .report import result_of
 
     engine = store.make_engine(config.database_url())  # its driver loaded before the limits
@@ -358,7 +359,10 @@ def run(folder: Path) -> int:
                 result.dry_run = False
         signal.alarm(0)
         if report.records is not None:
-            report.records = _Counted(len(report.records))
+            # A check whose rows the page still uses (a partner's file, to send as its report)
+            # keeps them as plain rows; otherwise only their number crosses back.
+            report.records = (Listed(report.records) if job.get("keep_rows") and not job["write"]
+                              else _Counted(len(report.records)))
         result.report = report
         data = pickle.dumps(result)
         (folder / "result.tmp").write_bytes(data)

@@ -18,10 +18,12 @@ _JOB = "kelola-kerja"
 
 
 def start(content: bytes, nama_file: str, jenis: str | None, engine, *, key: object,
-          ignore_rest: bool = False, write: bool = False, oleh: str | None = None) -> Job:
-    """A worker checking (or writing) `content`; the server keeps only its bytes."""
+          ignore_rest: bool = False, write: bool = False, oleh: str | None = None,
+          keep_rows: bool = False) -> Job:
+    """A worker checking (or writing) `content`; the server keeps only its bytes (and, with
+    `keep_rows`, the checked rows as plain data)."""
     return Job(content, nama_file, jenis, engine.url.render_as_string(hide_password=False),
-               ignore_rest=ignore_rest, write=write, oleh=oleh, key=key)
+               ignore_rest=ignore_rest, write=write, oleh=oleh, key=key, keep_rows=keep_rows)
 
 
 def follow(key: object, start_job: Callable[[], Job], what: str) -> Outcome:
