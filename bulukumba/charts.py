@@ -115,8 +115,9 @@ def kecamatan_coverage(kec: pd.DataFrame, target: float = NATIONAL_TARGET) -> go
 
 
 def top_unrecorded(villages: pd.DataFrame, n: int = 5) -> go.Figure:
-    """The n villages with most unrecorded residents."""
-    rows = villages.dropna(subset=["belum_rekam"]).nlargest(n, "belum_rekam").iloc[::-1]
+    """The n villages with most unrecorded residents (more when the n-th ties with the next:
+    a village as many as the last one drawn is drawn too)."""
+    rows = villages.dropna(subset=["belum_rekam"]).nlargest(n, "belum_rekam", keep="all").iloc[::-1]
     labels = [f"{a} ({b})" for a, b in zip(rows["nama"], rows["kecamatan_nama"])]
     fig = go.Figure(go.Bar(
         x=rows["belum_rekam"], y=labels, orientation="h", marker_color=ORANGE,

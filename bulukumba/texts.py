@@ -121,6 +121,15 @@ BELUM_TERBIT_SEMUA = ("Belum ada angka perekaman e-KTP yang diterbitkan. Angka t
                       f"{OFFICE_SHORT} menerbitkannya.")
 
 
+#: The public page's partner section when no partner activity is published (instead of a list
+#: of partners with 0 each, which would read "the partners did nothing").
+MITRA_BELUM_TERBIT = ("Daftar layanan mitra tampil di sini setelah laporan kegiatan mitra selama GERTAK 2018 "
+                      "diterbitkan.")
+#: Partner activity published, but none for vulnerable residents.
+RENTAN_NOL = ("Belum ada layanan mitra untuk penyandang disabilitas atau lanjut usia yang tercatat "
+              "selama GERTAK 2018.")
+
+
 def missing(kind: str, staff: bool) -> str:
     """What to say where a `kind` of data is missing: staff are told how to add it (markdown),
     anyone else that it is not published yet."""
@@ -149,6 +158,11 @@ CARA_TAMBAH = {
                "(program, layanan, nilai, mulai, selesai); templat kolomnya: "
                "`python -m bulukumba template target --format xlsx`."),
 }
+
+
+def list_and(names: list[str]) -> str:
+    """'A', 'A dan B', 'A, B dan C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
 
 
 def plain(markdown: str) -> str:

@@ -135,9 +135,8 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
     elif slide == PROGRESS:
         status, strip = view.gertak, view.vonis
         st.markdown(strip.kalimat if strip is not None else texts.gertak_projection_sentence(status))
-        projection = ((strip.proyeksi_selesai, status.target)
-                      if strip is not None and strip.proyeksi_selesai and status.sisa else None)
-        web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai, projection,
+        web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai,
+                                  svg.projection_of(status, strip),
                                   ink="#000", max_height="58vh"))
     else:
         table = tables.public_priority_table(view.prioritas.head(PRIORITY_ROWS))
