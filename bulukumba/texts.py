@@ -346,6 +346,12 @@ LABEL_ARTI = {
     "disamarkan": "disamarkan agar angka kecil di desa lain tidak dapat dihitung kembali",
     "ditahan": "ditahan agar angka kecil pada tanggal lain tidak dapat dihitung kembali",
 }
+#: The office block without a phone or WhatsApp number: where to ask instead of a blank.
+KANTOR_TANYA = ("Nomor telepon dan WhatsApp kantor belum tersedia di sini: tanyakan jam buka dan jadwal "
+                "perekaman di kantor desa/kelurahan Anda, atau datang langsung ke kantor Disdukcapil.")
+#: Staff only (names the file): what the office file lacks.
+KANTOR_BELUM_DIISI = ("Data kantor belum lengkap: {kolom} belum diisi di {berkas}. Warga melihat ajakan untuk "
+                      "bertanya di kantor desa sebagai gantinya; isi agar mereka bisa langsung menghubungi kantor.")
 CARI_LABEL = "Nama desa atau kelurahan"
 CARI_CONTOH = "mis. Tanah Towa"
 CARI_TIDAK_ADA = ("Tidak ada desa/kelurahan dengan nama seperti \"{query}\" di {wilayah}. "
@@ -374,6 +380,8 @@ MASUK_PETUGAS = "Untuk petugas Disdukcapil yang sudah punya akun."
 PROYEKTOR_JEDA = "Jeda"
 PROYEKTOR_PUTAR = "Putar lagi"
 PROYEKTOR_TOMBOL = "Tombol: → / PageDown / Spasi berikutnya · ← / PageUp sebelumnya · P jeda · F layar penuh"
+#: Every projector slide names where its figures come from (a photo of a slide still says it).
+PROYEKTOR_SUMBER = f"Sumber: data registri (SIAK) dan laporan mitra, {OFFICE_SHORT}"
 PROYEKTOR_PETA_JUDUL = "{n} desa dengan belum rekam terbanyak"
 
 # --- Kelola data: import (pages/kelola.py, bulukumba/importer) ----------------------------------

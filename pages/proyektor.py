@@ -86,7 +86,7 @@ def slides() -> None:
     slide = state["slide"]
     top, meta = st.columns([5, 2], vertical_alignment="bottom")
     top.markdown(f"## {slide}")
-    meta.markdown(f"<div class='proyektor-meta'>{web.freshness_line(regency)}"
+    meta.markdown(f"<div class='proyektor-meta'>{web.freshness_line(regency)}<br>{texts.PROYEKTOR_SUMBER}"
                   + (f"<br><b class='contoh'>{texts.DEMO_LABEL}</b>" if web.is_demo() else "") + "</div>",
                   unsafe_allow_html=True)
     with st.container(key="proyektor-isi"):

@@ -23,6 +23,9 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
     office = contact.Office(nama=texts.OFFICE)
     if web.current_user() is not None:
         st.warning(f"Data kantor tidak terbaca: {problem}", icon=":material/error:")
+if web.current_user() is not None and contact.missing(office):  # staff: what to fill in
+    st.info(texts.KANTOR_BELUM_DIISI.format(kolom=", ".join(contact.missing(office)), berkas=contact.path()),
+            icon=":material/contact_phone:")
 
 # --- The first screen: title, the four figures, the verdict ----------------------------------
 st.title(texts.public_title(region), anchor=False)
@@ -66,6 +69,8 @@ if query.strip():
         names = {m.kode: f"{m.nama} · Kec. {m.kecamatan_nama}" for m in matches}
         chosen = st.pills(texts.CARI_PILIH, list(names), default=matches[0].kode, format_func=names.get,
                           key=f"cari-pilih-{search.normalise(query)}")
+    if chosen:
+        st.query_params["desa"] = chosen  # a found village goes into the address, to be shared
 elif st.query_params.get("desa") in set(view.desa["kode"]):
     chosen = st.query_params["desa"]  # a link to a village's card (the map's, or a shared one)
 if chosen:

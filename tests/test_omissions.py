@@ -187,3 +187,16 @@ def test_a_tie_at_the_fifth_place_draws_both():
                                 dt.date(2018, 6, 30), False)
     assert len(card.figure.data[0].x) == 6 and "urutan ke-5 sama banyak" in card.subtitle
     assert card.title.startswith("Desa A (Kajang) paling banyak belum rekam: 500 orang;")
+
+
+def test_public_bar_and_progress_text_stays_under_20_px_on_a_wide_screen(state):
+    """The SVGs grow with the column up to their max-width: at 1366 px the coverage chart's
+    16-unit text was drawn 25 px tall and filled a screen."""
+    at = public(state)
+    for label in ("Cakupan per kecamatan", "Progres GERTAK 2018"):
+        found = [m.value for m in at.markdown if f"aria-label='{label}" in m.value]
+        for drawn in found:
+            width = float(re.search(r"viewBox='0 0 (\d+)", drawn).group(1))
+            widest = float(re.search(r"max-width:(\d+)px", drawn).group(1))
+            font = float(re.search(r"font-size='(\d+)'", drawn).group(1))
+            assert font * widest / width <= 20, (label, font * widest / width)
