@@ -29,7 +29,7 @@ def _rgb(colour: str) -> tuple[float, float, float]:
         if len(h) == 3:
             h = "".join(c * 2 for c in h)
         return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    found = re.match(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)", colour)
+    found = re.match(r"rgba?\(\s*([\d.]+),\s*([\d.]+),\s*([\d.]+)", colour)
     assert found, f"colour {colour!r} not understood"
     return tuple(float(v) / 255 for v in found.groups())
 
