@@ -300,6 +300,18 @@ def change_caption(*changes) -> str:
     return "Perubahan sudah rekam: " + "; ".join(parts) + "." if parts else ""
 
 
+def public_change_note(change) -> str:
+    """Which period the public page's change figure spans (about 30 days; Ringkasan's first
+    figure spans about 7), so two pages' figures are not read as one: 'Perubahan sudah rekam
+    +1.674 dalam 29 hari: 1 Juni 2018 – 30 Juni 2018, …'. Empty without a comparison."""
+    from . import fmt
+
+    if change is None or not change.ada:
+        return ""
+    return (f"Perubahan sudah rekam {change_phrase(change)}: {fmt.tanggal(change.dari)} – "
+            f"{fmt.tanggal(change.sampai)}, dibandingkan data terbit sekitar 30 hari sebelumnya.")
+
+
 def distance_to_target(share, target: float) -> str | None:
     """'0,1 poin di atas target 96%' (a distance, said without a trend arrow)."""
     from . import fmt

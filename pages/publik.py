@@ -53,7 +53,7 @@ if gertak is not None:
     web.verdict_strip(gertak)
 if demo:
     st.html(f"<p class='catatan-contoh'><b>{texts.DEMO_LABEL}</b> {texts.DEMO_NOTE}</p>")
-st.caption(f"{texts.PRIVASI_SINGKAT} {texts.SOURCE_DATA}")
+st.caption(" ".join(filter(None, [texts.public_change_note(change), texts.PRIVASI_SINGKAT, texts.SOURCE_DATA])))
 
 # --- Find my village -------------------------------------------------------------------------
 st.header("Cari desa/kelurahan Anda", anchor=False)
