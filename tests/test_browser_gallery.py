@@ -94,6 +94,20 @@ def write_index() -> None:
     (GALLERY / "measurements.json").write_text(json.dumps(MEASURED, indent=1, ensure_ascii=False))
 
 
+#: The map's colour switch and the village table's row toggles (the table opened first), with a
+#: size under 44x44 px: [text, width, height].
+TAP_TARGETS_JS = """async () => {
+  const table = [...document.querySelectorAll('[data-testid="stExpander"] summary')]
+      .find(s => s.innerText.includes('Tabel per desa'));
+  if (table && !table.parentElement.open) table.click();
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const targets = [...document.querySelectorAll('.st-key-publik-ukuran [role="radiogroup"] label, .tabel details summary')]
+      .filter(e => e.offsetParent !== null);
+  return targets.map(e => { const r = e.getBoundingClientRect(); return [e.innerText.trim(), Math.round(r.width), Math.round(r.height)]; })
+      .filter(([, w, h]) => w < 44 || h < 44).slice(0, 5).concat([['jumlah diperiksa', targets.length, 0]]);
+}"""
+
+
 def capture(page, state: str, name: str, size: str) -> None:
     page.wait_for_selector("[data-testid='stMain'] h1, [data-testid='stMain'] h2", timeout=90_000)
     settled(page)
@@ -101,6 +115,9 @@ def capture(page, state: str, name: str, size: str) -> None:
     file = f"{state}-{name}-{size}.png"
     page.screenshot(path=str(GALLERY / file))
     SHOTS[(state, name, size)] = file
+    if name == "publik" and size == "390x844" and page.locator("text=Tabel per desa/kelurahan").count():
+        small = page.evaluate(TAP_TARGETS_JS)
+        MEASURED.setdefault("sasaran ketuk di bawah 44x44 px (390x844)", {})[state] = small
     if name in STAFF:  # the charts' text as drawn: Streamlit's chart theme must not have greyed it
         for fill in set(page.evaluate("""() => [...document.querySelectorAll(
                 '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text, '
@@ -147,6 +164,9 @@ def test_gallery_of_every_page_size_and_audience(state, tmp_path_factory, region
         staff.close()
         MEASURED.setdefault("detik per keadaan (tanpa menyalakan server)", {})[state] = round(time.monotonic() - started, 1)
     assert not {k: v for k, v in WEAK.items() if k.startswith(state)}, WEAK
+    small = MEASURED.get("sasaran ketuk di bawah 44x44 px (390x844)", {}).get(state)
+    if small is not None:
+        assert small[-1][1] > 2 and len(small) == 1, small  # targets found, none too small
     missing = [(p, s) for p in [*PUBLIC, *STAFF] for s in SIZES if (state, p, s) not in SHOTS]
     assert not missing, missing
     for file in {SHOTS[(state, p, s)] for p in [*PUBLIC, *STAFF] for s in SIZES}:

@@ -75,6 +75,9 @@ def page_style(projector: bool = False) -> None:
 #: space above them, so the figures and the verdict fit the first screen; h2 section headings
 #: sized like Streamlit's subheaders (headings in order: h1, then h2).
 PUBLIC_CSS = """
+/* Tap targets of at least 44x44 px on a phone: the map's colour switch (a table row's toggle: htmltables) */
+.st-key-publik-ukuran [role="radiogroup"] label { min-height: 44px; min-width: 44px; align-items: center;
+  padding-right: .9rem; box-sizing: border-box; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding-top: .6rem; }
 .st-key-angka-kunci { display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }
 .st-key-angka-kunci > div { width: auto !important; min-width: 0; }
