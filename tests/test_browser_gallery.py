@@ -118,6 +118,13 @@ def capture(page, state: str, name: str, size: str) -> None:
     if name == "publik" and size == "390x844" and page.locator("text=Tabel per desa/kelurahan").count():
         small = page.evaluate(TAP_TARGETS_JS)
         MEASURED.setdefault("sasaran ketuk di bawah 44x44 px (390x844)", {})[state] = small
+    if name in ("ringkasan", "mitra") and size == "1366x768":  # every filter on the sidebar's first screen
+        below = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stSelectbox"],'
+            + ' [data-testid="stSidebar"] [data-testid="stDateInput"]')]
+            .filter(e => e.getBoundingClientRect().bottom > innerHeight).map(e => e.innerText.split('\\n')[0])""")
+        MEASURED.setdefault("filter di bawah layar pertama (1366x768)", {})[f"{state} {name}"] = below
+        if below:
+            WEAK.setdefault(f"{state} {name} {size}: filter di bawah layar", []).extend(below)
     if name in STAFF:  # the charts' text as drawn: Streamlit's chart theme must not have greyed it
         for fill in set(page.evaluate("""() => [...document.querySelectorAll(
                 '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text, '
