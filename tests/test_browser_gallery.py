@@ -129,7 +129,9 @@ def capture(page, state: str, name: str, size: str) -> None:
         for fill in set(page.evaluate("""() => [...document.querySelectorAll(
                 '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text, '
                 + '.js-plotly-plot .g-ytitle text, .js-plotly-plot .legendtext, .js-plotly-plot .annotation-text, '
-                + '.js-plotly-plot .bartext')].map(t => getComputedStyle(t).fill)""")):
+                + '.js-plotly-plot .bartext:not([data-notex])')].map(t => getComputedStyle(t).fill)""")):
+            if fill == "rgb(255, 255, 255)":
+                continue  # a value inside a bar, white on the bar's colour (test_chart_contrast checks it)
             if fill.startswith("rgb") and contrast(fill, "#ffffff") < 4.5:
                 WEAK.setdefault(f"{state} {name} {size}", []).append(fill)
     if name == "peta":
