@@ -359,6 +359,10 @@ def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.d
         f"{legend_ahead}</g></svg>")
 
 
+#: A character's width in em, generous for the system fonts (for sizing a names' column).
+NAME_EM = 0.56
+
+
 def partner_bars(board: pd.DataFrame, title: str, ink: str = "#000", max_height: str | None = None) -> str:
     """Partners' counts as horizontal bars, largest first, each with its count and share.
 
@@ -368,7 +372,12 @@ def partner_bars(board: pd.DataFrame, title: str, ink: str = "#000", max_height:
     rows = board[board["jumlah"].fillna(0) > 0].sort_values("jumlah", ascending=False)
     if rows.empty:
         return ""
-    left, right, bar_h, gap, top = 300, WIDTH - 170, 40, 14, 6
+    # The names' column as wide as the longest name needs (about 0.56 em a character at 26
+    # units; at 300 units "PMI (Palang Merah Indonesia)" was cut at a 1024 px projector), at
+    # most three fifths of the width: the bars keep the rest.
+    longest = max(len(str(n)) for n in rows["nama"])
+    left = min(WIDTH * 3 // 5, max(200, round(NAME_EM * 26 * longest) + 16))
+    right, bar_h, gap, top = WIDTH - 170, 40, 14, 6
     most = float(rows["jumlah"].max())
     bars = []
     for i, row in enumerate(rows.itertuples()):

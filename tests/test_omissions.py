@@ -200,3 +200,13 @@ def test_public_bar_and_progress_text_stays_under_20_px_on_a_wide_screen(state):
             widest = float(re.search(r"max-width:(\d+)px", drawn).group(1))
             font = float(re.search(r"font-size='(\d+)'", drawn).group(1))
             assert font * widest / width <= 20, (label, font * widest / width)
+
+
+def test_the_projectors_partner_names_are_not_cut():
+    """At 1024x768 'PMI (Palang Merah Indonesia)' was cut to 'MI (Palang Merah Indonesia)': the
+    names' column was 300 units whatever the names."""
+    board = pd.DataFrame({"nama": ["PMI (Palang Merah Indonesia)", "Dinas Kesehatan", "BKPRMI"],
+                          "jumlah": [1894, 3759, 1584], "porsi": [0.26, 0.52, 0.22]})
+    drawn = svg.partner_bars(board, texts.MITRA_EKTP)
+    for x, name in re.findall(r"<text x='([\d.]+)' y='[\d.]+' text-anchor='end'>([^<]+)</text>", drawn):
+        assert len(name) * 26 * 0.56 <= float(x), (name, x)  # the name fits left of its bar
