@@ -118,6 +118,12 @@ def capture(page, state: str, name: str, size: str) -> None:
     if name == "publik" and size == "390x844" and page.locator("text=Tabel per desa/kelurahan").count():
         small = page.evaluate(TAP_TARGETS_JS)
         MEASURED.setdefault("sasaran ketuk di bawah 44x44 px (390x844)", {})[state] = small
+    if name == "proyektor":  # nothing ends in "…": a figure's words cut by the slide's width
+        cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"] *, .proyektor-meta, h2')]
+            .filter(e => e.children.length === 0 && e.innerText && e.scrollWidth > e.clientWidth + 1
+                    && getComputedStyle(e).overflowX !== 'visible').map(e => e.innerText)""")
+        if cut:
+            WEAK.setdefault(f"{state} {name} {size}: teks terpotong", []).extend(cut)
     if name in ("ringkasan", "mitra") and size == "1366x768":  # every filter on the sidebar's first screen
         below = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stSelectbox"],'
             + ' [data-testid="stSidebar"] [data-testid="stDateInput"]')]

@@ -126,6 +126,9 @@ body, .stApp, .stMarkdown, p, li, td, th, label, button { color: #000 !important
 [data-testid="stMetricDelta"] { font-size: .9rem !important; }
 .st-key-proyektor-angka { display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }
 .st-key-proyektor-angka > div { width: auto !important; min-width: 0; }
+/* A long delta ("belum ada data pembanding") wraps instead of ending in "…" (1024x768). */
+.st-key-proyektor-angka [data-testid="stMetricDelta"], .st-key-proyektor-angka [data-testid="stMetricDelta"] * {
+  white-space: normal !important; height: auto !important; text-overflow: clip !important; overflow: visible !important; }
 .proyektor-meta { font-size: 0.8rem; text-align: right; color: #000; }
 .proyektor-meta .contoh { background: #ffd54f; padding: 0 .3em; }
 .proyektor-meta .tombol { font-size: .6rem; }
