@@ -105,3 +105,16 @@ def test_staff_still_get_the_instructions(state):
     at = open_app("pages/ringkasan.py", role="pimpinan", db_url=url)
     said = everything_said(at)
     assert "Kelola data" in said
+
+
+def test_with_nothing_left_staff_can_still_sign_in(tmp_path_factory, regions):
+    """After an undo left no figures, the Masuk page still offers its form: the operator must be
+    able to sign in to import again (it stopped at 'nothing published yet')."""
+    url = data_states.store_for("dibatalkan", tmp_path_factory, regions)
+    from bulukumba import auth
+
+    accounts = {"pengguna": {"op": {"nama": "Operator", "peran": "operator",
+                                    "hash_sandi": auth.hash_password("sandi-uji-24", rounds=4)}}}
+    at = open_app("pages/masuk.py", role=None, db_url=url, secrets=accounts)
+    assert not at.exception, at.exception
+    assert any("action='akun/masuk'" in h.proto.body for h in at.get("html")), "no sign-in form"
