@@ -393,7 +393,7 @@ PROYEKTOR_JEDA = "Jeda"
 PROYEKTOR_PUTAR = "Putar lagi"
 PROYEKTOR_TOMBOL = "Tombol: → / PageDown / Spasi berikutnya · ← / PageUp sebelumnya · P jeda · F layar penuh"
 #: Every projector slide names where its figures come from (a photo of a slide still says it).
-PROYEKTOR_SUMBER = f"Sumber: data registri (SIAK) dan laporan mitra, {OFFICE_SHORT}"
+PROYEKTOR_SUMBER = f"Sumber: SIAK dan laporan mitra, {OFFICE_SHORT}"
 PROYEKTOR_PETA_JUDUL = "{n} desa dengan belum rekam terbanyak"
 
 # --- Kelola data: import (pages/kelola.py, bulukumba/importer) ----------------------------------
