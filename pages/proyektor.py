@@ -137,7 +137,7 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
         st.markdown(strip.kalimat if strip is not None else texts.gertak_projection_sentence(status))
         web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai,
                                   svg.projection_of(status, strip),
-                                  ink="#000", max_height="58vh"))
+                                  ink="#000", max_height="55vh"))
     else:
         table = tables.public_priority_table(view.prioritas.head(PRIORITY_ROWS))
         st.html(htmltables.responsive_table_html(table, ["Desa/kelurahan", "Belum rekam", "Skor"]))
