@@ -91,12 +91,14 @@ def frame() -> None:
 
     notice = _notice(signed)
     if not projector:
-        with st.sidebar:
-            st.markdown(f"**{texts.APP_TITLE}**  \n{texts.OFFICE}")
+        # The filters right under the navigation, the app's name below them: at 1366x768 every
+        # filter is on the first screen of the sidebar (the name above them pushed "Layanan
+        # mitra" below it).
         if user is not None and role != nav.PARTNER and page is not real.get(nav.TRANSPARANSI.path) \
                 and page is not real.get(nav.MASUK.path):
             web.sidebar_filters(layanan=page.url_path in web.SERVICE_PAGES)
         with st.sidebar:
+            st.markdown(f"**{texts.APP_TITLE}**  \n{texts.OFFICE}")
             st.markdown("[Mode proyektor untuk rapat](?mode=proyektor)")
             if not ready.peta_tersedia:
                 st.info(f"Peta tidak tersedia: {ready.pesan_wilayah}", icon=":material/map:")

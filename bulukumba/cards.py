@@ -82,13 +82,17 @@ def top_unrecorded(villages: pd.DataFrame, area: str, day: dt.date | None, demo:
     if rows.empty:
         return _empty(f"Belum ada data registri untuk {area}", subtitle, foot, "registri",
                       f"Belum ada desa/kelurahan di {area} yang datanya masuk.")
-    top = rows.nlargest(n, "belum_rekam")
+    top = rows.nlargest(n, "belum_rekam", keep="all")  # a tie at the n-th place: both are drawn
+    if len(top) > n:
+        subtitle += f" Ditampilkan {len(top)}: yang di urutan ke-{n} sama banyak."
     total = rows["belum_rekam"].sum()
-    first = top.iloc[0]
+    most = top["belum_rekam"].max()
+    leaders = top[top["belum_rekam"] == most]
     share = top["belum_rekam"].sum() / total if total else 0
-    title = (f"{first['nama']} ({first['kecamatan_nama']}) paling banyak belum rekam: "
-             f"{fmt.angka(first['belum_rekam'])} orang; {len(top)} desa ini {fmt.persen(share, 0)} "
-             f"dari yang belum rekam di {area}")
+    named = texts.list_and([f"{r.nama} ({r.kecamatan_nama})" for r in leaders.itertuples()])
+    each = " masing-masing" if len(leaders) > 1 else ""
+    title = (f"{named} paling banyak belum rekam: {fmt.angka(most)} orang{each}; {len(top)} desa ini "
+             f"{fmt.persen(share, 0)} dari yang belum rekam di {area}")
     return Card(title, subtitle, foot, figure=charts.top_unrecorded(villages, n))
 
 

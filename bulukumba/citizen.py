@@ -94,6 +94,8 @@ def _office_lines(office: contact.Office) -> list[str]:
         reach.append(f"WhatsApp <a href='{_e(office.whatsapp_uri)}'>{_e(office.whatsapp)}</a>")
     if reach:
         lines.append(" · ".join(reach))
+    else:  # never a blank where a resident looks for how to reach the office
+        lines.append(_e(texts.KANTOR_TANYA))
     if office.biaya:
         lines.append(_e(office.biaya))
     return lines

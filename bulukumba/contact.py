@@ -66,6 +66,12 @@ class Office:
         return f"https://wa.me/{_international(self.whatsapp, plus=False)}" if self.whatsapp else None
 
 
+def missing(office: Office) -> list[str]:
+    """The fields of the office file a resident would look for and does not find (telepon,
+    whatsapp, jam_buka), in that order: staff are told to fill them in."""
+    return [name for name in ("telepon", "whatsapp", "jam_buka") if not getattr(office, name)]
+
+
 def _international(number: str, plus: bool) -> str:
     """'0812-3456 789' -> '+628123456789' (or without '+'): Indonesian numbers, country code 62."""
     digits = re.sub(r"\D", "", number)

@@ -66,6 +66,14 @@ def items(per: dt.date, kecamatan: str | None, layanan: str | None, engine,
     def trend():
         return tables.trend_table(data.recorded_trend(kecamatan, end=per, engine=engine, kabupaten=kabupaten))
 
+    def leaderboard():
+        return data.partner_leaderboard(gertak_start, per, layanan, kecamatan, engine, kabupaten=kabupaten)
+
+    def ranking():
+        board = leaderboard()
+        # No activity in the period: no ranking of partners with 0 each (it would read "they did nothing").
+        return tables.leaderboard_table(board if board["jumlah"].fillna(0).sum() > 0 else board.iloc[0:0])
+
     def activity():
         return tables.partner_activity_table(data.partner_activity(None, per, layanan, kecamatan, engine,
                                                                    kabupaten=kabupaten))
@@ -107,8 +115,7 @@ def items(per: dt.date, kecamatan: str | None, layanan: str | None, engine,
              (("Tanggal", f"semua tanggal data sampai {fmt.tanggal(per)}"), where)),
         Item("peringkat-mitra", f"Peringkat mitra selama GERTAK 2018 · {unit} (seperti halaman Mitra)",
              "tanggal, kecamatan dan layanan",
-             lambda: tables.leaderboard_table(data.partner_leaderboard(gertak_start, per, layanan, kecamatan, engine, kabupaten=kabupaten)),
-             lambda: len(data.partners(engine)), PARTNERS, (("Periode", f"{since} – {fmt.tanggal(per)}"), where, service)),
+             ranking, length(ranking), PARTNERS, (("Periode", f"{since} – {fmt.tanggal(per)}"), where, service)),
         Item("kegiatan-mitra", f"Kegiatan mitra per mitra, desa, bulan dan layanan · {unit}",
              "kecamatan dan layanan; semua bulan sampai tanggal", activity, length(activity), PARTNERS, (("Periode", f"awal data – {fmt.tanggal(per)}"), where, service), per_regency=True),
         Item("progres-gertak", "Progres GERTAK 2018 per layanan dan kecamatan",

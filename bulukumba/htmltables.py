@@ -26,7 +26,7 @@ CSS = f"""
 .tabel td.angka, .tabel th.angka {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .tabel caption {{ text-align: left; font-weight: 600; padding: 0 0 .3em; }}
 .tabel .hp {{ display: none; }}
-.tabel details summary {{ cursor: pointer; }}
+.tabel details summary {{ cursor: pointer; min-height: 44px; box-sizing: border-box; padding: .6em 0; }}
 .tabel details dl {{ margin: .3em 0 .2em !important; padding: 0 !important; font-size: .85rem; }}
 .tabel details dl div {{ margin: .1em 0; }}
 .tabel details dt {{ display: inline; font-weight: 400; color: #333; }}

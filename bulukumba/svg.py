@@ -22,8 +22,10 @@ from . import charts, fmt, texts
 WIDTH = 800
 #: Fills the column's width at any screen size; text in the page's own font.
 STYLE = "style=\"width:100%;max-width:760px;height:auto;display:block;font-family:inherit\""
-#: Bars and lines are drawn narrower than the map, so their text stays legible on a phone.
+#: Bars and lines are drawn narrower than the map, so their text stays legible on a phone; on a
+#: wide screen they grow to at most 560 px (text at most 16 × 560/480 ≈ 19 px, not a screenful).
 NARROW = 480
+NARROW_STYLE = STYLE.replace("max-width:760px", "max-width:560px")
 SCALES = {"belum_rekam": scales.Oranges, "cakupan": scales.Blues}
 
 
@@ -240,10 +242,9 @@ def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> 
         shown, hidden = shown.tail(charts.MAX_BARS), hidden.iloc[0:0]
     if shown.empty and hidden.empty:
         return ""
-    lowest = float(shown["cakupan"].min()) if len(shown) else target
-    low = max(0.0, math.floor((min(lowest, target) - 0.05) * 20) / 20)
+    # Bars start at 0%: a bar's length is its coverage (90,5% is drawn 91% as long as 99,6%).
     left, right, bar_h, gap = 110, NARROW - 62, 26, 8
-    x = lambda share: left + (share - low) / (1 - low) * (right - left)  # noqa: E731
+    x = lambda share: left + share * (right - left)  # noqa: E731
     top = 30
     bars = []
     for i, row in enumerate(shown.itertuples()):
@@ -261,12 +262,15 @@ def coverage_bars(kec: pd.DataFrame, target: float = charts.NATIONAL_TARGET) -> 
             f"<title>{_esc(row.nama)}: {_esc(row.teks_cakupan)}; belum rekam {_esc(row.teks_belum_rekam)}</title></rect>"
             f"<text x='{left + 42}' y='{y + 18}'>{_esc(row.teks_belum_rekam)}</text>")
     bottom = top + (len(shown) + len(hidden)) * (bar_h + gap)
+    axis = "".join(f"<line x1='{x(t):.1f}' x2='{x(t):.1f}' y1='{top - 4}' y2='{bottom}' stroke='#e4e4e4'/>"
+                   f"<text x='{x(t):.1f}' y='{bottom + 18}' text-anchor='middle' font-size='14'>"
+                   f"{fmt.persen(t, 0)}</text>" for t in (0, 0.25, 0.5, 0.75, 1))
     spoken = "; ".join(f"{row.nama} {row.teks_cakupan}" for row in shown.itertuples())
     spoken += "".join(f"; {row.nama} {row.teks_belum_rekam}" for row in hidden.itertuples())
     name = f"Cakupan per kecamatan: {spoken}. Target nasional {fmt.persen(target, 0)}."
     return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 10}' {STYLE} font-size='16' "
-        f"role='img' aria-label='{_esc(name)}'><defs>{MASKED_PATTERN}</defs>{''.join(bars)}"
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 26}' {NARROW_STYLE} font-size='16' "
+        f"role='img' aria-label='{_esc(name)}'><defs>{MASKED_PATTERN}</defs>{axis}{''.join(bars)}"
         f"<line x1='{x(target):.1f}' x2='{x(target):.1f}' y1='20' y2='{bottom}' stroke='{charts.GREY}' "
         f"stroke-width='2' stroke-dasharray='6 4'/>"
         f"<text x='{x(target):.1f}' y='14' text-anchor='middle' fill='{charts.GREY}'>"
@@ -279,6 +283,15 @@ def _nice_ticks(top: float) -> list[int]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     return list(range(0, int(top) + 1, int(step)))
+
+
+def projection_of(status, strip) -> tuple[dt.date, int] | None:
+    """(finish date, target) of the dotted projection, from a programme's status and its verdict
+    (verdict.Verdict), or None when there is none to draw (target reached, no pace yet). The
+    public page and the projector draw it alike, so the chart says what the sentence says."""
+    if strip is None or status is None or not strip.proyeksi_selesai or not status.sisa:
+        return None
+    return strip.proyeksi_selesai, status.target
 
 
 def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.date,
@@ -304,8 +317,15 @@ def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.d
     month_ticks = "".join(f"<text x='{x(m):.1f}' y='{bottom + 22}' text-anchor='middle'>"
                           f"{fmt.BULAN_PENDEK[m.month - 1]} {m.year}</text>" for m in months)
     last = progress.iloc[-1] if len(progress) else None
-    label = (f"<text x='{x(last['tanggal']) + 6:.1f}' y='{y(last['capaian']) - 8:.1f}' fill='{blue_text}' "
-             f"font-weight='bold'>{fmt.angka(last['capaian'])}</text>") if last is not None else ""
+    label = ""
+    if last is not None:
+        # Above and left of the newest point: the projection leaves it to the right, upwards, and
+        # the achievement reaches it from below; near the axis, below and right instead.
+        lx, ly = x(last["tanggal"]), y(last["capaian"])
+        place = (f"x='{lx - 8:.1f}' y='{ly - 10:.1f}' text-anchor='end'" if lx - left > 70
+                 else f"x='{lx + 8:.1f}' y='{ly + 22:.1f}'")
+        label = (f"<text {place} fill='{blue_text}' font-weight='bold' data-label='capaian'>"
+                 f"{fmt.angka(last['capaian'])}</text>")
     ahead = legend_ahead = ""
     if projection and last is not None:
         ahead = (f"<line x1='{x(last['tanggal']):.1f}' y1='{y(last['capaian']):.1f}' x2='{x(projection[0]):.1f}' "
@@ -316,12 +336,14 @@ def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.d
     deadline_mark = ""
     if projection:
         deadline_mark = (f"<line x1='{x(deadline):.1f}' x2='{x(deadline):.1f}' y1='{top}' y2='{bottom}' "
-                         f"stroke='{charts.GREY}' stroke-width='1'/>")
+                         f"stroke='{charts.GREY}' stroke-width='1'/>"
+                         f"<text x='{x(deadline) - 4:.1f}' y='{bottom - 8}' text-anchor='end' fill='{grey_text}' "
+                         f"data-label='tenggat'>tenggat {fmt.tanggal(deadline)}</text>")
     spoken = (f"Progres GERTAK 2018: capaian {fmt.angka(last['capaian']) if last is not None else fmt.KOSONG} "
               f"pada {fmt.tanggal(pd.Timestamp(last['tanggal']).date()) if last is not None else fmt.KOSONG}, "
               f"target {fmt.angka(target)} pada {fmt.tanggal(deadline)}"
               + (f", proyeksi selesai {fmt.tanggal(projection[0])}" if projection else "") + ".")
-    style = STYLE if max_height is None else STYLE.replace("max-width:760px", f"max-height:{max_height}")
+    style = NARROW_STYLE if max_height is None else STYLE.replace("max-width:760px", f"max-height:{max_height}")
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NARROW} {bottom + 60}' {style} font-size='15' "
         f"fill='{ink or '#000'}' role='img' aria-label='{_esc(spoken)}'>{ticks}{month_ticks}{deadline_mark}"
@@ -337,6 +359,10 @@ def progress(progress: pd.DataFrame, target: int, start: dt.date, deadline: dt.d
         f"{legend_ahead}</g></svg>")
 
 
+#: A character's width in em, generous for the system fonts (for sizing a names' column).
+NAME_EM = 0.56
+
+
 def partner_bars(board: pd.DataFrame, title: str, ink: str = "#000", max_height: str | None = None) -> str:
     """Partners' counts as horizontal bars, largest first, each with its count and share.
 
@@ -346,7 +372,12 @@ def partner_bars(board: pd.DataFrame, title: str, ink: str = "#000", max_height:
     rows = board[board["jumlah"].fillna(0) > 0].sort_values("jumlah", ascending=False)
     if rows.empty:
         return ""
-    left, right, bar_h, gap, top = 300, WIDTH - 170, 40, 14, 6
+    # The names' column as wide as the longest name needs (about 0.56 em a character at 26
+    # units; at 300 units "PMI (Palang Merah Indonesia)" was cut at a 1024 px projector), at
+    # most three fifths of the width: the bars keep the rest.
+    longest = max(len(str(n)) for n in rows["nama"])
+    left = min(WIDTH * 3 // 5, max(200, round(NAME_EM * 26 * longest) + 16))
+    right, bar_h, gap, top = WIDTH - 170, 40, 14, 6
     most = float(rows["jumlah"].max())
     bars = []
     for i, row in enumerate(rows.itertuples()):

@@ -146,6 +146,13 @@ def public_village_table(villages: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def has_partner_figures(board) -> bool:
+    """Whether a partner leaderboard (a published one: hidden figures are NaN with a label) has
+    any activity to show: a count above 0, or a hidden one."""
+    counts = board["jumlah"]
+    return bool((counts.fillna(0) > 0).any() or counts.isna().any())
+
+
 def public_leaderboard_table(partners: pd.DataFrame) -> pd.DataFrame:
     """PublicView.mitra."""
     return pd.DataFrame({

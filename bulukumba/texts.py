@@ -92,6 +92,51 @@ DISAMARKAN_LEGENDA = "Disamarkan (angka kecil dan pelengkapnya)"
 
 
 # ---------------------------------------------------------------------------------------------
+# Who may be told what
+# ---------------------------------------------------------------------------------------------
+
+#: The audiences, and the rule every text below keeps (tests/test_audience_texts.py checks it on
+#: every public render and projector slide, on every data state):
+#:
+#: - "publik" (Transparansi: anyone, nobody signed in) and "proyektor" (a meeting room's screen):
+#:   the published figures and plain explanations of them, and, in plain words, what is not
+#:   published yet (BELUM_TERBIT). Never an instruction meant for the office: no page only staff
+#:   can open, no command, no template, no setting or file name (HANYA_STAF).
+#: - "staf" (signed in: the department head and operators, on the internal pages): also how to
+#:   add what is missing (CARA_TAMBAH: which import, which template) and the internals
+#:   (settings, files to fill in). The full how-to is the operator's, on Kelola data.
+AUDIENS = {"publik", "proyektor", "staf"}
+#: Words only staff may be shown (the public and the projector must not contain any of them).
+HANYA_STAF = ("Kelola data", "python -m bulukumba", "templat", "peran operator", "BULUKUMBA_", ".toml",
+              "secrets", "impor BERKAS")
+
+#: What the public and the projector say instead of CARA_TAMBAH: what is not published yet.
+BELUM_TERBIT = {
+    "registri": "Angka perekaman e-KTP belum diterbitkan.",
+    "kegiatan": "Data kegiatan mitra belum diterbitkan.",
+    "target": "Target GERTAK 2018 belum diterbitkan.",
+}
+#: The public page and the projector when nothing at all is published (no data in the store).
+BELUM_TERBIT_SEMUA = ("Belum ada angka perekaman e-KTP yang diterbitkan. Angka tampil di sini setelah "
+                      f"{OFFICE_SHORT} menerbitkannya.")
+
+
+#: The public page's partner section when no partner activity is published (instead of a list
+#: of partners with 0 each, which would read "the partners did nothing").
+MITRA_BELUM_TERBIT = ("Daftar layanan mitra tampil di sini setelah laporan kegiatan mitra selama GERTAK 2018 "
+                      "diterbitkan.")
+#: Partner activity published, but none for vulnerable residents.
+RENTAN_NOL = ("Belum ada layanan mitra untuk penyandang disabilitas atau lanjut usia yang tercatat "
+              "selama GERTAK 2018.")
+
+
+def missing(kind: str, staff: bool) -> str:
+    """What to say where a `kind` of data is missing: staff are told how to add it (markdown),
+    anyone else that it is not published yet."""
+    return CARA_TAMBAH[kind] if staff else BELUM_TERBIT[kind]
+
+
+# ---------------------------------------------------------------------------------------------
 # When a figure is missing: say so, and say how to add it (which import, which template)
 # ---------------------------------------------------------------------------------------------
 
@@ -113,6 +158,11 @@ CARA_TAMBAH = {
                "(program, layanan, nilai, mulai, selesai); templat kolomnya: "
                "`python -m bulukumba template target --format xlsx`."),
 }
+
+
+def list_and(names: list[str]) -> str:
+    """'A', 'A dan B', 'A, B dan C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " dan " + names[-1]
 
 
 def plain(markdown: str) -> str:
@@ -172,14 +222,18 @@ def verdict_note(v) -> str:
     """The strip's last line: what is missing and how to add it, or where the figures come from."""
     from . import fmt
 
+    staff = not getattr(v, "publik", False)
     if v.keadaan == "tanpa_data":
-        return f"Belum ada data registri untuk {v.wilayah}. " + plain(CARA_TAMBAH["registri"])
+        return f"Belum ada data registri untuk {v.wilayah}. " + plain(missing("registri", staff))
     parts = []
     if v.capaian_sejak and v.mulai and v.capaian_sejak > v.mulai:
         parts.append(late_start_note(v))
-    if v.keadaan == "tanpa_target":
+    if v.keadaan == "tanpa_target" and staff:
         parts.append(f"Belum ada target GERTAK 2018 untuk {v.wilayah}, jadi sisa, laju yang perlu dan "
                      f"proyeksi belum bisa dihitung. " + plain(CARA_TAMBAH["target"]))
+    elif v.keadaan == "tanpa_target":
+        parts.append(f"{BELUM_TERBIT['target']} Sisa, laju yang perlu dan proyeksi tampil setelah targetnya "
+                     "diterbitkan.")
     elif v.keadaan == "belum_ada_laju":
         parts.append(f"Laju belum bisa dihitung: baru satu tanggal data registri ({fmt.tanggal(v.tanggal)}). "
                      "Laju dan proyeksi muncul setelah data registri tanggal berikutnya diimpor.")
@@ -189,7 +243,7 @@ def verdict_note(v) -> str:
     since = fmt.tanggal(v.mitra_mulai) if v.mitra_mulai else "awal data"
     if v.mitra is None:
         parts.append(f"Belum ada perekaman e-KTP oleh mitra tercatat sejak {since}. "
-                     + plain(CARA_TAMBAH["kegiatan"]))
+                     + plain(missing("kegiatan", staff)))
     else:
         parts.append(f"Mitra teratas menurut perekaman e-KTP oleh mitra sejak {since}.")
     return " ".join(parts)
@@ -199,10 +253,11 @@ def verdict_sentence(v) -> str:
     """One plain sentence (markdown) on whether the programme finishes in time."""
     from . import fmt
 
+    staff = not getattr(v, "publik", False)
     if v.keadaan == "tanpa_data":
-        return f"**Belum ada data registri untuk {v.wilayah}.** " + CARA_TAMBAH["registri"]
+        return f"**Belum ada data registri untuk {v.wilayah}.** " + missing("registri", staff)
     if v.keadaan == "tanpa_target":
-        return f"**Belum ada target GERTAK 2018 untuk {v.wilayah}.** " + CARA_TAMBAH["target"]
+        return f"**Belum ada target GERTAK 2018 untuk {v.wilayah}.** " + missing("target", staff)
     if v.keadaan == "belum_mulai":
         return f"GERTAK 2018 dimulai {fmt.tanggal(v.mulai)}; keadaan yang dipilih lebih awal."
     if v.keadaan == "tercapai":
@@ -243,6 +298,18 @@ def change_caption(*changes) -> str:
                      f"({fmt.tanggal(change.dari)} – {fmt.tanggal(change.sampai)}, "
                      f"{fmt.poin(change.cakupan_poin)} cakupan)")
     return "Perubahan sudah rekam: " + "; ".join(parts) + "." if parts else ""
+
+
+def public_change_note(change) -> str:
+    """Which period the public page's change figure spans (about 30 days; Ringkasan's first
+    figure spans about 7), so two pages' figures are not read as one: 'Perubahan sudah rekam
+    +1.674 dalam 29 hari: 1 Juni 2018 – 30 Juni 2018, …'. Empty without a comparison."""
+    from . import fmt
+
+    if change is None or not change.ada:
+        return ""
+    return (f"Perubahan sudah rekam {change_phrase(change)}: {fmt.tanggal(change.dari)} – "
+            f"{fmt.tanggal(change.sampai)}, dibandingkan data terbit sekitar 30 hari sebelumnya.")
 
 
 def distance_to_target(share, target: float) -> str | None:
@@ -291,6 +358,12 @@ LABEL_ARTI = {
     "disamarkan": "disamarkan agar angka kecil di desa lain tidak dapat dihitung kembali",
     "ditahan": "ditahan agar angka kecil pada tanggal lain tidak dapat dihitung kembali",
 }
+#: The office block without a phone or WhatsApp number: where to ask instead of a blank.
+KANTOR_TANYA = ("Nomor telepon dan WhatsApp kantor belum tersedia di sini: tanyakan jam buka dan jadwal "
+                "perekaman di kantor desa/kelurahan Anda, atau datang langsung ke kantor Disdukcapil.")
+#: Staff only (names the file): what the office file lacks.
+KANTOR_BELUM_DIISI = ("Data kantor belum lengkap: {kolom} belum diisi di {berkas}. Warga melihat ajakan untuk "
+                      "bertanya di kantor desa sebagai gantinya; isi agar mereka bisa langsung menghubungi kantor.")
 CARI_LABEL = "Nama desa atau kelurahan"
 CARI_CONTOH = "mis. Tanah Towa"
 CARI_TIDAK_ADA = ("Tidak ada desa/kelurahan dengan nama seperti \"{query}\" di {wilayah}. "
@@ -319,6 +392,8 @@ MASUK_PETUGAS = "Untuk petugas Disdukcapil yang sudah punya akun."
 PROYEKTOR_JEDA = "Jeda"
 PROYEKTOR_PUTAR = "Putar lagi"
 PROYEKTOR_TOMBOL = "Tombol: → / PageDown / Spasi berikutnya · ← / PageUp sebelumnya · P jeda · F layar penuh"
+#: Every projector slide names where its figures come from (a photo of a slide still says it).
+PROYEKTOR_SUMBER = f"Sumber: SIAK dan laporan mitra, {OFFICE_SHORT}"
 PROYEKTOR_PETA_JUDUL = "{n} desa dengan belum rekam terbanyak"
 
 # --- Kelola data: import (pages/kelola.py, bulukumba/importer) ----------------------------------

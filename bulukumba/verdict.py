@@ -25,6 +25,7 @@ data.Trends), through the same rules (`_judged`).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import math
@@ -84,6 +85,7 @@ class Verdict:
     mitra: TopPartner | None = None
     mitra_mulai: dt.date | None = None    # the period the partner figure covers
     contoh: bool = False
+    publik: bool = False                  # read from the published set: said to anyone (texts.AUDIENS)
 
     @property
     def badge(self) -> str:
@@ -191,10 +193,11 @@ def published_verdict(status: data.ProgrammeStatus | None, trend: data.Trend, ar
     not published comes from the nearest published date, or is not shown."""
     if status is None:
         return Verdict(PROGRAM, SERVICE, None, area, day, "tanpa_target", mitra=partner,
-                       mitra_mulai=partner_since, contoh=contoh)
+                       mitra_mulai=partner_since, contoh=contoh, publik=True)
     change = data.change_over(trend, status.tanggal, PACE_DAYS) if status.dasar == "registri" else None
     first = pd.Timestamp(trend.tanggal[0]).date() if len(trend.tanggal) else None
-    return _judged(status, change, first, area, contoh, False, engine, partner=partner)
+    return dataclasses.replace(_judged(status, change, first, area, contoh, False, engine, partner=partner),
+                               publik=True)
 
 
 def _judged(status: data.ProgrammeStatus, change: data.Change | None, first: dt.date | None, area: str,

@@ -11,7 +11,8 @@ import streamlit as st
 from bulukumba import auth, fmt, texts, web
 from bulukumba import navigation as nav
 
-web.public_page()
+# No web.public_page() here: with no figures at all (after an undo) staff must still sign in,
+# to import again on Kelola data.
 user = web.current_user()
 
 FORM_CSS = """

@@ -74,7 +74,8 @@ st.header("Rincian mitra", anchor=False)
 partners = data.partners(engine)
 names = dict(zip(partners["kode"], partners["nama"]))
 chosen = st.selectbox("Mitra", list(names), format_func=names.get, key="mitra-rinci")
-st.caption(partners.set_index("kode").loc[chosen, "deskripsi"])
+if demo:  # the roles the 2018 report gave the partners: the demo's story, not what real data shows
+    st.caption(f"{partners.set_index('kode').loc[chosen, 'deskripsi']} ({texts.DEMO_LABEL})")
 months_col, villages_col = st.columns(2)
 with months_col:
     web.card(web.memo(("kartu-mitra-bulanan", f, start, end, chosen), lambda: cards.partner_months(

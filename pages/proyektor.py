@@ -86,7 +86,7 @@ def slides() -> None:
     slide = state["slide"]
     top, meta = st.columns([5, 2], vertical_alignment="bottom")
     top.markdown(f"## {slide}")
-    meta.markdown(f"<div class='proyektor-meta'>{web.freshness_line(regency)}"
+    meta.markdown(f"<div class='proyektor-meta'>{web.freshness_line(regency)}<br>{texts.PROYEKTOR_SUMBER}"
                   + (f"<br><b class='contoh'>{texts.DEMO_LABEL}</b>" if web.is_demo() else "") + "</div>",
                   unsafe_allow_html=True)
     with st.container(key="proyektor-isi"):
@@ -135,10 +135,9 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
     elif slide == PROGRESS:
         status, strip = view.gertak, view.vonis
         st.markdown(strip.kalimat if strip is not None else texts.gertak_projection_sentence(status))
-        projection = ((strip.proyeksi_selesai, status.target)
-                      if strip is not None and strip.proyeksi_selesai and status.sisa else None)
-        web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai, projection,
-                                  ink="#000", max_height="58vh"))
+        web.show_svg(svg.progress(view.gertak_progres, status.target, status.mulai, status.selesai,
+                                  svg.projection_of(status, strip),
+                                  ink="#000", max_height="55vh"))
     else:
         table = tables.public_priority_table(view.prioritas.head(PRIORITY_ROWS))
         st.html(htmltables.responsive_table_html(table, ["Desa/kelurahan", "Belum rekam", "Skor"]))

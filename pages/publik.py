@@ -23,6 +23,9 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
     office = contact.Office(nama=texts.OFFICE)
     if web.current_user() is not None:
         st.warning(f"Data kantor tidak terbaca: {problem}", icon=":material/error:")
+if web.current_user() is not None and contact.missing(office):  # staff: what to fill in
+    st.info(texts.KANTOR_BELUM_DIISI.format(kolom=", ".join(contact.missing(office)), berkas=contact.path()),
+            icon=":material/contact_phone:")
 
 # --- The first screen: title, the four figures, the verdict ----------------------------------
 st.title(texts.public_title(region), anchor=False)
@@ -50,7 +53,7 @@ if gertak is not None:
     web.verdict_strip(gertak)
 if demo:
     st.html(f"<p class='catatan-contoh'><b>{texts.DEMO_LABEL}</b> {texts.DEMO_NOTE}</p>")
-st.caption(f"{texts.PRIVASI_SINGKAT} {texts.SOURCE_DATA}")
+st.caption(" ".join(filter(None, [texts.public_change_note(change), texts.PRIVASI_SINGKAT, texts.SOURCE_DATA])))
 
 # --- Find my village -------------------------------------------------------------------------
 st.header("Cari desa/kelurahan Anda", anchor=False)
@@ -66,6 +69,8 @@ if query.strip():
         names = {m.kode: f"{m.nama} · Kec. {m.kecamatan_nama}" for m in matches}
         chosen = st.pills(texts.CARI_PILIH, list(names), default=matches[0].kode, format_func=names.get,
                           key=f"cari-pilih-{search.normalise(query)}")
+    if chosen:
+        st.query_params["desa"] = chosen  # a found village goes into the address, to be shared
 elif st.query_params.get("desa") in set(view.desa["kode"]):
     chosen = st.query_params["desa"]  # a link to a village's card (the map's, or a shared one)
 if chosen:
@@ -114,20 +119,29 @@ with st.expander("Tabel per desa/kelurahan"):
 
 # --- Partners and GERTAK 2018 ----------------------------------------------------------------
 st.header(f"{texts.MITRA_SEMUA} selama GERTAK 2018", anchor=False)
-board, left_out = tables.without_zero_columns(tables.public_leaderboard_table(view.mitra), ["Warga rentan dilayani"])
-web.html_table(board, ["Mitra", "Jumlah layanan", "Warga rentan dilayani"])
-vulnerable, empty = tables.without_zero_columns(tables.public_vulnerable_table(view.rentan),
-                                                ["Penyandang disabilitas", "Lanjut usia"])
-st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
-if len(vulnerable.columns) > 1:
-    web.html_table(tables.first_rows(vulnerable, web.TABLE_ROWS, totals_last=True))
-    if len(vulnerable) > web.TABLE_ROWS + 1:
-        st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(vulnerable) - 1)))
-for column in left_out + empty:
-    st.caption(texts.KOLOM_NOL.format(kolom=f'"{column}"'))
+if not tables.has_partner_figures(view.mitra):
+    # No partner activity published: a list of partners with 0 each would read "they did nothing".
+    st.markdown(texts.BELUM_TERBIT["kegiatan"] + " " + texts.MITRA_BELUM_TERBIT)
+else:
+    board, left_out = tables.without_zero_columns(tables.public_leaderboard_table(view.mitra),
+                                                  ["Warga rentan dilayani"])
+    web.html_table(board, ["Mitra", "Jumlah layanan", "Warga rentan dilayani"])
+    vulnerable, empty = tables.without_zero_columns(tables.public_vulnerable_table(view.rentan),
+                                                    ["Penyandang disabilitas", "Lanjut usia"])
+    if len(vulnerable.columns) > 1:
+        st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
+        web.html_table(tables.first_rows(vulnerable, web.TABLE_ROWS, totals_last=True))
+        if len(vulnerable) > web.TABLE_ROWS + 1:
+            st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(vulnerable) - 1)))
+        for column in left_out + empty:
+            st.caption(texts.KOLOM_NOL.format(kolom=f'"{column}"'))
+    else:  # no heading over notes that all say 0
+        st.caption(texts.RENTAN_NOL)
 
 if view.gertak is not None:
     st.header("GERTAK 2018", anchor=False)
     st.markdown(gertak.kalimat if gertak is not None else texts.gertak_projection_sentence(view.gertak))
+    # Drawn like the projector's: with the projection the sentence above speaks of.
     web.show_svg(web.memo(("publik", "progres", *published), lambda: svg.progress(
-        view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai)))
+        view.gertak_progres, view.gertak.target, view.gertak.mulai, view.gertak.selesai,
+        svg.projection_of(view.gertak, gertak))))

@@ -7,7 +7,11 @@
 - `tanpa_kegiatan`: registry history and targets, but no partner activity;
 - `tanpa_target`: registry history and partner activity, but no targets;
 - `kecamatan_kosong`: everything, except that no village of one kecamatan (Kindang) has been
-  reported yet (73.02.08).
+  reported yet (73.02.08);
+- `dibatalkan`: nothing left: the first real import retired the demo and was then undone.
+
+`AUDIENCES` are the states every audience is checked on (issue 24): the demo, one real snapshot,
+a registry without partner activity, no targets, and nothing after an undo.
 
 Figures are synthetic and deterministic; every page test compares what a page shows with the
 data module asked the same question, so the exact values do not matter, only their shape.
@@ -19,6 +23,7 @@ import datetime as dt
 from bulukumba import demo, importer, reference, store
 
 STATES = ("contoh", "satu_snapshot", "dua_snapshot", "tanpa_kegiatan", "tanpa_target", "kecamatan_kosong")
+AUDIENCES = ("contoh", "satu_snapshot", "tanpa_kegiatan", "tanpa_target", "dibatalkan")
 KINDANG = "73.02.08"
 GERTAK_START, GERTAK_END = dt.date(2018, 1, 19), dt.date(2018, 12, 31)
 ONE_DAY = dt.date(2018, 6, 30)
@@ -84,6 +89,13 @@ def build(state: str, path, regions) -> str:
     if state == "satu_snapshot":
         demo.load(engine)  # what a fresh install holds before the first import retires it
         _import(engine, _registry_csv(villages, [ONE_DAY]), "siak-2018-06-30.csv", "registri")
+        return url
+    if state == "dibatalkan":
+        demo.load(engine)
+        _import(engine, _registry_csv(villages, [ONE_DAY]), "siak-2018-06-30.csv", "registri")
+        from bulukumba import data
+        importer.undo_import(int(data.import_history(engine).iloc[0]["id"]), engine, oleh="uji")
+        assert data.latest_date(engine) is None
         return url
     days = TWO_DAYS if state == "dua_snapshot" else HISTORY
     reported = [v for v in villages if not (state == "kecamatan_kosong" and v[1] == KINDANG)]

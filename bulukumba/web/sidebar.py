@@ -146,7 +146,7 @@ def filters() -> Filters:
 
 def public_page() -> None:
     """Call first on a page anyone may see (it needs the frame, not the filters)."""
-    require_data()
+    require_data(public=True)
 
 
 def public_regency(choose: bool = True) -> str | None:
@@ -169,12 +169,16 @@ def public_regency(choose: bool = True) -> str | None:
     return chosen
 
 
-def require_data() -> None:
-    """A store with no figures yet (no boundaries to seed the demo, nothing imported) says so
-    and says how to fix it, instead of drawing empty charts."""
+def require_data(public: bool = False) -> None:
+    """A store with no figures yet (no boundaries to seed the demo, nothing imported) says so,
+    instead of drawing empty charts: to staff with how to fix it, on a public page (anyone, the
+    projector) in plain words that nothing is published yet (texts.AUDIENS)."""
     if data.latest_date(engine()) is not None:
         return
     st.title(texts.APP_TITLE)
+    if public:
+        st.info(texts.BELUM_TERBIT_SEMUA, icon=":material/info:")
+        st.stop()
     reason = readiness().pesan_wilayah
     st.info(texts.BELUM_ADA_DATA + " " + (
         f"Data contoh tidak dapat dibuat karena batas wilayah tidak terbaca: {reason}" if reason else

@@ -75,6 +75,9 @@ def page_style(projector: bool = False) -> None:
 #: space above them, so the figures and the verdict fit the first screen; h2 section headings
 #: sized like Streamlit's subheaders (headings in order: h1, then h2).
 PUBLIC_CSS = """
+/* Tap targets of at least 44x44 px on a phone: the map's colour switch (a table row's toggle: htmltables) */
+.st-key-publik-ukuran [role="radiogroup"] label { min-height: 44px; min-width: 44px; align-items: center;
+  padding-right: .9rem; box-sizing: border-box; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding-top: .6rem; }
 .st-key-angka-kunci { display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }
 .st-key-angka-kunci > div { width: auto !important; min-width: 0; }
@@ -123,6 +126,9 @@ body, .stApp, .stMarkdown, p, li, td, th, label, button { color: #000 !important
 [data-testid="stMetricDelta"] { font-size: .9rem !important; }
 .st-key-proyektor-angka { display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1rem; }
 .st-key-proyektor-angka > div { width: auto !important; min-width: 0; }
+/* A long delta ("belum ada data pembanding") wraps instead of ending in "…" (1024x768). */
+.st-key-proyektor-angka [data-testid="stMetricDelta"], .st-key-proyektor-angka [data-testid="stMetricDelta"] * {
+  white-space: normal !important; height: auto !important; text-overflow: clip !important; overflow: visible !important; }
 .proyektor-meta { font-size: 0.8rem; text-align: right; color: #000; }
 .proyektor-meta .contoh { background: #ffd54f; padding: 0 .3em; }
 .proyektor-meta .tombol { font-size: .6rem; }

@@ -1,0 +1,188 @@
+"""A gallery: every page, on every data state an office meets, at every screen size, as a
+screenshot in test-artifacts/galeri/ with an index.html, so anyone can look at all of them in a
+minute (issue 24).
+
+One server and one browser per data state (data_states.AUDIENCES: the demo, one real snapshot,
+a registry without partner activity, no targets, nothing after an undo); each page is loaded
+once per audience and resized through the four sizes (a resize reruns the page, it does not
+reload it). Visitors: the public page and the projector; staff (an operator, who sees every
+internal page): Ringkasan, Peta, Mitra, GERTAK 2018, Unduh and Kelola data. Besides the pictures
+it records a few measurements (measurements.json): how much of the map is on Peta's first screen.
+"""
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+from conftest import layout_only  # noqa: E402
+import data_states  # noqa: E402
+import live_server  # noqa: E402
+from browser_waits import settled  # noqa: E402
+from test_chart_contrast import contrast  # noqa: E402
+
+pytestmark = layout_only
+
+PROJECT = Path(__file__).resolve().parents[1]
+GALLERY = PROJECT / "test-artifacts" / "galeri"
+PASSWORD = "sandi-uji-galeri-24"
+SIZES = {"390x844": (390, 844), "1024x768": (1024, 768), "1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+PUBLIC = {"publik": "/", "proyektor": "/?mode=proyektor"}
+STAFF = {"ringkasan": "/ringkasan", "peta": "/peta", "mitra": "/mitra", "gertak": "/gertak", "unduh": "/unduh",
+         "kelola": "/kelola"}
+SHOTS: dict[tuple[str, str, str], str] = {}
+WEAK: dict[str, list[str]] = {}  # chart text under 4.5:1 on white, as the browser drew it
+MEASURED: dict = {}
+
+
+@contextlib.contextmanager
+def serve(db_url: str, folder: Path):
+    from bulukumba import auth
+
+    folder.mkdir(parents=True, exist_ok=True)
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'[pengguna.op]\nnama = "Operator SIAK"\nperan = "operator"\n'
+                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": db_url,
+           "BULUKUMBA_REFRESH_SECONDS": "30", "BULUKUMBA_SLIDE_SECONDS": "3600"}
+    with live_server.dashboard(folder, env, secrets) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with live_server.chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module", autouse=True)
+def index():
+    yield
+    write_index()
+
+
+def write_index() -> None:
+    """test-artifacts/galeri/index.html: a row per data state and page, a column per size."""
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    states = [s for s in data_states.AUDIENCES if any(k[0] == s for k in SHOTS)]
+    rows = []
+    for state in states:
+        rows.append(f"<tr><th colspan='{len(SIZES) + 1}' class='keadaan' id='{state}'>{html.escape(state)}</th></tr>")
+        for page in [*PUBLIC, *STAFF]:
+            cells = []
+            for size in SIZES:
+                name = SHOTS.get((state, page, size))
+                cells.append(f"<td><a href='{name}'><img src='{name}' loading='lazy' alt='{page} {size} {state}'>"
+                             f"</a></td>" if name else "<td>—</td>")
+            rows.append(f"<tr><th>{html.escape(page)}</th>{''.join(cells)}</tr>")
+    heads = "".join(f"<th>{s}</th>" for s in SIZES)
+    links = " · ".join(f"<a href='#{s}'>{s}</a>" for s in states)
+    (GALLERY / "index.html").write_text(
+        "<!doctype html><html lang='id'><meta charset='utf-8'><title>Galeri halaman</title><style>"
+        "body{font-family:system-ui,sans-serif;margin:1rem} table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px;vertical-align:top} img{width:220px;display:block}"
+        "th.keadaan{background:#eef;text-align:left;font-size:1.2rem}</style>"
+        f"<h1>Galeri: setiap halaman × keadaan data × ukuran layar</h1><p>{links}</p>"
+        f"<table><tr><th>halaman</th>{heads}</tr>{''.join(rows)}</table></html>", encoding="utf-8")
+    (GALLERY / "measurements.json").write_text(json.dumps(MEASURED, indent=1, ensure_ascii=False))
+
+
+#: The map's colour switch and the village table's row toggles (the table opened first), with a
+#: size under 44x44 px: [text, width, height].
+TAP_TARGETS_JS = """async () => {
+  const table = [...document.querySelectorAll('[data-testid="stExpander"] summary')]
+      .find(s => s.innerText.includes('Tabel per desa'));
+  if (table && !table.parentElement.open) table.click();
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const targets = [...document.querySelectorAll('.st-key-publik-ukuran [role="radiogroup"] label, .tabel details summary')]
+      .filter(e => e.offsetParent !== null);
+  return targets.map(e => { const r = e.getBoundingClientRect(); return [e.innerText.trim(), Math.round(r.width), Math.round(r.height)]; })
+      .filter(([, w, h]) => w < 44 || h < 44).slice(0, 5).concat([['jumlah diperiksa', targets.length, 0]]);
+}"""
+
+
+def capture(page, state: str, name: str, size: str) -> None:
+    page.wait_for_selector("[data-testid='stMain'] h1, [data-testid='stMain'] h2", timeout=90_000)
+    settled(page)
+    page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
+    file = f"{state}-{name}-{size}.png"
+    page.screenshot(path=str(GALLERY / file))
+    SHOTS[(state, name, size)] = file
+    if name == "publik" and size == "390x844" and page.locator("text=Tabel per desa/kelurahan").count():
+        small = page.evaluate(TAP_TARGETS_JS)
+        MEASURED.setdefault("sasaran ketuk di bawah 44x44 px (390x844)", {})[state] = small
+    if name == "proyektor":  # nothing ends in "…": a figure's words cut by the slide's width
+        cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"] *, .proyektor-meta, h2')]
+            .filter(e => e.children.length === 0 && e.innerText && e.scrollWidth > e.clientWidth + 1
+                    && getComputedStyle(e).overflowX !== 'visible').map(e => e.innerText)""")
+        if cut:
+            WEAK.setdefault(f"{state} {name} {size}: teks terpotong", []).extend(cut)
+    if name in ("ringkasan", "mitra") and size == "1366x768":  # every filter on the sidebar's first screen
+        below = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stSelectbox"],'
+            + ' [data-testid="stSidebar"] [data-testid="stDateInput"]')]
+            .filter(e => e.getBoundingClientRect().bottom > innerHeight).map(e => e.innerText.split('\\n')[0])""")
+        MEASURED.setdefault("filter di bawah layar pertama (1366x768)", {})[f"{state} {name}"] = below
+        if below:
+            WEAK.setdefault(f"{state} {name} {size}: filter di bawah layar", []).extend(below)
+    if name in STAFF:  # the charts' text as drawn: Streamlit's chart theme must not have greyed it
+        for fill in set(page.evaluate("""() => [...document.querySelectorAll(
+                '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .g-xtitle text, '
+                + '.js-plotly-plot .g-ytitle text, .js-plotly-plot .legendtext, .js-plotly-plot .annotation-text, '
+                + '.js-plotly-plot .bartext:not([data-notex])')].map(t => getComputedStyle(t).fill)""")):
+            if fill == "rgb(255, 255, 255)":
+                continue  # a value inside a bar, white on the bar's colour (test_chart_contrast checks it)
+            if fill.startswith("rgb") and contrast(fill, "#ffffff") < 4.5:
+                WEAK.setdefault(f"{state} {name} {size}", []).append(fill)
+    if name == "peta":
+        seen = page.evaluate("""() => { const m = document.querySelector('.st-key-kartu-peta .js-plotly-plot');
+            if (!m) return null; const r = m.getBoundingClientRect();
+            return {tinggi: Math.round(r.height),
+                    di_layar_pertama: Math.round(Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0)))}; }""")
+        MEASURED.setdefault("peta: tinggi peta dan px-nya pada layar pertama", {})[f"{state} {size}"] = seen
+
+
+def visit(page, url: str, state: str, pages: dict[str, str]) -> None:
+    """Each page loaded once, then resized through the four sizes (a resize reruns the page on
+    the server, it does not reload it; one tab is cheaper than four side by side, measured)."""
+    for name, path in pages.items():
+        page.goto(url + path)
+        for size in SIZES:
+            page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
+            capture(page, state, name, size)
+
+
+@pytest.mark.parametrize("state", data_states.AUDIENCES)
+def test_gallery_of_every_page_size_and_audience(state, tmp_path_factory, regions, browser):
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    db_url = data_states.store_for(state, tmp_path_factory, regions)
+    with serve(db_url, tmp_path_factory.mktemp(f"galeri-{state}")) as url:
+        started = time.monotonic()
+        visitor = browser.new_context()
+        visit(visitor.new_page(), url, state, PUBLIC)
+        visitor.close()
+
+        staff = browser.new_context()
+        page = staff.new_page()
+        page.goto(url + "/masuk")
+        page.get_by_label("Nama pengguna").fill("op")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_function("() => !location.pathname.endsWith('/masuk')", timeout=90_000)
+        visit(page, url, state, STAFF)
+        staff.close()
+        MEASURED.setdefault("detik per keadaan (tanpa menyalakan server)", {})[state] = round(time.monotonic() - started, 1)
+    assert not {k: v for k, v in WEAK.items() if k.startswith(state)}, WEAK
+    small = MEASURED.get("sasaran ketuk di bawah 44x44 px (390x844)", {}).get(state)
+    if small is not None:
+        assert small[-1][1] > 2 and len(small) == 1, small  # targets found, none too small
+    missing = [(p, s) for p in [*PUBLIC, *STAFF] for s in SIZES if (state, p, s) not in SHOTS]
+    assert not missing, missing
+    for file in {SHOTS[(state, p, s)] for p in [*PUBLIC, *STAFF] for s in SIZES}:
+        assert (GALLERY / file).stat().st_size > 5000, file  # a picture, not a blank
