@@ -27,7 +27,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config
+from . import config, texts
 
 ENV = "BULUKUMBA_KANTOR"
 DEFAULT_PATH = config.PROJECT_ROOT / ".streamlit" / "kantor.toml"
@@ -70,6 +70,13 @@ def missing(office: Office) -> list[str]:
     """The fields of the office file a resident would look for and does not find (telepon,
     whatsapp, jam_buka), in that order: staff are told to fill them in."""
     return [name for name in ("telepon", "whatsapp", "jam_buka") if not getattr(office, name)]
+
+
+def staff_notice(office: Office) -> str | None:
+    """What staff are told while the office file lacks what residents look for (on the public
+    page and on Kelola data), or None."""
+    absent = missing(office)
+    return texts.KANTOR_BELUM_DIISI.format(kolom=", ".join(absent), berkas=path()) if absent else None
 
 
 def _international(number: str, plus: bool) -> str:

@@ -9,7 +9,7 @@ import re
 
 import streamlit as st
 
-from bulukumba import data, fmt, importer, texts, web
+from bulukumba import contact, data, fmt, importer, texts, web
 from bulukumba.importer import mapping
 
 MAX_SELECTS = 30  # columns offered for mapping one by one; more is not a file to map by hand
@@ -36,6 +36,13 @@ web.header("Kelola data")
 if user is None or not user.can_import:  # the frame does not list this page for others either
     st.error("Halaman ini hanya untuk operator.")
     st.stop()
+
+# What residents look for on the public page and do not find: the operator can fill it in.
+try:
+    if notice := contact.staff_notice(contact.load()):
+        st.info(notice, icon=":material/contact_phone:")
+except contact.ContactError as problem:
+    st.warning(f"Data kantor tidak terbaca: {problem}", icon=":material/error:")
 
 st.header("Impor berkas", anchor=False)
 st.caption(texts.IMPOR_PENGANTAR)

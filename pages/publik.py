@@ -23,9 +23,8 @@ except contact.ContactError as problem:  # the page keeps serving; staff see why
     office = contact.Office(nama=texts.OFFICE)
     if web.current_user() is not None:
         st.warning(f"Data kantor tidak terbaca: {problem}", icon=":material/error:")
-if web.current_user() is not None and contact.missing(office):  # staff: what to fill in
-    st.info(texts.KANTOR_BELUM_DIISI.format(kolom=", ".join(contact.missing(office)), berkas=contact.path()),
-            icon=":material/contact_phone:")
+if web.current_user() is not None and (notice := contact.staff_notice(office)):  # staff: what to fill in
+    st.info(notice, icon=":material/contact_phone:")
 
 # --- The first screen: title, the four figures, the verdict ----------------------------------
 st.title(texts.public_title(region), anchor=False)

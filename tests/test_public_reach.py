@@ -41,6 +41,13 @@ def test_without_numbers_staff_are_told_what_to_fill_in(office_without_numbers):
     assert told and "telepon, whatsapp, jam_buka" in told[0] and str(office_without_numbers) in told[0]
 
 
+def test_without_numbers_the_operator_is_told_on_kelola_data_too(office_without_numbers):
+    at = open_app("pages/kelola.py", role="operator")
+    assert not at.exception, at.exception
+    told = [i.value for i in at.info if "Data kantor belum lengkap" in i.value]
+    assert told and "telepon, whatsapp, jam_buka" in told[0] and str(office_without_numbers) in told[0]
+
+
 def test_with_numbers_there_is_no_where_to_ask_line(tmp_path, monkeypatch):
     kantor = tmp_path / "kantor.toml"
     kantor.write_text('[kantor]\nnama = "K"\njam_buka = ["Senin 08.00–12.00 WITA"]\ntelepon = "0413 81234"\n'
