@@ -79,7 +79,7 @@ class Gate:
         self.static_root = (Path(static_dir) / "static").resolve() if static_dir else None
         from ..public.shell import SWAP_SCRIPT
 
-        self.headers = headers.SecurityHeaders(static_dir, (*inline_scripts, SWAP_SCRIPT))
+        self.headers = headers.SecurityHeaders(static_dir, (*inline_scripts, f"<script>{SWAP_SCRIPT}</script>"))
         self.public = public_side.PublicSide(server, static_dir)
 
     async def __call__(self, scope, receive, send):
@@ -150,7 +150,7 @@ class Gate:
             return True
         elif path.startswith(public_side.DATA_PREFIX):
             name = path[len(public_side.DATA_PREFIX):]
-            built = None if len(name) > MAX_NAME or "/" in name else \
+            built = None if len(name) > MAX_NAME or name.count("/") > 1 else \
                 await to_thread.run_sync(self.public.data_file, name)
         else:
             return False
