@@ -41,7 +41,10 @@ SWAP_SCRIPT = (
 LIVE_FIGURES = "#root .st-key-angka-kunci [data-testid=stMetricValue]"
 LIVE_PROJECTOR = "#root .st-key-proyektor-isi"
 
+#: While the first screen is there, the live page draws hidden beneath it (its own shifts as it
+#: fills in count for nobody); the style goes with the first screen.
 CSS = """
+#root{visibility:hidden}
 #layar-pertama{position:fixed;inset:0;overflow-y:auto;background:#fff;color:#111;z-index:1000100;
  font-family:"Source Sans","Source Sans Pro",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5}
 #layar-pertama main{max-width:46rem;margin:0 auto;padding:3.6rem 1rem 2rem}

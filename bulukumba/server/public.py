@@ -108,7 +108,14 @@ class PublicSide:
         if wanted.get("mode") != "proyektor":
             wanted.pop("mode", None)
         key = (version, self.server.database_url(), origin, tuple(sorted(wanted.items())))
-        return self._kept(key, lambda: self._public(origin, wanted, version))
+        with self._lock:
+            found = self._shells.get(key)
+        if found is not None:
+            return found
+        built = self._public(origin, wanted, version)
+        if built is None:  # no figures yet (a first start prepares the store in its first session)
+            return self._neutral(origin)
+        return self._kept(key, lambda: built)
 
     def _kept(self, key, build) -> Built:
         with self._lock:
@@ -137,7 +144,7 @@ class PublicSide:
         engine = self.engine()
         s = summary.summary_for(engine, wanted, version)
         if s is None:
-            return self._neutral(origin)
+            return None
         base = origin + self.server.base_path
         query = urlencode(s.query())
         page_url = base + "/" + (f"?{query}" if query else "")
