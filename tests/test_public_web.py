@@ -272,3 +272,23 @@ def test_two_regencies_each_preview_their_own(two_regencies, tmp_path):  # noqa:
         rows = list(csv.DictReader(io.StringIO(client.get(f"/data/73.04/{villages['path']}").text)))
         assert {r["kode"]: r["belum_rekam"] for r in rows} == {
             k: str(int(v)) for k, v in zip(jeneponto.desa["kode"], jeneponto.desa["belum_rekam"])}
+
+
+def test_an_open_public_tab_learns_of_new_data_from_versi(tmp_path, regions):
+    """The public page runs no refresh tick: its shell names the data version it was built for
+    and asks /versi; a write moves both (the tab then reloads: shell.POLL_SCRIPT)."""
+    import re
+    import time
+
+    url = build_state("satu_snapshot", tmp_path / "versi.sqlite", regions)
+    engine = store.engine_for(url)
+    with TestClient(build(serve(url)), base_url="http://dasbor.lokal", follow_redirects=False) as client:
+        shown = re.search(r'<meta name="versi-data" content="(\d+)" data-alamat="/versi"', client.get("/").text)
+        assert shown and client.get("/versi").json() == {"versi_data": int(shown.group(1))}
+        assert "versi-data" not in client.get("/gertak").text  # internal pages keep their tick
+        with engine.begin() as conn:
+            store.bump_version(conn)
+        time.sleep(1.1)  # the version is read at most once a second
+        now = client.get("/versi").json()["versi_data"]
+        assert now == int(shown.group(1)) + 1
+        assert f'content="{now}"' in client.get("/").text

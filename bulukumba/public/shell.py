@@ -37,6 +37,17 @@ SWAP_SCRIPT = (
     "f.remove();o.disconnect();clearInterval(i)}}"
     "o=new MutationObserver(check);o.observe(document.getElementById('root')||document.body,"
     "{childList:true,subtree:true,characterData:true});i=setInterval(check,500)})();")
+#: How an open public tab learns of new data: every few seconds (while visible) it asks `/versi`
+#: (a cached number, no page run) and reloads when the version differs from the one its shell
+#: was built for; the reload shows the new first screen at once. The public page runs no
+#: server-side refresh tick (dashboard.py), so an open public tab costs the server nothing
+#: between these look-ups.
+POLL_SCRIPT = (
+    "(function(){var m=document.querySelector('meta[name=versi-data]');if(!m)return;"
+    "var v=m.getAttribute('content'),u=m.getAttribute('data-alamat'),s=(+m.getAttribute('data-detik')||5)*1000,b=0;"
+    "function look(){if(document.hidden||b)return;b=1;fetch(u,{cache:'no-store'}).then(function(r){return r.json()})"
+    ".then(function(j){b=0;if(String(j.versi_data)!==v)location.reload()}).catch(function(){b=0})}"
+    "setInterval(look,s);document.addEventListener('visibilitychange',look)})();")
 #: What the live page draws for the same figures (inside #root, not the first screen's own).
 LIVE_FIGURES = "#root .st-key-angka-kunci [data-testid=stMetricValue]"
 LIVE_PROJECTOR = "#root .st-key-proyektor-isi"
@@ -65,6 +76,12 @@ CSS = """
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
+
+
+def version_tag(version: int, url: str, seconds: float) -> str:
+    """The data version the shell was built for, where to ask for the current one, how often."""
+    return (f'<meta name="versi-data" content="{int(version)}" data-alamat="{_e(url)}" '
+            f'data-detik="{max(float(seconds), 1):g}" />')
 
 
 def head_tags(s: Summary | None, *, page_url: str, image_url: str | None, icon_url: str) -> str:
@@ -142,5 +159,6 @@ def rewrite(index_html: str, head: str, body_first: str = "") -> str:
     page = re.sub(r"<noscript>.*?</noscript>", lambda _m: NOSCRIPT if body_first else "", page, count=1, flags=re.S)
     if body_first:
         page = page.replace('<div id="root"></div>',
-                            f'{body_first}\n    <div id="root"></div>\n    <script>{SWAP_SCRIPT}</script>', 1)
+                            f'{body_first}\n    <div id="root"></div>\n    <script>{SWAP_SCRIPT}</script>'
+                            f'\n    <script>{POLL_SCRIPT}</script>', 1)
     return page

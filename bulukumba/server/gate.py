@@ -77,9 +77,10 @@ class Gate:
         self.server = server
         self.base = server.base_path
         self.static_root = (Path(static_dir) / "static").resolve() if static_dir else None
-        from ..public.shell import SWAP_SCRIPT
+        from ..public.shell import POLL_SCRIPT, SWAP_SCRIPT
 
-        self.headers = headers.SecurityHeaders(static_dir, (*inline_scripts, f"<script>{SWAP_SCRIPT}</script>"))
+        self.headers = headers.SecurityHeaders(static_dir, (*inline_scripts, f"<script>{SWAP_SCRIPT}</script>",
+                                                            f"<script>{POLL_SCRIPT}</script>"))
         self.public = public_side.PublicSide(server, static_dir)
 
     async def __call__(self, scope, receive, send):

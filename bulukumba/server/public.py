@@ -149,7 +149,10 @@ class PublicSide:
         query = urlencode(s.query())
         page_url = base + "/" + (f"?{query}" if query else "")
         image = f"{base}{CARD_PREFIX}{s.card_name}.png?v={version}"
+        from .. import config
+
         head = shell.head_tags(s, page_url=page_url, image_url=image, icon_url=base + ICON_PATH)
+        head += "\n    " + shell.version_tag(version, self.server.base_path + VERSION_PATH, config.refresh_seconds())
         view = disclosure.public_view(engine=engine, kabupaten=s.kab_param) if s.kind == summary.VILLAGE else None
         from ..public import opendata
 
