@@ -38,15 +38,16 @@ SWAP_SCRIPT = (
     "o=new MutationObserver(check);o.observe(document.getElementById('root')||document.body,"
     "{childList:true,subtree:true,characterData:true});i=setInterval(check,500)})();")
 #: How an open public tab learns of new data: every few seconds (while visible) it asks `/versi`
-#: (a cached number, no page run) and reloads when the version differs from the one its shell
-#: was built for; the reload shows the new first screen at once. The public page runs no
+#: (a cached number, no page run) and reloads (within one interval, spread so that a thousand tabs do not
+#: come back at once) when the version differs from the one its shell was built for; the reload shows the new first screen at once. The public page runs no
 #: server-side refresh tick (dashboard.py), so an open public tab costs the server nothing
 #: between these look-ups.
 POLL_SCRIPT = (
     "(function(){var m=document.querySelector('meta[name=versi-data]');if(!m)return;"
     "var v=m.getAttribute('content'),u=m.getAttribute('data-alamat'),s=(+m.getAttribute('data-detik')||5)*1000,b=0;"
     "function look(){if(document.hidden||b)return;b=1;fetch(u,{cache:'no-store'}).then(function(r){return r.json()})"
-    ".then(function(j){b=0;if(String(j.versi_data)!==v)location.reload()}).catch(function(){b=0})}"
+    ".then(function(j){if(String(j.versi_data)!==v)setTimeout(function(){location.reload()},Math.random()*s);"
+    "else b=0}).catch(function(){b=0})}"
     "setInterval(look,s);document.addEventListener('visibilitychange',look)})();")
 #: What the live page draws for the same figures (inside #root, not the first screen's own).
 LIVE_FIGURES = "#root .st-key-angka-kunci [data-testid=stMetricValue]"
@@ -148,17 +149,18 @@ NOSCRIPT = ("<noscript><p style='position:relative;z-index:1000200;margin:0;padd
             "</noscript>")
 
 
-def rewrite(index_html: str, head: str, body_first: str = "") -> str:
+def rewrite(index_html: str, head: str, body_first: str = "", poll: bool = False) -> str:
     """Streamlit's index.html with `lang="id"`, `head` in place of its title and icon, its
     English note for browsers without JavaScript replaced, and `body_first` (the first screen)
-    before the app's root, followed by the swap script when there is one."""
+    before the app's root, followed by the swap script when there is one; `poll`: the script
+    that asks for new data (the head then holds `version_tag`)."""
     page = re.sub(r"<!--.*?-->\s*", "", index_html, count=1, flags=re.S)  # its licence comment
     page = page.replace('<html lang="en">', '<html lang="id">', 1)
     page = re.sub(r'<link rel="shortcut icon"[^>]*>\s*', "", page, count=1)
     page = re.sub(r"<title>.*?</title>", lambda _m: head, page, count=1, flags=re.S)
     page = re.sub(r"<noscript>.*?</noscript>", lambda _m: NOSCRIPT if body_first else "", page, count=1, flags=re.S)
-    if body_first:
-        page = page.replace('<div id="root"></div>',
-                            f'{body_first}\n    <div id="root"></div>\n    <script>{SWAP_SCRIPT}</script>'
-                            f'\n    <script>{POLL_SCRIPT}</script>', 1)
+    scripts = (f"\n    <script>{SWAP_SCRIPT}</script>" if body_first else "") + \
+        (f"\n    <script>{POLL_SCRIPT}</script>" if poll else "")
+    if body_first or poll:
+        page = page.replace('<div id="root"></div>', f'{body_first}\n    <div id="root"></div>{scripts}', 1)
     return page

@@ -113,8 +113,8 @@ class PublicSide:
         if found is not None:
             return found
         built = self._public(origin, wanted, version)
-        if built is None:  # no figures yet (a first start prepares the store in its first session)
-            return self._neutral(origin)
+        if built is None:  # no figures yet (a first start prepares the store in its first session):
+            return self._neutral(origin, version)  # not kept; the tab reloads once there are
         return self._kept(key, lambda: built)
 
     def _kept(self, key, build) -> Built:
@@ -130,12 +130,18 @@ class PublicSide:
                 self._shells.popitem(last=False)
         return built
 
-    def _neutral(self, origin: str) -> Built:
+    def _neutral(self, origin: str, version: int | None = None) -> Built:
+        """The shell with no figure; with `version`, one that asks for new data (a public
+        address whose store has no figures yet)."""
+        from .. import config
         from ..public import shell
 
         base = origin + self.server.base_path
         head = shell.head_tags(None, page_url=base + "/", image_url=None, icon_url=base + ICON_PATH)
-        return Built(shell.rewrite(self.template, head).encode(), "text/html; charset=utf-8")
+        if version is not None:
+            head += "\n    " + shell.version_tag(version, self.server.base_path + VERSION_PATH,
+                                                 config.refresh_seconds())
+        return Built(shell.rewrite(self.template, head, poll=version is not None).encode(), "text/html; charset=utf-8")
 
     def _public(self, origin: str, wanted: dict, version: int) -> Built:
         from .. import disclosure
@@ -160,7 +166,7 @@ class PublicSide:
         screen = shell.first_screen(s, view.desa if view is not None else None, summary.office(),
                                     table_url=f"{self.server.base_path}{DATA_PREFIX}{names['desa']}.csv",
                                     data_url=f"{self.server.base_path}{DATA_PREFIX}")
-        return Built(shell.rewrite(self.template, head, screen).encode(), "text/html; charset=utf-8",
+        return Built(shell.rewrite(self.template, head, screen, poll=True).encode(), "text/html; charset=utf-8",
                      extra=((b"content-language", b"id"),))
 
     # -- Share cards, open data, icon, version --------------------------------------------------
