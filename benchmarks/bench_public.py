@@ -92,8 +92,12 @@ def load(url: str, paths: list[str], seconds: float, clients: int = CLIENTS) -> 
         await asyncio.gather(*[_worker(parts.hostname, parts.port, paths, k, stop_at, latencies, errors)
                                for k in range(clients)])
 
+    import threading
+
     start = time.perf_counter()
-    asyncio.run(run())
+    runner = threading.Thread(target=lambda: asyncio.run(run()))  # (Playwright's loop holds this thread)
+    runner.start()
+    runner.join()
     elapsed = time.perf_counter() - start
     ordered = sorted(latencies)
 
@@ -117,9 +121,12 @@ def time_to_figures(browser, url: str, runs: int, throttled: bool) -> None:
             cdp.send("Network.emulateNetworkConditions", SLOW_4G)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.goto(url + "/", wait_until="commit")
-        page.wait_for_function("window.__seen && window.__seen.figures !== undefined && window.__seen.live !== undefined",
-                               timeout=180_000, polling=100)
-        seen = page.evaluate("window.__seen")
+        deadline = time.monotonic() + 180
+        while True:  # (wait_for_function evaluates a string: the page's CSP forbids that)
+            seen = page.evaluate("window.__seen || {}")
+            if "figures" in seen and "live" in seen or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         figures.append(seen["figures"])
         live.append(seen["live"])
         context.close()

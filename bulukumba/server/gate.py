@@ -126,7 +126,8 @@ class Gate:
                 # at the end with a redirect, and a stale cookie is cleared on the way out).
                 from anyio import to_thread
 
-                built = await to_thread.run_sync(self.public.shell, scope, path, user is not None)
+                built = self.public.kept_shell(scope, path, user is not None) or \
+                    await to_thread.run_sync(self.public.shell, scope, path, user is not None)
                 return await public_side.send_built(scope, send, built)
         return await self.app(scope, receive, send)
 

@@ -77,6 +77,7 @@ class PublicSide:
         self._version: tuple[float, str, int] | None = None
         self._shells: collections.OrderedDict = collections.OrderedDict()
         self._files: dict[tuple, Built] = {}
+        self._locks: dict = {}
 
     # -- The data version ----------------------------------------------------------------------
 
@@ -97,25 +98,53 @@ class PublicSide:
 
     # -- Page shells ---------------------------------------------------------------------------
 
-    def shell(self, scope, path: str, signed_in: bool) -> Built:
+    def _address(self, scope, path: str, signed_in: bool) -> tuple[str, dict | None]:
+        """(origin, the public view's query) of a page request; None: not a public address."""
         params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         public = (path == "/" and not signed_in and not any(k in params for k in (*navigation.FILTER_KEYS, "ke")))
         origin = _origin(scope, self.server)
         if not public or not self.template:
-            return self._kept(("netral", origin), lambda: self._neutral(origin))
-        version = self.version()
+            return origin, None
         wanted = {k: params[k] for k in ("kab", "desa", "mode") if k in params}
         if wanted.get("mode") != "proyektor":
             wanted.pop("mode", None)
+        return origin, wanted
+
+    def kept_shell(self, scope, path: str, signed_in: bool) -> Built | None:
+        """The shell from memory when it is there and the version was read within the second
+        (no thread, no database: the common case under load), else None."""
+        origin, wanted = self._address(scope, path, signed_in)
+        cached = self._version
+        if wanted is None:
+            key = ("netral", origin)
+        elif cached is None or time.monotonic() - cached[0] >= VERSION_TTL_S:
+            return None
+        else:
+            url = self.server.database_url()
+            if cached[1] != url:
+                return None
+            key = (cached[2], url, origin, tuple(sorted(wanted.items())))
+        return self._shells.get(key)
+
+    def shell(self, scope, path: str, signed_in: bool) -> Built:
+        origin, wanted = self._address(scope, path, signed_in)
+        if wanted is None:
+            return self._kept(("netral", origin), lambda: self._neutral(origin))
+        version = self.version()
         key = (version, self.server.database_url(), origin, tuple(sorted(wanted.items())))
         with self._lock:
             found = self._shells.get(key)
         if found is not None:
             return found
-        built = self._public(origin, wanted, version)
-        if built is None:  # no figures yet (a first start prepares the store in its first session):
-            return self._neutral(origin, version)  # not kept; the tab reloads once there are
-        return self._kept(key, lambda: built)
+        with self._building(key):
+            with self._lock:
+                found = self._shells.get(key)
+            if found is not None:
+                return found
+            built = self._public(origin, wanted, version)
+            if built is None:  # no figures yet (a first start prepares the store in its first session):
+                return self._neutral(origin, version)  # not kept; the tab reloads once there are
+            return self._kept(key, lambda: built)
 
     def _kept(self, key, build) -> Built:
         with self._lock:
@@ -123,12 +152,27 @@ class PublicSide:
             if found is not None:
                 self._shells.move_to_end(key)
                 return found
-        built = build()
+        with self._building(key):  # a burst of visitors to a new address builds it once
+            with self._lock:
+                found = self._shells.get(key)
+            if found is not None:
+                return found
+            built = build()
+            with self._lock:
+                self._shells[key] = built
+                while len(self._shells) > MAX_SHELLS:
+                    self._shells.popitem(last=False)
+            return built
+
+    def _building(self, key) -> threading.Lock:
+        """One lock per thing being built (single flight); forgotten past a few hundred."""
         with self._lock:
-            self._shells[key] = built
-            while len(self._shells) > MAX_SHELLS:
-                self._shells.popitem(last=False)
-        return built
+            lock = self._locks.get(key)
+            if lock is None:
+                if len(self._locks) > 512:
+                    self._locks.clear()
+                lock = self._locks[key] = threading.Lock()
+            return lock
 
     def _neutral(self, origin: str, version: int | None = None) -> Built:
         """The shell with no figure; with `version`, one that asks for new data (a public
@@ -177,15 +221,9 @@ class PublicSide:
             return None
         version = self.version()
         key = ("kartu", version, self.server.database_url(), name)
-        with self._lock:
-            found = self._files.get(key)
+        found = self._file(key, lambda: self._draw_card(match.group(1), match.group(2), version), version)
         if found is None:
-            found = self._draw_card(match.group(1), match.group(2), version)
-            if found is None:
-                return None
-            with self._lock:
-                self._forget_other_versions(version)
-                self._files[key] = found
+            return None
         if asked_version != str(version):
             return Built(found.body, found.content_type, "public, max-age=60", found.etag)
         return found
@@ -225,20 +263,33 @@ class PublicSide:
 
         version = self.version()
         key = ("data", version, self.server.database_url(), name, self.server.base_path)
+        def make() -> Built | None:
+            made = opendata.serve(self.engine(), name, version, self.server.base_path + DATA_PREFIX)
+            if made is None:
+                return None
+            body, content_type, extra = made
+            return Built(body, content_type, "public, max-age=300, must-revalidate",
+                         f'"{version}-{hashlib.sha256(body).hexdigest()[:16]}"', extra=extra)
+
+        return self._file(key, make, version)
+
+    def _file(self, key, build, version: int) -> Built | None:
+        """A file of this data version, built once (single flight); None is not kept."""
         with self._lock:
             found = self._files.get(key)
         if found is not None:
             return found
-        made = opendata.serve(self.engine(), name, version, self.server.base_path + DATA_PREFIX)
-        if made is None:
-            return None
-        body, content_type, extra = made
-        found = Built(body, content_type, "public, max-age=300, must-revalidate",
-                      f'"{version}-{hashlib.sha256(body).hexdigest()[:16]}"', extra=extra)
-        with self._lock:
-            self._forget_other_versions(version)
-            self._files[key] = found
-        return found
+        with self._building(key):
+            with self._lock:
+                found = self._files.get(key)
+            if found is not None:
+                return found
+            found = build()
+            if found is not None:
+                with self._lock:
+                    self._forget_other_versions(version)
+                    self._files[key] = found
+            return found
 
     def _forget_other_versions(self, version: int) -> None:
         for key in [k for k in self._files if k[1] != version]:
