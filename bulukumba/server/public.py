@@ -144,7 +144,8 @@ class PublicSide:
             built = self._public(origin, wanted, version)
             if built is None:  # no figures yet (a first start prepares the store in its first session):
                 return self._neutral(origin, version)  # not kept; the tab reloads once there are
-            return self._kept(key, lambda: built)
+            self._keep(key, built)
+            return built
 
     def _kept(self, key, build) -> Built:
         with self._lock:
@@ -158,11 +159,14 @@ class PublicSide:
             if found is not None:
                 return found
             built = build()
-            with self._lock:
-                self._shells[key] = built
-                while len(self._shells) > MAX_SHELLS:
-                    self._shells.popitem(last=False)
+            self._keep(key, built)
             return built
+
+    def _keep(self, key, built: Built) -> None:
+        with self._lock:
+            self._shells[key] = built
+            while len(self._shells) > MAX_SHELLS:
+                self._shells.popitem(last=False)
 
     def _building(self, key) -> threading.Lock:
         """One lock per thing being built (single flight); forgotten past a few hundred."""
