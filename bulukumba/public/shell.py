@@ -58,7 +58,7 @@ LIVE_PROJECTOR = "#root .st-key-proyektor-isi"
 CSS = """
 #root{visibility:hidden}
 #layar-pertama{position:fixed;inset:0;overflow-y:auto;background:#fff;color:#111;z-index:1000100;
- font-family:"Source Sans","Source Sans Pro",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5}
+ font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;line-height:1.5}
 #layar-pertama main{max-width:46rem;margin:0 auto;padding:3.6rem 1rem 2rem}
 #layar-pertama h1{font-size:1.55rem;line-height:1.25;margin:0 0 .3rem}
 #layar-pertama h2{font-size:1.3rem;margin:1.2rem 0 .4rem}
