@@ -104,7 +104,10 @@ def frame() -> None:
                 st.info(f"Peta tidak tersedia: {ready.pesan_wilayah}", icon=":material/map:")
         if notice:
             st.info(notice, icon=":material/lock:")
-    web.watch_for_new_data()
+    if user is not None or projector or page is not home:
+        web.watch_for_new_data()
+    # The public page runs no refresh tick: its shell asks /versi from the browser and reloads
+    # on new data (bulukumba/public/shell.py), so an open public tab costs no page runs.
     page.run()
 
 

@@ -8,7 +8,7 @@ come "find my village" and how to get recorded, then the charts, the map and the
 """
 import streamlit as st
 
-from bulukumba import charts, citizen, contact, data, disclosure, fmt, htmltables, search, svg, tables, texts, web
+from bulukumba import charts, citizen, contact, data, disclosure, export, fmt, htmltables, search, svg, tables, texts, web
 
 web.public_page()
 web.public_style()
@@ -114,7 +114,11 @@ with st.expander("Tabel per desa/kelurahan"):
     if len(village_table) > web.TABLE_ROWS:
         st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(village_table)))
                    + " " + texts.TABEL_LENGKAP_DIUNDUH)
-    web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal)
+    web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal,
+                  notes=lambda t: export.Notes(f"Cakupan perekaman e-KTP per desa/kelurahan, {region}",
+                                               f"{texts.SOURCE_DATA} {texts.PRIVASI_SINGKAT} Lisensi CC BY 4.0; "
+                                               "data terbuka lengkap di /data/.", view.tanggal, (("Wilayah", region),),
+                                               texts.definitions(t.columns)))
 
 # --- Partners and GERTAK 2018 ----------------------------------------------------------------
 st.header(f"{texts.MITRA_SEMUA} selama GERTAK 2018", anchor=False)

@@ -67,6 +67,8 @@ class Observation:
     deltas: dict[str, str] = field(default_factory=dict)      # a key figure's change, by label
     captions: list[str] = field(default_factory=list)
     bodies: list[str] = field(default_factory=list)           # every st.html body (the strips)
+    shells: dict[str, str] = field(default_factory=dict)      # page shell by address (titles, first screen)
+    open_data: dict[str, bytes] = field(default_factory=dict)  # /data/ files by resource name (CSV)
 
     @property
     def tanggal(self) -> dt.date:
@@ -111,7 +113,84 @@ def visit(db_url: str) -> Observation:
         _collect(projector, obs)
         projector.button(key="slide-maju").click()
         projector.run()
+    visit_web(db_url, obs)
     return obs
+
+
+def visit_web(db_url: str, obs: Observation) -> None:
+    """What a link preview and a journalist read over plain HTTP: the page shell of the regency
+    and of every village (title, description, first screen) and the open data files."""
+    import json
+
+    from starlette.testclient import TestClient
+
+    from bulukumba.server import Server
+    from test_server import build
+
+    server = Server(users=lambda: ({}, None), secrets=lambda: {"sesi": {"kunci": "u" * 40}},
+                    database_url=lambda: db_url)
+    with TestClient(build(server), base_url="http://dasbor.lokal") as client:
+        obs.shells["/"] = client.get("/").text
+        index = client.get("/data/").text
+        for kode in re.findall(r"/data/([0-9.]+)/datapackage\.json", index):
+            package = json.loads(client.get(f"/data/{kode}/datapackage.json").text)
+            for resource in package["resources"]:
+                obs.open_data[resource["name"]] = client.get(f"/data/{kode}/{resource['path']}").content
+        for row in open_data_rows(obs, "desa"):
+            obs.shells[row["kode"]] = client.get("/", params={"desa": row["kode"]}).text
+
+
+def open_data_rows(obs: Observation, name: str) -> list[dict]:
+    import csv
+    import io
+
+    content = obs.open_data.get(name)
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8")))) if content else []
+
+
+def _published_text(value: str, status: str, percent: bool = False) -> str:
+    """An open data cell as the page would show it: the number, or the status that hides it."""
+    from bulukumba import fmt
+
+    if value != "":
+        return fmt.persen(float(value) / 100) if percent else fmt.angka(int(value))
+    return status if status in ("<5", "disamarkan", "ditahan") else ""
+
+
+def open_data_village_rows(obs: Observation) -> list[dict]:
+    """The open data's villages in the village table's words (the attacker's parser reads them)."""
+    from bulukumba import fmt
+
+    rows_ = []
+    for r in open_data_rows(obs, "desa"):
+        if r["status"] == "kosong":
+            continue
+        share = (f"≥ {fmt.persen(float(r['cakupan_paling_sedikit_persen']) / 100)}" if r["status"] == "<5"
+                 else _published_text(r["cakupan_persen"], r["status"], percent=True))
+        rows_.append({"Kode": r["kode"], "Desa/kelurahan": r["nama"], "Kecamatan": r["kecamatan_nama"],
+                      "Wajib KTP": fmt.angka(int(r["wajib_ktp"])),
+                      "Belum rekam": _published_text(r["belum_rekam"], r["status"]),
+                      "Sudah rekam": _published_text(r["sudah_rekam"], r["status"]), "Cakupan": share})
+    return rows_
+
+
+def shell_village_rows(obs: Observation) -> list[dict]:
+    """Each village's link preview (title and description) as a village table row."""
+    names = {r["kode"]: (r["nama"], r["kecamatan_nama"]) for r in open_data_rows(obs, "desa")}
+    rows_ = []
+    for kode, page in obs.shells.items():
+        if kode == "/" or kode not in names:
+            continue
+        title = html.unescape(re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1))
+        description = html.unescape(re.search(r'<meta name="description" content="([^"]*)"', page).group(1))
+        share = re.search(r": (.+?) sudah rekam e-KTP", title) or re.search(r"cakupan perekaman e-KTP (\S+)", title)
+        unrecorded = re.search(r"Belum rekam: (.+?) \(dari ([\d.]+) wajib KTP", description)
+        if unrecorded is None:
+            continue
+        rows_.append({"Kode": kode, "Desa/kelurahan": names[kode][0], "Kecamatan": names[kode][1],
+                      "Wajib KTP": unrecorded.group(2), "Belum rekam": unrecorded.group(1), "Sudah rekam": "",
+                      "Cakupan": share.group(1) if share else ""})
+    return rows_
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,6 +451,8 @@ def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics,
                                                     (("publik-unduh-desa-csv", csv_rows),
                                                      ("publik-unduh-desa-xlsx", xlsx_rows))
                                                     if k in obs.downloads]
+    sources += [(k, rows_) for k, rows_ in (("data terbuka desa", open_data_village_rows(obs)),
+                                            ("judul desa", shell_village_rows(obs))) if rows_]
     for source, rows_ in sources:
         for row in rows_:
             kode = str(row["Kode"]).lstrip("'")
@@ -407,6 +488,13 @@ def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics,
         recorded = count_interval(obs.metrics["Sudah rekam"], sem, total=True)
         if recorded is not None and recorded[0] == recorded[1]:
             fact("angka kunci", (d, "kab"), (sum(wajib.values()) - recorded[0],) * 2)
+    _add_web_regency(model, d, obs, wajib, sem, fact)
+    for r in open_data_rows(obs, "kecamatan"):
+        if (d, "kec", r["kode"]) in model.index:
+            fact("data terbuka kecamatan", (d, "kec", r["kode"]),
+                 count_interval(_published_text(r["belum_rekam"], r["status"]), sem, total=True))
+            fact("data terbuka kecamatan", (d, "kec", r["kode"]), unrecorded_from_share(
+                _published_text(r["cakupan_persen"], r["status"], percent=True), int(r["wajib_ktp"]), sem))
     kec_by_name = {v: k for k, v in kec_names.items()}
     kec_wajib = {kec: sum(wajib[k] for k, (_, _, kk) in t.villages.items() if kk == kec and k in wajib)
                  for kec in kec_names}
@@ -681,6 +769,25 @@ def withheld_shown_elsewhere(obs: Observation) -> list[str]:
                 if row["Jumlah layanan"] == "ditahan"]
     slides = " ".join(html.unescape(svg) for svg in obs.svgs if "Perekaman e-KTP oleh mitra" in svg)
     return [name for name in withheld if name in slides]
+
+
+def _add_web_regency(model: Model, d: int, obs: Observation, wajib: dict, sem: Semantics, fact) -> None:
+    """The regency's link preview: its title and description, and its first screen's figures."""
+    page = obs.shells.get("/")
+    if not page:
+        return
+    description = html.unescape(re.search(r'<meta name="description" content="([^"]*)"', page).group(1))
+    figures = dict(re.findall(r"(Sudah rekam|Belum rekam|Cakupan) (\S+?)(?: ·|\.)", description))
+    figures |= {k: html.unescape(v) for k, v in re.findall(
+        r"<dt>(Sudah rekam|Belum rekam|Cakupan)</dt><dd>([^<]+)", page)}
+    total = sum(wajib.values())
+    if "Belum rekam" in figures:
+        fact("judul kabupaten", (d, "kab"), count_interval(figures["Belum rekam"], sem, total=True))
+    if "Cakupan" in figures:
+        fact("judul kabupaten", (d, "kab"), unrecorded_from_share(figures["Cakupan"], total, sem))
+    recorded = count_interval(figures.get("Sudah rekam", ""), sem, total=True)
+    if recorded is not None and recorded[0] == recorded[1]:
+        fact("judul kabupaten", (d, "kab"), (total - recorded[0],) * 2)
 
 
 def _partner_bars(model: Model, d: int, obs: Observation, t: Truth, fact) -> None:

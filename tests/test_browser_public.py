@@ -359,3 +359,52 @@ def test_a_clicker_and_the_keyboard_drive_the_projector(server, browser):
     page.keyboard.press("f")
     page.wait_for_function("() => document.fullscreenElement === null", timeout=10_000)
     page.close()
+
+
+def test_without_javascript_the_first_screen_is_the_page(server, browser):
+    """A phone with JavaScript off reads the title, the four figures, the verdict and how to get
+    recorded from the first response alone (bulukumba/public/shell.py)."""
+    warm = browser.new_page()  # a fresh install prepares its store in the first session
+    warm.goto(server["url"] + "/")
+    warm.wait_for_selector("[data-testid='stMetricValue']", timeout=90_000)
+    warm.close()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server["url"] + "/?desa=73.02.01.1001")
+    screen = page.locator("#layar-pertama")
+    assert screen.is_visible()
+    text = screen.inner_text()
+    for part in ("Perekaman e-KTP Kabupaten Bulukumba", "Wajib KTP", "Sudah rekam", "Belum rekam", "Cakupan",
+                 "GERTAK 2018:", "Data per", "Cara merekam e-KTP", "Kelurahan Matekko", "Data terbuka"):
+        assert part in text, part
+    assert len(page.locator("#layar-pertama dl.empat dd").all()) == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "publik-tanpa-javascript")
+    context.close()
+
+
+def test_the_first_screen_gives_way_to_the_live_page_without_a_jump(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    warm = context.new_page()  # a fresh install prepares its store in the first session
+    warm.goto(server["url"] + "/")
+    warm.wait_for_selector("[data-testid='stMetricValue']", timeout=90_000)
+    warm.close()
+    page = context.new_page()
+    watch = Watch(page)
+    page.add_init_script("""window.__cls = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
+        if (!e.hadRecentInput) window.__cls += e.value; }).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(server["url"] + "/", wait_until="commit")
+    page.wait_for_selector("#layar-pertama dl.empat", state="attached", timeout=90_000)
+    first = page.locator("#layar-pertama dl.empat dd").all_inner_texts()
+    page.wait_for_selector("#layar-pertama", state="detached", timeout=90_000)
+    page.wait_for_timeout(1000)
+    swap = page.evaluate("window.__cls")
+    live = page.locator(".st-key-angka-kunci [data-testid='stMetricValue']").all_inner_texts()
+    assert [t.split("\n")[0] for t in first] == live  # the live page shows what the first screen showed
+    settled(page)
+    cls = page.evaluate("window.__cls")
+    REPORT["layar pertama ke halaman hidup"] = {"CLS sampai 1 s setelah berganti": round(swap, 4),
+                                                "CLS sampai halaman tenang": round(cls, 4)}
+    assert swap <= 0.1, (swap, cls)
+    watch.assert_clean()
+    context.close()

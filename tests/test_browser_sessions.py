@@ -67,7 +67,8 @@ NAV_SCRIPT = r"""
   window.__nav = new Set();
   new MutationObserver(() => {
     document.querySelectorAll("[data-testid='stSidebarNav'] a, [data-testid='stSidebarNavLink']")
-      .forEach(a => window.__nav.add(a.innerText.trim().split("\n").pop()));  // after the icon's name
+      .forEach(a => { const name = a.innerText.trim().split("\n").pop();  // after the icon's name
+        if (name) window.__nav.add(name); });  // (no text yet while the first screen covers the page)
   }).observe(document, {subtree: true, childList: true, characterData: true});
 })();
 """

@@ -57,7 +57,7 @@ def test_no_hidden_small_count_can_be_worked_back(name, tmp_path, regions, monke
 
 EVERY_SOURCE = {"tabel desa", "publik-unduh-desa-csv", "publik-unduh-desa-xlsx", "peta belum rekam",
                 "peta cakupan", "batang kecamatan", "angka kunci", "prioritas proyektor", "tabel mitra",
-                "tabel rentan"}
+                "tabel rentan", "data terbuka desa", "judul desa", "data terbuka kecamatan", "judul kabupaten"}
 EVERY_TREND = {"perubahan angka kunci", "vonis capaian", "vonis laju", "titik grafik progres"}
 
 

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .. import navigation
 from . import headers
+from . import public as public_side
 from .clients import is_loopback
 from .routes import HEALTH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH
 from .sessions import COOKIE
@@ -76,7 +77,11 @@ class Gate:
         self.server = server
         self.base = server.base_path
         self.static_root = (Path(static_dir) / "static").resolve() if static_dir else None
-        self.headers = headers.SecurityHeaders(static_dir, inline_scripts)
+        from ..public.shell import POLL_SCRIPT, SWAP_SCRIPT
+
+        self.headers = headers.SecurityHeaders(static_dir, (*inline_scripts, f"<script>{SWAP_SCRIPT}</script>",
+                                                            f"<script>{POLL_SCRIPT}</script>"))
+        self.public = public_side.PublicSide(server, static_dir)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket":
@@ -103,6 +108,8 @@ class Gate:
         method = scope["method"]
         if not self._host_allowed(scope):
             return await _plain(send, 400, UNKNOWN_HOST)
+        if inside and method in ("GET", "HEAD") and await self._public_file(scope, send, path):
+            return
         if not inside or not self._known(path, method):
             return await self._not_found(scope, send, path)
         if path.rstrip("/") == "/_stcore/metrics" and not self.server.clients.from_this_machine(scope):
@@ -110,11 +117,50 @@ class Gate:
         if path.startswith(_UPLOADS) and method != "OPTIONS":
             if not await self._operator(scope):
                 return await _plain(send, 403, "Unggah berkas hanya untuk operator atau mitra yang sudah masuk.")
-        if method in ("GET", "HEAD") and _is_page(path) and "text/html" in _header(scope, b"accept"):
-            reason = await self._ended(scope)
-            if reason:
+        if method in ("GET", "HEAD") and _is_page(path):
+            user, reason = await self._signed_in(scope)
+            if reason and "text/html" in _header(scope, b"accept"):
                 return await self._reload_with_notice(scope, receive, send, path, reason)
+            if (path == "/" or not path.endswith("/")) and self.public.template:
+                # The page shell, rewritten for this address (Streamlit's own answers a slash
+                # at the end with a redirect, and a stale cookie is cleared on the way out).
+                from anyio import to_thread
+
+                built = self.public.kept_shell(scope, path, user is not None) or \
+                    await to_thread.run_sync(self.public.shell, scope, path, user is not None)
+                return await public_side.send_built(scope, send, built)
         return await self.app(scope, receive, send)
+
+    async def _public_file(self, scope, send, path: str) -> bool:
+        """The share cards, open data, icon and data version (server/public.py); False: not one."""
+        from anyio import to_thread
+
+        if path == public_side.ICON_PATH:
+            built = await to_thread.run_sync(self.public.icon)
+        elif path == public_side.VERSION_PATH:
+            version = await to_thread.run_sync(self.public.version)
+            built = public_side.Built(public_side.version_json(version), "application/json",
+                                      "no-cache", f'"{version}"')
+        elif path.startswith(public_side.CARD_PREFIX):
+            params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            built = await to_thread.run_sync(self.public.card, path[len(public_side.CARD_PREFIX):], params.get("v"))
+        elif path == public_side.DATA_PREFIX.rstrip("/") and len(path) > 1:
+            location = (self.base + public_side.DATA_PREFIX).encode("latin-1")
+            await send({"type": "http.response.start", "status": 301, "headers": [
+                (b"location", location), (b"content-length", b"0"), (b"cache-control", b"no-cache")]})
+            await send({"type": "http.response.body", "body": b""})
+            return True
+        elif path.startswith(public_side.DATA_PREFIX):
+            name = path[len(public_side.DATA_PREFIX):]
+            built = None if len(name) > MAX_NAME or name.count("/") > 1 else \
+                await to_thread.run_sync(self.public.data_file, name)
+        else:
+            return False
+        if built is None:
+            await self._not_found(scope, send, path)
+        else:
+            await public_side.send_built(scope, send, built)
+        return True
 
     # -- What is served ------------------------------------------------------------------------
 
@@ -156,15 +202,16 @@ class Gate:
 
     # -- Sessions ------------------------------------------------------------------------------
 
-    async def _ended(self, scope) -> str | None:
-        """Why the presented session cookie no longer signs anyone in (None: no cookie, or valid)."""
+    async def _signed_in(self, scope):
+        """(who the presented session cookie signs in, why it no longer does): (None, None)
+        without a cookie."""
         cookie = _cookies(scope).get(COOKIE)
         if not cookie:
-            return None
+            return None, None
         from anyio import to_thread
 
         user, check = await to_thread.run_sync(self.server.who, cookie)
-        return None if user is not None else (check.ended or "tidak-sah")
+        return user, None if user is not None else (check.ended or "tidak-sah")
 
     async def _operator(self, scope) -> bool:
         cookie = _cookies(scope).get(COOKIE)
@@ -178,6 +225,11 @@ class Gate:
     async def _reload_with_notice(self, scope, receive, send, path: str, reason: str):
         params = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
         if any(k == "sesi" for k, _ in params):  # said once already: serve it, do not loop
+            if (path == "/" or not path.endswith("/")) and self.public.template:
+                from anyio import to_thread
+
+                built = await to_thread.run_sync(self.public.shell, scope, path, False)
+                return await public_side.send_built(scope, self._clearing_cookie(send, scope), built)
             return await self.app(scope, receive, self._clearing_cookie(send, scope))
         location = self.base + path + "?" + urlencode(params + [("sesi", reason)])
         await send({"type": "http.response.start", "status": 303, "headers": [
