@@ -26,6 +26,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
+
 from .. import navigation
 from . import headers
 from . import public as public_side
@@ -320,13 +323,13 @@ def _opened_by_this_host(scope) -> bool:
 
 
 def _header(scope, name: bytes) -> str:
-    return next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == name), "")
+    return Headers(scope=scope).get(name.decode("latin-1"), "")
 
 
 def _cookies(scope) -> dict[str, str]:
-    from starlette.requests import cookie_parser  # lenient, as browsers are; the routes read it too
-
-    return cookie_parser(_header(scope, b"cookie"))
+    """The request's cookies as Starlette reads them (leniently, as browsers send them), the same
+    reading the sign-in routes get."""
+    return HTTPConnection(scope).cookies
 
 
 async def _plain(send, status: int, text: str):
