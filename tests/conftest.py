@@ -129,25 +129,47 @@ def demo_engine(tmp_path_factory, regions):
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test file (tests/live_server.py)."""
+    pytest.importorskip("playwright.sync_api")
+    import live_server
+
+    with live_server.chromium() as chromium:
+        yield chromium
+
+
 # Markers, for a quick loop (`python -m pytest -m "not browser and not slow"`, see the README):
 # `browser` is set here on every test that asks for a `browser` fixture (a file that starts
-# Chromium itself says so);
-# `postgres` and `slow` are set in the test files.
+# Chromium itself says so); `postgres` and `slow` are set in the test files.
 #
-# In the PostgreSQL pass a browser test runs only when it is marked `both_databases`: what the
-# others measure (layout, fit, accessibility, keys, serving) does not depend on the database under
-# the page, and the same pages are run on PostgreSQL without a browser (test_pages, test_audiences,
-# test_data_states). Those marked read or write the store through the page: sessions, imports,
-# live refresh.
-_BROWSER_ON_ONE_DATABASE = pytest.mark.skip(
-    reason="browser test of what the database does not change: run in the SQLite pass")
+# What the PostgreSQL pass repeats (`.ci/run`'s second pass; the first runs everything on SQLite):
+# what the database can change. Every data function is compared on both databases
+# (test_data_postgres), so tests of what is drawn from their results, and of what never opens a
+# store, run once, in the SQLite pass:
+# - browser tests, unless marked `both_databases` (they read or write the store through the page:
+#   sessions, imports, live refresh, a partner's report);
+# - slow tests, unless marked `both_databases`;
+# - the files below: parsing files, texts, charts, verdicts on frames, the pages' presentation.
+# The store, its schema and upgrades, every write (imports, undo, sessions, publications, partner
+# reports), the data states' edge cases and the sign-in flows run on both.
+SAME_ON_EVERY_DATABASE = frozenset({
+    "test_audience_texts.py", "test_auth.py", "test_chart_contrast.py", "test_import_checks.py",
+    "test_import_headers.py", "test_import_hostile_forms.py", "test_import_limits.py",
+    "test_import_mapping.py", "test_import_read.py", "test_import_templates.py", "test_import_values.py",
+    "test_library_internals.py", "test_omissions.py", "test_pages.py", "test_privacy.py",
+    "test_projector.py", "test_public_reach.py", "test_regions.py", "test_sharedresults.py",
+    "test_verdict.py",
+})
+_ONCE = pytest.mark.skip(reason="the same on every database: run in the SQLite pass")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
-        if item.get_closest_marker("browser") is None:
+        if not on_postgres() or item.get_closest_marker("both_databases") is not None:
             continue
-        if on_postgres() and item.get_closest_marker("both_databases") is None:
-            item.add_marker(_BROWSER_ON_ONE_DATABASE)
+        if item.get_closest_marker("browser") or item.get_closest_marker("slow") \
+                or item.path.name in SAME_ON_EVERY_DATABASE:
+            item.add_marker(_ONCE)

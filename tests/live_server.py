@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.serving import CHROMIUM, free_port, start_server, stop_server
 
-__all__ = ["chromium", "dashboard", "free_port"]
+__all__ = ["chromium", "dashboard", "free_port", "sign_in"]
 
 
 @contextlib.contextmanager
@@ -42,3 +42,16 @@ def chromium():
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+
+
+def sign_in(page, base_url: str, username: str, password: str, *, path: str | None = "/masuk",
+            landing: str | None = "Ringkasan perekaman e-KTP") -> None:
+    """The one place that signs in through the browser: open Masuk (`path`; None: the page is
+    on it already), fill in the form, send it, and wait for the `landing` text (None: no wait)."""
+    if path is not None:
+        page.goto(base_url + path)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    if landing is not None:
+        page.wait_for_selector(f"text={landing}", timeout=60_000)

@@ -46,12 +46,6 @@ def server(tmp_path_factory, demo_engine):
         yield {"url": url, "env": env, "db": db}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with live_server.chromium() as browser:
-        yield browser
-
-
 def host(url: str) -> str:
     return url.split("/")[2].split(":")[0] if "://" in url else ""
 

@@ -1,6 +1,7 @@
 """A gallery: every page, on every data state an office meets, at every screen size, as a
 screenshot in test-artifacts/galeri/ with an index.html, so anyone can look at all of them in a
-minute (issue 24).
+minute (issue 24). `BULUKUMBA_GALERI=semua python -m pytest tests/test_browser_gallery.py` draws
+every state; the suite's default run draws the first real import (one snapshot).
 
 One server and one browser per data state (data_states.AUDIENCES: the demo, one real snapshot,
 a registry without partner activity, no targets, nothing after an undo); each page is loaded
@@ -54,12 +55,6 @@ def serve(db_url: str, folder: Path):
            "BULUKUMBA_REFRESH_SECONDS": "30", "BULUKUMBA_SLIDE_SECONDS": "3600"}
     with live_server.dashboard(folder, env, secrets) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with live_server.chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -158,7 +153,13 @@ def visit(page, url: str, state: str, pages: dict[str, str]) -> None:
             capture(page, state, name, size)
 
 
-@pytest.mark.parametrize("state", data_states.AUDIENCES)
+#: Every state with BULUKUMBA_GALERI=semua; by default the first real import alone (one real
+#: snapshot, nothing else), the state issue 24 is about: the whole gallery takes about a minute
+#: per state on two cores, more than the suite's time budget allows in every run.
+STATES = data_states.AUDIENCES if os.environ.get("BULUKUMBA_GALERI") == "semua" else ("satu_snapshot",)
+
+
+@pytest.mark.parametrize("state", STATES)
 def test_gallery_of_every_page_size_and_audience(state, tmp_path_factory, regions, browser):
     GALLERY.mkdir(parents=True, exist_ok=True)
     db_url = data_states.store_for(state, tmp_path_factory, regions)

@@ -48,12 +48,6 @@ def serve(db_url: str, folder: Path):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with live_server.chromium() as browser:
-        yield browser
-
-
 class Watch:
     """Console errors and every request that leaves the machine (tiles, fonts, glyphs, CDNs)."""
 
@@ -78,14 +72,7 @@ class Watch:
 
 def sign_in(page, url: str) -> None:
     """Sign in as the department head through the sign-in form; lands on Ringkasan."""
-    page.goto(url + "/")
-    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=60_000)
-    _with_sidebar(page, lambda: page.get_by_role("link", name="Masuk").click())
-    _close_sidebar_on_a_phone(page)
-    page.get_by_label("Nama pengguna").fill("kadis")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_selector(f"text={TITLES['ringkasan']}", timeout=60_000)
+    live_server.sign_in(page, url, "kadis", PASSWORD, landing=TITLES["ringkasan"])
     _close_sidebar_on_a_phone(page)
 
 

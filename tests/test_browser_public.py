@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+import live_server
 from browser_waits import rerun, settled
 from conftest import layout_only
-from test_browser import ARTIFACTS, PASSWORD, Watch, browser, server  # noqa: F401 (fixtures)
+from test_browser import ARTIFACTS, PASSWORD, Watch, server  # noqa: F401 (fixtures)
 
 pytestmark = layout_only
 
@@ -51,13 +52,8 @@ def open_public(browser, url: str, width: int, height: int, touch: bool = False)
 
 
 def sign_in(page, url: str, username: str = "operator") -> None:
-    """The one place that signs in through the browser (sign-in is being reworked: issue 7).
-    The operator sees every internal page, Kelola data included."""
-    page.goto(url + "/masuk")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=60_000)
+    """The operator sees every internal page, Kelola data included."""
+    live_server.sign_in(page, url, username, PASSWORD)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -119,12 +119,6 @@ def server(tmp_path_factory, demo_engine):
     live.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with live_server.chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def context(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -138,11 +132,7 @@ def title(page, text: str, timeout: float = 120_000):
 
 
 def sign_in(page, server, name: str = "kadis", password: str = PASSWORD, path: str = "/masuk"):
-    if path is not None:
-        page.goto(server.url + path)
-    page.get_by_label("Nama pengguna").fill(name)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk", exact=True).click()
+    live_server.sign_in(page, server.url, name, password, path=path, landing=None)
 
 
 def shows_gertak_for_kajang_on_31_march(page) -> None:

@@ -137,6 +137,7 @@ print(sorted(view.publikasi.registri.status.items()), sorted(view.publikasi.rent
 
 
 @pytest.mark.slow
+@pytest.mark.both_databases
 def test_two_processes_publishing_at_once_keep_one_publication(tmp_path, regions):
     """Two dashboard processes build the published set of a new import at the same moment: the
     store keeps one publication of each table, and both show the same set."""

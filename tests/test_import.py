@@ -531,6 +531,7 @@ def test_an_ambiguous_village_name_is_refused_naming_the_candidates(db_two_lemba
 
 
 @pytest.mark.slow
+@pytest.mark.both_databases
 def test_real_data_replaces_the_demo_without_deleting_it(engine):
     """The office's first real import takes the demo out of every figure; the audit trail stays."""
     from bulukumba import data, demo

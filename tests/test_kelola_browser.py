@@ -71,20 +71,8 @@ def server(tmp_path_factory, demo_engine):
         yield {"url": url, "db": db, "data_dir": data_dir}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with live_server.chromium() as browser:
-        yield browser
-
-
 def sign_in(page, base_url: str, username: str, password: str) -> None:
-    """The one place that signs a user in through the browser (adapt here when sign-in changes)."""
-    page.goto(base_url + "/")
-    page.get_by_role("link", name="Masuk").click()
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=60_000)
+    live_server.sign_in(page, base_url, username, password)
 
 
 def district_export(engine, image_header: str) -> bytes:
