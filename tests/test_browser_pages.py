@@ -71,8 +71,13 @@ class Watch:
 # ---------------------------------------------------------------------------------------------
 
 def sign_in(page, url: str) -> None:
-    """Sign in as the department head through the sign-in form; lands on Ringkasan."""
-    live_server.sign_in(page, url, "kadis", PASSWORD, landing=TITLES["ringkasan"])
+    """Sign in as the department head as a visitor would: the public page, Masuk from the
+    sidebar, the form; lands on Ringkasan."""
+    page.goto(url + "/")
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=60_000)
+    _with_sidebar(page, lambda: page.get_by_role("link", name="Masuk").click())
+    _close_sidebar_on_a_phone(page)
+    live_server.sign_in(page, url, "kadis", PASSWORD, path=None, landing=TITLES["ringkasan"])
     _close_sidebar_on_a_phone(page)
 
 
