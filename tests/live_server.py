@@ -7,13 +7,14 @@ log lines and then stalls the server (bench_load.py met this with the importer).
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import pytest
 
 from benchmarks.serving import CHROMIUM, free_port, start_server, stop_server
 
-__all__ = ["chromium", "dashboard", "free_port", "sign_in"]
+__all__ = ["chromium", "dashboard", "free_port", "serve_store", "sign_in"]
 
 
 @contextlib.contextmanager
@@ -28,6 +29,23 @@ def dashboard(folder: Path, env: dict, secrets: Path, ceiling: float = 180, port
         yield url
     finally:
         stop_server(process)
+
+
+@contextlib.contextmanager
+def serve_store(db_url: str, folder: Path, account: tuple[str, str, str], password: str, **env):
+    """The dashboard on the given store with one account (`(name, full name, role)`) whose
+    password is `password`; `env` adds settings (BULUKUMBA_REFRESH_SECONDS=30 unless given)."""
+    from bulukumba import auth
+
+    folder.mkdir(parents=True, exist_ok=True)
+    secrets = folder / "secrets.toml"
+    name, full_name, role = account
+    secrets.write_text(f'[pengguna.{name}]\nnama = "{full_name}"\nperan = "{role}"\n'
+                       f'hash_sandi = "{auth.hash_password(password, rounds=4)}"\n')
+    settings = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": db_url,
+                "BULUKUMBA_REFRESH_SECONDS": "30", **env}
+    with dashboard(folder, settings, secrets) as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -45,15 +45,8 @@ MEASURED: dict = {}
 
 @contextlib.contextmanager
 def serve(db_url: str, folder: Path):
-    from bulukumba import auth
-
-    folder.mkdir(parents=True, exist_ok=True)
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f'[pengguna.op]\nnama = "Operator SIAK"\nperan = "operator"\n'
-                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": db_url,
-           "BULUKUMBA_REFRESH_SECONDS": "30", "BULUKUMBA_SLIDE_SECONDS": "3600"}
-    with live_server.dashboard(folder, env, secrets) as url:
+    with live_server.serve_store(db_url, folder, ("op", "Operator SIAK", "operator"), PASSWORD,
+                                 BULUKUMBA_SLIDE_SECONDS="3600") as url:
         yield url
 
 

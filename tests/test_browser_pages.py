@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 from pathlib import Path
 
@@ -36,15 +35,7 @@ TITLES = {"ringkasan": "Ringkasan perekaman e-KTP", "peta": "Peta desa dan dafta
 @contextlib.contextmanager
 def serve(db_url: str, folder: Path):
     """`streamlit run dashboard.py` on a free port, on the given store, with one account."""
-    from bulukumba import auth
-
-    folder.mkdir(parents=True, exist_ok=True)
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\n'
-                       f'hash_sandi = "{auth.hash_password(PASSWORD, rounds=4)}"\n')
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(folder), "BULUKUMBA_DB_URL": db_url,
-           "BULUKUMBA_REFRESH_SECONDS": "30"}
-    with live_server.dashboard(folder, env, secrets) as url:
+    with live_server.serve_store(db_url, folder, ("kadis", "Kepala Dinas", "pimpinan"), PASSWORD) as url:
         yield url
 
 
