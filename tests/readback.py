@@ -20,17 +20,17 @@ def strip_items(at) -> dict[str, str]:
     return items
 
 
-def _walk(node):
+def walk(node):
     yield node
     children = getattr(node, "children", None)
     if isinstance(children, dict):
         for child in children.values():
-            yield from _walk(child)
+            yield from walk(child)
 
 
 def card_block(at, key: str):
     """The bordered block web.card drew for `key`."""
-    for node in _walk(at._tree):
+    for node in walk(at._tree):
         proto = getattr(node, "proto", None)
         if getattr(node, "type", None) == "flex_container" and proto is not None and \
                 str(getattr(proto, "id", "")).endswith(f"kartu-{key}"):
@@ -42,7 +42,7 @@ def card_texts(at, key: str) -> dict[str, object]:
     """A chart card (web.card) by its key: title, subtitle, footer, the sentence or info shown
     instead of a chart, whether a chart is drawn, and the chart's spec (JSON text)."""
     block = card_block(at, key)
-    elements = [n for n in _walk(block) if n is not block and not isinstance(getattr(n, "children", None), dict)]
+    elements = [n for n in walk(block) if n is not block and not isinstance(getattr(n, "children", None), dict)]
     kinds = [(getattr(e, "type", type(e).__name__), e) for e in elements]
     markdown = [e.value for t, e in kinds if t == "markdown"]
     captions = [e.value for t, e in kinds if t == "caption"]

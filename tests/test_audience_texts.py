@@ -11,22 +11,15 @@ import pytest
 
 import data_states
 from apptest_support import open_app
+from readback import walk
 from bulukumba import texts
-
-
-def _walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from _walk(child)
 
 
 def everything_said(at) -> str:
     """Every string any element of the page carries (text, labels, HTML, SVG, help), as the
     protocol sends it to the browser."""
     parts = []
-    for node in _walk(at._tree):
+    for node in walk(at._tree):
         proto = getattr(node, "proto", None)
         if proto is not None and not isinstance(getattr(node, "children", None), dict):
             parts.append(str(proto).encode().decode("unicode_escape", errors="ignore"))
