@@ -93,6 +93,28 @@ def _environment(tmp_path_factory):
     _drop_created_databases()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _components_scanned_once():
+    """Streamlit's AppTest looks for installed v2 components before its first run: it reads the
+    metadata of every installed distribution (about 500 here; 1-2 s each time on a busy machine,
+    for every AppTest of the suite). What is installed does not change while the tests run, so
+    the scan runs once per test process and every AppTest registers what it found."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    found: list = []
+
+    def scanned_once(*args, **kwargs):
+        if not found:
+            found.append(scan(*args, **kwargs))
+        return list(found[0])
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(manifest_scanner, "scan_component_manifests", scanned_once)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def wilayah_dir() -> Path:
     assert (WILAYAH / "wilayah_boundaries_kel_73.02.sql").exists(), f"boundaries missing at {WILAYAH}"

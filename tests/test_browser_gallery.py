@@ -9,6 +9,11 @@ once per audience and resized through the four sizes (a resize reruns the page, 
 reload it). Visitors: the public page and the projector; staff (an operator, who sees every
 internal page): Ringkasan, Peta, Mitra, GERTAK 2018, Unduh and Kelola data. Besides the pictures
 it records a few measurements (measurements.json): how much of the map is on Peta's first screen.
+
+What each data state's pages must show (EXPECT: the words, the map fitting its card, nothing
+clipped, no console error, no request leaving the machine) is checked here too, at 1366x768: on
+the gallery's own server for a state it draws, on a server of its own for every other state (so
+each state's server starts once in a run).
 """
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ from conftest import layout_only  # noqa: E402
 import data_states  # noqa: E402
 import live_server  # noqa: E402
 from browser_waits import settled  # noqa: E402
+from test_browser_pages import (Watch, assert_map_fits, assert_nothing_clipped, choose_kecamatan, go,  # noqa: E402
+                                serve as serve_kadis, shot, sign_in)
 from test_chart_contrast import contrast  # noqa: E402
 
 pytestmark = layout_only
@@ -138,12 +145,51 @@ def capture(page, state: str, name: str, size: str) -> None:
 
 def visit(page, url: str, state: str, pages: dict[str, str]) -> None:
     """Each page loaded once, then resized through the four sizes (a resize reruns the page on
-    the server, it does not reload it; one tab is cheaper than four side by side, measured)."""
+    the server, it does not reload it; one tab is cheaper than four side by side, measured);
+    at CHECKED_SIZE a staff page of a state in EXPECT is checked as well."""
     for name, path in pages.items():
         page.goto(url + path)
         for size in SIZES:
             page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
             capture(page, state, name, size)
+            if size == CHECKED_SIZE and state in EXPECT and name in CHECKED_PAGES:
+                check_state(page, state, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The data states: what a real office sees after its imports
+# ---------------------------------------------------------------------------------------------
+
+EXPECT = {  # state -> page -> words the page must show
+    "satu_snapshot": {"ringkasan": ["Belum ada data pembanding", "Tren belum ada", "tanpa target"],
+                      "mitra": ["Belum ada kegiatan mitra tercatat", "template kegiatan"],
+                      "gertak": ["Belum ada target GERTAK 2018", "template target"]},
+    "dua_snapshot": {"ringkasan": ["dalam 3 hari", "3 hari terakhir"], "gertak": ["Laju saat ini"]},
+    "tanpa_kegiatan": {"ringkasan": ["belum ada kegiatan mitra tercatat"],
+                       "mitra": ["Belum ada kegiatan mitra tercatat", "template kegiatan"]},
+    "tanpa_target": {"ringkasan": ["tanpa target", "template target"],
+                     "gertak": ["Belum ada target GERTAK 2018"]},
+    "kecamatan_kosong": {"ringkasan": ["Belum ada data registri: Kindang"],
+                         "peta": ["belum ada datanya"]},
+}
+CHECKED_SIZE = "1366x768"
+CHECKED_PAGES = ("ringkasan", "peta", "mitra", "gertak")
+
+
+def check_state(page, state: str, name: str) -> None:
+    """The page `name`, on screen at CHECKED_SIZE and settled, shows what `state` must show:
+    its words, no "empty", the map fitting its card, nothing clipped."""
+    for words in EXPECT[state].get(name, []):
+        page.wait_for_function(  # the last columns may still be drawing on a busy machine
+            "(w) => document.querySelector(\"[data-testid='stMain']\").innerText.includes(w)",
+            arg=words, timeout=90_000)
+    body = page.inner_text("[data-testid='stMain']")
+    assert "empty" not in body.lower()
+    if name == "peta":
+        assert_map_fits(page, f"peta {state}")
+        page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
+    shot(page, f"{name}-{CHECKED_SIZE}-{state}")
+    assert_nothing_clipped(page, f"{name} {state}")
 
 
 #: Every state with BULUKUMBA_GALERI=semua; by default the first real import alone (one real
@@ -164,12 +210,14 @@ def test_gallery_of_every_page_size_and_audience(state, tmp_path_factory, region
 
         staff = browser.new_context()
         page = staff.new_page()
+        watch = Watch(page)
         page.goto(url + "/masuk")
         page.get_by_label("Nama pengguna").fill("op")
         page.get_by_label("Kata sandi").fill(PASSWORD)
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_function("() => !location.pathname.endsWith('/masuk')", timeout=90_000)
         visit(page, url, state, STAFF)
+        watch.assert_clean()
         staff.close()
         MEASURED.setdefault("detik per keadaan (tanpa menyalakan server)", {})[state] = round(time.monotonic() - started, 1)
     assert not {k: v for k, v in WEAK.items() if k.startswith(state)}, WEAK
@@ -180,3 +228,26 @@ def test_gallery_of_every_page_size_and_audience(state, tmp_path_factory, region
     assert not missing, missing
     for file in {SHOTS[(state, p, s)] for p in [*PUBLIC, *STAFF] for s in SIZES}:
         assert (GALLERY / file).stat().st_size > 5000, file  # a picture, not a blank
+
+
+#: The states in EXPECT the gallery does not draw in this run: each on a server of its own.
+UNDRAWN = [state for state in EXPECT if state not in STATES]
+
+
+@pytest.mark.parametrize("state", UNDRAWN)
+def test_each_data_state_in_the_browser(state, tmp_path_factory, regions, browser):
+    url_db = data_states.store_for(state, tmp_path_factory, regions)
+    with serve_kadis(url_db, tmp_path_factory.mktemp(f"browser-{state}")) as url:
+        page = browser.new_page(viewport=dict(zip(("width", "height"), SIZES[CHECKED_SIZE])))
+        watch = Watch(page)
+        sign_in(page, url)
+        for name in CHECKED_PAGES:
+            go(page, name)
+            check_state(page, state, name)
+        if state == "kecamatan_kosong":
+            choose_kecamatan(page, "Kindang")
+            body = page.inner_text("[data-testid='stMain']")
+            assert "Belum ada data registri untuk Kecamatan Kindang" in body
+            shot(page, "peta-1366x768-kec-kindang-kecamatan_kosong")
+        watch.assert_clean()
+        page.close()

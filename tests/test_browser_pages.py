@@ -361,48 +361,5 @@ def test_a_clicked_village_is_outlined_with_its_detail_beside_the_map(demo_serve
     page.close()
 
 
-# ---------------------------------------------------------------------------------------------
-# The other data states: what a real office sees after its imports
-# ---------------------------------------------------------------------------------------------
-
-EXPECT = {  # state -> page -> words the page must show
-    "satu_snapshot": {"ringkasan": ["Belum ada data pembanding", "Tren belum ada", "tanpa target"],
-                      "mitra": ["Belum ada kegiatan mitra tercatat", "template kegiatan"],
-                      "gertak": ["Belum ada target GERTAK 2018", "template target"]},
-    "dua_snapshot": {"ringkasan": ["dalam 3 hari", "3 hari terakhir"], "gertak": ["Laju saat ini"]},
-    "tanpa_kegiatan": {"ringkasan": ["belum ada kegiatan mitra tercatat"],
-                       "mitra": ["Belum ada kegiatan mitra tercatat", "template kegiatan"]},
-    "tanpa_target": {"ringkasan": ["tanpa target", "template target"],
-                     "gertak": ["Belum ada target GERTAK 2018"]},
-    "kecamatan_kosong": {"ringkasan": ["Belum ada data registri: Kindang"],
-                         "peta": ["belum ada datanya"]},
-}
-
-
-@pytest.mark.parametrize("state", list(EXPECT))
-def test_each_data_state_in_the_browser(state, tmp_path_factory, regions, browser):
-    url_db = data_states.store_for(state, tmp_path_factory, regions)
-    with serve(url_db, tmp_path_factory.mktemp(f"browser-{state}")) as url:
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        watch = Watch(page)
-        sign_in(page, url)
-        for name in ("ringkasan", "peta", "mitra", "gertak"):
-            go(page, name)
-            for words in EXPECT[state].get(name, []):
-                page.wait_for_function(  # the last columns may still be drawing on a busy machine
-                    "(w) => document.querySelector(\"[data-testid='stMain']\").innerText.includes(w)",
-                    arg=words, timeout=90_000)
-            body = page.inner_text("[data-testid='stMain']")
-            assert "empty" not in body.lower()
-            if name == "peta":
-                assert_map_fits(page, f"peta {state}")
-                page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
-            shot(page, f"{name}-1366x768-{state}")
-            assert_nothing_clipped(page, f"{name} {state}")
-        if state == "kecamatan_kosong":
-            choose_kecamatan(page, "Kindang")
-            body = page.inner_text("[data-testid='stMain']")
-            assert "Belum ada data registri untuk Kecamatan Kindang" in body
-            shot(page, "peta-1366x768-kec-kindang-kecamatan_kosong")
-        watch.assert_clean()
-        page.close()
+# The other data states (what a real office sees after its imports) are checked in
+# test_browser_gallery.py, on the gallery's server for each state it draws.

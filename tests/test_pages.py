@@ -463,14 +463,38 @@ def unduh_tables(per: dt.date, engine, kecamatan: str | None = None) -> dict[str
     }
 
 
+@pytest.fixture(scope="module")
+def unduh_expected(store_engine, per) -> dict[str, pd.DataFrame]:
+    """The Unduh page's tables for the whole regency, from the data module (built once)."""
+    return unduh_tables(per, store_engine)
+
+
+class Files(dict):
+    """The files behind the shared Unduh run's buttons, by key: each built when first asked for
+    (as a click builds it), then shared by the tests below, which only read them."""
+
+    def __init__(self, at):
+        super().__init__()
+        self.at = at
+
+    def __missing__(self, key: str):
+        self[key] = download(self.at, key)
+        return self[key]
+
+
+@pytest.fixture(scope="module")
+def unduh_files(unduh) -> Files:
+    return Files(unduh)
+
+
 def xlsx_sheet(content: bytes, name: str | None = None):
     book = openpyxl.load_workbook(io.BytesIO(content))
     return book, (book[name] if name else book.worksheets[0])
 
 
 @pytest.mark.slow
-def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, store_engine, per):
-    expected_tables = unduh_tables(per, store_engine)
+def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, unduh_expected, unduh_files, per):
+    expected_tables = unduh_expected
     buttons = {b.key for b in unduh.get("download_button")}
     assert buttons == {f"unduh-{stem}-{ext}" for stem in expected_tables for ext in ("csv", "xlsx")} | {
         "unduh-semua-xlsx"}
@@ -478,8 +502,8 @@ def test_unduh_files_hold_the_tables_named_with_the_data_date(unduh, store_engin
     assert [parse_angka(md.rsplit("·", 1)[1]) for md in counts] == [len(t) for t in expected_tables.values()]
 
     for stem, expected in expected_tables.items():
-        csv = download(unduh, f"unduh-{stem}-csv")
-        xlsx = download(unduh, f"unduh-{stem}-xlsx")
+        csv = unduh_files[f"unduh-{stem}-csv"]
+        xlsx = unduh_files[f"unduh-{stem}-xlsx"]
         for file, ext in ((csv, "csv"), (xlsx, "xlsx")):
             assert file.file_name == f"DATA-CONTOH_{stem}_{per.isoformat()}.{ext}"
         assert csv.content == export.to_csv(expected, demo=True), stem
@@ -548,25 +572,25 @@ def test_unduh_for_one_kecamatan_names_it_and_says_which_filters_apply(store_eng
 
 
 @pytest.mark.slow
-def test_one_workbook_holds_every_table(unduh, store_engine, per):
-    expected = unduh_tables(per, store_engine)
-    file = download(unduh, "unduh-semua-xlsx")
+def test_one_workbook_holds_every_table(unduh_expected, unduh_files, per):
+    expected = unduh_expected
+    file = unduh_files["unduh-semua-xlsx"]
     assert file.file_name == f"DATA-CONTOH_semua-tabel_{per.isoformat()}.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(file.content))
     assert book.sheetnames == [export.NOTES_SHEET, *expected]
+    sheets = pd.read_excel(io.BytesIO(file.content), sheet_name=list(expected), dtype={"Kode": str})
     for stem, table_ in expected.items():
-        back = pd.read_excel(io.BytesIO(file.content), sheet_name=stem, dtype={"Kode": str})
-        assert len(back) == len(table_), stem
+        assert len(sheets[stem]) == len(table_), stem
     lines = [r[1] for r in book[export.NOTES_SHEET].iter_rows(min_row=2, values_only=True) if r[0] == "Lembar"]
     assert lines == list(expected)
 
 
-def test_downloads_hold_exactly_what_the_pages_show(unduh, ringkasan, peta):
+def test_downloads_hold_exactly_what_the_pages_show(unduh_files, ringkasan, peta):
     """The kecamatan file against the Ringkasan table, the priority file against the Peta list."""
     for page, columns, key in ((ringkasan, ("Kecamatan", "Wajib KTP"), "unduh-cakupan-kecamatan-csv"),
                                (peta, ("Skor",), "unduh-prioritas-desa-csv")):
         on_page = shown(table(page, *columns))
-        for file in (download(unduh, key), download(unduh, key.replace("-csv", "-xlsx"))):
+        for file in (unduh_files[key], unduh_files[key.replace("-csv", "-xlsx")]):
             if file.file_name.endswith(".csv"):
                 back = pd.read_csv(io.BytesIO(file.content), sep=";", decimal=",", encoding="utf-8-sig",
                                    dtype={"Kode": str})
