@@ -40,11 +40,13 @@ def serve(db_url: str, folder: Path):
 
 
 class Watch:
-    """Console errors and every request that leaves the machine (tiles, fonts, glyphs, CDNs)."""
+    """Console errors and every request that leaves the machine (tiles, fonts, glyphs, CDNs).
+    `ignore(message)`: console errors that are not the page's (None: every error counts)."""
 
-    def __init__(self, page):
+    def __init__(self, page, ignore=None):
         self.errors, self.external = [], []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: self.errors.append(m.text)
+                if m.type == "error" and not (ignore and ignore(m)) else None)
         page.on("request", self._request)
 
     def _request(self, request):
