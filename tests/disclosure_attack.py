@@ -150,25 +150,25 @@ def open_data_rows(obs: Observation, name: str) -> list[dict]:
 
 def _published_text(value: str, status: str, percent: bool = False) -> str:
     """An open data cell as the page would show it: the number, or the status that hides it."""
-    from bulukumba import fmt
+    from bulukumba.language import fmt
 
     if value != "":
-        return fmt.persen(float(value) / 100) if percent else fmt.angka(int(value))
+        return fmt.percent(float(value) / 100) if percent else fmt.number(int(value))
     return status if status in ("<5", "disamarkan", "ditahan") else ""
 
 
 def open_data_village_rows(obs: Observation) -> list[dict]:
     """The open data's villages in the village table's words (the attacker's parser reads them)."""
-    from bulukumba import fmt
+    from bulukumba.language import fmt
 
     rows_ = []
     for r in open_data_rows(obs, "desa"):
         if r["status"] == "kosong":
             continue
-        share = (f"≥ {fmt.persen(float(r['cakupan_paling_sedikit_persen']) / 100)}" if r["status"] == "<5"
+        share = (f"≥ {fmt.percent(float(r['cakupan_paling_sedikit_persen']) / 100)}" if r["status"] == "<5"
                  else _published_text(r["cakupan_persen"], r["status"], percent=True))
         rows_.append({"Kode": r["kode"], "Desa/kelurahan": r["nama"], "Kecamatan": r["kecamatan_nama"],
-                      "Wajib KTP": fmt.angka(int(r["wajib_ktp"])),
+                      "Wajib KTP": fmt.number(int(r["wajib_ktp"])),
                       "Belum rekam": _published_text(r["belum_rekam"], r["status"]),
                       "Sudah rekam": _published_text(r["sudah_rekam"], r["status"]), "Cakupan": share})
     return rows_
@@ -318,7 +318,7 @@ def unrecorded_from_share(text, wajib: float, sem: Semantics) -> tuple[float, fl
         if not sem.trust_bands:
             return None
         return (0.0, wajib * (1 - pct / 100) + 1e-9)
-    half = 0.05 + 1e-9   # one decimal, rounded; a share short of all never reads 100 (fmt.persen_angka)
+    half = 0.05 + 1e-9   # one decimal, rounded; a share short of all never reads 100 (fmt.percent_value)
     low_pct, high_pct = pct - half, pct + half
     if round(pct, 1) == 99.9:
         return (1, wajib * (1 - low_pct / 100))
@@ -412,14 +412,14 @@ class Truth:
 
 
 def truth(engine, as_of) -> Truth:
-    from bulukumba import data
+    from bulukumba import figures
 
-    villages = data.coverage_villages(as_of, engine=engine).dropna(subset=["wajib_ktp"])
-    status = data.programme_status("gertak_2018", "rekam_ektp", as_of=as_of, engine=engine)
+    villages = figures.coverage_villages(as_of, engine=engine).dropna(subset=["wajib_ktp"])
+    status = figures.programme_status("gertak_2018", "rekam_ektp", as_of=as_of, engine=engine)
     start = status.mulai if status else None
-    board = data.partner_leaderboard(start, as_of, None, None, engine)
-    vul = data.vulnerable_by_kecamatan(start, as_of, engine)
-    kec = data.coverage_kecamatan(as_of, engine)
+    board = figures.partner_leaderboard(start, as_of, None, None, engine)
+    vul = figures.vulnerable_by_kecamatan(start, as_of, engine)
+    kec = figures.coverage_kecamatan(as_of, engine)
     return Truth(
         villages={k: (int(w), int(b), kk) for k, w, b, kk in
                   zip(villages["kode"], villages["wajib_ktp"], villages["belum_rekam"], villages["kecamatan_kode"])},
@@ -636,8 +636,8 @@ def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semanti
 
 
 def parse_tanggal(text: str) -> dt.date:
-    """'7 September 2018' or '7 Sep 2018' (fmt.tanggal, fmt.tanggal_pendek)."""
-    from bulukumba import fmt
+    """'7 September 2018' or '7 Sep 2018' (fmt.date, fmt.date_short)."""
+    from bulukumba.language import fmt
 
     day, month, year = text.split()
     months = {**{m: i for i, m in enumerate(fmt.BULAN, 1)}, **{m: i for i, m in enumerate(fmt.BULAN_PENDEK, 1)}}
