@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from bulukumba.language import fmt, texts
+from bulukumba.language import fmt, names, texts
 from bulukumba.storage import store
 
 MAX_SHOWN = 40
@@ -49,12 +49,6 @@ class TooLong(str):
         cell = super().__new__(cls, "")
         cell.length = length
         return cell
-
-
-def key(text: str) -> str:
-    """Lower case ASCII letters and digits only: 'Desa/Kelurahan' -> 'desakelurahan'."""
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
 #: Characters a message would not show (zero-width, direction marks, controls, line and paragraph
@@ -229,14 +223,6 @@ def kecamatan_code(text: str) -> str | None:
     return None
 
 
-DESA_PREFIX = r"^(desa\s+|kelurahan\s+|kel\.\s*|kel\s+|ds\.\s*|ds\s+)"
-KEC_PREFIX = r"^(kecamatan\s+|kec\.\s*|kec\s+)"
-
-
-def strip_prefix(text: str, pattern: str) -> str:
-    return re.sub(pattern, "", text.strip(), flags=re.IGNORECASE)
-
-
 #: What the first cell of a total row says: JUMLAH, TOTAL, Jml, Grand Total, Sub Total, …
 _TOTAL_WORDS = re.compile(r"^(jumlah|jml|jmlh|total|grand ?total|sub ?total|jumlah total|"
                           r"total keseluruhan|jumlah keseluruhan)\b")
@@ -293,13 +279,13 @@ class Vocab:
         self.shown = shown
         self.codes = tuple(labels)
         self._index: dict[str, str] = {}
-        for code, names in labels.items():
-            for name in (code, shown[code], *names):
-                if key(name):
-                    self._index.setdefault(key(name), code)
+        for code, spellings in labels.items():
+            for name in (code, shown[code], *spellings):
+                if names.fold(name):
+                    self._index.setdefault(names.fold(name), code)
 
     def match(self, text: str) -> str | None:
-        k = key(text)
+        k = names.fold(text)
         if not k:
             return None
         if k in self._index:
