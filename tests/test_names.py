@@ -146,7 +146,10 @@ def test_the_matcher_offers_the_closest_spellings_first():
     assert names.near("lembana", choices) == [(1, "lembanna")]   # one slip in a short name
     assert names.near("lembxna", choices) == []                  # two are too many there
     assert names.closest("Tana Lowa Baru", ["Lembanna", "Tanah Towa", "Laikang"]) == ["Tanah Towa"]
-    assert names.fit("towo", "tanahtowa", ["tanah", "towa"], 0.7) == pytest.approx(0.9 * 0.75)
+    tanah_towa = ("tanahtowa", ["tanah", "towa"])
+    assert [names.fit(q, *tanah_towa, 0.6) for q in ("tanahtowa", "tanah", "towa", "ahtowa")] == [1, 0.95, 0.9, 0.85]
+    assert names.fit("towo", *tanah_towa, 0.6) == pytest.approx(0.9 * 0.75)   # a typo in one word
+    assert names.fit("towo", *tanah_towa, 0.7) == 0.0                          # not close enough
 
 
 def test_only_the_names_module_normalises_or_matches_names():
