@@ -51,18 +51,26 @@ def words(text: object) -> list[str]:
     return re.findall(r"[a-z]+|[0-9]+", plain(text))
 
 
+#: `plain` gives ASCII: every ASCII character but a-z and 0-9 is dropped by `fold`.
+_NOT_LETTERS = str.maketrans("", "", "".join(c for c in map(chr, range(128))
+                                             if not ("a" <= c <= "z" or "0" <= c <= "9")))
+_FIRST_WORD = re.compile(r"[^a-z0-9]*([a-z]+|[0-9]+)")
+_LETTER = re.compile(r"[a-z0-9]")
+
+
 def fold(text: object) -> str:
     """Letters and digits only: 'Desa/Kelurahan' -> 'desakelurahan', 'Bonto-Bahari' -> 'bontobahari'."""
-    return re.sub(r"[^a-z0-9]", "", plain(text))
+    return plain(text).translate(_NOT_LETTERS)
 
 
 def bare(text: object, prefixes: Sequence[str] = PLACE_PREFIXES) -> str:
     """A name folded without the words written before it: 'Desa Tanah Towa' -> 'tanahtowa',
     'Kel. Caile' -> 'caile'; a prefix alone stays ('Desa' -> 'desa')."""
-    found = words(text)
-    while len(found) > 1 and found[0] in prefixes:
-        found = found[1:]
-    return "".join(found)
+    rest = plain(text)
+    while (first := _FIRST_WORD.match(rest)) and first.group(1) in prefixes \
+            and _LETTER.search(rest, first.end()):
+        rest = rest[first.end():]
+    return rest.translate(_NOT_LETTERS)
 
 
 def spelling(header: object) -> str:
