@@ -3,9 +3,8 @@
 A village without a code is found by its name (read by `language.names`, the one normaliser and
 matcher): case, spacing and the "Desa"/"Kel." prefixes do not matter, and a spelling slip of one
 letter (two in a long name) is forgiven when exactly one village of the kecamatan is that close
-("Bonto" -> "Bontoa"). Without a kecamatan a name must be
-unique in the whole regency, exactly. Every match by name is reported to the operator (which row,
-which code) before anything is saved.
+("Bonto" -> "Bontoa"). Without a kecamatan a name must be unique in the whole regency, exactly.
+Every match by name is reported to the operator (which row, which code) before anything is saved.
 """
 from __future__ import annotations
 
