@@ -204,8 +204,14 @@ def parse_date(text: str) -> dt.date:
     return day
 
 
+#: Longer than any region code as written, spaces and all: such a cell is a name, not a code.
+_LONGEST_CODE = 40
+
+
 def desa_code(text: str) -> str | None:
     """'73.02.06.2006' or '7302062006' -> '73.02.06.2006'; else None."""
+    if len(text) > _LONGEST_CODE:
+        return None
     s = re.sub(r"\s", "", text)
     if re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}", s):
         return s
@@ -215,6 +221,8 @@ def desa_code(text: str) -> str | None:
 
 
 def kecamatan_code(text: str) -> str | None:
+    if len(text) > _LONGEST_CODE:
+        return None
     s = re.sub(r"\s", "", text)
     if re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", s):
         return s
