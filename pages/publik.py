@@ -11,6 +11,7 @@ import streamlit as st
 from bulukumba.presentation import charts, citizen, contact, export, htmltables, svg, tables
 from bulukumba import figures, disclosure, web
 from bulukumba.language import search
+from bulukumba.public import opendata
 from bulukumba.language import fmt, texts
 
 web.public_page()
@@ -117,11 +118,15 @@ with st.expander("Tabel per desa/kelurahan"):
     if len(village_table) > web.TABLE_ROWS:
         st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.number(len(village_table)))
                    + " " + texts.TABEL_LENGKAP_DIUNDUH)
+    # The CSV is the open data file (numbers as numbers; date, source and licence in every row);
+    # the XLSX is the table as shown, with its notes sheet.
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal,
                   notes=lambda t: export.Notes(f"Cakupan perekaman e-KTP per desa/kelurahan, {region}",
                                                f"{texts.SOURCE_DATA} {texts.PRIVASI_SINGKAT} Lisensi CC BY 4.0; "
                                                "data terbuka lengkap di /data/.", view.tanggal, (("Wilayah", region),),
-                                               texts.definitions(t.columns)))
+                                               texts.definitions(t.columns)),
+                  csv=lambda: opendata.resource_csv(view, "desa", view.tanggal, demo))
+    st.caption(texts.UNDUH_PUBLIK)
 
 # --- Partners and GERTAK 2018 ----------------------------------------------------------------
 st.header(f"{texts.MITRA_SEMUA} selama GERTAK 2018", anchor=False)

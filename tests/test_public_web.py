@@ -236,6 +236,26 @@ def test_open_data_is_the_published_set_and_validates(demo_site, tmp_path):
     assert client.get("/data/73.02/desa.csv").status_code == 404  # demo data is named so
 
 
+def test_the_page_download_is_the_open_data_file_with_date_source_and_licence(demo_site):
+    """A village head downloads the table from the public page and forwards it: the file alone
+    says what date its figures are for, where they come from, under what licence, and that it is
+    demo data; its numbers are numbers. It is the same file /data/ serves (one disclosure step)."""
+    from apptest_support import download, open_app
+
+    client, engine = demo_site
+    at = open_app(role=None, db_url=str(engine.url))
+    page_csv = download(at, "publik-unduh-desa-csv")
+    assert page_csv.file_name.startswith("DATA-CONTOH_") and page_csv.file_name.endswith("_2018-06-30.csv")
+    assert page_csv.content == client.get("/data/73.02/desa-data-contoh.csv").content
+    rows = list(csv.DictReader(io.StringIO(page_csv.content.decode("utf-8"))))
+    assert len(rows) == len(disclosure.public_view(engine=engine).desa)
+    for row in rows:
+        assert row["tanggal_data"] == "2018-06-30" and row["data_contoh"] == "true"
+        assert row["sumber"].startswith(texts.SOURCE_DATA) and texts.OFFICE in row["sumber"]
+        assert row["lisensi"] == "CC-BY-4.0"
+        assert row["wajib_ktp"].isdigit() and "%" not in row["cakupan_persen"]
+
+
 def test_a_real_snapshot_previews_without_demo_label_or_verdict_it_lacks(tmp_path, regions):
     url = build_state("satu_snapshot", tmp_path / "satu.sqlite", regions)
     engine = store.engine_for(url)

@@ -103,11 +103,11 @@ def _villages_reached(start: DateLike, end: DateLike, service: str | None, engin
         # index-only from ix_kegiatan_mitra_rinci and hashes its own ~73,000 villages, and the
         # branches run side by side in parallel workers (Parallel Append). One hash of all
         # 581,000 (partner, village) pairs ran in one process over a scan of every row (and
-        # spilled to disk at the default work_mem; more memory alone saved nothing): the 2017
-        # partnership's count 1.9-2.1 s -> 0.7-0.9 s.
+        # spilled to disk at the default work_mem; more memory alone saved nothing); the union is
+        # about two and a half times faster nationally (benchmarks/README.md, bench_scale).
         return sa.union_all(*(_villages_reached_by(code, filters) for code in codes)).subquery()
     # SQLite already reads each partner's period from that index (ANY(mitra_kode)); the union
-    # was no faster there (1.12 s -> 1.08 s).
+    # was no faster there.
     return where(sa.select(K.c.mitra_kode, sa.func.count(sa.distinct(K.c.desa_kode)).label("desa"))
                  .group_by(K.c.mitra_kode), *filters).subquery()
 

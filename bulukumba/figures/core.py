@@ -216,7 +216,7 @@ def fetch_columns(engine: sa.Engine, query, integers: tuple[str, ...] = ()) -> d
 
     For queries of hundreds of thousands of rows whose columns need no conversion (codes,
     integers; dates as `epoch_days`): the driver's rows go straight into arrays, without a
-    SQLAlchemy Row or a pandas row-wise build per row (259,200 rows: 0.45 s -> 0.25 s)."""
+    SQLAlchemy Row or a pandas row-wise build per row (nearly twice as fast at national size)."""
     with engine.connect() as conn:
         result = conn.execute(query)
         names = list(result.keys())

@@ -95,7 +95,7 @@ class Trends:
         """From per-date changes (summaries.ringkas_registri's rows: code, day number, changes), in
         any order: each trend's totals are the running sums of its changes. Rows are ordered by
         the search key itself (trend number in code order, then day), so no array of codes is
-        compared or reordered (nationally 0.12-0.15 s -> 0.05 s for 259,200 rows)."""
+        compared or reordered."""
         numbers, kode = pd.factorize(codes, sort=True)
         order = np.argsort(_key(numbers.astype("int64"), np.asarray(hari, dtype="int64")), kind="stable")
         bounds = np.r_[0, np.cumsum(np.bincount(numbers, minlength=len(kode)))].astype("int64")

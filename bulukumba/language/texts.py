@@ -381,6 +381,10 @@ BATANG_CAPAIAN_TERENDAH = "Ditampilkan {n} kecamatan dengan capaian terendah dar
 TANPA_DATA_BANYAK = "Belum ada data registri: {n} kecamatan."
 BARIS_PERTAMA = "Ditampilkan {n} baris pertama dari {semua}."
 TABEL_LENGKAP_DIUNDUH = "Tabel lengkap ada di berkas unduhan di bawah."
+#: Under the public page's download buttons: what each file is.
+UNDUH_PUBLIK = ("CSV: data terbuka, angka sebagai angka, dengan tanggal data, sumber dan lisensi (CC BY 4.0) di "
+                "setiap baris; kamus datanya di [/data/](/data/). XLSX: tabel seperti di halaman ini, dengan "
+                "lembar Keterangan.")
 
 #: Masuk, seen by a visitor when there are no accounts yet.
 MASUK_PENGUNJUNG = ("Halaman ini untuk petugas Disdukcapil. Angka perekaman untuk umum ada di halaman "

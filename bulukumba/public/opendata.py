@@ -42,8 +42,12 @@ class Field:
     description: str
 
 
+#: In every row, so a file read on its own (the public page's download, a copy passed on) still
+#: says what date its figures are for, where they come from and under what licence.
 COMMON = [Field("tanggal_data", "date", "tanggal data registri yang diterbitkan (per)"),
-          Field("data_contoh", "boolean", "true: data contoh, bukan data SIAK")]
+          Field("data_contoh", "boolean", "true: data contoh, bukan data SIAK"),
+          Field("sumber", "string", "sumber data dan penerbitnya"),
+          Field("lisensi", "string", "lisensi data (CC-BY-4.0: boleh dipakai ulang dengan menyebut sumbernya)")]
 STATUS = ("status angka: tampil (diterbitkan), <5 (1 sampai 4, tidak diterbitkan), disamarkan (dapat membuka "
           "angka kecil), ditahan (seluruh tabel terlalu kecil untuk dilindungi), kosong (belum ada data)")
 RESOURCES: dict[str, tuple[str, list[Field]]] = {
@@ -109,7 +113,8 @@ def _num(value, digits: int | None = None):
 
 def rows(view, name: str, day, demo: bool) -> list[dict]:
     """The resource's rows, from the published view only."""
-    common = {"tanggal_data": day.isoformat() if day else None, "data_contoh": demo}
+    common = {"tanggal_data": day.isoformat() if day else None, "data_contoh": demo,
+              "sumber": f"{texts.SOURCE_DATA} Penerbit: {texts.OFFICE}.", "lisensi": LICENCE["name"]}
     out = []
     if name == "desa":
         for r in view.desa.to_dict("records"):
@@ -143,6 +148,11 @@ def rows(view, name: str, day, demo: bool) -> list[dict]:
                             "target_jalur": _num(r["target_jalur"]), "target": _num(status.target),
                             "mulai": status.mulai.isoformat(), "selesai": status.selesai.isoformat(), **common})
     return out
+
+
+def resource_csv(view, name: str, day, demo: bool) -> bytes:
+    """One resource as its open data CSV: what /data/ serves, and the public page's own download."""
+    return to_csv(rows(view, name, day, demo), _fields(name))
 
 
 def _fields(name: str) -> list[Field]:

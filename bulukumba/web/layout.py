@@ -120,10 +120,11 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
 
 def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str, day: dt.date | None = None,
               notes: export.Notes | Callable[[pd.DataFrame], export.Notes] | None = None,
-              area: str | None = None) -> None:
+              area: str | None = None, csv: Callable[[], bytes] | None = None) -> None:
     """CSV and XLSX buttons for a table (or a function that builds it), named with the data date
     (default: the filters' date) and the kecamatan `area` if one is chosen; `notes` (or a
-    function of the table giving them) fill the XLSX's "Keterangan" sheet."""
+    function of the table giving them) fill the XLSX's "Keterangan" sheet. `csv` builds the CSV
+    instead of the table (the public page gives its open data file)."""
     demo = is_demo()
     day = day or filters().per
     build = table if callable(table) else (lambda: table)
@@ -134,7 +135,7 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: 
 
     left, right = st.columns(2)
     # The files are built only when a button is pressed, not on every rerun of the page.
-    left.download_button("Unduh CSV", lambda: export.to_csv(build(), demo), key=f"{key}-csv",
+    left.download_button("Unduh CSV", csv or (lambda: export.to_csv(build(), demo)), key=f"{key}-csv",
                          on_click="ignore",
                          file_name=export.file_name(stem, day, "csv", demo, area), mime="text/csv",
                          icon=":material/download:", width="stretch")
