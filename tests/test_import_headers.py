@@ -7,7 +7,8 @@ import pytest
 from bulukumba.importer import headers
 from bulukumba.importer.column_plan import (CHOSEN, RECOGNISED, REMEMBERED, TWICE, UNKNOWN, detect_kind,
                                             plan_columns)
-from bulukumba.importer.headers import IGNORE, meanings, spelling_key
+from bulukumba.importer.headers import IGNORE, meanings
+from bulukumba.language.names import spelling as spelling_key
 from import_header_spellings import SPELLINGS
 
 

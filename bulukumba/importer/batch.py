@@ -17,11 +17,11 @@ from typing import Callable
 import sqlalchemy as sa
 
 from bulukumba import config
-from bulukumba.language import fmt
+from bulukumba.language import fmt, names
 from bulukumba.storage import reference, store, summaries
 from bulukumba.importer import checks, mapping
 from bulukumba.importer.column_plan import CHOSEN
-from bulukumba.importer.headers import KINDS, spelling_key
+from bulukumba.importer.headers import KINDS
 from bulukumba.importer.places import Places
 from bulukumba.importer.reading import ImportFileError, Limits, fingerprint, open_source, open_table
 from bulukumba.importer.report import ImportResult, RowError, ValidationReport, result_of
@@ -84,7 +84,7 @@ def validate(data: bytes | str | os.PathLike, nama_file: str, jenis: str | None,
 
 def _unused_choices(report: ValidationReport, kolom: dict[str, str] | None, header: list[str]) -> None:
     """A --kolom for a header the file does not have is a typo to point out, not to skip."""
-    present = {spelling_key(h) for h in header if h}
+    present = {names.spelling(h) for h in header if h}
     for k in (kolom or {}):
         if k not in present:
             report.problems.add(RowError(None, None, f"--kolom untuk judul {show(k)} tidak cocok "

@@ -25,7 +25,8 @@ from bulukumba.importer.reading import ImportFileError, Table
 from bulukumba.importer.records import EMPTY, Records
 from bulukumba.importer.report import Notes, RowError, ValidationReport, rows_text
 from bulukumba.importer.row_checks import RowChecks, ok
-from bulukumba.importer.values import clean, is_total_label, key, personal_value, show
+from bulukumba.importer.values import clean, is_total_label, personal_value, show
+from bulukumba.language import names
 
 PROGRESS_EVERY = 8192
 
@@ -49,7 +50,7 @@ def check(conn: sa.Connection, table: Table, report: ValidationReport, *,
             report.problems.add(RowError(None, h, "judul ini tampak seperti data pribadi. Dasbor hanya "
                                          "menyimpan angka agregat per desa, bukan data perorangan: "
                                          "hapus kolom dan data perorangan itu dari berkas."
-                                         + (" (Nama desa ditulis 'Nama Desa'.)" if key(h) == "nama" else ""),
+                                         + (" (Nama desa ditulis 'Nama Desa'.)" if names.fold(h) == "nama" else ""),
                                          "data pribadi"))
         return report
     kind = report.jenis or detect_kind(headers, chosen, remembered)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bulukumba.importer.headers import (EXAMPLES, IGNORE, KINDS, LABELS, NEEDS_VILLAGE, REQUIRED, SPLIT, meanings,
-                      spelling_key, targets)
+                                         targets)
+from bulukumba.language import names
 from bulukumba.importer.report import RowError
 from bulukumba.importer.values import show
 
@@ -32,7 +33,7 @@ class Column:
 
     @property
     def key(self) -> str:
-        return spelling_key(self.header)
+        return names.spelling(self.header)
 
     @property
     def resolved(self) -> bool:
@@ -79,7 +80,7 @@ def plan_columns(headers: list[str], kind: str, chosen: dict[str, str] | None = 
     for index, header in enumerate(headers):
         if not header:
             continue
-        k = spelling_key(header)
+        k = names.spelling(header)
         if chosen.get(k) in allowed:
             plan.columns.append(Column(index, header, chosen[k], CHOSEN))
         elif remembered.get(k) in allowed:

@@ -4,8 +4,8 @@ Real exports name their columns in endless ways ("Nama Desa/Kel", "Desa / Kelura
 "Wajib KTP-el (jiwa)", "Perekaman s.d. bulan ini", "WKTP (L)"). A list of spellings always misses
 the next one, so a header is read for its meaning instead:
 
-1. `words`: lower case ASCII words; '%' is a word, 's.d.' and 's/d' are one; glued words
-   ("NAMADESA") are split and one-letter slips ("Kelurhan") forgiven;
+1. `words`: lower case ASCII words (`names.plain`); '%' is a word, 's.d.' and 's/d' are one;
+   glued words ("NAMADESA") are split and one-letter slips ("Kelurhan") forgiven (`names.near`);
 2. `concepts`: each word stands for a concept (`kel`, `kelurahan` and `desa` all mean *desa*;
    `l`, `lk`, `laki-laki` and `pria` mean *laki*) or is filler (`ktp`, `el`, `jiwa`, `s.d.`,
    `bulan ini`, numbers); a word that is neither makes the header unknown;
@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
-from bulukumba.importer.values import key
+from bulukumba.language import names
 
 KINDS = ("registri", "kegiatan", "target")
 
@@ -138,12 +137,13 @@ _FILLER = frozenset((
 _WORD_CONCEPT = {word: concept for concept, words_ in _CONCEPT_WORDS.items() for word in words_}
 _KNOWN_WORDS = set(_WORD_CONCEPT) | set(_FILLER)
 _LONGEST_WORD = max(map(len, _KNOWN_WORDS))
+#: The words a one-letter slip is forgiven in (a slip in a shorter one makes another word).
+_LONG_WORDS = sorted(w for w in _KNOWN_WORDS if len(w) >= 5)
 
 
 def words(header: str) -> list[str]:
     """'Perekaman s.d. Bulan Ini (%)' -> ['perekaman', 'sd', 'bulan', 'ini', 'persen']."""
-    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode().lower()
-    text = text.replace("%", " persen ").replace("#", " nomor ")
+    text = names.plain(header).replace("%", " persen ").replace("#", " nomor ")
     text = re.sub(r"\bs\s*[./]\s*d\b|\bsampai\s+dengan\b", " sd ", text)
     text = re.sub(r"\blaki\s*-\s*laki\b", " laki ", text)
     return re.findall(r"[a-z]+|[0-9]+", text)
@@ -154,11 +154,13 @@ def _known(word: str) -> tuple[str, ...] | None:
     """A word as known words: itself, glued words split ('namadesa'), or a one-letter slip."""
     if word in _KNOWN_WORDS or word.isdigit():
         return (word,)
+    if len(word) > names.MAX_NAME:  # no header glues a hundred letters of known words
+        return None
     split = _split_glued(word)
     if split:
         return split
     if len(word) >= 5:  # one slipped letter in a long word: 'kelurhan', 'perekamn'
-        close = [w for w in _KNOWN_WORDS if len(w) >= 5 and edit_distance(w, word, 1) <= 1]
+        close = [w for _, w in names.near(word, _LONG_WORDS, 1)]
         if len({_WORD_CONCEPT.get(w, "") for w in close}) == 1:
             return (close[0],)
     return None
@@ -208,21 +210,6 @@ def concepts(header: str) -> frozenset[str] | None:
         found -= {"laki", "perempuan"}
         found.add("jumlah")
     return frozenset(found)
-
-
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, or limit + 1 once it is certainly larger than `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,11 +282,6 @@ def recognise(header: str, kind: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def spelling_key(header: str) -> str:
-    """How a header spelling is remembered: case, spacing and width folded, punctuation kept."""
-    return " ".join(unicodedata.normalize("NFKC", str(header)).casefold().split())[:200]
-
-
 # ---------------------------------------------------------------------------------------------
 # Personal data
 # ---------------------------------------------------------------------------------------------
@@ -317,12 +299,11 @@ _PERSONAL_PREFIXES = ("nik", "alamat", "tanggallahir", "tgllahir", "namalengkap"
 
 def looks_personal(header: str) -> bool:
     """A header that names personal data (NIK, a person's name, address, birth date, …)."""
-    k = key(header)
+    k = names.fold(header)
     if not k:
         return False
-    parts = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", header).lower())
-    return (k in _PERSONAL_KEYS or k.startswith(_PERSONAL_PREFIXES) or "nik" in parts
-            or key(re.sub(r"\([^)]*\)", " ", header)) in _PERSONAL_KEYS)
+    return (k in _PERSONAL_KEYS or k.startswith(_PERSONAL_PREFIXES) or "nik" in names.words(header)
+            or names.fold(re.sub(r"\([^)]*\)", " ", header)) in _PERSONAL_KEYS)
 
 
 def header_score(cells: list[str]) -> int:

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from bulukumba.storage import store
 from bulukumba.importer import headers as vocab
-from bulukumba.importer.headers import IGNORE, KINDS, LABELS, spelling_key
-from bulukumba.importer.values import key
+from bulukumba.importer.headers import IGNORE, KINDS, LABELS
+from bulukumba.language import names
 
 
 def remembered(conn: sa.Connection) -> dict[str, dict[str, str]]:
@@ -34,7 +34,7 @@ def remember(conn: sa.Connection, kind: str, choices: list[tuple[str, str]], ole
     for header, target in choices:
         if target not in choice_targets(kind):
             raise ValueError(f"{target!r} bukan kolom untuk jenis {kind}")
-        k = spelling_key(header)
+        k = names.spelling(header)
         conn.execute(t.delete().where(t.c.jenis == kind, t.c.judul_kunci == k))
         conn.execute(t.insert().values(jenis=kind, judul_kunci=k, judul=header[:200], kolom=target,
                                        waktu=now, oleh=(oleh or store.current_user())[:80]))
@@ -72,9 +72,9 @@ def choice_label(target: str) -> str:
 
 
 def _target_of(text: str) -> str | None:
-    wanted = key(text)
+    wanted = names.fold(text)
     for target in (*{t for kind in KINDS for t in vocab.targets(kind)}, IGNORE):
-        if wanted in (key(target), key(LABELS.get(target, target))):
+        if wanted in (names.fold(target), names.fold(LABELS.get(target, target))):
             return target
     return None
 
@@ -91,5 +91,5 @@ def parse_choices(items: list[str] | None) -> dict[str, str]:
             every = sorted({t for kind in KINDS for t in vocab.targets(kind)})
             raise ValueError(f"--kolom {item!r}: {target_text.strip()!r} bukan nama kolom; pilih salah "
                              f"satu: {', '.join(every)}, atau {IGNORE}")
-        choices[spelling_key(header.strip())] = target
+        choices[names.spelling(header.strip())] = target
     return choices

@@ -1,10 +1,10 @@
 """Villages, kecamatan and partners as the store knows them, and finding them by what a file says.
 
-A village without a code is found by its name: case, spacing and the "Desa"/"Kel." prefixes do
-not matter, and a spelling slip of one letter (two in a long name) is forgiven when exactly one
-village of the kecamatan is that close ("Bonto" -> "Bontoa"). Without a kecamatan a name must be
-unique in the whole regency, exactly. Every match by name is reported to the operator (which row,
-which code) before anything is saved.
+A village without a code is found by its name (read by `language.names`, the one normaliser and
+matcher): case, spacing and the "Desa"/"Kel." prefixes do not matter, and a spelling slip of one
+letter (two in a long name) is forgiven when exactly one village of the kecamatan is that close
+("Bonto" -> "Bontoa"). Without a kecamatan a name must be unique in the whole regency, exactly.
+Every match by name is reported to the operator (which row, which code) before anything is saved.
 """
 from __future__ import annotations
 
@@ -14,21 +14,18 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from bulukumba.storage import reference, store
-from bulukumba.language import texts
-from bulukumba.importer.headers import edit_distance
-from bulukumba.importer.values import DESA_PREFIX, KEC_PREFIX, desa_code, kecamatan_code, key, show, strip_prefix
+from bulukumba.language import names, texts
+from bulukumba.importer.values import desa_code, kecamatan_code, show
 
-
-def _bare_regency(nama: str) -> str:
-    """'Kabupaten Bulukumba', 'Kab. Bulukumba' -> 'Bulukumba'."""
-    return re.sub(r"^(kabupaten|kab\.?|kota)\s+", "", nama.strip(), flags=re.IGNORECASE)
+#: What operators write before a partner's name: 'Tim Penggerak PKK', 'TP PKK' (folded).
+PARTNER_PREFIXES = ("timpenggerak", "tp")
 
 
 def _regency_spellings(nama: str) -> list[str]:
     """The keys of a regency's name as operators write it: 'Bulukumba', 'Kabupaten Bulukumba',
     'Kab. Bulukumba', 'Kota Bulukumba'."""
-    bare = _bare_regency(nama)
-    return [key(f"{word} {bare}".strip()) for word in ("", "Kabupaten", "Kab", "Kota")] if bare else []
+    bare = names.bare(nama, names.REGENCY_PREFIXES)
+    return [word + bare for word in ("", *names.REGENCY_PREFIXES)] if bare else []
 
 
 def _regency_suffixes(kabupaten: dict[str, str]) -> list[str]:
@@ -44,16 +41,11 @@ def _partner_variants(k: str, suffixes: list[str]) -> list[str]:
         if k.endswith(suffix):
             variants.append(k.removesuffix(suffix))
             break
-    for prefix in ("timpenggerak", "tp"):
+    for prefix in PARTNER_PREFIXES:
         if k.startswith(prefix):
             variants.append(k.removeprefix(prefix))
             break
     return [v for v in variants if v]
-
-
-def allowed_slips(name_key: str) -> int:
-    """Letters a name may be off by: one in a short name, two in a long one."""
-    return 1 if len(name_key) <= 7 else 2
 
 
 @dataclass
@@ -77,25 +69,28 @@ class Places:
     def __post_init__(self):
         self.desa_codes = sorted(self.desa)
         self.desa_index = {k: i for i, k in enumerate(self.desa_codes)}
-        self.kec_by_key = {key(nama): kode for kode, nama in self.kecamatan.items()}
+        self.kec_by_key = {names.fold(nama): kode for kode, nama in self.kecamatan.items()}
         self.desa_by_name: dict[tuple[str, str], list[str]] = {}
         self.desa_by_key: dict[str, list[str]] = {}
+        self.keys_in: dict[str, list[str]] = {}   # kecamatan -> its villages' names, folded
         for kode, (nama, kec) in self.desa.items():
-            self.desa_by_name.setdefault((kec, key(nama)), []).append(kode)
-            self.desa_by_key.setdefault(key(nama), []).append(kode)
+            self.desa_by_name.setdefault((kec, names.fold(nama)), []).append(kode)
+            self.desa_by_key.setdefault(names.fold(nama), []).append(kode)
+        for kec, k in self.desa_by_name:
+            self.keys_in.setdefault(kec, []).append(k)
         aliases: dict[str, set[str]] = {}
         self.regency_suffixes = suffixes = _regency_suffixes(self.kabupaten)
         for kode, nama in self.mitra.items():
-            names = {kode, nama, re.sub(r"\([^)]*\)", " ", nama), *re.findall(r"\(([^)]*)\)", nama)}
-            for name in names:
-                for variant in _partner_variants(key(name), suffixes):
+            spellings = {kode, nama, re.sub(r"\([^)]*\)", " ", nama), *re.findall(r"\(([^)]*)\)", nama)}
+            for name in spellings:
+                for variant in _partner_variants(names.fold(name), suffixes):
                     aliases.setdefault(variant, set()).add(kode)
         self.mitra_by_key = {k: next(iter(v)) for k, v in aliases.items() if len(v) == 1}
         self.mitra_codes = sorted(self.mitra)
         self.kabupaten_codes = sorted(self.kabupaten)
         self.kab_by_key = {}
         for kode, nama in self.kabupaten.items():
-            for spelling in (key(kode), key(nama), *_regency_spellings(nama)):
+            for spelling in (names.fold(kode), names.fold(nama), *_regency_spellings(nama)):
                 self.kab_by_key[spelling] = kode
 
     @classmethod
@@ -134,7 +129,7 @@ class Places:
 
     def find_kabupaten(self, raw: str) -> str | None:
         """The regency a target's area names ("Jeneponto", "Kab. Jeneponto", "73.04"), or None."""
-        return self.kab_by_key.get(key(raw))
+        return self.kab_by_key.get(names.fold(raw))
 
     # --- finding ---------------------------------------------------------------------------------
 
@@ -150,13 +145,12 @@ class Places:
         if code is not None:
             return (code, None) if code in self.kecamatan else \
                 (None, f"kode kecamatan {show(raw)} tidak dikenal; yang ada: {self.kecamatan_names()}")
-        wanted = key(strip_prefix(raw, KEC_PREFIX))
+        wanted = names.bare(raw, names.KECAMATAN_PREFIXES)
         if wanted in self.kec_by_key:
             return self.kec_by_key[wanted], None
-        close = [k for k in self.kec_by_key if edit_distance(k, wanted, allowed_slips(wanted))
-                 <= allowed_slips(wanted)]
-        if len(close) == 1 and wanted:
-            return self.kec_by_key[close[0]], "ejaan"
+        close = names.near(wanted, self.kec_by_key)
+        if len(close) == 1:
+            return self.kec_by_key[close[0][1]], "ejaan"
         return None, f"kecamatan {show(raw)} tidak dikenal; yang ada: {self.kecamatan_names()}"
 
     def find_village(self, name: str, kec: str | None) -> tuple[Match | None, str | None]:
@@ -168,7 +162,7 @@ class Places:
         return found
 
     def _find_village(self, name: str, kec: str | None):
-        wanted = key(strip_prefix(name, DESA_PREFIX))
+        wanted = names.bare(name, names.VILLAGE_PREFIXES)
         if kec is None:
             codes = self.desa_by_key.get(wanted, [])
             if len(codes) == 1:
@@ -185,28 +179,23 @@ class Places:
         if len(codes) == 1:
             return Match(codes[0], "nama"), None
         if len(codes) > 1:
-            names = ", ".join(f"{k} {self.desa[k][0]}" for k in sorted(codes))
-            return None, (f"nama desa {show(name)} tidak tunggal di Kecamatan {kec_name}: {names}; "
+            listed = ", ".join(f"{k} {self.desa[k][0]}" for k in sorted(codes))
+            return None, (f"nama desa {show(name)} tidak tunggal di Kecamatan {kec_name}: {listed}; "
                           f"tulis kode desanya")
-        slips = allowed_slips(wanted)
-        near = [(edit_distance(k, wanted, slips), k) for (kc, k) in self.desa_by_name if kc == kec]
-        near = sorted((d, k) for d, k in near if d <= slips)
-        if wanted and len(near) == 1:  # one village that close, and only one: unambiguous
+        near = names.near(wanted, self.keys_in.get(kec, ()))
+        if len(near) == 1:  # one village that close, and only one: unambiguous
             codes = self.desa_by_name[(kec, near[0][1])]
             if len(codes) == 1:
                 return Match(codes[0], "ejaan"), None
-        elsewhere = sorted({self.kecamatan[kc] for (kc, k) in self.desa_by_name if k == wanted})
+        elsewhere = sorted({self.kecamatan[self.desa[c][1]] for c in self.desa_by_key.get(wanted, ())})
         hint = ""
         if elsewhere:
             hint = f"; nama itu ada di Kecamatan {', '.join(elsewhere)}"
         elif near:
             hint = "; mungkin maksudnya: " + ", ".join(self.desa[self.desa_by_name[(kec, k)][0]][0]
                                                         for _, k in near[:3])
-        elif len(name) <= 100:  # difflib is quadratic; no village name is that long
-            import difflib
-
-            names = [n for n, kc in self.desa.values() if kc == kec]
-            close = difflib.get_close_matches(strip_prefix(name, DESA_PREFIX), names, n=3, cutoff=0.6)
+        else:
+            close = names.closest(wanted, [n for n, kc in self.desa.values() if kc == kec])
             if close:
                 hint = f"; mungkin maksudnya: {', '.join(close)}"
         return None, f"desa {show(name)} tidak ditemukan di Kecamatan {kec_name}{hint}"
@@ -220,6 +209,6 @@ class Places:
         # A file names a handful of partners over and over; a national store has 2,000 regency
         # suffixes to try, so each spelling is looked up once.
         if raw not in self._partner_cache:
-            variants = _partner_variants(key(raw), self.regency_suffixes)
+            variants = _partner_variants(names.fold(raw), self.regency_suffixes)
             self._partner_cache[raw] = next((self.mitra_by_key[v] for v in variants if v in self.mitra_by_key), None)
         return self._partner_cache[raw]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bulukumba.language import fmt
+from bulukumba.language import fmt, names
 from bulukumba.importer import headers as vocab
 from bulukumba.importer.column_plan import ColumnPlan
 from bulukumba.importer.headers import LABELS
@@ -19,7 +19,7 @@ from bulukumba.importer.places import Places
 from bulukumba.importer.records import EMPTY
 from bulukumba.importer.report import Notes, RowError, ValidationReport, rows_text
 from bulukumba.importer.values import (EXCEL_ERRORS, LARGEST, VOCABS, FormulaWithoutValue, Invalid, Vocab, clean,
-                     key, parse_date, parse_percent, parse_whole, show)
+                     parse_date, parse_percent, parse_whole, show)
 
 BAD = object()  # a cell that already has an error: cross-checks stay quiet about it
 _CACHE_LIMIT = 200_000
@@ -326,7 +326,7 @@ class RowChecks:
         store (by name or code); or, empty or "semua", everything the store holds. In a store of
         one regency, naming it is the same as everything (the targets of the first release)."""
         raw = clean(self.raw(cells, "kecamatan"))
-        if key(raw) in ("", "kabupaten", "semua", "seluruhkabupaten", "semuawilayah", "seluruhwilayah"):
+        if names.fold(raw) in ("", "kabupaten", "semua", "seluruhkabupaten", "semuawilayah", "seluruhwilayah"):
             return EMPTY, EMPTY
         regency = self.places.find_kabupaten(raw)
         if regency is not None:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from bulukumba.language import fmt, texts
+from bulukumba.language import fmt, names, texts
 from bulukumba.storage import store
 
 MAX_SHOWN = 40
@@ -49,12 +49,6 @@ class TooLong(str):
         cell = super().__new__(cls, "")
         cell.length = length
         return cell
-
-
-def key(text: str) -> str:
-    """Lower case ASCII letters and digits only: 'Desa/Kelurahan' -> 'desakelurahan'."""
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
 #: Characters a message would not show (zero-width, direction marks, controls, line and paragraph
@@ -210,8 +204,14 @@ def parse_date(text: str) -> dt.date:
     return day
 
 
+#: Longer than any region code as written, spaces and all: such a cell is a name, not a code.
+_LONGEST_CODE = 40
+
+
 def desa_code(text: str) -> str | None:
     """'73.02.06.2006' or '7302062006' -> '73.02.06.2006'; else None."""
+    if len(text) > _LONGEST_CODE:
+        return None
     s = re.sub(r"\s", "", text)
     if re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}", s):
         return s
@@ -221,20 +221,14 @@ def desa_code(text: str) -> str | None:
 
 
 def kecamatan_code(text: str) -> str | None:
+    if len(text) > _LONGEST_CODE:
+        return None
     s = re.sub(r"\s", "", text)
     if re.fullmatch(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}", s):
         return s
     if re.fullmatch(r"[0-9]{6}", s):
         return f"{s[:2]}.{s[2:4]}.{s[4:]}"
     return None
-
-
-DESA_PREFIX = r"^(desa\s+|kelurahan\s+|kel\.\s*|kel\s+|ds\.\s*|ds\s+)"
-KEC_PREFIX = r"^(kecamatan\s+|kec\.\s*|kec\s+)"
-
-
-def strip_prefix(text: str, pattern: str) -> str:
-    return re.sub(pattern, "", text.strip(), flags=re.IGNORECASE)
 
 
 #: What the first cell of a total row says: JUMLAH, TOTAL, Jml, Grand Total, Sub Total, …
@@ -293,13 +287,13 @@ class Vocab:
         self.shown = shown
         self.codes = tuple(labels)
         self._index: dict[str, str] = {}
-        for code, names in labels.items():
-            for name in (code, shown[code], *names):
-                if key(name):
-                    self._index.setdefault(key(name), code)
+        for code, spellings in labels.items():
+            for name in (code, shown[code], *spellings):
+                if names.fold(name):
+                    self._index.setdefault(names.fold(name), code)
 
     def match(self, text: str) -> str | None:
-        k = key(text)
+        k = names.fold(text)
         if not k:
             return None
         if k in self._index:
