@@ -54,7 +54,7 @@ TABLE_WATCH = """
 def prepare_store(url: str, env: dict) -> None:
     """Regions, partners and the demo figures, relabelled as real data."""
     code = ("import datetime as dt, sqlalchemy as sa\n"
-            "from bulukumba import demo, reference, store\n"
+            "from bulukumba.storage import demo, reference, store\n"
             f"e = store.make_engine({url!r})\n"
             "reference.ensure_reference(e)\n"
             "demo.load(e, as_of=dt.date(2018, 6, 30))\n"
@@ -65,7 +65,7 @@ def prepare_store(url: str, env: dict) -> None:
 
 
 def activity_file(path: Path, url: str, rows: int, env: dict) -> None:
-    code = ("import sqlalchemy as sa\nfrom bulukumba import store\n"
+    code = ("import sqlalchemy as sa\nfrom bulukumba.storage import store\n"
             f"e = store.make_engine({url!r})\n"
             "with e.connect() as c:\n"
             "    print('\\n'.join(c.execute(sa.select(store.desa.c.kode)).scalars()))\n")

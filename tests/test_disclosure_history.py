@@ -132,7 +132,8 @@ def test_a_partner_whose_figures_are_withheld_is_left_out_of_the_projector_and_t
 
 PUBLISH = """
 import sys
-from bulukumba import disclosure, store
+from bulukumba import disclosure
+from bulukumba.storage import store
 view = disclosure.public_view(engine=store.make_engine(sys.argv[1]))
 print(sorted(view.publikasi.registri.status.items()), sorted(view.publikasi.rentan.status.items()))
 """

@@ -2,6 +2,7 @@
 appears only when there is a choice to make."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -308,8 +309,8 @@ def test_the_public_page_of_a_large_store_stays_a_page(large_store):
     # Two forms of the table (wide screens, phones), each a header row and 200 villages.
     assert table.proto.body.count("<tr") == 2 * (200 + 1)
     assert max(len(h.proto.body) for h in at.get("html")) < 300_000
-    every_village = download(at, "publik-unduh-desa-csv").content.decode("utf-8-sig").strip().splitlines()
-    assert sum(1 for line in every_village if line.count(";") >= 3 and line.split(";")[0][:2] == "73") == villages
+    every_village = csv.DictReader(io.StringIO(download(at, "publik-unduh-desa-csv").content.decode("utf-8")))
+    assert sum(1 for row in every_village if row["kode"][:2] == "73") == villages
 
 
 def test_the_public_page_publishes_one_regency_at_a_time(two_regencies):
@@ -332,8 +333,9 @@ def test_the_public_page_publishes_one_regency_at_a_time(two_regencies):
     assert [t.value for t in at.title] == ["Perekaman e-KTP Kabupaten Jeneponto"]
     assert parse_angka(metrics(at)["Wajib KTP"]) == 3000
     assert parse_angka(metrics(at)["Belum rekam"]) == 600
-    villages = download(at, "publik-unduh-desa-csv").content.decode("utf-8-sig")
-    assert "Desa Satu" in villages and "Kelurahan Dua" in villages and "Kajang" not in villages
+    villages = list(csv.DictReader(io.StringIO(download(at, "publik-unduh-desa-csv").content.decode("utf-8"))))
+    assert {(v["jenis"], v["nama"]) for v in villages} >= {("desa", "Desa Satu"), ("kelurahan", "Kelurahan Dua")}
+    assert not any(v["kecamatan_nama"] == "Kajang" for v in villages)
 
     again = open_app("pages/publik.py", role=None, db_url=url, query={"kab": "73.04"})
     assert not again.exception and again.selectbox(key="publik-kab").value == "73.04"
