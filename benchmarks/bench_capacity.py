@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_public import VILLAGES, load  # noqa: E402
+from bench_public import VILLAGES, _run, load  # noqa: E402
 from bench_server import quiet  # noqa: E402
 from serving import cpu_seconds, memory_mb, server_env, start_server, stop_server  # noqa: E402
 
@@ -198,11 +198,13 @@ async def measure_sessions(url: str, pid: int, steps: list[int], window: float, 
     base_rss = memory_mb(pid)
     base = await idle_window(pid, min(window, 10))
     print(f"no session open: server {base_rss:.0f} MB resident, {base['core'] * 100:.1f}% of a core idle")
-    print(f"{'sessions':>8}  {'opened in':>9}  {'failed':>6}  {'resident':>9}  {'per session':>11}  "
+    print(f"{'sessions':>8}  {'opened in':>9}  {'CPU each':>8}  {'failed':>6}  {'resident':>9}  {'per session':>11}  "
           f"{'idle CPU':>9}  {'per session':>11}  {'+ /versi polls':>14}  {'per session':>11}  {'/versi p95':>10}")
     sessions: list[Session] = []
     for target in steps:
+        cpu = cpu_seconds(pid)
         more, took = await open_sessions(url, target - len(sessions), queries)
+        opening_cpu = (cpu_seconds(pid) - cpu) / max(1, len(more))
         sessions += more
         failed = sum(1 for s in sessions if s.errors or not s.finished.is_set())
         await asyncio.sleep(5)  # the last scripts' threads end, the answers are sent
@@ -210,7 +212,7 @@ async def measure_sessions(url: str, pid: int, steps: list[int], window: float, 
         alone = await idle_window(pid, window)
         polled = await idle_window(pid, window, (parts.hostname, parts.port, len(sessions), interval))
         n = len(sessions)
-        print(f"{n:8d}  {took:8.1f}s  {failed:6d}  {rss:6.0f} MB  {(rss - base_rss) / n * 1024:8.0f} KB  "
+        print(f"{n:8d}  {took:8.1f}s  {opening_cpu * 1000:5.0f} ms  {failed:6d}  {rss:6.0f} MB  {(rss - base_rss) / n * 1024:8.0f} KB  "
               f"{alone['core'] * 100:8.1f}%  {alone['core'] / n * 100:10.4f}%  {polled['core'] * 100:13.1f}%  "
               f"{polled['core'] / n * 100:10.4f}%  {polled['p95_ms']:7.1f} ms"
               + (f"  ({polled['failures']} /versi failed)" if polled["failures"] else ""), flush=True)
@@ -238,6 +240,53 @@ def wait_for_public_shell(url: str, ceiling: float = 120) -> None:
     raise SystemExit("the public shell never showed the first screen")
 
 
+async def _paced(host: str, port: int, paths: list[str], offset: int, every: float, start: float, stop_at: float,
+                 latencies: list[float], errors: list[str]) -> None:
+    """One keep-alive client sending a request every `every` seconds, on schedule: a late answer
+    delays the next send, and its wait counts from when it was due (no coordinated omission)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    due, i = start + (offset % 1000) / 1000 * every, offset
+    try:
+        while due < stop_at:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            path = paths[i % len(paths)]
+            i += 1
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html,*/*\r\n"
+                         f"Accept-Encoding: br\r\nUser-Agent: bench-capacity\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            await reader.readexactly(int(re.search(rb"(?i)content-length: *(\d+)", head).group(1)))
+            latencies.append(time.perf_counter() - due)
+            if not head.startswith(b"HTTP/1.1 200"):
+                errors.append(head.split(b"\r\n", 1)[0].decode())
+            due += every
+    finally:
+        writer.close()
+
+
+def paced_load(url: str, pid: int, paths: list[str], rate: float, seconds: float, clients: int = CLIENTS) -> None:
+    """`clients` keep-alive connections offering `rate` requests a second between them, evenly:
+    the latency visitors meet at that rate (the closed loop of `load` measures the most the
+    server answers, where latency is only the queue: 200 clients / rate)."""
+    parts = urlsplit(url)
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    async def run():
+        start = time.perf_counter() + 0.5
+        await asyncio.gather(*[_paced(parts.hostname, parts.port, paths, k * 1000 // clients, clients / rate, start,
+                                      start + seconds, latencies, errors) for k in range(clients)])
+
+    cpu, client_cpu = cpu_seconds(pid), time.process_time()
+    began = time.perf_counter()
+    _run(run())
+    elapsed = time.perf_counter() - began - 0.5
+    ordered = sorted(latencies)
+    pct = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    print(f"    offered {rate:.0f}/s: answered {len(latencies) / elapsed:.0f}/s; latency p50 {pct(0.5):.1f} ms, "
+          f"p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms; {len(errors)} not 200; server "
+          f"{(cpu_seconds(pid) - cpu) / elapsed * 100:.0f}% of a core, client {(time.process_time() - client_cpu) / elapsed * 100:.0f}%")
+
+
 def shell_load(url: str, pid: int, seconds: float) -> None:
     shells = ["/", "/?mode=proyektor"] + [f"/?desa={k}" for k in VILLAGES]
     load(url, shells, 2, 20)  # every shell built once
@@ -249,7 +298,10 @@ def shell_load(url: str, pid: int, seconds: float) -> None:
 
     with urllib.request.urlopen(urllib.request.Request(url + "/", headers={"Accept-Encoding": "br"})) as r:
         etag = r.headers["ETag"]
-    print(f"revalidation (If-None-Match, 304) of `/`:")
+    print(f"page shell at a steady rate, {CLIENTS} keep-alive clients:")
+    for rate in (500, 1000, 1500):
+        paced_load(url, pid, shells, rate, seconds)
+    print("revalidation (If-None-Match, 304) of `/`:")
     cpu = cpu_seconds(pid)
     answered = load(url, ["/"], seconds / 2, headers={"If-None-Match": etag}, status=b"304")
     print(f"    server CPU {(cpu_seconds(pid) - cpu) / answered * 1000 * 1000:.0f} ms per 1,000 responses")
@@ -277,7 +329,7 @@ def main() -> None:
     try:
         print(f"uvicorn (loop and http 'auto'): http={'httptools' if _has('httptools', env) else 'h11'}, "
               f"loop={'uvloop' if _has('uvloop', env) else 'asyncio'}")
-        first, took = asyncio.run(open_sessions(url, 1, [""]))
+        first, took = _run(open_sessions(url, 1, [""]))
         print(f"first session (prepares the store): {took:.1f} s"
               + (f"; errors: {first[0].errors}" if first[0].errors else ""))
         wait_for_public_shell(url)
@@ -286,7 +338,7 @@ def main() -> None:
             shell_load(url, process.pid, args.seconds)
         if not args.no_sessions:
             steps = [int(s) for s in args.sessions.split(",")]
-            asyncio.run(measure_sessions(url, process.pid, steps, args.window, config.refresh_seconds()))
+            _run(measure_sessions(url, process.pid, steps, args.window, config.refresh_seconds()))
         print(f"server memory at the end: {memory_mb(process.pid):.0f} MB resident, "
               f"{memory_mb(process.pid, 'VmHWM'):.0f} MB peak")
     finally:
