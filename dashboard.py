@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from bulukumba import navigation as nav
-from bulukumba import texts, web
+from bulukumba.presentation import navigation as nav
+from bulukumba.language import texts
+from bulukumba import web
 
 
-def _page(page: nav.Halaman, *, default: bool = False, title: str | None = None) -> st.Page:
+def _page(page: nav.Page, *, default: bool = False, title: str | None = None) -> st.Page:
     return st.Page(page.file, title=title or page.title, icon=page.icon,
                    url_path="" if default else page.path, default=default)
 
@@ -30,7 +31,7 @@ def _elsewhere() -> None:
     """An address this audience does not open as such; the frame sends the browser on."""
 
 
-def _placeholder(page: nav.Halaman) -> st.Page:
+def _placeholder(page: nav.Page) -> st.Page:
     # Registered (hidden) so that Streamlit never answers a known address with its English
     # "Page not found" dialog; the frame decides where the browser goes instead.
     return st.Page(_elsewhere, title=page.title, url_path=page.path, visibility="hidden")
@@ -111,7 +112,7 @@ def frame() -> None:
     page.run()
 
 
-def _send_on(wanted: nav.Halaman, home, real: dict, params: dict, signed, projector: bool):
+def _send_on(wanted: nav.Page, home, real: dict, params: dict, signed, projector: bool):
     """The browser asked for a page this audience does not open at that address."""
     if projector:
         st.switch_page(home, query_params={"mode": "proyektor"})

@@ -36,7 +36,8 @@ os.environ.setdefault("BULUKUMBA_DATA_DIR", tempfile.mkdtemp(prefix="bench-data-
 if "BULUKUMBA_WILAYAH" not in os.environ and (ROOT.parent / "shared" / "wilayah").is_dir():
     os.environ["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
 
-from bulukumba import data, demo, disclosure, reference, store  # noqa: E402
+from bulukumba import figures, disclosure
+from bulukumba.storage import demo, reference, store  # noqa: E402
 from bulukumba.regions import load_regions  # noqa: E402
 
 import disclosure_scenarios as scenarios  # noqa: E402
@@ -74,11 +75,11 @@ def main() -> None:
 
     engine = fresh("demo")
     demo.load(engine)
-    data.latest_date(engine)
+    figures.latest_date(engine)
     measure("demo", engine)
 
     january = fresh("januari")
-    villages = data.coverage_villages(demo.REPORT_DATE, engine=engine)
+    villages = figures.coverage_villages(demo.REPORT_DATE, engine=engine)
     scenarios.write(january, [scenarios.Batch("registri", [
         {"desa_kode": k, "tanggal": dt.date(2018, 1, 19), "wajib_ktp": int(w), "sudah_rekam": int(s)}
         for k, w, s in zip(villages["kode"], villages["wajib_ktp"], villages["sudah_rekam"])])], "januari")

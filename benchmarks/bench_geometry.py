@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a plain s
 
 import shapely  # noqa: E402
 
-from bulukumba import regions as R  # noqa: E402
+from bulukumba import config, regions as R  # noqa: E402
+from bulukumba.regions import boundaries as B, layers as L  # noqa: E402
 
 
 def timed(action, repeat: int = 1) -> tuple[float, object]:
@@ -36,34 +37,34 @@ def ms(seconds: float) -> str:
 
 def uniform_baseline(regions: R.Regions, tolerance: float = 0.0008) -> tuple[int, float, str]:
     """The issue's reference: one tolerance for every village, same cleaning and 4-decimal grid."""
-    simplified = R._snap_to_grid(shapely.coverage_simplify(R._clean_coverage(regions), tolerance))
-    layer = R._feature_collection(regions.villages["kode"].tolist(), simplified)
-    error = abs(R._areas_m2(simplified) / (regions.villages["luas_km2"].to_numpy() * 1e6) - 1)
+    simplified = L._snap_to_grid(shapely.coverage_simplify(B._clean_coverage(regions), tolerance))
+    layer = L._feature_collection(regions.villages["kode"].tolist(), simplified)
+    error = abs(B._areas_m2(simplified) / (regions.villages["luas_km2"].to_numpy() * 1e6) - 1)
     worst = int(error.argmax())
-    return len(R._compact_json(layer)), float(error[worst]), regions.villages["kode"].iloc[worst]
+    return len(L._compact_json(layer)), float(error[worst]), regions.villages["kode"].iloc[worst]
 
 
 def main() -> None:
     source = sys.argv[1] if len(sys.argv) > 1 else None
     with tempfile.TemporaryDirectory(prefix="bench-geometry-") as cache:
         os.environ["BULUKUMBA_CACHE_DIR"] = cache
-        R._clear_memo()
+        R.clear_memo()
         cold, regions = timed(lambda: R.load_regions(source))
-        R._clear_memo()
+        R.clear_memo()
         warm, regions = timed(lambda: R.load_regions(source))
         memo, _ = timed(lambda: R.load_regions(source), repeat=50)
 
-        R._clear_memo()
+        R.clear_memo()
         regions = R.load_regions(source)
         layer_cold, _ = timed(lambda: R.web_geojson(regions, "desa"))
-        R._clear_memo()
+        R.clear_memo()
         regions = R.load_regions(source)
         layer_warm, _ = timed(lambda: R.web_geojson(regions, "desa"))
         layer_memo, _ = timed(lambda: R.web_geojson(regions, "desa"), repeat=50)
         report = R.web_layer_report(regions)
         names = dict(zip(regions.villages["kode"], regions.villages["nama"]))
 
-        print(f"source: {source or R.config.wilayah_source()}")
+        print(f"source: {source or config.wilayah_source()}")
         print(f"villages {len(regions.villages)}, kecamatan {len(regions.kecamatan)}, "
               f"area {regions.villages['luas_km2'].sum():,.1f} km² (equal-area)")
         print("load_regions")
@@ -87,7 +88,7 @@ def main() -> None:
             zoom = R.web_geojson(regions, kecamatan_kode=kode)
             size = len(json.dumps(zoom, separators=(",", ":")))
             print(f"  {kode} {nama:<13} {len(zoom['features']):>3} villages {size:>8,} bytes")
-        R._clear_memo()  # the temporary cache goes away now
+        R.clear_memo()  # the temporary cache goes away now
 
 
 if __name__ == "__main__":

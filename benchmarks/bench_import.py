@@ -58,7 +58,7 @@ def prepare_store(folder: Path) -> tuple[Path, list[tuple[str, str, str]]]:
     """A SQLite store holding the 136 villages; returns its path and (kode, nama, kecamatan)."""
     import sqlalchemy as sa
 
-    from bulukumba import reference, store
+    from bulukumba.storage import reference, store
 
     path = folder / "bulukumba.sqlite"
     engine = store.make_engine(f"sqlite:///{path}")

@@ -1,4 +1,4 @@
-"""Partners' reports (bulukumba/laporan.py): how long the phone form's check, the operator's
+"""Partners' reports (bulukumba/reports): how long the phone form's check, the operator's
 queue and an approval take on a Bulukumba-size store with demo data.
 
 Prints, for a fresh SQLite store in a temporary folder (boundaries from BULUKUMBA_WILAYAH or
@@ -24,7 +24,8 @@ os.environ.setdefault("BULUKUMBA_CACHE_DIR", tempfile.mkdtemp(prefix="bench-cach
 if "BULUKUMBA_WILAYAH" not in os.environ and (ROOT.parent / "shared" / "wilayah").is_dir():
     os.environ["BULUKUMBA_WILAYAH"] = str(ROOT.parent / "shared" / "wilayah")
 
-from bulukumba import demo, laporan, reference, store  # noqa: E402
+from bulukumba.storage import demo, reference, store
+from bulukumba import reports  # noqa: E402
 from bulukumba.regions import load_regions  # noqa: E402
 
 TANAH_TOWA = "73.02.06.2006"
@@ -44,19 +45,19 @@ def main(waiting: int = 20) -> None:
     reference.ensure_reference(engine, load_regions(os.environ["BULUKUMBA_WILAYAH"]))
     demo.load(engine, as_of=dt.date(2018, 6, 30))
 
-    def entry(day: int) -> laporan.FormEntry:
-        return laporan.FormEntry(tanggal=f"2018-03-{day:02d}", desa_kode=TANAH_TOWA, layanan="kk",
+    def entry(day: int) -> reports.FormEntry:
+        return reports.FormEntry(tanggal=f"2018-03-{day:02d}", desa_kode=TANAH_TOWA, layanan="kk",
                                  jumlah="9", lansia="2", catatan="jemput bola di balai desa")
 
-    print(f"form checked by the importer: {best_ms(lambda: laporan.check_form(entry(1), 'ppdi', engine)):.0f} ms")
-    ids = [laporan.send(laporan.check_form(entry(day), "ppdi", engine), "ppdi", engine)
+    print(f"form checked by the importer: {best_ms(lambda: reports.check_form(entry(1), 'ppdi', engine)):.0f} ms")
+    ids = [reports.send(reports.check_form(entry(day), "ppdi", engine), "ppdi", engine)
            for day in range(1, waiting + 1)]
-    print(f"queue of {waiting} waiting reports with their flags: {best_ms(lambda: laporan.queue(engine), 3):.0f} ms")
+    print(f"queue of {waiting} waiting reports with their flags: {best_ms(lambda: reports.queue(engine), 3):.0f} ms")
     started = time.perf_counter()
-    laporan.approve(ids[0], "operator", engine)
+    reports.approve(ids[0], "operator", engine)
     print(f"first approval (import batch, summaries, demo retired): {(time.perf_counter() - started) * 1000:.0f} ms")
     started = time.perf_counter()
-    laporan.approve(ids[1], "operator", engine)
+    reports.approve(ids[1], "operator", engine)
     print(f"a later approval: {(time.perf_counter() - started) * 1000:.0f} ms")
 
 

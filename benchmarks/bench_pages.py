@@ -51,7 +51,7 @@ def tree_bytes(at: AppTest) -> int:
 
 
 def main(runs: int = 15) -> None:
-    from bulukumba import startup, store
+    from bulukumba.storage import startup, store
 
     start = time.perf_counter()
     ready = startup.prepare(store.engine_for(f"sqlite:///{os.environ['BULUKUMBA_DATA_DIR']}/bulukumba.sqlite"))

@@ -58,80 +58,82 @@ def peak_mb() -> float:
 def kemitraan_questions(e, per: dt.date, service: str | None) -> list[tuple[str, object]]:
     """The Mitra page on the 2017 partnership, a period inside the data at both ends: read from
     the programme's kept rows (summaries.jangkauan_program), not the reach table's dates."""
-    from bulukumba import data
+    from bulukumba import figures
 
     suffix = f" kemitraan {service or 'semua'}"
 
     def period():
-        return data.programme_period("kemitraan_2017", e)
+        return figures.programme_period("kemitraan_2017", e)
 
-    return [("programme_period x2", lambda: (data.programme_period("gertak_2018", e), period())),
-            ("partner_leaderboard" + suffix, lambda: data.partner_leaderboard(*period(), service, None, e)),
-            ("partner_monthly" + suffix, lambda: data.partner_monthly(*period(), service, engine=e)),
-            ("programme_status kemitraan", lambda: data.programme_status("kemitraan_2017", as_of=per, engine=e)),
-            ("partners", lambda: data.partners(e)),
+    return [("programme_period x2", lambda: (figures.programme_period("gertak_2018", e), period())),
+            ("partner_leaderboard" + suffix, lambda: figures.partner_leaderboard(*period(), service, None, e)),
+            ("partner_monthly" + suffix, lambda: figures.partner_monthly(*period(), service, engine=e)),
+            ("programme_status kemitraan", lambda: figures.programme_status("kemitraan_2017", as_of=per, engine=e)),
+            ("partners", lambda: figures.partners(e)),
             ("partner_monthly one partner" + suffix,
-             lambda: data.partner_monthly(*period(), service, "pkk", engine=e)),
-            ("partner_villages top 200" + suffix, lambda: data.partner_villages("pkk", *period(), service, e, limit=200)),
-            ("partner_village_count" + suffix, lambda: data.partner_village_count("pkk", *period(), service, e))]
+             lambda: figures.partner_monthly(*period(), service, "pkk", engine=e)),
+            ("partner_villages top 200" + suffix, lambda: figures.partner_villages("pkk", *period(), service, e, limit=200)),
+            ("partner_village_count" + suffix, lambda: figures.partner_village_count("pkk", *period(), service, e))]
 
 
 def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[str, object]]]:
-    from bulukumba import data, downloads, verdict
+    from bulukumba import figures
+    from bulukumba.presentation import downloads
+    from bulukumba.figures import verdict
 
-    sidebar = [("latest_date", lambda: data.latest_date(e)), ("recorded_trend (first date)", lambda: data.recorded_trend(engine=e)),
-               ("regencies", lambda: data.regencies(e)), ("freshness", lambda: data.freshness(e)),
-               ("region_label", lambda: data.region_label(None, None, e))]
+    sidebar = [("latest_date", lambda: figures.latest_date(e)), ("recorded_trend (first date)", lambda: figures.recorded_trend(engine=e)),
+               ("regencies", lambda: figures.regencies(e)), ("freshness", lambda: figures.freshness(e)),
+               ("region_label", lambda: figures.region_label(None, None, e))]
     return {
         "Ringkasan (nasional)": sidebar + [
-            ("coverage_total", lambda: data.coverage_total(per, engine=e)),
-            ("recorded_change 7", lambda: data.recorded_change(per, 7, engine=e)),
-            ("recorded_change 30", lambda: data.recorded_change(per, 30, engine=e)),
-            ("coverage_kecamatan (7,200 rows)", lambda: data.coverage_kecamatan(per, e)),
-            ("coverage_kabupaten", lambda: data.coverage_kabupaten(per, e)),
-            ("top_unrecorded 5", lambda: data.top_unrecorded(per, 5, engine=e)),
-            ("recorded_trend", lambda: data.recorded_trend(end=per, engine=e)),
+            ("coverage_total", lambda: figures.coverage_total(per, engine=e)),
+            ("recorded_change 7", lambda: figures.recorded_change(per, 7, engine=e)),
+            ("recorded_change 30", lambda: figures.recorded_change(per, 30, engine=e)),
+            ("coverage_kecamatan (7,200 rows)", lambda: figures.coverage_kecamatan(per, e)),
+            ("coverage_kabupaten", lambda: figures.coverage_kabupaten(per, e)),
+            ("top_unrecorded 5", lambda: figures.top_unrecorded(per, 5, engine=e)),
+            ("recorded_trend", lambda: figures.recorded_trend(end=per, engine=e)),
             ("gertak_verdict", lambda: verdict.gertak_verdict(per, None, e))],
         "Ringkasan (satu kabupaten)": sidebar + [
-            ("kecamatan_names", lambda: data.kecamatan_names(e, kab)),
-            ("coverage_total kab", lambda: data.coverage_total(per, engine=e, kabupaten=kab)),
-            ("recorded_change 7 kab", lambda: data.recorded_change(per, 7, engine=e, kabupaten=kab)),
-            ("recorded_change 30 kab", lambda: data.recorded_change(per, 30, engine=e, kabupaten=kab)),
-            ("coverage_kecamatan kab", lambda: data.coverage_kecamatan(per, e, kabupaten=kab)),
-            ("top_unrecorded kab", lambda: data.top_unrecorded(per, 5, engine=e, kabupaten=kab)),
-            ("recorded_trend kab", lambda: data.recorded_trend(end=per, engine=e, kabupaten=kab))],
+            ("kecamatan_names", lambda: figures.kecamatan_names(e, kab)),
+            ("coverage_total kab", lambda: figures.coverage_total(per, engine=e, kabupaten=kab)),
+            ("recorded_change 7 kab", lambda: figures.recorded_change(per, 7, engine=e, kabupaten=kab)),
+            ("recorded_change 30 kab", lambda: figures.recorded_change(per, 30, engine=e, kabupaten=kab)),
+            ("coverage_kecamatan kab", lambda: figures.coverage_kecamatan(per, e, kabupaten=kab)),
+            ("top_unrecorded kab", lambda: figures.top_unrecorded(per, 5, engine=e, kabupaten=kab)),
+            ("recorded_trend kab", lambda: figures.recorded_trend(end=per, engine=e, kabupaten=kab))],
         "Peta (nasional: daftar prioritas)": sidebar + [
-            ("priority_villages (83,000 ranked)", lambda: data.priority_villages(per, engine=e))],
+            ("priority_villages (83,000 ranked)", lambda: figures.priority_villages(per, engine=e))],
         "Peta (satu kecamatan)": sidebar + [
-            ("coverage_villages kec", lambda: data.coverage_villages(per, kec, e)),
-            ("priority_villages kec", lambda: data.priority_villages(per, kec, e)),
-            ("village_history", lambda: data.village_history(kec + ".2001", per, e)),
-            ("village_services", lambda: data.village_services(kec + ".2001", end=per, engine=e))],
+            ("coverage_villages kec", lambda: figures.coverage_villages(per, kec, e)),
+            ("priority_villages kec", lambda: figures.priority_villages(per, kec, e)),
+            ("village_history", lambda: figures.village_history(kec + ".2001", per, e)),
+            ("village_services", lambda: figures.village_services(kec + ".2001", end=per, engine=e))],
         "Mitra (nasional, GERTAK)": sidebar + [
-            ("programme_period x2", lambda: (data.programme_period("gertak_2018", e),
-                                             data.programme_period("kemitraan_2017", e))),
-            ("partner_leaderboard GERTAK", lambda: data.partner_leaderboard(GERTAK_START, per, None, None, e)),
-            ("partner_monthly GERTAK", lambda: data.partner_monthly(GERTAK_START, per, None, engine=e)),
-            ("programme_status kemitraan", lambda: data.programme_status("kemitraan_2017", as_of=per, engine=e)),
-            ("partners", lambda: data.partners(e)),
-            ("partner_monthly one partner", lambda: data.partner_monthly(GERTAK_START, per, None, "pkk", engine=e)),
-            ("partner_villages top 200", lambda: data.partner_villages("pkk", GERTAK_START, per, None, e, limit=200)),
-            ("partner_village_count", lambda: data.partner_village_count("pkk", GERTAK_START, per, None, e))],
+            ("programme_period x2", lambda: (figures.programme_period("gertak_2018", e),
+                                             figures.programme_period("kemitraan_2017", e))),
+            ("partner_leaderboard GERTAK", lambda: figures.partner_leaderboard(GERTAK_START, per, None, None, e)),
+            ("partner_monthly GERTAK", lambda: figures.partner_monthly(GERTAK_START, per, None, engine=e)),
+            ("programme_status kemitraan", lambda: figures.programme_status("kemitraan_2017", as_of=per, engine=e)),
+            ("partners", lambda: figures.partners(e)),
+            ("partner_monthly one partner", lambda: figures.partner_monthly(GERTAK_START, per, None, "pkk", engine=e)),
+            ("partner_villages top 200", lambda: figures.partner_villages("pkk", GERTAK_START, per, None, e, limit=200)),
+            ("partner_village_count", lambda: figures.partner_village_count("pkk", GERTAK_START, per, None, e))],
         "Mitra (satu kabupaten, GERTAK)": sidebar + [
-            ("partner_leaderboard kab", lambda: data.partner_leaderboard(GERTAK_START, per, None, None, e, kabupaten=kab)),
-            ("partner_monthly kab", lambda: data.partner_monthly(GERTAK_START, per, None, engine=e, kabupaten=kab))],
+            ("partner_leaderboard kab", lambda: figures.partner_leaderboard(GERTAK_START, per, None, None, e, kabupaten=kab)),
+            ("partner_monthly kab", lambda: figures.partner_monthly(GERTAK_START, per, None, engine=e, kabupaten=kab))],
         "Mitra (nasional, seluruh periode)": sidebar + [
-            ("partner_leaderboard all time", lambda: data.partner_leaderboard(None, per, None, None, e)),
-            ("partner_monthly all time", lambda: data.partner_monthly(None, per, None, engine=e))],
+            ("partner_leaderboard all time", lambda: figures.partner_leaderboard(None, per, None, None, e)),
+            ("partner_monthly all time", lambda: figures.partner_monthly(None, per, None, engine=e))],
         **{f"Mitra (nasional, Kemitraan 2017{label})": sidebar + kemitraan_questions(e, per, service)
            for label, service in (("", None), (", rekam e-KTP", "rekam_ektp"))},
         "GERTAK 2018 (nasional)": sidebar + [
             # As pages/gertak.py asks: the strip, the progress chart, the chart of every
             # kecamatan (statuses, not judged), the table per service.
             ("gertak_verdict", lambda: verdict.gertak_verdict(per, None, e)),
-            ("programme_progress", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e)),
+            ("programme_progress", lambda: figures.programme_progress("gertak_2018", as_of=per, engine=e)),
             ("statuses_with_figures kecamatan (7,200)", lambda: verdict.statuses_with_figures("gertak_2018", per, e)),
-            ("kecamatan_names", lambda: data.kecamatan_names(e)),
+            ("kecamatan_names", lambda: figures.kecamatan_names(e)),
             ("programme_verdicts layanan", lambda: verdict.programme_verdicts("gertak_2018", "layanan", per, e))],
         # Unduh's GERTAK file judges every kecamatan (state, pace, projected finish), at a click.
         "(no page) GERTAK: every kecamatan judged": sidebar + [
@@ -139,19 +141,19 @@ def page_questions(e, per: dt.date, kab: str, kec: str) -> dict[str, list[tuple[
         # A store of several regencies publishes one regency at a time (disclosure.published):
         # the page of the national store is one regency's published set, then its verdict.
         "Transparansi (satu kabupaten)": [
-            ("regencies", lambda: data.regencies(e)), ("freshness", lambda: data.freshness(e)),
-            ("region_label kab", lambda: data.region_label(None, kab, e)),
+            ("regencies", lambda: figures.regencies(e)), ("freshness", lambda: figures.freshness(e)),
+            ("region_label kab", lambda: figures.region_label(None, kab, e)),
             ("public_view kab (published set)", lambda: fresh_public_view(e, kab)),
             ("gertak_verdict kab", lambda: verdict.gertak_verdict(per, None, e, kab))],
         "Transparansi (satu kabupaten): its data functions": [
-            ("coverage_villages kab", lambda: data.coverage_villages(per, engine=e, kabupaten=kab)),
-            ("coverage_kecamatan kab", lambda: data.coverage_kecamatan(per, e, kabupaten=kab)),
-            ("partner_leaderboard GERTAK kab", lambda: data.partner_leaderboard(GERTAK_START, per, None, None, e,
+            ("coverage_villages kab", lambda: figures.coverage_villages(per, engine=e, kabupaten=kab)),
+            ("coverage_kecamatan kab", lambda: figures.coverage_kecamatan(per, e, kabupaten=kab)),
+            ("partner_leaderboard GERTAK kab", lambda: figures.partner_leaderboard(GERTAK_START, per, None, None, e,
                                                                                 kabupaten=kab)),
-            ("partner_totals GERTAK kab", lambda: data.partner_totals(GERTAK_START, per, None, e, kab)),
-            ("vulnerable_by_kecamatan kab", lambda: data.vulnerable_by_kecamatan(GERTAK_START, per, e, kabupaten=kab)),
-            ("programme_status kab", lambda: data.programme_status("gertak_2018", as_of=per, engine=e, kabupaten=kab)),
-            ("programme_progress kab", lambda: data.programme_progress("gertak_2018", as_of=per, engine=e,
+            ("partner_totals GERTAK kab", lambda: figures.partner_totals(GERTAK_START, per, None, e, kab)),
+            ("vulnerable_by_kecamatan kab", lambda: figures.vulnerable_by_kecamatan(GERTAK_START, per, e, kabupaten=kab)),
+            ("programme_status kab", lambda: figures.programme_status("gertak_2018", as_of=per, engine=e, kabupaten=kab)),
+            ("programme_progress kab", lambda: figures.programme_progress("gertak_2018", as_of=per, engine=e,
                                                                       kabupaten=kab))],
         # No page builds the whole country's published set any more; timed for the record.
         "(no page) the whole country's published set": [
@@ -205,14 +207,14 @@ def page_run(engine, questions) -> None:
     """A page's questions as one script run asks them: the data version read once and pinned
     (web/live.py), so the memoised calls do not each read it again (GERTAK's page makes about
     30 such calls; unpinned, each was one more query)."""
-    from bulukumba import data
+    from bulukumba import figures
 
-    data.pin_version(data.data_version(engine), engine)
+    figures.pin_version(figures.data_version(engine), engine)
     try:
         for _, call in questions:
             call()
     finally:
-        data.pin_version(None, engine)
+        figures.pin_version(None, engine)
 
 
 def timed(call) -> tuple[float, float]:
@@ -224,7 +226,8 @@ def timed(call) -> tuple[float, float]:
 
 def measure(url: str, kind: str) -> dict:
     """In this (fresh) process: functions cold and warm, pages cold, an import, memory."""
-    from bulukumba import data, importer, store
+    from bulukumba import figures, importer
+    from bulukumba.storage import store
     import scale_store
 
     global _postmaster
@@ -235,25 +238,25 @@ def measure(url: str, kind: str) -> dict:
         _postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
     out = {"kind": kind, "functions": {}, "pages": {}, "import": {}}
     t = time.perf_counter()
-    data.latest_date(engine)  # the first read after generation rebuilds the derived summaries
+    figures.latest_date(engine)  # the first read after generation rebuilds the derived summaries
     out["first_read_s"] = time.perf_counter() - t
-    per = data.latest_date(engine)
-    regencies = data.regencies(engine)
+    per = figures.latest_date(engine)
+    regencies = figures.regencies(engine)
     kab = regencies["kode"].iloc[len(regencies) // 2]
-    kec = next(iter(data.kecamatan_names(engine, kab)))
+    kec = next(iter(figures.kecamatan_names(engine, kab)))
     pages = page_questions(engine, per, kab, kec)
     for page, questions in pages.items():
         for name, call in questions:
             if name in out["functions"]:
                 continue
-            data.clear_memo()
+            figures.clear_memo()
             cold = timed(call)
             warm = timed(call)
             out["functions"][name] = (*cold, *warm)
             print(f"  {name:40s} cold {cold[0] * 1000:8.1f} ms ({cold[1] * 1000:7.0f} ms CPU)   "
                   f"warm {warm[0] * 1000:6.2f} ms", file=sys.stderr, flush=True)
     for page, questions in pages.items():
-        data.clear_memo()
+        figures.clear_memo()
         out["pages"][page] = timed(lambda: page_run(engine, questions))
     # One regency's monthly file while the store is this large.
     day = dt.date(per.year + (per.month == 12), per.month % 12 + 1, 1) + dt.timedelta(days=27)
@@ -263,13 +266,13 @@ def measure(url: str, kind: str) -> dict:
     out["import"]["rows"] = result.ditulis
     out["import"]["ok"] = result.ok
     out["import"]["import_s"] = time.perf_counter() - start
-    out["import"]["first_read_after_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))[0]
-    out["import"]["national_total_after_s"] = timed(lambda: data.coverage_total(day, engine=engine))[0]
+    out["import"]["first_read_after_s"] = timed(lambda: figures.coverage_total(day, engine=engine, kabupaten=kab))[0]
+    out["import"]["national_total_after_s"] = timed(lambda: figures.coverage_total(day, engine=engine))[0]
     if result.ok:
         start = time.perf_counter()
         importer.undo_import(result.impor_id, engine, "bench_scale")
         out["import"]["undo_s"] = time.perf_counter() - start
-        out["import"]["first_read_after_undo_s"] = timed(lambda: data.coverage_total(day, engine=engine, kabupaten=kab))[0]
+        out["import"]["first_read_after_undo_s"] = timed(lambda: figures.coverage_total(day, engine=engine, kabupaten=kab))[0]
     else:
         out["import"]["error"] = result.pesan
     out["activity_import"] = activity_import(engine, kab)
@@ -280,10 +283,10 @@ def measure(url: str, kind: str) -> dict:
 def activity_import(engine, kab: str) -> dict:
     """One regency's late partner activity inside the 2017 partnership: the import brings the
     programme's kept rows of those villages up to date; then the Mitra page's leaderboard."""
-    from bulukumba import data, importer
+    from bulukumba import figures, importer
     import scale_store
 
-    period = data.programme_period("kemitraan_2017", engine)
+    period = figures.programme_period("kemitraan_2017", engine)
     if period is None:
         return {}
     day = period[0] + dt.timedelta(days=30)
@@ -291,12 +294,12 @@ def activity_import(engine, kab: str) -> dict:
     start = time.perf_counter()
     result = importer.import_bytes(content, f"kegiatan-{kab}-{day:%Y-%m-%d}.csv", None, engine, oleh="bench_scale")
     out = {"rows": result.ditulis, "ok": result.ok, "import_s": time.perf_counter() - start}
-    out["leaderboard_after_s"] = timed(lambda: data.partner_leaderboard(*period, None, None, engine))[0]
+    out["leaderboard_after_s"] = timed(lambda: figures.partner_leaderboard(*period, None, None, engine))[0]
     if result.ok:
         start = time.perf_counter()
         importer.undo_import(result.impor_id, engine, "bench_scale")
         out["undo_s"] = time.perf_counter() - start
-        out["leaderboard_after_undo_s"] = timed(lambda: data.partner_leaderboard(*period, None, None, engine))[0]
+        out["leaderboard_after_undo_s"] = timed(lambda: figures.partner_leaderboard(*period, None, None, engine))[0]
     else:
         out["error"] = result.pesan
     return out
@@ -344,7 +347,7 @@ def main() -> None:
 
     if args.generate:
         import scale_store
-        from bulukumba import store
+        from bulukumba.storage import store
 
         print(json.dumps(scale_store.generate(store.make_engine(args.generate[1]), **size)["steps"]))
         return

@@ -23,7 +23,7 @@ import time
 
 import sqlalchemy as sa
 
-from bulukumba import reference, store, summaries
+from bulukumba.storage import reference, store, summaries
 
 FIRST_MONTH = dt.date(2016, 1, 1)
 PARTNERS = [p[0] for p in reference.PARTNERS]

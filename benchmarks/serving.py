@@ -38,7 +38,7 @@ def server_env(data_dir: Path, **extra: str) -> dict:
 def write_accounts(data_dir: Path, password: str, accounts: list[tuple[str, str, str]]) -> Path:
     """A secrets.toml with (user name, display name, role) accounts sharing one password."""
     sys.path.insert(0, str(ROOT))
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     hashed = auth.hash_password(password, rounds=4)
     secrets = data_dir / "secrets.toml"

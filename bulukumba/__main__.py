@@ -9,7 +9,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import config, store
+from bulukumba import config
+from bulukumba.storage import store
 
 
 class _Progress:
@@ -52,7 +53,8 @@ class _Progress:
 
 
 def _cmd_impor(args) -> int:
-    from . import importer, startup
+    from bulukumba import importer
+    from bulukumba.storage import startup
 
     try:
         choices = importer.parse_choices(args.kolom)
@@ -92,7 +94,7 @@ def _prepared(progress):
     write on start (a partner or region missing), wait for that import (bounded), then again."""
     import sqlalchemy as sa
 
-    from . import startup
+    from bulukumba.storage import startup
 
     try:
         return startup.prepare(fill_demo=False).engine
@@ -117,7 +119,7 @@ def _reason(error: Exception) -> str:
 
 
 def _cmd_template(args) -> int:
-    from . import importer
+    from bulukumba import importer
 
     kinds = importer.KINDS if args.jenis == "semua" else (args.jenis,)
     folder = Path(args.folder)
@@ -129,13 +131,13 @@ def _cmd_template(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from . import demo, reference
-    from .regions import WilayahError
+    from bulukumba.storage import demo, reference
+    from bulukumba.regions import RegionsError
 
     engine = store.default_engine()
     try:
         reference.ensure_reference(engine)
-    except WilayahError as error:
+    except RegionsError as error:
         print(f"Gagal: {error}", file=sys.stderr)
         return 1
     try:
@@ -148,11 +150,11 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_wilayah(_args) -> int:
-    from .regions import WilayahError, load_regions, web_layer_report
+    from bulukumba.regions import RegionsError, load_regions, web_layer_report
 
     try:
         regions = load_regions()
-    except WilayahError as error:
+    except RegionsError as error:
         print(f"Gagal: {error}", file=sys.stderr)
         return 1
     report = web_layer_report(regions)
@@ -165,7 +167,7 @@ def _cmd_sandi(args) -> int:
     """Print a bcrypt hash and the secrets.toml entry to paste; the password is never stored."""
     import getpass
 
-    from . import auth
+    from bulukumba.server import auth
 
     if args.dari_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -5,7 +5,10 @@ same one Ringkasan, the public page and the projector show.
 """
 import streamlit as st
 
-from bulukumba import cards, data, tables, texts, verdict, web
+from bulukumba.presentation import cards, tables
+from bulukumba import figures, web
+from bulukumba.language import texts
+from bulukumba.figures import verdict
 
 f = web.filters()
 engine = web.engine()
@@ -21,7 +24,7 @@ if v.target is None:
     st.stop()  # the strip says what is missing and how to add it
 
 web.card(web.memo(("kartu-gertak", f), lambda: cards.programme_progress(
-    data.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine, kabupaten=f.kabupaten), v, demo)), key="grafik-gertak")
+    figures.programme_progress("gertak_2018", "rekam_ektp", f.kecamatan, f.per, engine, kabupaten=f.kabupaten), v, demo)), key="grafik-gertak")
 
 
 def per_kecamatan_card():

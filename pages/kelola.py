@@ -9,7 +9,9 @@ import re
 
 import streamlit as st
 
-from bulukumba import contact, data, fmt, importer, texts, web
+from bulukumba.presentation import contact
+from bulukumba import figures, importer, web
+from bulukumba.language import fmt, texts
 from bulukumba.importer import mapping
 
 MAX_SELECTS = 30  # columns offered for mapping one by one; more is not a file to map by hand
@@ -92,7 +94,7 @@ def show_problems(report) -> None:
     st.dataframe([{"Baris": e.baris or "", "Kolom": e.kolom or "", "Masalah": e.pesan} for e in listed],
                  hide_index=True, width="stretch", key="kelola-kesalahan")
     if report.error_count > len(listed) or len(report.problems.kinds()) > 1:
-        st.caption(f"{fmt.angka(len(listed))} kesalahan pertama dari {fmt.angka(report.error_count)}; "
+        st.caption(f"{fmt.number(len(listed))} kesalahan pertama dari {fmt.number(report.error_count)}; "
                    f"semuanya menurut jenis:")
         st.dataframe([{"Kolom": kolom or "", "Jenis kesalahan": jenis, "Jumlah": n}
                       for kolom, jenis, n in report.problems.kinds()],
@@ -102,7 +104,7 @@ def show_problems(report) -> None:
 def show_warnings(warnings) -> None:
     if not warnings:
         return
-    st.warning(f"{fmt.angka(len(warnings))} peringatan; periksa sebelum menyimpan.",
+    st.warning(f"{fmt.number(len(warnings))} peringatan; periksa sebelum menyimpan.",
                icon=":material/info:")
     st.dataframe([{"Baris": w.baris or "", "Kolom": w.kolom or "", "Peringatan": w.pesan}
                   for w in warnings],
@@ -116,13 +118,13 @@ def column_mapping(report, file_key: str) -> None:
     st.caption(texts.IMPOR_PEMETAAN_PENGANTAR)
     recognised = [c for c in report.plan.columns if c.resolved]
     if recognised:
-        with st.expander(f"{fmt.angka(len(recognised))} kolom sudah jelas artinya"):
+        with st.expander(f"{fmt.number(len(recognised))} kolom sudah jelas artinya"):
             st.dataframe([{"Kolom ke-": c.index + 1, "Judul di berkas": c.header,
                            "Dibaca sebagai": mapping.choice_label(c.target), "Karena": c.how}
                           for c in recognised], hide_index=True, width="stretch",
                          key="kelola-kolom-dikenali")
     if len(unresolved) > MAX_SELECTS:
-        st.info(f"{fmt.angka(len(unresolved))} kolom belum jelas artinya; {MAX_SELECTS} pertama "
+        st.info(f"{fmt.number(len(unresolved))} kolom belum jelas artinya; {MAX_SELECTS} pertama "
                 f"ditampilkan. Bila berkas ini memang benar, centang '{texts.IMPOR_PEMETAAN_ABAIKAN_LAIN}'.",
                 icon=":material/info:")
     targets = mapping.choice_targets(report.jenis)
@@ -202,7 +204,7 @@ if upload is not None:
         show_warnings(result.warnings)
     else:
         ignore_rest = bool(st.session_state.get(f"kelola-abaikan-{fingerprint[:16]}"))
-        wanted = (fingerprint, kind, ignore_rest, data.data_version(engine))
+        wanted = (fingerprint, kind, ignore_rest, figures.data_version(engine))
         report = check_upload(content, upload.name, wanted)
         if report is not None:
             if report.unresolved and report.jenis:
@@ -213,9 +215,9 @@ if upload is not None:
             st.error(said(result.replace("tidak lolos pemeriksaan", "DITOLAK"), upload.name))
             show_problems(report)
         elif report is not None:
-            st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.angka(len(report.records))} "
+            st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.number(len(report.records))} "
                        f"baris {report.jenis} siap diimpor.")
-            if st.button(f"Simpan {fmt.angka(len(report.records))} baris ke basis data", type="primary",
+            if st.button(f"Simpan {fmt.number(len(report.records))} baris ke basis data", type="primary",
                          key="kelola-simpan", icon=":material/save:"):
                 st.session_state["kelola-tulis"] = wanted
             if st.session_state.get("kelola-tulis") == wanted:
@@ -224,10 +226,10 @@ if upload is not None:
 st.header("Riwayat impor", anchor=False)
 if "kelola-pesan" in st.session_state:
     st.success(st.session_state.pop("kelola-pesan"))
-history = data.import_history(engine)
+history = figures.import_history(engine)
 shown = history.assign(
     jenis=history["jenis"].map(texts.JENIS_IMPOR),
-    waktu=[fmt.waktu(w) for w in history["waktu"]],
+    waktu=[fmt.timestamp(w) for w in history["waktu"]],
     status=history["status"].map({"aktif": "Aktif", "dibatalkan": "Dibatalkan"}),
     contoh=history["contoh"].map({True: "ya", False: ""}),
 ).rename(columns={"id": "Impor #", "nama_file": "Berkas", "jenis": "Jenis", "jumlah_baris": "Baris",
@@ -253,7 +255,7 @@ else:
     st.dataframe(remembered.assign(
         jenis=remembered["jenis"].map(texts.JENIS_IMPOR),
         kolom=remembered["kolom"].map(mapping.choice_label),
-        waktu=[fmt.waktu(w) for w in remembered["waktu"]],
+        waktu=[fmt.timestamp(w) for w in remembered["waktu"]],
     ).rename(columns={"judul": "Judul kolom", "jenis": "Jenis berkas", "kolom": "Dibaca sebagai",
                       "oleh": "Oleh", "waktu": "Waktu"})[
         ["Judul kolom", "Jenis berkas", "Dibaca sebagai", "Oleh", "Waktu"]],

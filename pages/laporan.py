@@ -1,7 +1,7 @@
 """Laporan mitra (role mitra): a partner's own figures, its reports and their status, the phone
 form and its own spreadsheet. Nothing of another partner, nothing of the staff pages.
 
-The form is checked by the importer (bulukumba/laporan.py: the same checks, the same words); its
+The form is checked by the importer (bulukumba/reports: the same checks, the same words); its
 draft is kept per account in the store on every change, so a lost connection or a reload loses
 nothing. A report waits as "menunggu verifikasi" until the operator approves it on Kelola data.
 """
@@ -9,7 +9,8 @@ import datetime as dt
 
 import streamlit as st
 
-from bulukumba import data, fmt, importer, laporan, texts, web
+from bulukumba import figures, importer, reports, web
+from bulukumba.language import fmt, texts
 
 engine = web.engine()
 user = web.current_user()
@@ -17,12 +18,12 @@ st.title("Laporan mitra", anchor=False)
 if user is None or user.peran != "mitra":  # the frame does not list this page for others either
     st.error("Halaman ini hanya untuk akun mitra.")
     st.stop()
-partner = laporan.resolve_partner(user.mitra, engine)
+partner = reports.resolve_partner(user.mitra, engine)
 if partner is None:
     st.error(f"Akun ini tidak terhubung ke mitra yang dikenal dasbor ({importer.show(user.mitra or '')}). "
              "Minta pengelola dasbor memperbaiki `mitra = \"…\"` akun ini di .streamlit/secrets.toml.")
     st.stop()
-name = laporan.partner_name(partner, engine)
+name = reports.partner_name(partner, engine)
 st.caption(f"{name} · masuk sebagai {user.username}. Laporan Anda dihitung setelah diverifikasi "
            f"operator Disdukcapil.")
 if web.is_demo():  # the figures under "Angka kami" are the demo's until real data arrives
@@ -41,11 +42,11 @@ def _values() -> dict:
 
 
 def _keep_draft() -> None:
-    laporan.save_draft(user.username, _values(), engine)
+    reports.save_draft(user.username, _values(), engine)
 
 
 if "lapor-konsep-dimuat" not in st.session_state:  # a new browser session: the kept draft back
-    draft = laporan.load_draft(user.username, engine)
+    draft = reports.load_draft(user.username, engine)
     for f, raw in draft.items():
         if f not in KEY or raw in ("", None):
             continue
@@ -66,7 +67,7 @@ for f, empty in (("tanggal", None), ("desa_kode", None), ("layanan", None), ("ca
                  ("jumlah", None), ("lansia", 0), ("disabilitas", 0), ("catatan", "")):
     st.session_state.setdefault(KEY[f], empty)
 
-def checked_upload(upload, ignore_rest: bool) -> laporan.Submission | None:
+def checked_upload(upload, ignore_rest: bool) -> reports.Submission | None:
     """The partner's file as the importer checks it, in a worker process (the server never
     parses an upload); kept for the session so a click does not check it again. None when the
     check was stopped (the reason is shown)."""
@@ -81,23 +82,23 @@ def checked_upload(upload, ignore_rest: bool) -> laporan.Submission | None:
             (st.info if outcome.status == "dibatalkan" else st.error)(outcome.message)
             return None
         kept = st.session_state["lapor-periksa"] = (wanted, outcome.result.report)
-    return laporan.check_report(kept[1], partner, engine)
+    return reports.check_report(kept[1], partner, engine)
 
 
-def show_checked(sub: laporan.Submission) -> None:
+def show_checked(sub: reports.Submission) -> None:
     """What the check found, and the button that sends a file that passed."""
     if sub.report.unresolved:
         st.warning("Beberapa kolom tidak dikenali: "
                    + ", ".join(c.header for c in sub.report.unresolved[:10])
                    + ". Pakai judul kolom templat, atau centang 'Abaikan kolom yang tidak dikenali'.")
     if sub.ok:
-        st.success(f"Berkas lolos pemeriksaan: {fmt.angka(len(sub.rows))} baris, "
-                   f"{fmt.angka(sum(r['jumlah'] for r in sub.rows))} layanan.")
+        st.success(f"Berkas lolos pemeriksaan: {fmt.number(len(sub.rows))} baris, "
+                   f"{fmt.number(sum(r['jumlah'] for r in sub.rows))} layanan.")
         if st.button("Kirim sebagai laporan", type="primary", key="lapor-kirim-berkas", icon=":material/send:"):
             try:
-                kid = laporan.send(sub, user.username, engine)
+                kid = reports.send(sub, user.username, engine)
                 st.success(f"Laporan #{kid} terkirim: menunggu verifikasi operator.")
-            except laporan.Refused as refused:
+            except reports.Refused as refused:
                 st.error(str(refused))
     else:
         st.error("Berkas DITOLAK; tidak ada yang dikirim.")
@@ -112,7 +113,7 @@ with tab_form:
         st.caption("Konsep laporan Anda yang belum terkirim dipulihkan.")
     if "lapor-terkirim" in st.session_state:
         st.success(st.session_state.pop("lapor-terkirim"), icon=":material/check_circle:")
-    villages = laporan.villages(engine)
+    villages = reports.villages(engine)
     labels = {k: f"{n} (Kec. {kc})" for k, n, kc in zip(villages["kode"], villages["nama"], villages["kecamatan"])}
     st.date_input("Tanggal kegiatan", key=KEY["tanggal"], format="DD/MM/YYYY",
                   max_value=dt.date.today(), on_change=_keep_draft)
@@ -129,21 +130,21 @@ with tab_form:
                       on_change=_keep_draft)
     right.number_input("Di antaranya disabilitas", key=KEY["disabilitas"], min_value=0, step=1,
                        on_change=_keep_draft)
-    st.text_area("Catatan singkat (tanpa nama atau NIK)", key=KEY["catatan"], max_chars=laporan.MAX_NOTE,
+    st.text_area("Catatan singkat (tanpa nama atau NIK)", key=KEY["catatan"], max_chars=reports.MAX_NOTE,
                  height=80, on_change=_keep_draft)
     if st.button("Kirim laporan", type="primary", key="lapor-kirim", icon=":material/send:", width="stretch"):
         values = _values()
-        laporan.save_draft(user.username, values, engine)
-        sub = laporan.check_form(laporan.FormEntry.of(values), partner, engine)
+        reports.save_draft(user.username, values, engine)
+        sub = reports.check_form(reports.FormEntry.of(values), partner, engine)
         try:
-            kid = laporan.send(sub, user.username, engine) if sub.ok else None
-        except laporan.Refused:
+            kid = reports.send(sub, user.username, engine) if sub.ok else None
+        except reports.Refused:
             kid = None
         if kid is None:
             st.error("Laporan belum terkirim; perbaiki dulu:", icon=":material/error:")
-            st.markdown("\n".join(f"- {laporan.describe(e)}" for e in sub.errors))
+            st.markdown("\n".join(f"- {reports.describe(e)}" for e in sub.errors))
         else:
-            laporan.clear_draft(user.username, engine)
+            reports.clear_draft(user.username, engine)
             for f in FIELDS:
                 st.session_state.pop(KEY[f], None)
             st.session_state["lapor-konsep-dimuat"] = False
@@ -167,13 +168,13 @@ with tab_file:
             show_checked(sub)
 
 with tab_mine:
-    mine = laporan.submissions(engine, partner=partner)
+    mine = reports.submissions(engine, partner=partner)
     if mine.empty:
         st.caption("Belum ada laporan dari akun mitra ini.")
     else:
         web.html_table(mine.assign(
-            dikirim=[fmt.waktu(w) for w in mine["dikirim"]],
-            status=mine["status"].map(laporan.STATUS_LABEL),
+            dikirim=[fmt.timestamp(w) for w in mine["dikirim"]],
+            status=mine["status"].map(reports.STATUS_LABEL),
             alasan=mine["alasan"].fillna(""),
         ).rename(columns={"id": "Laporan #", "status": "Status", "jumlah": "Warga dilayani", "desa": "Desa",
                           "dikirim": "Dikirim", "alasan": "Alasan dikembalikan", "rentan": "Lansia/disabilitas"})[
@@ -184,24 +185,24 @@ with tab_mine:
             st.warning(f"Laporan #{row.id} dikembalikan: {row.alasan}", icon=":material/undo:")
 
 with tab_figures:
-    own = data.partner_own(partner, engine=engine)
-    reached = data.partner_own_villages(partner, engine=engine)
+    own = figures.partner_own(partner, engine=engine)
+    reached = figures.partner_own_villages(partner, engine=engine)
     a, b, c = st.columns(3)
-    a.metric("Layanan", fmt.angka(int(own["jumlah"].sum())))
-    b.metric("Desa dijangkau", fmt.angka(reached))
-    c.metric("Warga rentan dilayani", fmt.angka(int(own["rentan"].sum())))
+    a.metric("Layanan", fmt.number(int(own["jumlah"].sum())))
+    b.metric("Desa dijangkau", fmt.number(reached))
+    c.metric("Warga rentan dilayani", fmt.number(int(own["rentan"].sum())))
     st.caption(f"Hanya kegiatan {name} yang dihitung dasbor: impor operator dan laporan yang sudah "
                f"disetujui.")
     if not own.empty:
-        web.html_table(own.assign(bulan=[fmt.bulan(b.date()) for b in own["bulan"]],
+        web.html_table(own.assign(bulan=[fmt.month(b.date()) for b in own["bulan"]],
                                   layanan=own["layanan"].map(texts.LAYANAN))
                        .rename(columns={"bulan": "Bulan", "kecamatan": "Kecamatan", "layanan": "Layanan",
                                         "jumlah": "Jumlah", "rentan": "Warga rentan", "desa": "Desa"}))
-    part = data.partner_programme_part(partner, engine=engine)
+    part = figures.partner_programme_part(partner, engine=engine)
     if not part.empty:
         st.subheader("Bagian Anda dalam program", anchor=False)
         for row in part.itertuples():
             share = row.jumlah / row.nilai if row.nilai else 0
             st.markdown(f"**{texts.PROGRAM.get(row.program, row.program)}** · {texts.LAYANAN[row.layanan]}: "
-                        f"{fmt.angka(row.jumlah)} dari target {fmt.angka(row.nilai)} ({fmt.persen(share)}), "
-                        f"{fmt.tanggal(row.mulai.date())} – {fmt.tanggal(row.selesai.date())}")
+                        f"{fmt.number(row.jumlah)} dari target {fmt.number(row.nilai)} ({fmt.percent(share)}), "
+                        f"{fmt.date(row.mulai.date())} – {fmt.date(row.selesai.date())}")

@@ -8,8 +8,10 @@ import html
 
 import streamlit as st
 
-from bulukumba import auth, fmt, texts, web
-from bulukumba import navigation as nav
+from bulukumba.server import auth
+from bulukumba.language import fmt, texts
+from bulukumba import web
+from bulukumba.presentation import navigation as nav
 
 # No web.public_page() here: with no figures at all (after an undo) staff must still sign in,
 # to import again on Kelola data.
@@ -41,7 +43,7 @@ st.title("Masuk", anchor=False)
 params = st.query_params
 target = nav.safe_target(params.get("ke"))
 if target is not None:
-    where = nav.describe(target, web.kecamatan_names(), texts.LAYANAN, fmt.tanggal)
+    where = nav.describe(target, web.kecamatan_names(), texts.LAYANAN, fmt.date)
     st.markdown(f"Setelah masuk Anda dibuka ke: **{where}**")
 failure = auth.failure_message(params.get("gagal"), params.get("tunggu"))
 for key in ("gagal", "tunggu"):  # said once; a reload of this page does not repeat it

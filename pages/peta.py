@@ -7,7 +7,9 @@ chosen kecamatan) in it. A clicked village is outlined and its detail appears be
 import pandas as pd
 import streamlit as st
 
-from bulukumba import cards, data, fmt, mapview, tables, texts, web
+from bulukumba.presentation import cards, mapview, tables
+from bulukumba import figures, web
+from bulukumba.language import fmt, texts
 
 f = web.filters()
 engine = web.engine()
@@ -22,7 +24,7 @@ DEFAULT_WIDTH = 495
 # thousands of polygons); the priority list below still ranks every village.
 national = f.whole_of_many_regencies
 villages = (pd.DataFrame(columns=["kode", "nama", "kecamatan_nama", "tanggal"]) if national else
-            data.coverage_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten))
+            figures.coverage_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten))
 names = dict(zip(villages["kode"], villages["nama"] + " (" + villages["kecamatan_nama"] + ")"))
 
 # A click on the map reruns the page with the chart's selection already in the session: read it
@@ -71,7 +73,7 @@ with map_col:
 def priority_list() -> None:
     st.header("Prioritas jemput bola", anchor=False)
     st.caption(texts.SKOR_PRIORITAS)
-    priority = data.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
+    priority = figures.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten)
     table = tables.priority_table(priority)
     # On screen the columns that decide; the download has every column (code too).
     web.show_table(table, key="tabel-prioritas", height=420, bar="Cakupan (%)", bar_range=(0, 100),
@@ -85,11 +87,11 @@ with side_col:
     village = st.selectbox("Rincian desa/kelurahan", options, key="peta-desa",
                            format_func=lambda k: "Pilih desa/kelurahan, atau klik di peta" if k is None else names[k])
     if village is None:
-        top = data.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten).head(5)
+        top = figures.priority_villages(f.per, f.kecamatan, engine, kabupaten=f.kabupaten).head(5)
         st.markdown("**Lima prioritas teratas** (daftar lengkap di bawah peta)")
         st.markdown("\n".join(
-            f"{r.peringkat}. {r.nama} ({r.kecamatan_nama}): {fmt.angka(r.belum_rekam)} belum rekam, "
-            f"cakupan {fmt.persen(r.cakupan)}, skor {fmt.angka(r.skor, 1)}" for r in top.itertuples()))
+            f"{r.peringkat}. {r.nama} ({r.kecamatan_nama}): {fmt.number(r.belum_rekam)} belum rekam, "
+            f"cakupan {fmt.percent(r.cakupan)}, skor {fmt.number(r.skor, 1)}" for r in top.itertuples()))
         st.caption("Klik sebuah desa di peta untuk angka, riwayat dan kegiatan mitranya di sini.")
     else:
         row = villages.set_index("kode").loc[village]
@@ -98,16 +100,16 @@ with side_col:
             st.info(f"Belum ada data registri untuk desa/kelurahan ini. {texts.CARA_TAMBAH['registri']}")
         else:
             c1, c2 = st.columns(2)
-            c1.metric("Wajib KTP", fmt.angka(row["wajib_ktp"]))
-            c2.metric("Sudah rekam", fmt.angka(row["sudah_rekam"]))
+            c1.metric("Wajib KTP", fmt.number(row["wajib_ktp"]))
+            c2.metric("Sudah rekam", fmt.number(row["sudah_rekam"]))
             c3, c4 = st.columns(2)
-            c3.metric("Belum rekam", fmt.angka(row["belum_rekam"]))
-            c4.metric("Cakupan", fmt.persen(row["cakupan"]))
-            st.caption(f"Data per {fmt.tanggal(row['tanggal'].date())}")
+            c3.metric("Belum rekam", fmt.number(row["belum_rekam"]))
+            c4.metric("Cakupan", fmt.percent(row["cakupan"]))
+            st.caption(f"Data per {fmt.date(row['tanggal'].date())}")
         web.card(web.memo(("riwayat", village, f.per), lambda: cards.recorded_trend(
-            data.village_history(village, f.per, engine), row["nama"], demo)), key="peta-riwayat")
+            figures.village_history(village, f.per, engine), row["nama"], demo)), key="peta-riwayat")
         st.markdown("**Mitra dan layanan di desa ini** (semua layanan, sampai tanggal yang dipilih)")
-        delivered = data.village_services(village, end=f.per, engine=engine)
+        delivered = figures.village_services(village, end=f.per, engine=engine)
         if delivered.empty:
             st.info("Belum ada kegiatan mitra tercatat di desa ini. " + texts.CARA_TAMBAH["kegiatan"])
         else:

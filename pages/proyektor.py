@@ -11,7 +11,9 @@ import time
 
 import streamlit as st
 
-from bulukumba import charts, config, disclosure, fmt, htmltables, svg, tables, texts, web
+from bulukumba.presentation import charts, htmltables, svg, tables
+from bulukumba import config, disclosure, web
+from bulukumba.language import fmt, texts
 
 web.public_page()
 engine = web.engine()
@@ -107,13 +109,13 @@ def draw(slide: str, view: disclosure.PublicView) -> None:
         total = view.kabupaten
         change = total.perubahan_30
         with st.container(key="proyektor-angka"):
-            st.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
+            st.metric("Wajib KTP", fmt.number(total.wajib_ktp))
             st.metric("Sudah rekam", total.teks_sudah_rekam,
                       texts.change_phrase(change) if change is not None else None,
                       delta_color="normal" if change is not None and change.ada else "off",
                       delta_arrow="auto" if change is not None and change.ada else "off")
             st.metric("Belum rekam", total.teks_belum_rekam)
-            st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
+            st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.percent(charts.NATIONAL_TARGET, 0)}",
                       delta_color="off", delta_arrow="off")
         if view.vonis is not None:  # counted on the published trend (see the public page)
             web.verdict_strip(view.vonis, size="besar")

@@ -8,14 +8,18 @@ come "find my village" and how to get recorded, then the charts, the map and the
 """
 import streamlit as st
 
-from bulukumba import charts, citizen, contact, data, disclosure, export, fmt, htmltables, search, svg, tables, texts, web
+from bulukumba.presentation import charts, citizen, contact, export, htmltables, svg, tables
+from bulukumba import figures, disclosure, web
+from bulukumba.language import search
+from bulukumba.public import opendata
+from bulukumba.language import fmt, texts
 
 web.public_page()
 web.public_style()
 engine = web.engine()
 regency = web.public_regency()  # None: the store holds one regency; else the one chosen
 view = disclosure.public_view(engine=engine, kabupaten=regency)
-region = data.region_label(None, regency, engine)
+region = figures.region_label(None, regency, engine)
 demo = web.is_demo()
 try:
     office = contact.load()
@@ -39,12 +43,12 @@ published = (regency, earlier)
 total = view.kabupaten
 change = total.perubahan_30
 with st.container(key="angka-kunci"):
-    st.metric("Wajib KTP", fmt.angka(total.wajib_ktp))
+    st.metric("Wajib KTP", fmt.number(total.wajib_ktp))
     st.metric("Sudah rekam", total.teks_sudah_rekam, texts.change_phrase(change) if change is not None else None,
               delta_color="normal" if change is not None and change.ada else "off",
               delta_arrow="auto" if change is not None and change.ada else "off")
     st.metric("Belum rekam", total.teks_belum_rekam)
-    st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}",
+    st.metric("Cakupan", total.teks_cakupan, f"target nasional {fmt.percent(charts.NATIONAL_TARGET, 0)}",
               delta_color="off", delta_arrow="off")
 # The strip is counted on the published trend, and shown only while the regency's own figures are.
 gertak = view.vonis
@@ -83,7 +87,7 @@ st.html(citizen.how_to_html(office))
 st.header("Cakupan per kecamatan", anchor=False)
 web.show_svg(web.memo(("publik", "batang", *published), lambda: svg.coverage_bars(view.kecamatan)))
 if len(view.kecamatan) > charts.MAX_BARS:
-    st.caption(texts.BATANG_TERENDAH.format(n=charts.MAX_BARS, semua=fmt.angka(len(view.kecamatan))))
+    st.caption(texts.BATANG_TERENDAH.format(n=charts.MAX_BARS, semua=fmt.number(len(view.kecamatan))))
 
 st.header("Peta desa dan kelurahan", anchor=False)
 quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="publik-ukuran",
@@ -94,7 +98,7 @@ if layers is None:
 else:
     tapped = web.village_clicks("publik-klik-desa")
     # Every village on the map is a link: one Tab past them all.
-    st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA.format(n=fmt.angka(len(view.desa)))}</a>")
+    st.html(f"<a class='lewati' href='#setelah-peta'>{texts.LEWATI_PETA.format(n=fmt.number(len(view.desa)))}</a>")
     web.show_svg(web.memo(("publik", "peta", quantity, *published), lambda: svg.village_map(layers[0], layers[1], view.desa,
                                                                              quantity, links=True)))
     st.html("<span id='setelah-peta' tabindex='-1'></span>")
@@ -112,13 +116,17 @@ with st.expander("Tabel per desa/kelurahan"):
     st.html(web.memo(("publik", "tabel desa html", *published), lambda: htmltables.responsive_table_html(
         tables.first_rows(village_table, web.TABLE_ROWS), ["Desa/kelurahan", "Belum rekam", "Cakupan"])))
     if len(village_table) > web.TABLE_ROWS:
-        st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(village_table)))
+        st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.number(len(village_table)))
                    + " " + texts.TABEL_LENGKAP_DIUNDUH)
+    # The CSV is the open data file (numbers as numbers; date, source and licence in every row);
+    # the XLSX is the table as shown, with its notes sheet.
     web.downloads(village_table, "publik-cakupan-desa", key="publik-unduh-desa", day=view.tanggal,
                   notes=lambda t: export.Notes(f"Cakupan perekaman e-KTP per desa/kelurahan, {region}",
                                                f"{texts.SOURCE_DATA} {texts.PRIVASI_SINGKAT} Lisensi CC BY 4.0; "
                                                "data terbuka lengkap di /data/.", view.tanggal, (("Wilayah", region),),
-                                               texts.definitions(t.columns)))
+                                               texts.definitions(t.columns)),
+                  csv=lambda: opendata.resource_csv(view, "desa", view.tanggal, demo))
+    st.caption(texts.UNDUH_PUBLIK)
 
 # --- Partners and GERTAK 2018 ----------------------------------------------------------------
 st.header(f"{texts.MITRA_SEMUA} selama GERTAK 2018", anchor=False)
@@ -135,7 +143,7 @@ else:
         st.markdown("**Warga rentan yang dilayani mitra, per kecamatan**")
         web.html_table(tables.first_rows(vulnerable, web.TABLE_ROWS, totals_last=True))
         if len(vulnerable) > web.TABLE_ROWS + 1:
-            st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.angka(len(vulnerable) - 1)))
+            st.caption(texts.BARIS_PERTAMA.format(n=web.TABLE_ROWS, semua=fmt.number(len(vulnerable) - 1)))
         for column in left_out + empty:
             st.caption(texts.KOLOM_NOL.format(kolom=f'"{column}"'))
     else:  # no heading over notes that all say 0

@@ -5,7 +5,9 @@ date, filters, definitions), and one workbook holds them all.
 """
 import streamlit as st
 
-from bulukumba import downloads, export, fmt, texts, web
+from bulukumba.presentation import downloads, export
+from bulukumba.language import fmt, texts
+from bulukumba import web
 
 f = web.filters()
 engine = web.engine()
@@ -22,7 +24,7 @@ ready = [item for item in offered if item not in later]
 counts = web.memo(("unduhan-baris", f), lambda: [item.rows() for item in ready])
 for item, count in zip(ready, counts):
     with st.container(border=True):
-        st.markdown(f"**{item.title}** · {fmt.angka(count)} baris")
+        st.markdown(f"**{item.title}** · {fmt.number(count)} baris")
         st.caption(f"Mengikuti filter: {item.scope}.")
         if count == 0:
             st.caption("Belum ada data untuk tabel ini. " + texts.CARA_TAMBAH[item.kind])

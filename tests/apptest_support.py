@@ -122,7 +122,7 @@ _TEST_HASH: str | None = None
 def _with_test_account(secrets: dict | None, role: str | None) -> dict:
     secrets = {key: dict(value) if isinstance(value, dict) else value for key, value in (secrets or {}).items()}
     if role is not None:
-        from bulukumba import auth
+        from bulukumba.server import auth
 
         assert role in auth.ROLES, f"unknown role {role!r}; roles: {auth.ROLES}"
         name, entry = _test_account(role)
@@ -132,7 +132,8 @@ def _with_test_account(secrets: dict | None, role: str | None) -> dict:
 
 def _server(browser: _Browser):
     """The serving layer as the app's server has it, for this browser's store and secrets."""
-    from bulukumba import auth, config
+    from bulukumba.server import auth
+    from bulukumba import config
     from bulukumba.server import Server
 
     def users():
@@ -225,10 +226,12 @@ def after_restart():
     caches, open engines), so all of it is forgotten first; the store and the disk caches stay."""
     import streamlit as st
 
-    from bulukumba import data, store
+    from bulukumba import figures, regions
+    from bulukumba.storage import store
     from bulukumba.disclosure import published
 
-    data.clear_memo()
+    figures.clear_memo()
+    regions.clear_memo()
     published.clear_memo()
     st.cache_data.clear()
     st.cache_resource.clear()

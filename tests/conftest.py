@@ -64,7 +64,7 @@ def new_store_url(folder: Path, hint: str = "store") -> str:
 def _drop_created_databases() -> None:
     if not _created_databases:
         return
-    from bulukumba import store
+    from bulukumba.storage import store
 
     store.engine_for.cache_clear()
     admin = sa.create_engine(sa.make_url(postgres_server_url()), isolation_level="AUTOCOMMIT")
@@ -109,7 +109,7 @@ def regions(wilayah_dir):
 @pytest.fixture
 def engine(tmp_path, regions):
     """A fresh store with partners and the 136 villages, no figures."""
-    from bulukumba import reference, store
+    from bulukumba.storage import reference, store
 
     engine = store.make_engine(new_store_url(tmp_path))
     reference.ensure_reference(engine, regions)
@@ -120,7 +120,7 @@ def engine(tmp_path, regions):
 @pytest.fixture(scope="session")
 def demo_engine(tmp_path_factory, regions):
     """A store filled with the demo data (as of 30 June 2018). Tests must not write to it."""
-    from bulukumba import demo, reference, store
+    from bulukumba.storage import demo, reference, store
 
     engine = store.make_engine(new_store_url(tmp_path_factory.mktemp("demo"), "demo"))
     reference.ensure_reference(engine, regions)
@@ -157,6 +157,7 @@ SAME_ON_EVERY_DATABASE = frozenset({
     "test_audience_texts.py", "test_auth.py", "test_chart_contrast.py", "test_import_checks.py",
     "test_import_headers.py", "test_import_hostile_forms.py", "test_import_limits.py",
     "test_import_mapping.py", "test_import_read.py", "test_import_templates.py", "test_import_values.py",
+    "test_layers.py",
     "test_library_internals.py", "test_omissions.py", "test_pages.py", "test_privacy.py",
     "test_projector.py", "test_public_reach.py", "test_regions.py", "test_sharedresults.py",
     "test_verdict.py",

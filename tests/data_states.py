@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bulukumba import demo, importer, reference, store
+from bulukumba.storage import demo, reference, store
+from bulukumba import importer
 
 STATES = ("contoh", "satu_snapshot", "dua_snapshot", "tanpa_kegiatan", "tanpa_target", "kecamatan_kosong")
 AUDIENCES = ("contoh", "satu_snapshot", "tanpa_kegiatan", "tanpa_target", "dibatalkan")
@@ -93,9 +94,9 @@ def build(state: str, path, regions) -> str:
     if state == "dibatalkan":
         demo.load(engine)
         _import(engine, _registry_csv(villages, [ONE_DAY]), "siak-2018-06-30.csv", "registri")
-        from bulukumba import data
-        importer.undo_import(int(data.import_history(engine).iloc[0]["id"]), engine, oleh="uji")
-        assert data.latest_date(engine) is None
+        from bulukumba import figures
+        importer.undo_import(int(figures.import_history(engine).iloc[0]["id"]), engine, oleh="uji")
+        assert figures.latest_date(engine) is None
         return url
     days = TWO_DAYS if state == "dua_snapshot" else HISTORY
     reported = [v for v in villages if not (state == "kecamatan_kosong" and v[1] == KINDANG)]

@@ -141,34 +141,46 @@ def visit_web(db_url: str, obs: Observation) -> None:
 
 
 def open_data_rows(obs: Observation, name: str) -> list[dict]:
+    return open_data_csv(obs.open_data.get(name))
+
+
+def open_data_csv(content: bytes | None) -> list[dict]:
     import csv
     import io
 
-    content = obs.open_data.get(name)
     return list(csv.DictReader(io.StringIO(content.decode("utf-8")))) if content else []
 
 
 def _published_text(value: str, status: str, percent: bool = False) -> str:
     """An open data cell as the page would show it: the number, or the status that hides it."""
-    from bulukumba import fmt
+    from bulukumba.language import fmt
 
     if value != "":
-        return fmt.persen(float(value) / 100) if percent else fmt.angka(int(value))
+        return fmt.percent(float(value) / 100) if percent else fmt.number(int(value))
     return status if status in ("<5", "disamarkan", "ditahan") else ""
 
 
 def open_data_village_rows(obs: Observation) -> list[dict]:
     """The open data's villages in the village table's words (the attacker's parser reads them)."""
-    from bulukumba import fmt
+    return village_rows_of(open_data_rows(obs, "desa"))
+
+
+def page_csv_rows(content: bytes) -> list[dict]:
+    """The public page's CSV download (the open data file) in the village table's words."""
+    return village_rows_of(open_data_csv(content))
+
+
+def village_rows_of(records: list[dict]) -> list[dict]:
+    from bulukumba.language import fmt
 
     rows_ = []
-    for r in open_data_rows(obs, "desa"):
+    for r in records:
         if r["status"] == "kosong":
             continue
-        share = (f"≥ {fmt.persen(float(r['cakupan_paling_sedikit_persen']) / 100)}" if r["status"] == "<5"
+        share = (f"≥ {fmt.percent(float(r['cakupan_paling_sedikit_persen']) / 100)}" if r["status"] == "<5"
                  else _published_text(r["cakupan_persen"], r["status"], percent=True))
         rows_.append({"Kode": r["kode"], "Desa/kelurahan": r["nama"], "Kecamatan": r["kecamatan_nama"],
-                      "Wajib KTP": fmt.angka(int(r["wajib_ktp"])),
+                      "Wajib KTP": fmt.number(int(r["wajib_ktp"])),
                       "Belum rekam": _published_text(r["belum_rekam"], r["status"]),
                       "Sudah rekam": _published_text(r["sudah_rekam"], r["status"]), "Cakupan": share})
     return rows_
@@ -215,12 +227,6 @@ def tables_with(obs: Observation, *columns: str) -> list[list[dict]]:
         if set(columns) <= set(head):
             found.append([dict(zip(head, r)) for r in rows])
     return found
-
-
-def csv_rows(content: bytes) -> list[dict]:
-    lines = content.decode("utf-8-sig").splitlines()
-    head = lines[0].split(";")
-    return [dict(zip(head, line.split(";"))) for line in lines[1:] if line]
 
 
 def xlsx_rows(content: bytes) -> list[dict]:
@@ -318,7 +324,7 @@ def unrecorded_from_share(text, wajib: float, sem: Semantics) -> tuple[float, fl
         if not sem.trust_bands:
             return None
         return (0.0, wajib * (1 - pct / 100) + 1e-9)
-    half = 0.05 + 1e-9   # one decimal, rounded; a share short of all never reads 100 (fmt.persen_angka)
+    half = 0.05 + 1e-9   # one decimal, rounded; a share short of all never reads 100 (fmt.percent_value)
     low_pct, high_pct = pct - half, pct + half
     if round(pct, 1) == 99.9:
         return (1, wajib * (1 - low_pct / 100))
@@ -412,14 +418,14 @@ class Truth:
 
 
 def truth(engine, as_of) -> Truth:
-    from bulukumba import data
+    from bulukumba import figures
 
-    villages = data.coverage_villages(as_of, engine=engine).dropna(subset=["wajib_ktp"])
-    status = data.programme_status("gertak_2018", "rekam_ektp", as_of=as_of, engine=engine)
+    villages = figures.coverage_villages(as_of, engine=engine).dropna(subset=["wajib_ktp"])
+    status = figures.programme_status("gertak_2018", "rekam_ektp", as_of=as_of, engine=engine)
     start = status.mulai if status else None
-    board = data.partner_leaderboard(start, as_of, None, None, engine)
-    vul = data.vulnerable_by_kecamatan(start, as_of, engine)
-    kec = data.coverage_kecamatan(as_of, engine)
+    board = figures.partner_leaderboard(start, as_of, None, None, engine)
+    vul = figures.vulnerable_by_kecamatan(start, as_of, engine)
+    kec = figures.coverage_kecamatan(as_of, engine)
     return Truth(
         villages={k: (int(w), int(b), kk) for k, w, b, kk in
                   zip(villages["kode"], villages["wajib_ktp"], villages["belum_rekam"], villages["kecamatan_kode"])},
@@ -448,7 +454,7 @@ def add_date(model: Model, d: int, obs: Observation, t: Truth, sem: Semantics,
     village_tables = tables_with(obs, "Kode", "Wajib KTP", "Belum rekam")
     assert village_tables, "no village table on the public page"
     sources = [("tabel desa", village_tables[0])] + [(k, rows(obs.downloads[k])) for k, rows in
-                                                    (("publik-unduh-desa-csv", csv_rows),
+                                                    (("publik-unduh-desa-csv", page_csv_rows),
                                                      ("publik-unduh-desa-xlsx", xlsx_rows))
                                                     if k in obs.downloads]
     sources += [(k, rows_) for k, rows_ in (("data terbuka desa", open_data_village_rows(obs)),
@@ -614,6 +620,18 @@ def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semanti
         fact("tabel mitra", (d, "mitra", kode), count_interval(row["Warga rentan dilayani"], sem))
         fact("tabel mitra", (d, "mitra_jumlah", kode), count_interval(row["Jumlah layanan"], sem))
         model.constrain({(d, "mitra_jumlah", kode): 1, (d, "mitra", kode): -1}, 0, INF)   # rentan ≤ jumlah
+    # The open data's partners: the same cells, numbers as numbers beside their status.
+    for r in open_data_rows(obs, "mitra"):
+        kode = r["kode"]
+        if kode not in partners:
+            partners.append(kode)
+            model.var((d, "mitra", kode))
+            model.var((d, "mitra_jumlah", kode))
+            model.constrain({(d, "mitra_jumlah", kode): 1, (d, "mitra", kode): -1}, 0, INF)
+        fact("data terbuka mitra", (d, "mitra_jumlah", kode),
+             count_interval(_published_text(r["jumlah_layanan"], r["jumlah_layanan_status"]), sem))
+        fact("data terbuka mitra", (d, "mitra", kode),
+             count_interval(_published_text(r["warga_rentan_dilayani"], r["warga_rentan_status"]), sem))
     vul = [rows_ for rows_ in tables_with(obs, "Kecamatan")
            if rows_ and set(VUL_COLUMNS) & set(rows_[0]) and "Wajib KTP" not in rows_[0]]
     cells = []
@@ -636,8 +654,8 @@ def _add_partners(model: Model, d: int, obs: Observation, t: Truth, sem: Semanti
 
 
 def parse_tanggal(text: str) -> dt.date:
-    """'7 September 2018' or '7 Sep 2018' (fmt.tanggal, fmt.tanggal_pendek)."""
-    from bulukumba import fmt
+    """'7 September 2018' or '7 Sep 2018' (fmt.date, fmt.date_short)."""
+    from bulukumba.language import fmt
 
     day, month, year = text.split()
     months = {**{m: i for i, m in enumerate(fmt.BULAN, 1)}, **{m: i for i, m in enumerate(fmt.BULAN_PENDEK, 1)}}
@@ -718,7 +736,23 @@ def add_trends(model: Model, d: int, obs: Observation, dates: list[dt.date]) -> 
     for svg in obs.svgs:
         if "Progres GERTAK 2018" in svg:
             _progress_points(model, d, svg, obs, dates, read)
+    _open_data_progress(model, d, obs, dates, read)
     return read
+
+
+def _open_data_progress(model: Model, d: int, obs: Observation, dates: list[dt.date], read: dict) -> None:
+    """The open data's GERTAK progress: each row's achievement since the strip's first date, exact."""
+    since = None
+    for body in obs.bodies:
+        found = re.search(r"Capaian dihitung sejak [^(]*\(" + _DATE + r"\)", _text(body))
+        since = since or (found and parse_tanggal(found.group(1)))
+    base = _visit_of(dates, since, d) if since else None
+    for r in open_data_rows(obs, "gertak"):
+        visit = _visit_of(dates, dt.date.fromisoformat(r["tanggal"]), d)
+        if base is None or visit is None or r["capaian"] == "":
+            continue
+        exact = int(r["capaian"])
+        _recorded_difference(model, visit, base, exact, exact, "data terbuka gertak", read)
 
 
 def _progress_points(model: Model, d: int, svg: str, obs: Observation, dates: list[dt.date], read: dict) -> None:

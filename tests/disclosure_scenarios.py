@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from bulukumba import reference, store
+from bulukumba.storage import reference, store
 
 GERTAK_START = dt.date(2018, 1, 19)
 FIRST = dt.date(2018, 9, 7)

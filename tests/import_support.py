@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import reference, store
+from bulukumba.storage import reference, store
 
 TANAH_TOWA = "73.02.06.2006"
 LEMBANNA = "73.02.06.2004"

@@ -35,7 +35,7 @@ def dashboard(folder: Path, env: dict, secrets: Path, ceiling: float = 180, port
 def serve_store(db_url: str, folder: Path, account: tuple[str, str, str], password: str, **env):
     """The dashboard on the given store with one account (`(name, full name, role)`) whose
     password is `password`; `env` adds settings (BULUKUMBA_REFRESH_SECONDS=30 unless given)."""
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     folder.mkdir(parents=True, exist_ok=True)
     secrets = folder / "secrets.toml"

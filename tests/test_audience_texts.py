@@ -12,7 +12,7 @@ import pytest
 import data_states
 from apptest_support import open_app
 from readback import walk
-from bulukumba import texts
+from bulukumba.language import texts
 
 
 def everything_said(at) -> str:
@@ -104,7 +104,7 @@ def test_with_nothing_left_staff_can_still_sign_in(tmp_path_factory, regions):
     """After an undo left no figures, the Masuk page still offers its form: the operator must be
     able to sign in to import again (it stopped at 'nothing published yet')."""
     url = data_states.store_for("dibatalkan", tmp_path_factory, regions)
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     accounts = {"pengguna": {"op": {"nama": "Operator", "peran": "operator",
                                     "hash_sandi": auth.hash_password("sandi-uji-24", rounds=4)}}}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bulukumba import auth
+from bulukumba.server import auth
 
 PASSWORD = "sandi-kantor-2018"
 

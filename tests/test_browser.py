@@ -32,7 +32,7 @@ SLIDE_SECONDS = 4
 def server(tmp_path_factory, demo_engine):
     """The dashboard served by Streamlit on a free local port, on its own store (demo data)."""
     data_dir = tmp_path_factory.mktemp("browser-data")
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     secrets = data_dir / "secrets.toml"
     hashed = auth.hash_password(PASSWORD, rounds=4)
@@ -282,13 +282,15 @@ def test_a_reload_draws_the_map_once_at_its_width(server, browser):
 @pytest.mark.both_databases
 def test_an_import_from_another_process_appears_without_a_reload(server, browser, tmp_path):
     """Last in this file: the import is the office's first real data, so it retires the demo."""
-    from bulukumba import data, fmt, store
+    from bulukumba import figures
+    from bulukumba.language import fmt
+    from bulukumba.storage import store
 
     page, _ = open_page(browser, server["url"] + "/", 1280, 900)
     before = metric_value(page, "Sudah rekam")
     engine = store.make_engine(server["db"])
-    latest = data.latest_date(engine)
-    village = data.coverage_villages(latest, engine=engine).iloc[0]
+    latest = figures.latest_date(engine)
+    village = figures.coverage_villages(latest, engine=engine).iloc[0]
     new_day = latest + dt.timedelta(days=1)
     csv_file = tmp_path / "siak.csv"
     csv_file.write_text("Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n"
@@ -298,13 +300,13 @@ def test_an_import_from_another_process_appears_without_a_reload(server, browser
                           env=server["env"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     started = time.monotonic()
-    expected = data.coverage_total(new_day, engine=engine)
+    expected = figures.coverage_total(new_day, engine=engine)
     # The "Sudah rekam" figure itself (Wajib KTP can show the same number a moment earlier, as
     # the page redraws figure by figure).
     page.wait_for_function("(v) => [...document.querySelectorAll(\"[data-testid='stMetric']\")]"
                            ".some(m => m.innerText.includes('Sudah rekam') && "
                            "m.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === v)",
-                           arg=fmt.angka(expected.sudah_rekam),
+                           arg=fmt.number(expected.sudah_rekam),
                            timeout=90_000)  # a ceiling, not a speed claim (benchmarks/bench_load.py)
     waited = time.monotonic() - started
     assert metric_value(page, "Sudah rekam") != before or expected.sudah_rekam == 0

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     folder = tmp_path_factory.mktemp("mitra-data")
     secrets = folder / "secrets.toml"
@@ -62,7 +62,8 @@ def field(page, label: str):
 
 
 def test_a_partner_reports_an_outreach_day_from_a_phone(server):
-    from bulukumba import laporan, store
+    from bulukumba import reports
+    from bulukumba.storage import store
 
     with live_server.chromium() as browser:
         context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
@@ -111,10 +112,10 @@ def test_a_partner_reports_an_outreach_day_from_a_phone(server):
         context.close()
 
     engine = store.make_engine(server["db"])
-    waiting = laporan.queue(engine)
+    waiting = reports.queue(engine)
     assert waiting[["mitra_kode", "pengguna", "jumlah", "rentan", "desa"]].values.tolist() == \
         [["ppdi", "ppdi", 9, 2, "Tanah Towa"]]
-    rows = laporan.rows_of(int(waiting.loc[0, "id"]), engine)
+    rows = reports.rows_of(int(waiting.loc[0, "id"]), engine)
     assert set(rows["tanggal"]) == {dt.date(2018, 3, 14)}
-    assert laporan.load_draft("ppdi", engine) == {}
+    assert reports.load_draft("ppdi", engine) == {}
     engine.dispose()

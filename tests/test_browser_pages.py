@@ -20,7 +20,8 @@ from browser_waits import frames, poll, settled  # noqa: E402
 pytestmark = layout_only
 
 import data_states  # noqa: E402
-from bulukumba import data, store  # noqa: E402
+from bulukumba import figures
+from bulukumba.storage import store  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -290,7 +291,7 @@ def test_the_map_fits_every_kecamatan(demo_server, browser):
     watch = Watch(page)
     sign_in(page, url)
     go(page, "peta")
-    kecamatan = data.coverage_kecamatan(engine=engine)
+    kecamatan = figures.coverage_kecamatan(engine=engine)
     for kode, nama in zip(kecamatan["kode"], kecamatan["nama"]):
         choose_kecamatan(page, nama)
         page.wait_for_function("(k) => decodeURIComponent(location.search).includes('kec=' + k)", arg=kode,
@@ -298,7 +299,7 @@ def test_the_map_fits_every_kecamatan(demo_server, browser):
         assert_map_fits(page, f"peta 1366 {nama}")
         names = page.locator(f"{MAP} .annotation-text").all_text_contents()
         assert nama.upper() in names, (nama, names)
-        villages = set(data.coverage_villages(kecamatan=kode, engine=engine)["nama"])
+        villages = set(figures.coverage_villages(kecamatan=kode, engine=engine)["nama"])
         assert len(villages & set(names)) >= min(len(villages), 4), (nama, names)  # village names too
         page.locator(MAP).scroll_into_view_if_needed()
         shot(page, f"peta-1366x768-kec-{re.sub('[^a-z]+', '-', nama.lower())}-contoh")

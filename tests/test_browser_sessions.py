@@ -79,7 +79,7 @@ class LiveServer:
     at will with the same store, key and accounts."""
 
     def __init__(self, data_dir: Path):
-        from bulukumba import auth
+        from bulukumba.server import auth
 
         self.data_dir = data_dir
         self.secrets = data_dir / "secrets.toml"
@@ -172,7 +172,7 @@ def session_rows(server, newest_only: bool = True, **changes) -> None:
     passing of time does)."""
     import sqlalchemy as sa
 
-    from bulukumba import store
+    from bulukumba.storage import store
     from bulukumba.server import sessions
 
     path = sessions.session_store_path(server.db)
@@ -262,7 +262,7 @@ def test_thirty_wrong_passwords_at_once_get_only_the_free_checks(server):
 
     with ThreadPoolExecutor(max_workers=30) as pool:
         answers = list(pool.map(guess, range(30)))
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     assert answers.count("salah") <= auth.FREE_FAILURES, answers
     assert answers.count("tunggu") >= 30 - auth.FREE_FAILURES
@@ -625,7 +625,7 @@ def post_from(source: str, server, body: str, **headers: str) -> http.client.HTT
 def test_forwarded_headers_are_believed_from_no_one_when_no_proxy_is_configured(server):
     """uvicorn would believe them from the machine itself; the dashboard decides, and no proxy is
     configured here: a client is the address it connects from, whatever it writes."""
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     https = post_from("127.0.0.1", server, f"nama=kadis&sandi={PASSWORD}", X_Forwarded_Proto="https",
                       X_Forwarded_For="203.0.113.5")
@@ -650,7 +650,7 @@ def registry_file(server, folder: Path, rows: int) -> Path:
     """A registry export of `rows` rows: every village of the store, day after day from 2000."""
     import sqlalchemy as sa
 
-    from bulukumba import store
+    from bulukumba.storage import store
 
     engine = sa.create_engine(server.db)
     with engine.connect() as conn:

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import data, store
+from bulukumba import figures
+from bulukumba.storage import store
 
 TANAH_TOWA, LEMBANNA = "73.02.06.2006", "73.02.06.2004"
 KAJANG = "73.02.06"
@@ -51,7 +52,7 @@ def small(engine):
 
 
 def test_a_village_counts_with_its_latest_snapshot_on_or_before_the_date(small):
-    villages = data.coverage_villages("2018-01-20", KAJANG, engine=small).set_index("kode")
+    villages = figures.coverage_villages("2018-01-20", KAJANG, engine=small).set_index("kode")
     assert villages.loc[TANAH_TOWA, "sudah_rekam"] == 700      # the 1 Feb snapshot is later
     assert villages.loc[LEMBANNA, "sudah_rekam"] == 450
     assert villages.loc[TANAH_TOWA, "belum_rekam"] == 300
@@ -60,18 +61,18 @@ def test_a_village_counts_with_its_latest_snapshot_on_or_before_the_date(small):
 
 
 def test_totals_add_villages_reported_on_different_days(small):
-    total = data.coverage_total("2018-02-01", engine=small)
+    total = figures.coverage_total("2018-02-01", engine=small)
     assert (total.wajib_ktp, total.sudah_rekam, total.belum_rekam) == (1500, 1210, 290)
     assert total.cakupan == pytest.approx(1210 / 1500)
-    kajang = data.coverage_kecamatan("2018-02-01", engine=small).set_index("kode").loc[KAJANG]
+    kajang = figures.coverage_kecamatan("2018-02-01", engine=small).set_index("kode").loc[KAJANG]
     assert (kajang["wajib_ktp"], kajang["sudah_rekam"]) == (1500, 1210)
-    trend = data.recorded_trend(engine=small)
+    trend = figures.recorded_trend(engine=small)
     # 1 Jan: only Tanah Towa; 15 Jan: both; 1 Feb: Tanah Towa's new figure plus Lembanna's old one.
     assert list(trend["sudah_rekam"]) == [700, 1150, 1210]
 
 
 def test_change_over_a_window(small):
-    change = data.recorded_change("2018-02-01", days=30, engine=small)
+    change = figures.recorded_change("2018-02-01", days=30, engine=small)
     # 2 Jan: 700 of 1000 recorded; 1 Feb: 1210 of 1500.
     assert change.sudah_rekam == 510
     assert change.cakupan_poin == pytest.approx((1210 / 1500 - 0.7) * 100)
@@ -85,35 +86,35 @@ def test_change_over_a_window(small):
 ])
 def test_a_change_compares_with_the_earlier_snapshot_nearest_the_window(small, days, since, rise):
     """Snapshots on 1 Jan (700 recorded), 15 Jan (1,150) and 1 Feb (1,210)."""
-    change = data.recorded_change("2018-02-01", days=days, engine=small)
+    change = figures.recorded_change("2018-02-01", days=days, engine=small)
     assert (change.dari, change.sampai, change.sudah_rekam) == (since, date(2018, 2, 1), rise)
     assert change.hari == (date(2018, 2, 1) - since).days
 
 
 def test_partner_leaderboard(small):
-    board = data.partner_leaderboard("2018-01-01", "2018-01-31", "rekam_ektp", engine=small)
+    board = figures.partner_leaderboard("2018-01-01", "2018-01-31", "rekam_ektp", engine=small)
     top = board.iloc[0]
     assert (top["nama"], top["jumlah"], top["desa"], top["peringkat"]) == ("Lakpesdam NU", 60, 2, 1)
     assert top["porsi"] == pytest.approx(60 / 63)
     ppdi = board.set_index("kode").loc["ppdi"]
     assert (ppdi["jumlah"], ppdi["rentan"], ppdi["peringkat"]) == (3, 3, 2)
     assert len(board) == 8 and board.iloc[-1]["jumlah"] == 0
-    everything = data.partner_leaderboard(engine=small)
+    everything = figures.partner_leaderboard(engine=small)
     assert everything["jumlah"].sum() == 68
 
 
 def test_programme_status_by_hand(small):
     # Baseline 1 Jan: 700 recorded. 20 Jan: 1150 (Lembanna's first report adds 450).
-    mid = data.programme_status("gertak_2018", as_of="2018-01-20", engine=small)
+    mid = figures.programme_status("gertak_2018", as_of="2018-01-20", engine=small)
     assert (mid.capaian, mid.sisa) == (450, 550)
     assert mid.laju_28 == pytest.approx(450 / 28)
     assert mid.laju_perlu == pytest.approx(550 / 41)           # 41 days to 2 March
     assert mid.proyeksi_selesai == date(2018, 1, 20) + dt.timedelta(days=35)  # ceil(550 / (450/28))
     assert not mid.terlambat
-    late = data.programme_status("gertak_2018", as_of="2018-02-01", engine=small)
+    late = figures.programme_status("gertak_2018", as_of="2018-02-01", engine=small)
     assert late.capaian == 510
     assert late.proyeksi_selesai == date(2018, 2, 1) + dt.timedelta(days=27)  # ceil(490 / (510/28))
-    progress = data.programme_progress("gertak_2018", engine=small)
+    progress = figures.programme_progress("gertak_2018", engine=small)
     assert list(progress["capaian"]) == [0, 450, 510]
     assert list(progress["target_jalur"]) == [0, round(1000 * 14 / 60), round(1000 * 31 / 60)]
 
@@ -122,16 +123,16 @@ def test_programme_status_by_hand(small):
 def test_villages_reported_counts_the_village_rows_with_figures(demo_engine, as_of):
     """The Unduh page and the kecamatan table count reporting villages in the database; the
     count is the village rows that have figures on that date."""
-    rows = data.coverage_villages(as_of, engine=demo_engine).dropna(subset=["wajib_ktp"])
+    rows = figures.coverage_villages(as_of, engine=demo_engine).dropna(subset=["wajib_ktp"])
     expected = rows.groupby("kecamatan_kode").size()
-    counted = data.villages_reported(as_of, demo_engine).set_index("kecamatan_kode")["desa"]
+    counted = figures.villages_reported(as_of, demo_engine).set_index("kecamatan_kode")["desa"]
     assert counted.to_dict() == expected.to_dict() and len(counted) > 0
 
 
 def test_programme_targets_are_what_the_statuses_judge(demo_engine):
     for by in ("layanan", "kecamatan"):
-        statuses = data.programme_statuses("gertak_2018", by, None, demo_engine)
-        chosen = data.programme_targets("gertak_2018", by, demo_engine)
+        statuses = figures.programme_statuses("gertak_2018", by, None, demo_engine)
+        chosen = figures.programme_targets("gertak_2018", by, demo_engine)
         key = "layanan" if by == "layanan" else "kecamatan_kode"
         assert [getattr(s, key) for s in statuses] == list(chosen[key]) and len(statuses) > 0
         assert [s.target for s in statuses] == list(chosen["nilai"])
@@ -145,9 +146,9 @@ def test_partner_totals_are_the_leaderboards_sums(demo_engine):
     # several) or kecamatan (a verdict's top partner) reads its rows: all are the leaderboard's sums.
     areas = ((None, None), ("73.02", None), (None, KAJANG))
     for (start, end), service, (kab, kec) in itertools.product(periods, (None, "rekam_ektp"), areas):
-        board = data.partner_leaderboard(start, end, service, kec, demo_engine, kabupaten=kab).set_index("kode")
-        totals = data.partner_totals(start, end, service, demo_engine, kab, kecamatan=kec).set_index("kode")
-        assert list(totals.index) == list(data.partners(demo_engine)["kode"])
+        board = figures.partner_leaderboard(start, end, service, kec, demo_engine, kabupaten=kab).set_index("kode")
+        totals = figures.partner_totals(start, end, service, demo_engine, kab, kecamatan=kec).set_index("kode")
+        assert list(totals.index) == list(figures.partners(demo_engine)["kode"])
         assert totals[["jumlah", "rentan"]].equals(board.loc[totals.index, ["jumlah", "rentan"]])
         assert totals["jumlah"].sum() > 0
 
@@ -155,37 +156,37 @@ def test_partner_totals_are_the_leaderboards_sums(demo_engine):
 def test_activity_total_is_what_the_leaderboard_adds_up_to(demo_engine):
     """A target counted from partner activity takes its pace from `activity_total`: every
     partner's work of that service in the period, as the leaderboard lists it."""
-    kecamatan = next(iter(data.kecamatan_names(demo_engine)))
+    kecamatan = next(iter(figures.kecamatan_names(demo_engine)))
     for start, end in ((None, "2018-06-30"), ("2018-01-19", "2018-03-15"), ("2018-05-01", "2018-05-28")):
         for service in store.SERVICES:
             for area in (None, kecamatan):
-                board = data.partner_leaderboard(start, end, service, area, demo_engine)
-                assert data.activity_total(service, start, end, area, demo_engine) == board["jumlah"].sum()
-    assert data.activity_total("rekam_ektp", "2018-03-01", "2018-03-31", engine=demo_engine) > 0
+                board = figures.partner_leaderboard(start, end, service, area, demo_engine)
+                assert figures.activity_total(service, start, end, area, demo_engine) == board["jumlah"].sum()
+    assert figures.activity_total("rekam_ektp", "2018-03-01", "2018-03-31", engine=demo_engine) > 0
 
 
 def test_undoing_a_batch_removes_its_figures(small):
-    before = data.coverage_total(engine=small).sudah_rekam
+    before = figures.coverage_total(engine=small).sudah_rekam
     with small.begin() as conn:
         conn.execute(store.impor.update().where(store.impor.c.nama_file == "registri")
                      .values(status="dibatalkan"))
         store.bump_version(conn)
     assert before == 1210
-    assert data.coverage_total(engine=small).sudah_rekam == 0
+    assert figures.coverage_total(engine=small).sudah_rekam == 0
 
 
 def test_a_write_from_another_process_shows_on_the_next_call(small, tmp_path):
-    assert data.coverage_total(engine=small).sudah_rekam == 1210
+    assert figures.coverage_total(engine=small).sudah_rekam == 1210
     other = store.make_engine(str(small.url))  # a separate engine and pool: another writer
     with other.begin() as conn:
         b = batch(conn, "susulan")
         snap(conn, b, LEMBANNA, date(2018, 3, 1), 500, 480)
     other.dispose()
-    assert data.coverage_total(engine=small).sudah_rekam == 1240
+    assert figures.coverage_total(engine=small).sudah_rekam == 1240
 
 
 def test_freshness(small):
-    fresh = data.freshness(small)
+    fresh = figures.freshness(small)
     assert fresh.data_per == date(2018, 2, 1)
     assert not fresh.contoh
     assert fresh.diperbarui is not None
@@ -233,7 +234,7 @@ def test_many_sessions_asking_at_once_share_one_query(small):
 
     def session():
         gate.wait()
-        results.append(data.coverage_villages("2018-01-20", KAJANG, engine=small))
+        results.append(figures.coverage_villages("2018-01-20", KAJANG, engine=small))
 
     threads = [threading.Thread(target=session) for _ in range(8)]
     for t in threads:
@@ -247,8 +248,8 @@ def test_many_sessions_asking_at_once_share_one_query(small):
 @pytest.mark.parametrize("as_of", [None, "2018-01-10", "2018-03-15", "2018-06-30"])
 def test_statuses_of_every_kecamatan_at_once_equal_one_at_a_time(demo_engine, as_of):
     """GERTAK's per-kecamatan list is computed in one pass; each must equal its own status."""
-    together = data.programme_statuses("gertak_2018", "kecamatan", as_of, demo_engine)
+    together = figures.programme_statuses("gertak_2018", "kecamatan", as_of, demo_engine)
     assert len(together) == 10
     for status in together:
-        alone = data.programme_status("gertak_2018", "rekam_ektp", status.kecamatan_kode, as_of, demo_engine)
+        alone = figures.programme_status("gertak_2018", "rekam_ektp", status.kecamatan_kode, as_of, demo_engine)
         assert status == alone

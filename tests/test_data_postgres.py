@@ -15,7 +15,8 @@ import math
 import pandas as pd
 import pytest
 
-from bulukumba import data, demo, reference, store
+from bulukumba import figures
+from bulukumba.storage import demo, reference, store
 from conftest import new_postgres_url, postgres_server_url
 
 pytestmark = [pytest.mark.postgres,
@@ -32,7 +33,7 @@ NOT_QUERIES = {"DateLike", "clear_memo", "data_version", "memoised", "pin_versio
 
 
 def trends_frame(trends: dict) -> pd.DataFrame:
-    """`data.kecamatan_trends` as one frame, to compare."""
+    """`figures.kecamatan_trends` as one frame, to compare."""
     return pd.DataFrame([(code, t, r, c) for code, trend in sorted(trends.items())
                          for t, r, c in zip(trend.tanggal, trend.sudah_rekam, trend.cakupan)],
                         columns=["kecamatan_kode", "tanggal", "sudah_rekam", "cakupan"])
@@ -92,76 +93,76 @@ def same(a, b, where: str) -> None:
 def demo_questions():
     """(name, call) pairs: every data function, with the arguments the pages use."""
     return [
-        ("latest_date", lambda e: data.latest_date(e)),
-        ("coverage_villages", lambda e: data.coverage_villages(PER, engine=e)),
-        ("coverage_villages", lambda e: data.coverage_villages("2018-01-19", KAJANG, e)),
-        ("coverage_kecamatan", lambda e: data.coverage_kecamatan(PER, e)),
-        ("villages_reported", lambda e: data.villages_reported(PER, e)),
-        ("villages_reported", lambda e: data.villages_reported("2018-01-19", e)),
-        ("programme_targets", lambda e: data.programme_targets("gertak_2018", "layanan", e)),
-        ("programme_targets", lambda e: data.programme_targets("gertak_2018", "kecamatan", e)),
-        ("coverage_kabupaten", lambda e: data.coverage_kabupaten(PER, e)),
-        ("coverage_total", lambda e: data.coverage_total(PER, engine=e)),
-        ("coverage_total", lambda e: data.coverage_total("2018-03-01", KAJANG, e)),
-        ("recorded_trend", lambda e: data.recorded_trend(engine=e)),
-        ("recorded_trend", lambda e: data.recorded_trend(KAJANG, "2018-01-01", PER, e)),
-        ("kecamatan_trends", lambda e: trends_frame(data.kecamatan_trends(e))),
-        ("recorded_change", lambda e: data.recorded_change(PER, 7, engine=e)),
-        ("recorded_change", lambda e: data.recorded_change(PER, 30, KAJANG, e)),
-        ("village_history", lambda e: data.village_history(TANAH_TOWA, PER, e)),
-        ("village_histories", lambda e: data.village_histories(end=PER, engine=e)),
-        ("village_histories", lambda e: data.village_histories(KAJANG, PER, e)),
-        ("top_unrecorded", lambda e: data.top_unrecorded(PER, 5, engine=e)),
-        ("offices", lambda e: data.offices(e)),
-        ("office_location", lambda e: data.office_location(e)),
-        ("priority_villages", lambda e: data.priority_villages(PER, engine=e)),
-        ("priority_villages", lambda e: data.priority_villages(PER, KAJANG, e, limit=5)),
-        ("partners", lambda e: data.partners(e)),
-        ("partner_leaderboard", lambda e: data.partner_leaderboard(GERTAK_START, PER, None, None, e)),
-        ("partner_leaderboard", lambda e: data.partner_leaderboard(None, PER, "rekam_ektp", KAJANG, e)),
+        ("latest_date", lambda e: figures.latest_date(e)),
+        ("coverage_villages", lambda e: figures.coverage_villages(PER, engine=e)),
+        ("coverage_villages", lambda e: figures.coverage_villages("2018-01-19", KAJANG, e)),
+        ("coverage_kecamatan", lambda e: figures.coverage_kecamatan(PER, e)),
+        ("villages_reported", lambda e: figures.villages_reported(PER, e)),
+        ("villages_reported", lambda e: figures.villages_reported("2018-01-19", e)),
+        ("programme_targets", lambda e: figures.programme_targets("gertak_2018", "layanan", e)),
+        ("programme_targets", lambda e: figures.programme_targets("gertak_2018", "kecamatan", e)),
+        ("coverage_kabupaten", lambda e: figures.coverage_kabupaten(PER, e)),
+        ("coverage_total", lambda e: figures.coverage_total(PER, engine=e)),
+        ("coverage_total", lambda e: figures.coverage_total("2018-03-01", KAJANG, e)),
+        ("recorded_trend", lambda e: figures.recorded_trend(engine=e)),
+        ("recorded_trend", lambda e: figures.recorded_trend(KAJANG, "2018-01-01", PER, e)),
+        ("kecamatan_trends", lambda e: trends_frame(figures.kecamatan_trends(e))),
+        ("recorded_change", lambda e: figures.recorded_change(PER, 7, engine=e)),
+        ("recorded_change", lambda e: figures.recorded_change(PER, 30, KAJANG, e)),
+        ("village_history", lambda e: figures.village_history(TANAH_TOWA, PER, e)),
+        ("village_histories", lambda e: figures.village_histories(end=PER, engine=e)),
+        ("village_histories", lambda e: figures.village_histories(KAJANG, PER, e)),
+        ("top_unrecorded", lambda e: figures.top_unrecorded(PER, 5, engine=e)),
+        ("offices", lambda e: figures.offices(e)),
+        ("office_location", lambda e: figures.office_location(e)),
+        ("priority_villages", lambda e: figures.priority_villages(PER, engine=e)),
+        ("priority_villages", lambda e: figures.priority_villages(PER, KAJANG, e, limit=5)),
+        ("partners", lambda e: figures.partners(e)),
+        ("partner_leaderboard", lambda e: figures.partner_leaderboard(GERTAK_START, PER, None, None, e)),
+        ("partner_leaderboard", lambda e: figures.partner_leaderboard(None, PER, "rekam_ektp", KAJANG, e)),
         # Periods inside the data (1 May 2017 - 30 June 2018) at both ends: villages reached
         # counted from the rows.
-        ("partner_leaderboard", lambda e: data.partner_leaderboard("2017-06-01", "2017-12-31", None, None, e)),
-        ("partner_leaderboard", lambda e: data.partner_leaderboard("2018-02-10", "2018-03-03", "kk", None, e)),
-        ("partner_totals", lambda e: data.partner_totals(GERTAK_START, "2018-05-31", None, e)),
-        ("partner_totals", lambda e: data.partner_totals(None, PER, "rekam_ektp", e)),
-        ("partner_monthly", lambda e: data.partner_monthly(None, PER, None, engine=e)),
-        ("partner_monthly", lambda e: data.partner_monthly(GERTAK_START, PER, "rekam_ektp", "lakpesdam_nu", KAJANG, e)),
-        ("partner_villages", lambda e: data.partner_villages("lakpesdam_nu", None, PER, None, e)),
-        ("partner_village_count", lambda e: data.partner_village_count("pkk", None, PER, None, e)),
-        ("partner_village_count", lambda e: data.partner_village_count("pkk", "2017-06-01", "2017-12-31",
+        ("partner_leaderboard", lambda e: figures.partner_leaderboard("2017-06-01", "2017-12-31", None, None, e)),
+        ("partner_leaderboard", lambda e: figures.partner_leaderboard("2018-02-10", "2018-03-03", "kk", None, e)),
+        ("partner_totals", lambda e: figures.partner_totals(GERTAK_START, "2018-05-31", None, e)),
+        ("partner_totals", lambda e: figures.partner_totals(None, PER, "rekam_ektp", e)),
+        ("partner_monthly", lambda e: figures.partner_monthly(None, PER, None, engine=e)),
+        ("partner_monthly", lambda e: figures.partner_monthly(GERTAK_START, PER, "rekam_ektp", "lakpesdam_nu", KAJANG, e)),
+        ("partner_villages", lambda e: figures.partner_villages("lakpesdam_nu", None, PER, None, e)),
+        ("partner_village_count", lambda e: figures.partner_village_count("pkk", None, PER, None, e)),
+        ("partner_village_count", lambda e: figures.partner_village_count("pkk", "2017-06-01", "2017-12-31",
                                                                        "rekam_ektp", e)),
-        ("village_services", lambda e: data.village_services(TANAH_TOWA, end=PER, engine=e)),
-        ("partner_activity", lambda e: data.partner_activity(None, PER, engine=e)),
-        ("partner_activity", lambda e: data.partner_activity(GERTAK_START, PER, "rekam_ektp", KAJANG, e)),
-        ("vulnerable_by_kecamatan", lambda e: data.vulnerable_by_kecamatan(GERTAK_START, PER, e)),
+        ("village_services", lambda e: figures.village_services(TANAH_TOWA, end=PER, engine=e)),
+        ("partner_activity", lambda e: figures.partner_activity(None, PER, engine=e)),
+        ("partner_activity", lambda e: figures.partner_activity(GERTAK_START, PER, "rekam_ektp", KAJANG, e)),
+        ("vulnerable_by_kecamatan", lambda e: figures.vulnerable_by_kecamatan(GERTAK_START, PER, e)),
         # What a partner account sees of the figures (Laporan mitra): its own rows only.
-        ("partner_own", lambda e: data.partner_own("ppdi", e)),
-        ("partner_own_villages", lambda e: data.partner_own_villages("pkk", e)),
-        ("partner_programme_part", lambda e: data.partner_programme_part("lakpesdam_nu", e)),
-        ("activity_total", lambda e: data.activity_total("rekam_ektp", GERTAK_START, PER, engine=e)),
-        ("activity_total", lambda e: data.activity_total("akta_kelahiran", "2018-03-01", PER, KAJANG, e)),
-        ("targets", lambda e: data.targets(engine=e)),
-        ("programme_progress", lambda e: data.programme_progress("gertak_2018", as_of=PER, engine=e)),
-        ("programme_status", lambda e: data.programme_status("gertak_2018", as_of=PER, engine=e)),
-        ("programme_status", lambda e: data.programme_status("kemitraan_2017", "rekam_ektp", as_of=PER, engine=e)),
-        ("programme_statuses", lambda e: data.programme_statuses("gertak_2018", "layanan", PER, e)),
-        ("programme_statuses", lambda e: data.programme_statuses("gertak_2018", "kecamatan", PER, e)),
-        ("programme_period", lambda e: data.programme_period("gertak_2018", e)),
+        ("partner_own", lambda e: figures.partner_own("ppdi", e)),
+        ("partner_own_villages", lambda e: figures.partner_own_villages("pkk", e)),
+        ("partner_programme_part", lambda e: figures.partner_programme_part("lakpesdam_nu", e)),
+        ("activity_total", lambda e: figures.activity_total("rekam_ektp", GERTAK_START, PER, engine=e)),
+        ("activity_total", lambda e: figures.activity_total("akta_kelahiran", "2018-03-01", PER, KAJANG, e)),
+        ("targets", lambda e: figures.targets(engine=e)),
+        ("programme_progress", lambda e: figures.programme_progress("gertak_2018", as_of=PER, engine=e)),
+        ("programme_status", lambda e: figures.programme_status("gertak_2018", as_of=PER, engine=e)),
+        ("programme_status", lambda e: figures.programme_status("kemitraan_2017", "rekam_ektp", as_of=PER, engine=e)),
+        ("programme_statuses", lambda e: figures.programme_statuses("gertak_2018", "layanan", PER, e)),
+        ("programme_statuses", lambda e: figures.programme_statuses("gertak_2018", "kecamatan", PER, e)),
+        ("programme_period", lambda e: figures.programme_period("gertak_2018", e)),
         # The public page's form: the target judged on a trend it has published.
-        ("programme_on_trend", lambda e: data.programme_on_trend(data.recorded_trend(engine=e), "gertak_2018",
+        ("programme_on_trend", lambda e: figures.programme_on_trend(figures.recorded_trend(engine=e), "gertak_2018",
                                                                  as_of=PER, engine=e)),
-        ("regencies", lambda e: data.regencies(e)),
-        ("kecamatan_names", lambda e: data.kecamatan_names(e)),
-        ("region_label", lambda e: data.region_label(KAJANG, engine=e)),
-        ("freshness", lambda e: dataclasses.replace(data.freshness(e), versi=0, diperbarui=None)),
-        ("import_history", lambda e: data.import_history(e).drop(columns=["waktu"])),
+        ("regencies", lambda e: figures.regencies(e)),
+        ("kecamatan_names", lambda e: figures.kecamatan_names(e)),
+        ("region_label", lambda e: figures.region_label(KAJANG, engine=e)),
+        ("freshness", lambda e: dataclasses.replace(figures.freshness(e), versi=0, diperbarui=None)),
+        ("import_history", lambda e: figures.import_history(e).drop(columns=["waktu"])),
     ]
 
 
 def test_every_data_function_is_compared():
     asked = {name for name, _ in demo_questions()}
-    public = set(data.__all__) - NOT_QUERIES
+    public = set(figures.__all__) - NOT_QUERIES
     assert public - asked == set(), f"data functions nobody compares: {sorted(public - asked)}"
 
 
@@ -175,32 +176,32 @@ def test_demo_figures_are_the_same_on_both_databases(demo_pair, index):
 
 def test_several_regencies_give_the_same_figures_on_both_databases(regencies_pair):
     sqlite, postgres = regencies_pair
-    regencies = data.regencies(sqlite)
+    regencies = figures.regencies(sqlite)
     assert len(regencies) == 3
-    same(regencies, data.regencies(postgres), "regencies")
+    same(regencies, figures.regencies(postgres), "regencies")
     kab = regencies["kode"].iloc[1]
-    kec = next(iter(data.kecamatan_names(sqlite, kab)))
-    per = data.latest_date(sqlite)
+    kec = next(iter(figures.kecamatan_names(sqlite, kab)))
+    per = figures.latest_date(sqlite)
     questions = [
-        lambda e: data.coverage_total(per, engine=e),
-        lambda e: data.coverage_total(per, engine=e, kabupaten=kab),
-        lambda e: data.coverage_kecamatan(per, e, kabupaten=kab),
-        lambda e: data.coverage_kabupaten(per, e),
-        lambda e: data.coverage_villages(per, kec, e),
-        lambda e: data.recorded_trend(engine=e, kabupaten=kab),
-        lambda e: data.top_unrecorded(per, 5, engine=e),
-        lambda e: data.priority_villages(per, engine=e, limit=20),
-        lambda e: data.priority_villages(per, kec, e),
-        lambda e: data.partner_leaderboard(None, per, None, None, e, kabupaten=kab),
-        lambda e: data.partner_monthly(None, per, "rekam_ektp", engine=e, kabupaten=kab),
-        lambda e: data.vulnerable_by_kecamatan(None, per, e, kabupaten=kab),
-        lambda e: data.partner_totals(None, per, None, e, kab),
-        lambda e: data.partner_totals(None, per, "rekam_ektp", e, kab),
-        lambda e: data.programme_status("gertak_2018", as_of=per, engine=e),
-        lambda e: data.programme_status("gertak_2018", as_of=per, engine=e, kabupaten=kab),
-        lambda e: data.programme_statuses("gertak_2018", "kecamatan", per, e, kabupaten=kab),
-        lambda e: data.region_label(None, kab, e),
-        lambda e: data.kecamatan_names(e, kab),
+        lambda e: figures.coverage_total(per, engine=e),
+        lambda e: figures.coverage_total(per, engine=e, kabupaten=kab),
+        lambda e: figures.coverage_kecamatan(per, e, kabupaten=kab),
+        lambda e: figures.coverage_kabupaten(per, e),
+        lambda e: figures.coverage_villages(per, kec, e),
+        lambda e: figures.recorded_trend(engine=e, kabupaten=kab),
+        lambda e: figures.top_unrecorded(per, 5, engine=e),
+        lambda e: figures.priority_villages(per, engine=e, limit=20),
+        lambda e: figures.priority_villages(per, kec, e),
+        lambda e: figures.partner_leaderboard(None, per, None, None, e, kabupaten=kab),
+        lambda e: figures.partner_monthly(None, per, "rekam_ektp", engine=e, kabupaten=kab),
+        lambda e: figures.vulnerable_by_kecamatan(None, per, e, kabupaten=kab),
+        lambda e: figures.partner_totals(None, per, None, e, kab),
+        lambda e: figures.partner_totals(None, per, "rekam_ektp", e, kab),
+        lambda e: figures.programme_status("gertak_2018", as_of=per, engine=e),
+        lambda e: figures.programme_status("gertak_2018", as_of=per, engine=e, kabupaten=kab),
+        lambda e: figures.programme_statuses("gertak_2018", "kecamatan", per, e, kabupaten=kab),
+        lambda e: figures.region_label(None, kab, e),
+        lambda e: figures.kecamatan_names(e, kab),
     ]
     for i, ask in enumerate(questions):
         same(ask(sqlite), ask(postgres), f"question {i}")

@@ -13,7 +13,10 @@ import pytest
 import data_states
 from apptest_support import open_app, parse_angka, plotly_array, table
 from readback import card_texts
-from bulukumba import data, fmt, mapview, store, texts
+from bulukumba import figures
+from bulukumba.language import fmt, texts
+from bulukumba.presentation import mapview
+from bulukumba.storage import store
 
 PAGES = ("ringkasan", "peta", "mitra", "gertak", "unduh")
 _runs: dict = {}
@@ -43,7 +46,7 @@ def figure(at, key: str) -> dict:
 
 
 def has_activity(engine) -> bool:
-    return data.partner_leaderboard(engine=engine)["jumlah"].sum() > 0
+    return figures.partner_leaderboard(engine=engine)["jumlah"].sum() > 0
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -60,8 +63,8 @@ def test_every_page_opens_on_every_state(state, page):
 def test_ringkasan_charts_reconcile_with_the_data_module(state):
     name, _url, engine = state
     at = run(state, "ringkasan")
-    per = data.latest_date(engine)
-    kec = data.coverage_kecamatan(per, engine)
+    per = figures.latest_date(engine)
+    kec = figures.coverage_kecamatan(per, engine)
 
     dots = figure(at, "grafik-kecamatan")["data"][0]
     reported = kec.dropna(subset=["cakupan"]).sort_values("cakupan")
@@ -69,22 +72,22 @@ def test_ringkasan_charts_reconcile_with_the_data_module(state):
     assert plotly_array(dots["x"]) == pytest.approx(list(reported["cakupan"]))
     card = card_texts(at, "grafik-kecamatan")
     low = reported.iloc[0]
-    assert f"terendah {low['nama']} ({fmt.persen(low['cakupan'])})" in card["title"]
-    assert card["footer"].startswith("Sumber: data registri") and fmt.tanggal(per) in card["footer"]
+    assert f"terendah {low['nama']} ({fmt.percent(low['cakupan'])})" in card["title"]
+    assert card["footer"].startswith("Sumber: data registri") and fmt.date(per) in card["footer"]
     assert card["footer"].endswith(texts.DEMO_LABEL) == (name == "contoh")
 
-    villages = data.coverage_villages(per, engine=engine)
+    villages = figures.coverage_villages(per, engine=engine)
     bars = figure(at, "grafik-top5")["data"][0]
     top = villages.dropna(subset=["belum_rekam"]).nlargest(5, "belum_rekam", keep="all").iloc[::-1]  # ties drawn
     assert plotly_array(bars["x"]) == [int(v) for v in top["belum_rekam"]]
     assert figure(at, "grafik-top5")["layout"]["xaxis"]["range"][0] == 0  # bars from zero
 
-    trend = data.recorded_trend(end=per, engine=engine)
+    trend = figures.recorded_trend(end=per, engine=engine)
     tren = card_texts(at, "grafik-tren")
     if len(trend) == 1:  # one point is a sentence, not a chart
         assert not tren["chart"]
         assert "Baru satu tanggal data registri" in tren["sentence"]
-        assert fmt.angka(trend["sudah_rekam"].iloc[0]) in tren["sentence"]
+        assert fmt.number(trend["sudah_rekam"].iloc[0]) in tren["sentence"]
     else:
         line = [t for t in figure(at, "grafik-tren")["data"] if t["name"] == "Sudah rekam"][0]
         assert plotly_array(line["y"]) == [int(v) for v in trend["sudah_rekam"]]
@@ -114,8 +117,8 @@ def test_a_kecamatan_with_no_village_reported_says_so(state):
     assert card_texts(alone, "grafik-tren")["info"]  # the trend says what is missing
 
     peta = run(state, "peta")
-    silent = data.coverage_villages(engine=engine)["kecamatan_kode"].eq(data_states.KINDANG).sum()
-    assert f"Putih: {fmt.angka(silent)} desa/kelurahan belum ada datanya" in card_texts(peta, "peta")["subtitle"]
+    silent = figures.coverage_villages(engine=engine)["kecamatan_kode"].eq(data_states.KINDANG).sum()
+    assert f"Putih: {fmt.number(silent)} desa/kelurahan belum ada datanya" in card_texts(peta, "peta")["subtitle"]
     empty_map = card_texts(run(state, "peta", data_states.KINDANG), "peta")
     assert not empty_map["chart"] and "template registri" in empty_map["sentence"]
 
@@ -127,8 +130,8 @@ def test_a_kecamatan_with_no_village_reported_says_so(state):
 def test_the_map_colours_by_classes_stated_in_its_legend(state):
     _name, _url, engine = state
     at = run(state, "peta")
-    per = data.latest_date(engine)
-    villages = data.coverage_villages(per, engine=engine)
+    per = figures.latest_date(engine)
+    villages = figures.coverage_villages(per, engine=engine)
     spec = figure(at, "peta")
     trace = next(t for t in spec["data"] if t["type"] == "choroplethmap")
     classes = mapview.classes(villages["belum_rekam"], "belum_rekam")
@@ -165,17 +168,17 @@ def test_mitra_leaderboard_chart_reconciles_and_names_its_unit(state):
     if not has_activity(engine):
         pytest.skip("no partner activity in this state")
     at = run(state, "mitra")
-    per = data.latest_date(engine)
-    period = data.programme_period("gertak_2018", engine)
+    per = figures.latest_date(engine)
+    period = figures.programme_period("gertak_2018", engine)
     # The page opens on GERTAK 2018's period, or on the last 30 days when there is no programme.
     start = period[0] if period else per - dt.timedelta(days=29)
-    board = data.partner_leaderboard(start, per, None, None, engine)
+    board = figures.partner_leaderboard(start, per, None, None, engine)
     bars = figure(at, "grafik-mitra")["data"][0]
     assert list(bars["y"]) == list(board["nama"].iloc[::-1])
     assert plotly_array(bars["x"]) == [int(v) for v in board["jumlah"].iloc[::-1]]
     card = card_texts(at, "grafik-mitra")
     assert card["subtitle"].startswith(texts.MITRA_SEMUA)
-    assert f"dari {fmt.angka(board['jumlah'].sum())} layanan" in card["title"]
+    assert f"dari {fmt.number(board['jumlah'].sum())} layanan" in card["title"]
     assert card["footer"].startswith("Sumber: laporan kegiatan mitra")
     assert [s.value for s in at.header][0] == f"Peringkat mitra · {texts.MITRA_SEMUA}"
 
@@ -189,10 +192,10 @@ def test_partner_villages_follow_the_kecamatan(tmp_path_factory, regions):
     assert not at.exception
     shown = table(at, "Desa/kelurahan", "Warga rentan")
     assert set(shown["Kecamatan"]) == {"Kajang"}  # not Ujung Bulu, Gantarang, Herlang …
-    start = data.programme_period("gertak_2018", engine)[0]
-    expected = data.partner_villages("lakpesdam_nu", start, data.latest_date(engine), None, engine, kecamatan=kajang)
+    start = figures.programme_period("gertak_2018", engine)[0]
+    expected = figures.partner_villages("lakpesdam_nu", start, figures.latest_date(engine), None, engine, kecamatan=kajang)
     assert list(shown["Kode"]) == list(expected["kode"])
-    assert any(f"Desa yang dijangkau di Kecamatan Kajang: {fmt.angka(len(expected))}" in m.value for m in at.markdown)
+    assert any(f"Desa yang dijangkau di Kecamatan Kajang: {fmt.number(len(expected))}" in m.value for m in at.markdown)
     # The 2017 panel ignores the kecamatan, and says so.
     assert any("pilihan kecamatan, layanan dan periode tidak berlaku" in c.value for c in at.caption)
 
@@ -220,9 +223,9 @@ def test_the_service_filter_appears_only_where_it_acts(tmp_path_factory, regions
 def test_gertak_without_a_target_says_which_template(state):
     _name, _url, engine = state
     at = run(state, "gertak")
-    if data.programme_status("gertak_2018", engine=engine) is not None:
+    if figures.programme_status("gertak_2018", engine=engine) is not None:
         chart = card_texts(at, "grafik-gertak")
-        change = data.recorded_change(None, 28, None, engine)
+        change = figures.recorded_change(None, 28, None, engine)
         assert chart["chart"] == change.ada  # no progress line drawn from one date
         return
     sentence = " ".join(m.value for m in at.markdown)
@@ -237,14 +240,14 @@ def test_gertak_without_a_target_says_which_template(state):
 def test_unduh_counts_match_the_data_module(state):
     _name, _url, engine = state
     at = run(state, "unduh")
-    per = data.latest_date(engine)
+    per = figures.latest_date(engine)
     counts = {md.value.split("**")[1]: parse_angka(md.value.rsplit("·", 1)[1])
               for md in at.markdown if md.value.endswith(" baris")}
     assert counts["Cakupan per desa/kelurahan"] == 136
-    history = data.village_histories(None, per, engine)
+    history = figures.village_histories(None, per, engine)
     assert counts["Riwayat per desa/kelurahan: setiap tanggal data"] == len(history)
     activity_title = next(k for k in counts if k.startswith("Kegiatan mitra per mitra"))
-    assert counts[activity_title] == len(data.partner_activity(None, per, None, None, engine))
+    assert counts[activity_title] == len(figures.partner_activity(None, per, None, None, engine))
 
 
 def test_an_empty_download_says_which_import_fills_it(state):

@@ -57,8 +57,10 @@ def test_no_hidden_small_count_can_be_worked_back(name, tmp_path, regions, monke
 
 EVERY_SOURCE = {"tabel desa", "publik-unduh-desa-csv", "publik-unduh-desa-xlsx", "peta belum rekam",
                 "peta cakupan", "batang kecamatan", "angka kunci", "prioritas proyektor", "tabel mitra",
-                "tabel rentan", "data terbuka desa", "judul desa", "data terbuka kecamatan", "judul kabupaten"}
-EVERY_TREND = {"perubahan angka kunci", "vonis capaian", "vonis laju", "titik grafik progres"}
+                "tabel rentan", "data terbuka desa", "judul desa", "data terbuka kecamatan", "judul kabupaten",
+                "data terbuka mitra"}
+EVERY_TREND = {"perubahan angka kunci", "vonis capaian", "vonis laju", "titik grafik progres",
+               "data terbuka gertak"}
 
 
 def test_the_attacker_reads_every_output_and_catches_a_publication_without_complements(

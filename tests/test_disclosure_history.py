@@ -16,7 +16,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import disclosure, reference, store, svg
+from bulukumba import disclosure
+from bulukumba.storage import reference, store
+from bulukumba.presentation import svg
 from bulukumba.disclosure import history
 from bulukumba.disclosure import suppress as sp
 from bulukumba.disclosure.view import registry_table

@@ -11,7 +11,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import data, fmt, importer, store
+from bulukumba import figures, importer
+from bulukumba.language import fmt
+from bulukumba.storage import store
 from bulukumba.importer import format_report, import_bytes, validate
 from import_support import (KAHAYYA, KINDANG, LEMBANNA, REGISTRI_CSV, TANAH_KONGKONG, TANAH_TOWA,
                             csv_bytes, db, db_two_lembanna, error_at, snapshot_of, xlsx_bytes)
@@ -40,7 +42,7 @@ def test_registry_csv_with_semicolons_bom_and_indonesian_numbers_is_imported(db)
         (result.impor_id, "rekap-19-januari.csv", "registri", 3, "operator1", "aktif")
     assert len(batch.sha256) == 64
     assert snapshot_of(db)["versi"] > before["versi"]
-    total = data.coverage_total(engine=db)
+    total = figures.coverage_total(engine=db)
     assert (total.wajib_ktp, total.sudah_rekam) == (3112 + 2400 + 4873, 2480 + 2150 + 4702)
     assert "BERHASIL" in result.pesan and f"#{result.impor_id}" in result.pesan
 
@@ -88,7 +90,7 @@ def test_activity_csv_with_labels_operators_write_is_imported(db):
         (23, "ppdi", "rekam_ektp", 3, "jemput_bola", "disabilitas"),
         (24, "pkk", "kia", 7, "layanan_kantor", "umum"),
     ]
-    board = data.partner_leaderboard(engine=db).set_index("kode")
+    board = figures.partner_leaderboard(engine=db).set_index("kode")
     assert board.loc["pmi", "jumlah"] == 1050 and board.loc["ppdi", "rentan"] == 3
 
 
@@ -144,7 +146,7 @@ def test_target_xlsx_is_imported(db):
     result = import_bytes(content, "target.xlsx", "target", db)
 
     assert result.ok, format_report(result)
-    status = data.programme_status("gertak_2018", engine=db, as_of=dt.date(2018, 2, 1))
+    status = figures.programme_status("gertak_2018", engine=db, as_of=dt.date(2018, 2, 1))
     assert status is not None and status.target == 25650
 
 
@@ -379,9 +381,9 @@ def test_the_same_file_twice_is_refused_and_not_counted_twice(db):
     assert "sudah pernah diimpor" in message and f"impor #{first.impor_id}" in message
     with db.connect() as conn:
         when = conn.execute(sa.select(store.impor.c.waktu)).scalar_one()
-    assert fmt.waktu(when) in message  # when the earlier batch was written, office time
+    assert fmt.timestamp(when) in message  # when the earlier batch was written, office time
     assert snapshot_of(db) == after_first
-    total = data.coverage_total(engine=db)
+    total = figures.coverage_total(engine=db)
     assert total.wajib_ktp == 3112 + 2400 + 4873 and total.sudah_rekam == 2480 + 2150 + 4702
 
 
@@ -402,7 +404,7 @@ def test_a_village_and_date_already_imported_is_refused_on_its_row_until_undone(
         store.bump_version(conn)
     again = import_bytes(corrected, "rekap-revisi.csv", None, db)
     assert again.ok, format_report(again)
-    villages = data.coverage_villages(engine=db).set_index("kode")
+    villages = figures.coverage_villages(engine=db).set_index("kode")
     assert villages.loc[TANAH_TOWA, "sudah_rekam"] == 2490
 
     # the undone file's bytes are no longer "already imported"; only its clashing row is refused
@@ -534,33 +536,35 @@ def test_an_ambiguous_village_name_is_refused_naming_the_candidates(db_two_lemba
 @pytest.mark.both_databases
 def test_real_data_replaces_the_demo_without_deleting_it(engine):
     """The office's first real import takes the demo out of every figure; the audit trail stays."""
-    from bulukumba import data, demo
+    from bulukumba import figures
+    from bulukumba.storage import demo
 
     demo.load(engine)
-    assert data.freshness(engine).contoh
+    assert figures.freshness(engine).contoh
     csv_text = "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n73.02.06.2006;19/01/2018;3.000;2.400\n"
     result = importer.import_bytes(csv_text.encode("utf-8-sig"), "siak.csv", None, engine, oleh="op")
     assert result.ok, importer.format_report(result)
     assert any("Data contoh dinonaktifkan" in w.pesan for w in result.warnings)
-    fresh = data.freshness(engine)
+    fresh = figures.freshness(engine)
     assert not fresh.contoh
-    total = data.coverage_total("2018-01-19", engine=engine)
+    total = figures.coverage_total("2018-01-19", engine=engine)
     assert (total.wajib_ktp, total.sudah_rekam) == (3000, 2400)
-    history = data.import_history(engine)
+    history = figures.import_history(engine)
     assert set(history["status"]) == {"aktif", "dibatalkan"}
     assert history.loc[history["contoh"], "status"].tolist() == ["dibatalkan"]
 
 
 def test_undoing_an_import_restores_the_figures_and_allows_a_corrected_file(engine):
-    from bulukumba import data, store
+    from bulukumba import figures
+    from bulukumba.storage import store
 
     first = "Kode Desa;Tanggal;WKTP;Rekam\n73.02.06.2006;19/01/2018;3.000;2.400\n".encode()
     assert importer.import_bytes(first, "a.csv", None, engine).ok
     with engine.begin() as conn:
-        batch = int(data.import_history(engine).iloc[0]["id"])
+        batch = int(figures.import_history(engine).iloc[0]["id"])
         assert store.cancel_batch(conn, batch, "operator")
         assert not store.cancel_batch(conn, batch, "operator")  # once only
-    assert data.coverage_total("2018-01-19", engine=engine).sudah_rekam == 0
+    assert figures.coverage_total("2018-01-19", engine=engine).sudah_rekam == 0
     again = importer.import_bytes(first, "a.csv", None, engine)
     assert again.ok, "after undo the same village and date may be imported again"
-    assert data.coverage_total("2018-01-19", engine=engine).sudah_rekam == 2400
+    assert figures.coverage_total("2018-01-19", engine=engine).sudah_rekam == 2400

@@ -10,7 +10,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import reference, store
+from bulukumba.storage import reference, store
 from conftest import on_postgres
 from test_import_cli import impor
 

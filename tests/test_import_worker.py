@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from apptest_support import open_app
-from bulukumba import store
+from bulukumba.storage import store
 from bulukumba.importer import batch, reading
 from bulukumba.importer.worker import Job, WorkerLimits
 from import_support import TANAH_TOWA, csv_bytes, snapshot_of

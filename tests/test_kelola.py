@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from apptest_support import download, open_app
-from bulukumba import demo, importer, reference, store
+from bulukumba.storage import demo, reference, store
+from bulukumba import importer
 from bulukumba.importer import mapping
 
 PAGE = "pages/kelola.py"

@@ -58,7 +58,7 @@ def tracker():
 def server(tmp_path_factory, demo_engine):
     """The dashboard on a free port, its own store (demo data), one operator account."""
     data_dir = tmp_path_factory.mktemp("kelola-browser")
-    from bulukumba import auth
+    from bulukumba.server import auth
 
     secrets = data_dir / "secrets.toml"
     secrets.write_text(f'[pengguna.operator1]\nnama = "Operator Data"\nperan = "operator"\n'

@@ -13,7 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from apptest_support import open_app
-from bulukumba import auth, data, disclosure, importer, laporan, navigation, store
+from bulukumba.server import auth
+from bulukumba import figures, disclosure, importer, reports
+from bulukumba.presentation import navigation
+from bulukumba.storage import store
 from conftest import new_store_url
 
 TANAH_TOWA = "73.02.06.2006"   # Kajang
@@ -33,22 +36,22 @@ def registry(engine, wajib: int = 3112, rekam: int = 2480) -> None:
     assert result.ok, result.pesan
 
 
-def entry(**changes) -> laporan.FormEntry:
+def entry(**changes) -> reports.FormEntry:
     values = dict(tanggal=DAY.isoformat(), desa_kode=TANAH_TOWA, layanan="rekam_ektp", cara="jemput_bola",
                   jumlah="12", lansia="3", disabilitas="2", catatan="hujan, tetap jalan")
     values.update(changes)
-    return laporan.FormEntry(**values)
+    return reports.FormEntry(**values)
 
 
 def sent(engine, partner: str = "ppdi", **changes) -> int:
-    sub = laporan.check_form(entry(**changes), partner, engine)
-    assert sub.ok, [laporan.describe(e) for e in sub.errors]
-    return laporan.send(sub, f"uji-{partner}", engine)
+    sub = reports.check_form(entry(**changes), partner, engine)
+    assert sub.ok, [reports.describe(e) for e in sub.errors]
+    return reports.send(sub, f"uji-{partner}", engine)
 
 
 def board(engine) -> dict[str, int]:
-    data.clear_memo()
-    frame = data.partner_leaderboard(engine=engine)
+    figures.clear_memo()
+    frame = figures.partner_leaderboard(engine=engine)
     return dict(zip(frame["kode"], frame["jumlah"]))
 
 
@@ -59,31 +62,31 @@ def board(engine) -> dict[str, int]:
 def test_a_report_counts_nowhere_until_approved_then_everywhere_and_leaves_when_withdrawn(engine):
     registry(engine)
     public_before = disclosure.public_view(engine=engine).mitra.copy()
-    version = data.data_version(engine)
+    version = figures.data_version(engine)
     kid = sent(engine)
-    assert data.data_version(engine) == version  # nothing any page shows has changed
+    assert figures.data_version(engine) == version  # nothing any page shows has changed
     assert board(engine).get("ppdi", 0) == 0
-    assert data.partner_own("ppdi", engine=engine).empty
+    assert figures.partner_own("ppdi", engine=engine).empty
     assert disclosure.public_view(engine=engine).mitra.equals(public_before)
-    [row] = laporan.queue(engine).itertuples()
+    [row] = reports.queue(engine).itertuples()
     assert (row.id, row.mitra_kode, row.status, row.jumlah, row.rentan, row.desa) == \
         (kid, "ppdi", "menunggu", 12, 5, "Tanah Towa")
 
-    batch = laporan.approve(kid, "uji-operator", engine)
-    assert data.data_version(engine) > version  # open pages see it on their next refresh tick
+    batch = reports.approve(kid, "uji-operator", engine)
+    assert figures.data_version(engine) > version  # open pages see it on their next refresh tick
     assert board(engine)["ppdi"] == 12
-    own = data.partner_own("ppdi", engine=engine)
+    own = figures.partner_own("ppdi", engine=engine)
     assert own[["kecamatan", "layanan", "jumlah", "rentan", "desa"]].values.tolist() == \
         [["Kajang", "rekam_ektp", 12, 5, 1]]
     public_after = disclosure.public_view(engine=engine).mitra.set_index("kode")
     assert public_after.loc["ppdi", "jumlah"] == 12
-    assert laporan.submissions(engine).loc[0, "status"] == "disetujui"
+    assert reports.submissions(engine).loc[0, "status"] == "disetujui"
 
-    assert "ditarik" in laporan.withdraw(kid, "uji-operator", engine)
+    assert "ditarik" in reports.withdraw(kid, "uji-operator", engine)
     assert board(engine).get("ppdi", 0) == 0
     with engine.connect() as conn:
         assert conn.execute(sa.select(store.impor.c.status).where(store.impor.c.id == batch)).scalar() == "dibatalkan"
-    steps = laporan.history(engine)
+    steps = reports.history(engine)
     assert list(steps["aksi"]) == ["ditarik", "disetujui", "dikirim"]
     assert list(steps["oleh"]) == ["uji-operator", "uji-operator", "uji-ppdi"]
 
@@ -91,13 +94,13 @@ def test_a_report_counts_nowhere_until_approved_then_everywhere_and_leaves_when_
 def test_a_returned_report_carries_its_reason_and_never_counts(engine):
     registry(engine)
     kid = sent(engine)
-    with pytest.raises(laporan.Refused, match="Tulis alasan"):
-        laporan.send_back(kid, "  ", "uji-operator", engine)
-    laporan.send_back(kid, "Tanggal salah, kegiatan itu tanggal 15", "uji-operator", engine)
-    mine = laporan.submissions(engine, partner="ppdi")
+    with pytest.raises(reports.Refused, match="Tulis alasan"):
+        reports.send_back(kid, "  ", "uji-operator", engine)
+    reports.send_back(kid, "Tanggal salah, kegiatan itu tanggal 15", "uji-operator", engine)
+    mine = reports.submissions(engine, partner="ppdi")
     assert (mine.loc[0, "status"], mine.loc[0, "alasan"]) == ("dikembalikan", "Tanggal salah, kegiatan itu tanggal 15")
-    with pytest.raises(laporan.Refused, match="sudah dikembalikan"):
-        laporan.approve(kid, "uji-operator", engine)
+    with pytest.raises(reports.Refused, match="sudah dikembalikan"):
+        reports.approve(kid, "uji-operator", engine)
     assert board(engine).get("ppdi", 0) == 0
     # Returned rows may be sent again, corrected.
     assert sent(engine, tanggal="2018-03-15")
@@ -106,9 +109,9 @@ def test_a_returned_report_carries_its_reason_and_never_counts(engine):
 def test_undoing_the_approved_batch_on_kelola_shows_the_report_as_withdrawn(engine):
     registry(engine)
     kid = sent(engine)
-    batch = laporan.approve(kid, "uji-operator", engine)
+    batch = reports.approve(kid, "uji-operator", engine)
     importer.undo_import(batch, engine, "uji-operator")
-    assert laporan.submissions(engine).loc[0, "status"] == "ditarik"
+    assert reports.submissions(engine).loc[0, "status"] == "ditarik"
     assert sent(engine)  # no longer "reported": the same rows may come again
 
 
@@ -117,13 +120,13 @@ def test_undoing_the_approved_batch_on_kelola_shows_the_report_as_withdrawn(engi
 # ---------------------------------------------------------------------------------------------
 
 def test_the_form_is_refused_for_the_importers_reasons_in_the_importers_words(engine):
-    sub = laporan.check_form(entry(tanggal="2099-01-19", jumlah="", layanan="potong rambut"), "ppdi", engine)
+    sub = reports.check_form(entry(tanggal="2099-01-19", jumlah="", layanan="potong rambut"), "ppdi", engine)
     assert not sub.ok
     same = importer.validate(("Tanggal;Mitra;Kode Desa;Layanan;Jumlah;Cara;Rentan\n"
                               f"2099-01-19;PPDI;{TANAH_TOWA};potong rambut;;jemput_bola;umum\n").encode(),
                              "sama.csv", "kegiatan", engine)
-    assert sorted(laporan.describe(e) for e in sub.errors) == sorted(laporan.describe(e) for e in same.errors)
-    assert "Tanggal: tanggal 19 Januari 2099 belum lewat (di masa depan)" in map(laporan.describe, sub.errors)
+    assert sorted(reports.describe(e) for e in sub.errors) == sorted(reports.describe(e) for e in same.errors)
+    assert "Tanggal: tanggal 19 Januari 2099 belum lewat (di masa depan)" in map(reports.describe, sub.errors)
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(store.kiriman)).scalar_one() == 0
 
@@ -131,17 +134,17 @@ def test_the_form_is_refused_for_the_importers_reasons_in_the_importers_words(en
 @pytest.mark.parametrize("note", ["NIK 7302061204870001 sudah direkam", "Nama: Hasnah, lansia",
                                   "alamat Jl. Poros Kajang no 4"])
 def test_the_note_is_checked_for_personal_data(engine, note):
-    sub = laporan.check_form(entry(catatan=note), "ppdi", engine)
+    sub = reports.check_form(entry(catatan=note), "ppdi", engine)
     assert not sub.ok and any(e.kolom == "Catatan" for e in sub.errors), sub.errors
 
 
 def test_a_note_naming_a_place_is_no_personal_data(engine):
-    assert laporan.check_form(entry(catatan="nama desa di papan salah tulis"), "ppdi", engine).ok
+    assert reports.check_form(entry(catatan="nama desa di papan salah tulis"), "ppdi", engine).ok
 
 
 def test_of_whom_elderly_and_disabled_cannot_exceed_those_served(engine):
-    sub = laporan.check_form(entry(jumlah="4", lansia="3", disabilitas="2"), "ppdi", engine)
-    assert [laporan.describe(e) for e in sub.errors] == \
+    sub = reports.check_form(entry(jumlah="4", lansia="3", disabilitas="2"), "ppdi", engine)
+    assert [reports.describe(e) for e in sub.errors] == \
         ["Di antaranya: lansia 3 + disabilitas 2 lebih besar dari warga dilayani 4"]
 
 
@@ -159,25 +162,25 @@ def test_a_partner_cannot_report_for_another_partner_or_outside_the_regency(engi
         conn.execute(store.kecamatan.insert().values(kode="73.03.01", nama="Sinjai Barat", kabupaten_kode="73.03"))
         conn.execute(store.desa.insert().values(kode="73.03.01.2001", nama="Turungan Baji", jenis="desa",
                                                 kecamatan_kode="73.03.01", lat=-5.2, lng=120.1, luas_km2=9.0))
-    sub = laporan.check_file(partner_file(f"14/03/2018;PPDI;{TANAH_TOWA};rekam_ektp;5;jemput_bola;umum",
+    sub = reports.check_file(partner_file(f"14/03/2018;PPDI;{TANAH_TOWA};rekam_ektp;5;jemput_bola;umum",
                                           f"14/03/2018;TP PKK;{KINDANG};akta_kematian;2;dasa_wisma;umum",
                                           "14/03/2018;PPDI;73.03.01.2001;rekam_ektp;3;jemput_bola;umum"),
                              "rekap-ppdi.csv", "ppdi", engine)
     assert not sub.ok
     found = {(e.baris, e.kolom, e.jenis) for e in sub.errors}
     assert found == {(3, "Mitra", "mitra lain"), (4, "Kode Desa", "desa di luar wilayah")}
-    with pytest.raises(laporan.Refused):
-        laporan.send(sub, "uji-ppdi", engine)
+    with pytest.raises(reports.Refused):
+        reports.send(sub, "uji-ppdi", engine)
 
 
 def test_duplicates_are_caught_in_a_second_form_and_a_second_upload(engine):
     sent(engine)
-    again = laporan.check_form(entry(), "ppdi", engine)
+    again = reports.check_form(entry(), "ppdi", engine)
     assert not again.ok and {e.jenis for e in again.errors} == {"sudah dilaporkan"}
     content = partner_file(f"20/03/2018;PPDI;{KINDANG};rekam_ektp;5;jemput_bola;umum")
-    first = laporan.check_file(content, "maret.csv", "ppdi", engine)
-    laporan.send(first, "uji-ppdi", engine)
-    second = laporan.check_file(content, "maret (1).csv", "ppdi", engine)
+    first = reports.check_file(content, "maret.csv", "ppdi", engine)
+    reports.send(first, "uji-ppdi", engine)
+    second = reports.check_file(content, "maret (1).csv", "ppdi", engine)
     assert {e.jenis for e in second.errors} == {"sudah pernah dikirim", "sudah dilaporkan"}
     # Another partner's identical activity is its own, not a duplicate.
     assert sent(engine, partner="pkk")
@@ -191,21 +194,21 @@ def test_the_operator_is_flagged_more_recorded_than_unrecorded_and_rows_already_
     assert imported.ok
     other = sent(engine, tanggal="2018-03-20", desa_kode=KINDANG, layanan="kk", jumlah="4", lansia="0",
                  disabilitas="0")
-    flags = dict(zip(laporan.queue(engine)["id"], laporan.queue(engine)["tanda"]))
+    flags = dict(zip(reports.queue(engine)["id"], reports.queue(engine)["tanda"]))
     assert flags[kid] == ["Tanah Towa Maret 2018: 13 warga direkam, lebih banyak dari 12 warga yang belum rekam di sana"]
     assert flags[other] == [f"Kindang 20 Maret 2018 (Kartu Keluarga (KK)): mungkin ganda, sudah ada di impor "
                             f"#{imported.impor_id}"]
     assert sent(engine, tanggal="2018-03-21", jumlah="12", lansia="0", disabilitas="0") and \
-        laporan.queue(engine)["tanda"].iloc[0] == []  # 12 of 12: plausible
+        reports.queue(engine)["tanda"].iloc[0] == []  # 12 of 12: plausible
 
 
 def test_drafts_are_kept_per_account(engine):
-    laporan.save_draft("uji-ppdi", {"desa_kode": TANAH_TOWA, "jumlah": "7"}, engine)
-    laporan.save_draft("uji-ppdi", {"desa_kode": KINDANG, "jumlah": "8"}, engine)
-    assert laporan.load_draft("uji-ppdi", engine) == {"desa_kode": KINDANG, "jumlah": "8"}
-    assert laporan.load_draft("uji-pkk", engine) == {}
-    laporan.clear_draft("uji-ppdi", engine)
-    assert laporan.load_draft("uji-ppdi", engine) == {}
+    reports.save_draft("uji-ppdi", {"desa_kode": TANAH_TOWA, "jumlah": "7"}, engine)
+    reports.save_draft("uji-ppdi", {"desa_kode": KINDANG, "jumlah": "8"}, engine)
+    assert reports.load_draft("uji-ppdi", engine) == {"desa_kode": KINDANG, "jumlah": "8"}
+    assert reports.load_draft("uji-pkk", engine) == {}
+    reports.clear_draft("uji-ppdi", engine)
+    assert reports.load_draft("uji-ppdi", engine) == {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,7 +216,7 @@ def test_drafts_are_kept_per_account(engine):
 # ---------------------------------------------------------------------------------------------
 
 def test_a_store_of_schema_6_gains_the_report_tables_on_start(tmp_path, regions):
-    from bulukumba import reference
+    from bulukumba.storage import reference
 
     url = new_store_url(tmp_path, "skema6")
     engine = store.make_engine(url)
@@ -244,9 +247,9 @@ def test_a_partner_account_names_its_partner_and_may_upload_but_not_import():
 
 
 def test_the_partner_named_in_secrets_is_found_by_code_or_name(engine):
-    assert laporan.resolve_partner("PPDI", engine) == "ppdi"
-    assert laporan.resolve_partner("PPDI Bulukumba", engine) == "ppdi"
-    assert laporan.resolve_partner("Organisasi Lain", engine) is None
+    assert reports.resolve_partner("PPDI", engine) == "ppdi"
+    assert reports.resolve_partner("PPDI Bulukumba", engine) == "ppdi"
+    assert reports.resolve_partner("Organisasi Lain", engine) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +312,7 @@ def texts_of(at) -> str:
 
 def test_a_partner_sees_its_own_reports_and_figures_never_another_partners(office):
     own = sent(office)
-    laporan.send_back(own, "Periksa jumlah lansia", "uji-operator", office)
+    reports.send_back(own, "Periksa jumlah lansia", "uji-operator", office)
     other = sent(office, partner="pkk", desa_kode=KINDANG, jumlah="77", lansia="0", disabilitas="0")
     at = open_app(role="mitra", db_url=url_of(office))
     assert not at.exception, at.exception
@@ -333,7 +336,7 @@ def fill(at, **values):
 def test_the_form_sends_a_report_that_waits_and_keeps_its_draft_across_a_reload(office):
     at = open_app(role="mitra", db_url=url_of(office))
     fill(at, tanggal=DAY, desa_kode=TANAH_TOWA, layanan="rekam_ektp", jumlah=9, lansia=2)
-    assert json.loads(json.dumps(laporan.load_draft("uji-mitra", office)))["desa_kode"] == TANAH_TOWA
+    assert json.loads(json.dumps(reports.load_draft("uji-mitra", office)))["desa_kode"] == TANAH_TOWA
     again = open_app(role="mitra", db_url=url_of(office))  # a lost connection: a new session
     [village] = [s for s in again.selectbox if s.key == "lapor-desa_kode"]
     [served] = [n for n in again.number_input if n.key == "lapor-jumlah"]
@@ -345,9 +348,9 @@ def test_the_form_sends_a_report_that_waits_and_keeps_its_draft_across_a_reload(
     assert not again.exception, again.exception
     assert [s.value for s in again.success] == ["Laporan #1 terkirim: menunggu verifikasi operator. Statusnya ada "
                                                "di Laporan saya."]
-    [row] = laporan.queue(office).itertuples()
+    [row] = reports.queue(office).itertuples()
     assert (row.jumlah, row.rentan, row.pengguna) == (9, 2, "uji-mitra")
-    assert laporan.load_draft("uji-mitra", office) == {}
+    assert reports.load_draft("uji-mitra", office) == {}
 
 
 def test_the_form_shows_the_importers_words(office):
@@ -357,7 +360,7 @@ def test_the_form_shows_the_importers_words(office):
     at.run()
     assert "Tanggal: kosong; kolom ini wajib diisi" in texts_of(at)
     assert "Layanan: kosong; isi salah satu:" in texts_of(at)
-    assert laporan.queue(office).empty
+    assert reports.queue(office).empty
 
 
 def test_the_operator_approves_and_returns_from_the_queue_on_kelola(office):
@@ -377,22 +380,23 @@ def test_the_operator_approves_and_returns_from_the_queue_on_kelola(office):
     form_button.click()
     at.run()
     assert not at.exception, at.exception
-    statuses = laporan.submissions(office).set_index("id")
+    statuses = reports.submissions(office).set_index("id")
     assert statuses.loc[first, "status"] == "disetujui"
     assert (statuses.loc[second, "status"], statuses.loc[second, "alasan"]) == \
         ("dikembalikan", "Desa salah: kegiatan di Kahayya")
     assert board(office)["ppdi"] == 12
-    assert list(laporan.history(office)["oleh"][:2]) == ["uji-operator", "uji-operator"]
+    assert list(reports.history(office)["oleh"][:2]) == ["uji-operator", "uji-operator"]
 
 
 def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refused(office, monkeypatch):
     from bulukumba.importer import batch, reading
+    from bulukumba.reports import checks as report_checks
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("the server process parsed the upload")
 
     # The file is checked in a worker process, as on Kelola data: the server never parses it.
-    for module, name in ((batch, "validate"), (reading, "open_table"), (laporan, "validate")):
+    for module, name in ((batch, "validate"), (reading, "open_table"), (report_checks, "validate")):
         monkeypatch.setattr(module, name, refuse)
     at = open_app(role="mitra", db_url=url_of(office))
     mixed = partner_file(f"14/03/2018;PPDI;{TANAH_TOWA};rekam_ektp;5;jemput_bola;umum",
@@ -411,7 +415,7 @@ def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refus
     send.click()
     at.run()
     assert "Laporan #1 terkirim: menunggu verifikasi operator." in [s.value for s in at.success]
-    assert laporan.queue(office)[["sumber", "nama_file", "jumlah"]].values.tolist() == [["berkas", "rekap.csv", 5]]
+    assert reports.queue(office)[["sumber", "nama_file", "jumlah"]].values.tolist() == [["berkas", "rekap.csv", 5]]
 
 
 def test_a_partner_opens_its_account_page(office):
@@ -423,18 +427,18 @@ def test_an_approved_report_shows_on_the_partners_page_and_is_withdrawn_from_the
     kid = sent(office)
     before = open_app(role="mitra", db_url=url_of(office))
     assert [m.value for m in before.metric][:3] == ["0", "0", "0"]
-    laporan.approve(kid, "uji-operator", office)
+    reports.approve(kid, "uji-operator", office)
     after = open_app(role="mitra", db_url=url_of(office))
     assert [m.value for m in after.metric][:3] == ["12", "1", "5"]  # services, villages, vulnerable
     at = open_app("pages/kelola.py", role="operator", db_url=url_of(office))
     [chosen] = [s for s in at.selectbox if s.key == "antrian-tarik-id"]
-    assert chosen.options == [f"#{kid} · PPDI Bulukumba · impor #{laporan.submissions(office).loc[0, 'impor_id']}"]
+    assert chosen.options == [f"#{kid} · PPDI Bulukumba · impor #{reports.submissions(office).loc[0, 'impor_id']}"]
     [sure] = [c for c in at.checkbox if c.key == "antrian-tarik-yakin"]
     sure.check()
     [withdraw] = [b for b in at.get("form_submit_button") if b.label == "Tarik laporan"]
     withdraw.click()
     at.run()
     assert not at.exception, at.exception
-    assert laporan.submissions(office).loc[0, "status"] == "ditarik"
+    assert reports.submissions(office).loc[0, "status"] == "ditarik"
     assert board(office).get("ppdi", 0) == 0
     assert [m.value for m in open_app(role="mitra", db_url=url_of(office)).metric][:3] == ["0", "0", "0"]

@@ -1,4 +1,4 @@
-"""Where the project reaches past a library's public API (bulukumba/data/driver.py), a library
+"""Where the project reaches past a library's public API (bulukumba/figures/driver.py), a library
 upgrade must fail here, loudly, rather than make the data module slow or wrong in silence."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from bulukumba.data import driver
+from bulukumba.figures import driver
 
 
 def test_sqlalchemy_still_records_when_a_result_needs_no_conversion(tmp_path):

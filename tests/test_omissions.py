@@ -11,7 +11,10 @@ import pytest
 
 import data_states
 from apptest_support import open_app
-from bulukumba import cards, disclosure, fmt, reference, store, svg, texts
+from bulukumba.presentation import cards, svg
+from bulukumba import disclosure
+from bulukumba.language import fmt, texts
+from bulukumba.storage import reference, store
 
 _runs: dict = {}
 
@@ -40,9 +43,9 @@ def bodies(at) -> list[str]:
 
 
 def has_activity(engine) -> bool:
-    from bulukumba import data
+    from bulukumba import figures
 
-    return data.partner_leaderboard(engine=engine)["jumlah"].sum() > 0
+    return figures.partner_leaderboard(engine=engine)["jumlah"].sum() > 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +133,7 @@ def test_public_gertak_chart_draws_the_projection_its_sentence_speaks_of(state):
     if view.gertak is None or strip is None or not strip.proyeksi_selesai or not view.gertak.sisa:
         pytest.skip(f"{name}: no projection to draw")
     drawn = svg_with(public(state), "Progres GERTAK 2018")
-    assert f"proyeksi selesai {fmt.tanggal(strip.proyeksi_selesai)}" in drawn
+    assert f"proyeksi selesai {fmt.date(strip.proyeksi_selesai)}" in drawn
     assert ">Proyeksi<" in drawn and "data-label='tenggat'" in drawn
 
 

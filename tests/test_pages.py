@@ -19,7 +19,11 @@ import pytest
 from apptest_support import (PROJECT, after_restart, download, element, metrics, open_app,
                              parse_angka, parse_persen, plotly_array, table)
 from readback import card_texts, strip_items
-from bulukumba import config, data, downloads, export, fmt, mapview, store, tables, texts, verdict
+from bulukumba import config, figures
+from bulukumba.presentation import downloads, export, mapview, tables
+from bulukumba.language import fmt, texts
+from bulukumba.storage import store
+from bulukumba.figures import verdict
 from bulukumba.regions import distance_km
 
 PAGES = {  # page file -> its title (the page's own words)
@@ -71,12 +75,12 @@ def store_engine(ringkasan):
 @pytest.fixture(scope="module")
 def per(store_engine) -> dt.date:
     """The as-of date the pages open on: the newest snapshot."""
-    return data.latest_date(store_engine)
+    return figures.latest_date(store_engine)
 
 
 @pytest.fixture(scope="module")
 def kajang(store_engine) -> str:
-    kec = data.coverage_kecamatan(engine=store_engine)
+    kec = figures.coverage_kecamatan(engine=store_engine)
     return kec.loc[kec["nama"] == "Kajang", "kode"].item()
 
 
@@ -85,7 +89,7 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in frame.columns if BAR_SUFFIX in c])
 
 
-def assert_coverage_metrics(at, total: data.Coverage) -> None:
+def assert_coverage_metrics(at, total: figures.Coverage) -> None:
     m = metrics(at)
     assert parse_angka(m["Wajib KTP"]) == total.wajib_ktp
     assert parse_angka(m["Sudah rekam"]) == total.sudah_rekam
@@ -115,10 +119,10 @@ def test_every_page_opens_labelled_demo_with_the_data_date(page, request, store_
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == [PAGES[page]]  # this page, not a fallback
     assert at.date_input(key="f_per") is not None         # inside the frame, with the filters
-    fresh = data.freshness(store_engine)
+    fresh = figures.freshness(store_engine)
     assert fresh.contoh
     assert any(texts.DEMO_LABEL in w.value for w in at.warning)
-    date_line = f"Data per {fmt.tanggal(fresh.data_per)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+    date_line = f"Data per {fmt.date(fresh.data_per)} · diperbarui {fmt.timestamp(fresh.diperbarui)}"
     assert any(c.value.startswith(date_line) for c in at.caption), [c.value for c in at.caption]
     assert fresh.data_per == dt.date(2018, 6, 30)  # the demo's as-of date: "Data per 30 Juni 2018"
 
@@ -128,12 +132,12 @@ def test_every_page_opens_labelled_demo_with_the_data_date(page, request, store_
 # ---------------------------------------------------------------------------------------------
 
 def test_ringkasan_metrics_are_the_regency_totals(ringkasan, store_engine, per):
-    assert_coverage_metrics(ringkasan, data.coverage_total(per, engine=store_engine))
+    assert_coverage_metrics(ringkasan, figures.coverage_total(per, engine=store_engine))
 
 
 def test_ringkasan_table_lists_the_ten_kecamatan_with_their_figures(ringkasan, store_engine, per):
     shown_table = table(ringkasan, "Kecamatan", "Wajib KTP")
-    kec = data.coverage_kecamatan(per, store_engine)
+    kec = figures.coverage_kecamatan(per, store_engine)
 
     assert len(shown_table) == 10 == len(kec)
     assert list(shown_table["Kode"]) == list(kec["kode"])
@@ -154,17 +158,17 @@ def test_filters_change_the_view_and_the_link_reopens_it(store_engine, kajang):
     # The report's day: the metrics are the report's figures, and the link remembers the date.
     at.date_input(key="f_per").set_value(REPORT_DAY).run()
     assert not at.exception
-    report = data.coverage_total(REPORT_DAY, engine=store_engine)
+    report = figures.coverage_total(REPORT_DAY, engine=store_engine)
     assert_coverage_metrics(at, report)
     assert (report.wajib_ktp, report.sudah_rekam) == (325_880, 300_230)  # the demo's calibration
     assert at.query_params.get("per") == "2018-01-19"
-    assert any(f"menampilkan keadaan per **{fmt.tanggal(REPORT_DAY)}**" in c.value for c in at.caption)
+    assert any(f"menampilkan keadaan per **{fmt.date(REPORT_DAY)}**" in c.value for c in at.caption)
 
     # One kecamatan: its totals, and the table lists its villages instead of the kecamatan.
     at.selectbox(key="f_kec").set_value(kajang).run()
     assert not at.exception
-    assert_coverage_metrics(at, data.coverage_total(REPORT_DAY, kajang, store_engine))
-    villages = data.coverage_villages(REPORT_DAY, kajang, store_engine)
+    assert_coverage_metrics(at, figures.coverage_total(REPORT_DAY, kajang, store_engine))
+    villages = figures.coverage_villages(REPORT_DAY, kajang, store_engine)
     shown_villages = table(at, "Desa/kelurahan", "Wajib KTP")
     assert list(shown_villages["Kode"]) == list(villages["kode"])
     assert list(shown_villages["Wajib KTP"].astype(int)) == list(villages["wajib_ktp"].astype(int))
@@ -192,7 +196,7 @@ def test_a_deep_link_right_after_a_restart_opens_in_the_frame(store_engine, per,
     assert [t.value for t in at.title] == [PAGES["pages/peta.py"]]
     assert at.selectbox(key="f_kec").value == kajang
     trace = map_trace(map_figure(at))
-    assert list(trace["locations"]) == list(data.coverage_villages(per, kajang, store_engine)["kode"])
+    assert list(trace["locations"]) == list(figures.coverage_villages(per, kajang, store_engine)["kode"])
     assert at.query_params.get("kec") == kajang
 
 
@@ -202,10 +206,10 @@ def test_choosing_a_service_leaves_death_certificates_to_pkk_and_dai_muda(store_
     assert not at.exception
 
     board = table(at, "Mitra", "Jumlah")
-    start = data.programme_status("gertak_2018", as_of=per, engine=store_engine).mulai
-    expected = data.partner_leaderboard(start, per, "akta_kematian", None, store_engine)
+    start = figures.programme_status("gertak_2018", as_of=per, engine=store_engine).mulai
+    expected = figures.partner_leaderboard(start, per, "akta_kematian", None, store_engine)
     assert leaderboard_rows(board) == expected_leaderboard(expected)
-    partners = data.partners(store_engine).set_index("kode")["nama"]
+    partners = figures.partners(store_engine).set_index("kode")["nama"]
     assert set(board.loc[board["Jumlah"] > 0, "Mitra"]) == {partners["pkk"], partners["dai_muda"]}
     assert at.query_params.get("layanan") == "akta_kematian"
 
@@ -228,7 +232,7 @@ def test_map_colours_every_village_by_unrecorded_residents(peta, store_engine, p
     spec_text = element(peta, "plotly_chart", "peta").proto.spec
     figure = json.loads(spec_text)
     trace = map_trace(figure)
-    villages = data.coverage_villages(per, engine=store_engine)
+    villages = figures.coverage_villages(per, engine=store_engine)
 
     assert len(villages) == 136
     assert list(trace["locations"]) == list(villages["kode"])
@@ -248,7 +252,7 @@ def test_map_colours_every_village_by_unrecorded_residents(peta, store_engine, p
     assert "5 kelas kuantil" in legend
     # Kecamatan names on the map, as SVG text (no glyph font from a CDN).
     names = {a["text"] for a in figure["layout"].get("annotations", [])}
-    assert names == {n.upper() for n in data.coverage_kecamatan(engine=store_engine)["nama"]}
+    assert names == {n.upper() for n in figures.coverage_kecamatan(engine=store_engine)["nama"]}
 
     # No tiles and no internet: a blank style, layers served by the app itself.
     assert figure["layout"]["map"]["style"] == "white-bg"
@@ -275,7 +279,7 @@ def test_map_switches_quantity_and_zooms_into_a_kecamatan(store_engine, per, kaj
     at.radio(key="peta-ukuran").set_value("cakupan").run()
     assert not at.exception
     trace = map_trace(map_figure(at))
-    villages = data.coverage_villages(per, engine=store_engine)
+    villages = figures.coverage_villages(per, engine=store_engine)
     classes = mapview.classes(villages["cakupan"], "cakupan")
     z = plotly_array(trace["z"])
     assert z == pytest.approx(list(classes.index(villages["cakupan"])))
@@ -287,7 +291,7 @@ def test_map_switches_quantity_and_zooms_into_a_kecamatan(store_engine, per, kaj
     assert not at.exception
     figure = map_figure(at)
     trace = map_trace(figure)
-    inside = data.coverage_villages(per, kajang, store_engine)
+    inside = figures.coverage_villages(per, kajang, store_engine)
     assert list(trace["locations"]) == list(inside["kode"])
     inside_classes = mapview.classes(inside["cakupan"], "cakupan")
     assert plotly_array(trace["z"]) == pytest.approx(list(inside_classes.index(inside["cakupan"])))
@@ -306,8 +310,8 @@ def test_priority_list_follows_its_stated_score(peta, store_engine, per):
     assert list(shown_list["Peringkat"]) == list(range(1, len(shown_list) + 1))
 
     # The score as the page states it, computed here from the coverage and the distances.
-    villages = data.coverage_villages(per, engine=store_engine).dropna(subset=["wajib_ktp"])
-    lat0, lng0 = data.office_location(store_engine)
+    villages = figures.coverage_villages(per, engine=store_engine).dropna(subset=["wajib_ktp"])
+    lat0, lng0 = figures.office_location(store_engine)
     distance = pd.Series(np.asarray(distance_km(lat0, lng0, villages["lat"], villages["lng"]), float),
                          index=villages.index)
     belum = villages["belum_rekam"].astype(float)
@@ -330,9 +334,9 @@ def test_choosing_a_village_shows_its_figures(store_engine, per):
     at.selectbox(key="peta-desa").set_value(first).run()
     assert not at.exception
 
-    row = data.coverage_villages(per, engine=store_engine).set_index("kode").loc[first]
+    row = figures.coverage_villages(per, engine=store_engine).set_index("kode").loc[first]
     assert f"{row['nama']} · Kecamatan {row['kecamatan_nama']}" in [s.value for s in at.header]
-    assert_coverage_metrics(at, data.Coverage(row["tanggal"].date(), int(row["wajib_ktp"]),
+    assert_coverage_metrics(at, figures.Coverage(row["tanggal"].date(), int(row["wajib_ktp"]),
                                               int(row["sudah_rekam"]), int(row["belum_rekam"]),
                                               float(row["cakupan"])))
     # The village is outlined on the map; the others keep their full colour.
@@ -352,13 +356,13 @@ def map_trace_main(figure: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 def test_mitra_leaderboard_covers_gertak_2018_by_default(mitra, store_engine, per):
-    gertak_start = data.programme_status("gertak_2018", as_of=per, engine=store_engine).mulai
+    gertak_start = figures.programme_status("gertak_2018", as_of=per, engine=store_engine).mulai
     assert gertak_start == REPORT_DAY
-    expected = data.partner_leaderboard(gertak_start, per, None, None, store_engine)
+    expected = figures.partner_leaderboard(gertak_start, per, None, None, store_engine)
 
     board = table(mitra, "Mitra", "Jumlah")
     assert leaderboard_rows(board) == expected_leaderboard(expected)
-    assert any(f"{fmt.tanggal(gertak_start)} – {fmt.tanggal(per)}" in c.value for c in mitra.caption)
+    assert any(f"{fmt.date(gertak_start)} – {fmt.date(per)}" in c.value for c in mitra.caption)
 
     # Its download holds the same rows (the trend sparkline is not a figure to export).
     csv = download(mitra, "unduh-mitra-csv")
@@ -373,12 +377,12 @@ def test_partnership_2017_delivered_45000_recordings(store_engine, per):
     at.button_group(key="mitra-periode").set_value("kemitraan").run()
     assert not at.exception
 
-    programme = data.programme_status("kemitraan_2017", as_of=per, engine=store_engine)
-    expected = data.partner_leaderboard(programme.mulai, programme.selesai, "rekam_ektp", None, store_engine)
+    programme = figures.programme_status("kemitraan_2017", as_of=per, engine=store_engine)
+    expected = figures.partner_leaderboard(programme.mulai, programme.selesai, "rekam_ektp", None, store_engine)
     board = table(at, "Mitra", "Jumlah")
     assert leaderboard_rows(board) == expected_leaderboard(expected)
     assert int(board["Jumlah"].sum()) == int(expected["jumlah"].sum()) == 45_000  # the report's figure
-    assert any(f"{fmt.tanggal(programme.mulai)} – {fmt.tanggal(programme.selesai)}" in c.value
+    assert any(f"{fmt.date(programme.mulai)} – {fmt.date(programme.selesai)}" in c.value
                for c in at.caption)
 
 
@@ -393,30 +397,30 @@ def test_gertak_verdict_chart_and_the_late_finish_sentence(gertak, store_engine,
     assert parse_angka(shown["sisa"]) == v.sisa
     assert parse_angka(shown["perlu"]) == pytest.approx(v.perlu_per_hari, abs=0.05)
     assert parse_angka(shown["laju"]) == pytest.approx(v.laju, abs=0.05)
-    assert shown["proyeksi"] == fmt.tanggal_pendek(v.proyeksi_selesai)
+    assert shown["proyeksi"] == fmt.date_short(v.proyeksi_selesai)
 
     # The demo's pace is too slow: the sentence says when it would finish, after the deadline.
     assert v.keadaan == "terlambat" and v.proyeksi_selesai > v.selesai
-    assert shown["lencana"] == f"terlambat {fmt.angka(v.terlambat_hari)} hari"
+    assert shown["lencana"] == f"terlambat {fmt.number(v.terlambat_hari)} hari"
     sentence = [md.value for md in gertak.markdown if "setelah tenggat" in md.value]
     assert len(sentence) == 1
-    assert fmt.tanggal(v.proyeksi_selesai) in sentence[0]
-    assert f"{fmt.angka((v.proyeksi_selesai - v.selesai).days)} hari setelah tenggat" in sentence[0]
+    assert fmt.date(v.proyeksi_selesai) in sentence[0]
+    assert f"{fmt.number((v.proyeksi_selesai - v.selesai).days)} hari setelah tenggat" in sentence[0]
 
     # The chart's title gives achieved against where the straight path says it should be.
     card = card_texts(gertak, "grafik-gertak")
     assert card["chart"]
-    assert f"{fmt.angka(v.capaian)} dari {fmt.angka(v.target)} perekaman" in card["title"]
+    assert f"{fmt.number(v.capaian)} dari {fmt.number(v.target)} perekaman" in card["title"]
     span = (v.selesai - v.mulai).days
-    assert f"seharusnya {fmt.angka(round(v.target * (v.tanggal - v.mulai).days / span))}" in card["title"]
-    assert card["footer"].endswith(texts.DEMO_LABEL) and fmt.tanggal(per) in card["footer"]
+    assert f"seharusnya {fmt.number(round(v.target * (v.tanggal - v.mulai).days / span))}" in card["title"]
+    assert card["footer"].endswith(texts.DEMO_LABEL) and fmt.date(per) in card["footer"]
 
 
 def test_gertak_per_kecamatan_shows_where_each_should_be_by_today(gertak, store_engine, per):
     figure = json.loads(card_texts(gertak, "grafik-gertak-kecamatan")["spec"])
     bars, ticks = figure["data"]
     verdicts = {v.kecamatan: v for v in verdict.programme_verdicts("gertak_2018", "kecamatan", per, store_engine)}
-    names = dict(zip(*(data.coverage_kecamatan(engine=store_engine)[c] for c in ("nama", "kode"))))
+    names = dict(zip(*(figures.coverage_kecamatan(engine=store_engine)[c] for c in ("nama", "kode"))))
     for name, share, should in zip(bars["y"], plotly_array(bars["x"]), plotly_array(ticks["x"])):
         v = verdicts[names[name]]
         assert share == pytest.approx(v.capaian / v.target)
@@ -437,28 +441,28 @@ def test_gertak_per_service_table_shows_every_column_it_names(gertak, store_engi
 # ---------------------------------------------------------------------------------------------
 
 def reported_from_rows(villages: pd.DataFrame) -> pd.DataFrame:
-    """Villages with figures per kecamatan, counted from the village rows (as data.villages_reported)."""
+    """Villages with figures per kecamatan, counted from the village rows (as figures.villages_reported)."""
     return villages.dropna(subset=["wajib_ktp"]).groupby("kecamatan_kode").size().rename("desa").reset_index()
 
 
 def unduh_tables(per: dt.date, engine, kecamatan: str | None = None) -> dict[str, pd.DataFrame]:
     """The Unduh page's tables for a view, built here from the data module."""
-    kec = data.coverage_kecamatan(engine=engine)
+    kec = figures.coverage_kecamatan(engine=engine)
     names = dict(zip(kec["kode"], kec["nama"]))  # as web.kecamatan_names()
     verdicts = [verdict.programme_verdict("gertak_2018", code, per, None, engine) for code in texts.LAYANAN]
     verdicts = [v for v in verdicts if v.target is not None]
     verdicts += [v for v in (verdict.programme_verdict("gertak_2018", "rekam_ektp", per, k, engine)
                              for k in names) if v.target is not None]
     return {
-        "cakupan-kecamatan": tables.kecamatan_table(data.coverage_kecamatan(per, engine),
-                                                    reported_from_rows(data.coverage_villages(per, None, engine))),
-        "cakupan-desa": tables.village_table(data.coverage_villages(per, kecamatan, engine)),
-        "riwayat-desa": tables.village_history_table(data.village_histories(kecamatan, per, engine)),
-        "prioritas-desa": tables.priority_table(data.priority_villages(per, kecamatan, engine)),
-        "tren-perekaman": tables.trend_table(data.recorded_trend(kecamatan, end=per, engine=engine)),
-        "peringkat-mitra": tables.leaderboard_table(data.partner_leaderboard(  # as the Mitra page opens
-            data.programme_period("gertak_2018", engine)[0], per, None, kecamatan, engine)),
-        "kegiatan-mitra": tables.partner_activity_table(data.partner_activity(None, per, None, kecamatan, engine)),
+        "cakupan-kecamatan": tables.kecamatan_table(figures.coverage_kecamatan(per, engine),
+                                                    reported_from_rows(figures.coverage_villages(per, None, engine))),
+        "cakupan-desa": tables.village_table(figures.coverage_villages(per, kecamatan, engine)),
+        "riwayat-desa": tables.village_history_table(figures.village_histories(kecamatan, per, engine)),
+        "prioritas-desa": tables.priority_table(figures.priority_villages(per, kecamatan, engine)),
+        "tren-perekaman": tables.trend_table(figures.recorded_trend(kecamatan, end=per, engine=engine)),
+        "peringkat-mitra": tables.leaderboard_table(figures.partner_leaderboard(  # as the Mitra page opens
+            figures.programme_period("gertak_2018", engine)[0], per, None, kecamatan, engine)),
+        "kegiatan-mitra": tables.partner_activity_table(figures.partner_activity(None, per, None, kecamatan, engine)),
         "progres-gertak": tables.programme_table(verdicts, names),
     }
 
@@ -539,10 +543,10 @@ def test_unduh_for_one_kecamatan_names_it_and_says_which_filters_apply(store_eng
     assert "pilihan kecamatan tidak berlaku" in kec_notes["Filter: Wilayah"]
     # Village history: every snapshot of every Kajang village up to the date.
     history = pd.read_excel(io.BytesIO(download(at, "unduh-riwayat-desa-xlsx").content), dtype={"Kode": str})
-    assert set(history["Kode"]) == set(data.coverage_villages(per, kajang, store_engine)["kode"])
+    assert set(history["Kode"]) == set(figures.coverage_villages(per, kajang, store_engine)["kode"])
     assert len(history) == len(expected["riwayat-desa"])
     activity = pd.read_excel(io.BytesIO(download(at, "unduh-kegiatan-mitra-xlsx").content), dtype={"Kode": str})
-    assert activity["Jumlah"].sum() == data.partner_leaderboard(None, per, None, kajang, store_engine)["jumlah"].sum()
+    assert activity["Jumlah"].sum() == figures.partner_leaderboard(None, per, None, kajang, store_engine)["jumlah"].sum()
     assert set(activity["Kecamatan"]) == {"Kajang"}
     assert any("Mengikuti filter: tanggal; selalu semua kecamatan" in c.value for c in at.caption)
 
@@ -618,7 +622,7 @@ def test_exports_never_yield_formulas_and_keep_numbers_numbers():
 # ---------------------------------------------------------------------------------------------
 
 def test_open_app_uses_the_given_store_for_every_run(tmp_path, regions):
-    from bulukumba import demo, reference
+    from bulukumba.storage import demo, reference
 
     url = f"sqlite:///{tmp_path / 'maret.sqlite'}"
     own = store.engine_for(url)
@@ -627,12 +631,12 @@ def test_open_app_uses_the_given_store_for_every_run(tmp_path, regions):
 
     at = open_app(db_url=url)
     assert config.database_url() != url  # restored after the run
-    assert any(c.value.startswith(f"Data per {fmt.tanggal(dt.date(2018, 3, 31))} ·") for c in at.caption)
-    assert_coverage_metrics(at, data.coverage_total(engine=own))
+    assert any(c.value.startswith(f"Data per {fmt.date(dt.date(2018, 3, 31))} ·") for c in at.caption)
+    assert_coverage_metrics(at, figures.coverage_total(engine=own))
     at.switch_page("pages/gertak.py")
     at.run()  # a later run still reads that store
     assert not at.exception
-    assert any(c.value.startswith(f"Data per {fmt.tanggal(dt.date(2018, 3, 31))} ·") for c in at.caption)
+    assert any(c.value.startswith(f"Data per {fmt.date(dt.date(2018, 3, 31))} ·") for c in at.caption)
 
 
 def test_the_map_size_cookie_is_read_only_when_it_is_two_plausible_numbers():

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulukumba import data, disclosure, svg, tables
+from bulukumba import figures, disclosure
+from bulukumba.presentation import svg, tables
 from bulukumba.disclosure import audit
 from bulukumba.disclosure import suppress as sp
 from bulukumba.disclosure.view import registry_table, vulnerable_table
@@ -316,7 +317,7 @@ def test_the_demo_hides_nothing_and_the_set_is_kept_per_data_version(demo_engine
     view = disclosure.public_view(engine=demo_engine)
     assert view.disamarkan == {"kecil": 0, "pelengkap": 0}
     assert disclosure.public_view(engine=demo_engine) is view
-    assert view.kabupaten.belum_rekam == data.coverage_total(engine=demo_engine).belum_rekam
+    assert view.kabupaten.belum_rekam == figures.coverage_total(engine=demo_engine).belum_rekam
     assert view.sebelumnya == dt.date(2018, 6, 29)  # the demo's snapshot before 30 June
 
 
@@ -365,16 +366,16 @@ def test_counts_beside_labels_are_written_the_indonesian_way():
 def test_coverage_never_reads_100_percent_while_anyone_is_unrecorded():
     """A regency of 325.880 wajib KTP with 20 unrecorded is 99,994% recorded: "99,9%", never
     "100,0%" (which says nobody is left), on the page, in the tables and in the downloads."""
-    from bulukumba import fmt
+    from bulukumba.language import fmt
 
     view = disclosure.publish(frames([("A", "K1", 325_860, 20), ("B", "K2", 20, 0)]))
     assert view.kabupaten.belum_rekam == 20 and view.kabupaten.teks_cakupan == "99,9%"
     village = view.desa.set_index("kode").loc["A"]
     assert village["teks_cakupan"] == "99,9%"
     shares = pd.Series([1 - 20 / 325_880, 1.0, 0.0, 4 / 325_880])
-    assert fmt.persen_angka(shares, 1).tolist() == [99.9, 100.0, 0.0, 0.1]   # tables and downloads
-    assert [fmt.persen(s) for s in shares] == ["99,9%", "100,0%", "0,0%", "0,1%"]
-    assert fmt.persen(0.9996, 0) == "99%" and fmt.persen(0.9213) == "92,1%"
+    assert fmt.percent_value(shares, 1).tolist() == [99.9, 100.0, 0.0, 0.1]   # tables and downloads
+    assert [fmt.percent(s) for s in shares] == ["99,9%", "100,0%", "0,0%", "0,1%"]
+    assert fmt.percent(0.9996, 0) == "99%" and fmt.percent(0.9213) == "92,1%"
     kecamatan = tables.kecamatan_table(data_frame_of(view.kecamatan))
     assert kecamatan.set_index("Kode").loc["K1", "Cakupan (%)"] == 99.9
 
@@ -389,10 +390,10 @@ def test_the_band_of_a_small_count_is_computed_in_whole_numbers():
     tenth of a percent: for w = 5 that is 20,0% (floating point made it 19,9%)."""
     from fractions import Fraction
 
-    from bulukumba import fmt
+    from bulukumba.language import fmt
 
     assert disclosure.share_band(5) == "≥ 20,0%" and disclosure.share_band(1000) == "≥ 99,6%"
     for wajib in range(5, 20_000, 7):
         floor = Fraction((wajib - 4) * 1000 // wajib, 1000)
         assert floor <= Fraction(wajib - 4, wajib) < floor + Fraction(1, 1000)
-        assert disclosure.share_band(wajib) == "≥ " + fmt.persen(float(floor)), wajib
+        assert disclosure.share_band(wajib) == "≥ " + fmt.percent(float(floor)), wajib

@@ -11,7 +11,9 @@ import re
 import pytest
 
 from apptest_support import open_app
-from bulukumba import disclosure, store, texts
+from bulukumba import disclosure
+from bulukumba.storage import store
+from bulukumba.language import texts
 from data_states import STATES, store_for
 
 ALL = ["Angka kunci", "Peta belum rekam", f"{texts.MITRA_EKTP} · GERTAK 2018", "Progres GERTAK 2018",

@@ -13,7 +13,11 @@ import pandas as pd
 import pytest
 
 from apptest_support import PROJECT, open_app, parse_angka
-from bulukumba import citizen, config, contact, disclosure, htmltables, search, store, tables, texts
+from bulukumba.presentation import citizen, contact, htmltables, tables
+from bulukumba import config, disclosure
+from bulukumba.language import search
+from bulukumba.storage import store
+from bulukumba.language import texts
 from data_states import STATES, store_for
 
 
@@ -121,7 +125,8 @@ def test_a_link_to_a_village_opens_its_card(published):
 def test_a_village_under_five_shows_the_band_and_under_five_nothing_more(tmp_path, regions):
     """Three villages of Ujung Bulu reported, one with 3 unrecorded: its card says "<5" and the
     coverage band; the one hidden as a complement says "disamarkan" and has no rank."""
-    from bulukumba import importer, reference
+    from bulukumba import importer
+    from bulukumba.storage import reference
 
     url = f"sqlite:///{tmp_path / 'kecil.sqlite'}"
     engine = store.engine_for(url)
@@ -308,13 +313,13 @@ def test_a_visitor_during_a_rebuild_gets_the_set_before_at_once(demo_engine, mon
     nothing new), and the page can say the newest is being prepared."""
     import threading
 
-    from bulukumba import data
+    from bulukumba import figures
     from bulukumba.disclosure import published as module
 
     module._memo.clear()
     first = disclosure.public_view(engine=demo_engine)
-    version = data.data_version(demo_engine)
-    monkeypatch.setattr(module.data, "data_version", lambda engine=None: version + 1)  # a write landed
+    version = figures.data_version(demo_engine)
+    monkeypatch.setattr(module.figures, "data_version", lambda engine=None: version + 1)  # a write landed
     started, release = threading.Event(), threading.Event()
     publish = module.publish_history
 
@@ -349,13 +354,13 @@ def test_a_visitor_during_a_short_rebuild_waits_for_the_newest(demo_engine, monk
     waits for it (up to WAIT_FOR_BUILD_S, 2 s) and sees the new figures, not the set before."""
     import threading
 
-    from bulukumba import data
+    from bulukumba import figures
     from bulukumba.disclosure import published as module
 
     module._memo.clear()
     first = disclosure.public_view(engine=demo_engine)
-    version = data.data_version(demo_engine)
-    monkeypatch.setattr(module.data, "data_version", lambda engine=None: version + 1)
+    version = figures.data_version(demo_engine)
+    monkeypatch.setattr(module.figures, "data_version", lambda engine=None: version + 1)
     started = threading.Event()
     publish = module.publish_history
 

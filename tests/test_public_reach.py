@@ -6,7 +6,8 @@ import pytest
 
 import data_states
 from apptest_support import open_app
-from bulukumba import contact, texts
+from bulukumba.presentation import contact
+from bulukumba.language import texts
 
 
 def html_bodies(at) -> list[str]:
@@ -85,12 +86,14 @@ def test_every_projector_slide_names_its_source(state, tmp_path_factory, regions
 def test_the_public_change_says_which_period_it_spans(state, tmp_path_factory, regions):
     """'+1.674 dalam 29 hari' on the public page beside '+432 dalam 8 hari' on Ringkasan: each
     says its dates, so the two periods are not read as one."""
-    from bulukumba import disclosure, fmt, store
+    from bulukumba import disclosure
+    from bulukumba.language import fmt
+    from bulukumba.storage import store
 
     url = data_states.store_for(state, tmp_path_factory, regions)
     change = disclosure.public_view(engine=store.engine_for(url)).kabupaten.perubahan_30
     at = open_app(role=None, db_url=url)
     said = " ".join(c.value for c in at.caption)
     assert change is not None and change.ada
-    assert f"{fmt.tanggal(change.dari)} – {fmt.tanggal(change.sampai)}" in said
+    assert f"{fmt.date(change.dari)} – {fmt.date(change.sampai)}" in said
     assert "sekitar 30 hari" in said

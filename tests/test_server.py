@@ -16,7 +16,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 
-from bulukumba import auth, store
+from bulukumba.server import auth
+from bulukumba.storage import store
 from bulukumba.server import Server, clients, compression, devices, gate, options, sessions
 
 PASSWORD = "sandi-kantor-2018"
@@ -380,7 +381,7 @@ def test_an_unknown_address_of_any_depth_gets_the_indonesian_not_found_page(clie
 
 
 def test_every_page_and_deep_link_still_reaches_streamlit(client):
-    from bulukumba import navigation
+    from bulukumba.presentation import navigation
 
     links = ["/", "/?desa=73.02.06.2001", "/?mode=proyektor", "/peta?kec=73.02.06", "/gertak/",
              "/favicon.png", "/manifest.json", f"/static/js/{main_bundle()}", "/_stcore/health",
@@ -525,7 +526,7 @@ def test_a_dashboard_started_while_an_import_writes_serves_at_once(tmp_path, reg
     version row from its first write to its commit (and on SQLite the write lock with it)."""
     import sqlalchemy as sa
 
-    from bulukumba import reference, startup
+    from bulukumba.storage import reference, startup
     from conftest import new_store_url
 
     url = new_store_url(tmp_path)

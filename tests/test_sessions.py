@@ -9,7 +9,9 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import auth, config, store
+from bulukumba.server import auth
+from bulukumba import config
+from bulukumba.storage import store
 from bulukumba.server import sessions
 from bulukumba.server.sessions import KEDALUWARSA, KELUAR, TIDAK_AKTIF, TIDAK_SAH, Sessions
 

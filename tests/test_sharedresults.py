@@ -1,4 +1,4 @@
-"""Figures and query results shared between sessions (bulukumba/sharedresults.py): after an
+"""Figures and query results shared between sessions (bulukumba/figures/sharedresults.py): after an
 import every open page reruns at once, and each answer must be worked out once, not per page."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from bulukumba.sharedresults import SharedResults
+from bulukumba.figures.sharedresults import SharedResults
 
 
 def twenty_sessions_at_once(results: SharedResults, key, build) -> list:

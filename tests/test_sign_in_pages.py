@@ -12,7 +12,9 @@ import sqlalchemy as sa
 
 import apptest_support
 from apptest_support import open_app, signed_in_user
-from bulukumba import auth, config, data, store
+from bulukumba.server import auth
+from bulukumba import config, figures
+from bulukumba.storage import store
 from bulukumba.server import sessions
 
 PASSWORD = "sandi-rapat-gertak"
@@ -23,7 +25,7 @@ SECRETS = {"pengguna": {"kadis": {"nama": "Kepala Dinas", "peran": "pimpinan",
 @pytest.fixture(scope="module")
 def kajang():
     open_app(role=None)  # prepares the store (demo data) the app uses
-    kec = data.coverage_kecamatan(engine=store.engine_for(config.database_url()))
+    kec = figures.coverage_kecamatan(engine=store.engine_for(config.database_url()))
     return kec.loc[kec["nama"] == "Kajang", "kode"].item()
 
 

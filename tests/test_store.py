@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
-from bulukumba import store
+from bulukumba.storage import store
 from conftest import on_postgres
 
 TANAH_TOWA = "73.02.06.2006"

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from bulukumba import data, store, summaries
+from bulukumba import figures
+from bulukumba.storage import store, summaries
 from conftest import new_store_url
 
 TANAH_TOWA, LEMBANNA, KAJANG = "73.02.06.2006", "73.02.06.2004", "73.02.06"
@@ -34,8 +35,8 @@ def by_hand(engine, day: dt.date, kecamatan: str | None = None) -> tuple[int, in
     return int(latest["wajib"].sum()), int(latest["rekam"].sum())
 
 
-def figures(engine, day, kecamatan=None) -> tuple[int, int]:
-    total = data.coverage_total(day, kecamatan, engine)
+def totals_on(engine, day, kecamatan=None) -> tuple[int, int]:
+    total = figures.coverage_total(day, kecamatan, engine)
     return total.wajib_ktp, total.sudah_rekam
 
 
@@ -55,16 +56,16 @@ def test_the_later_batch_wins_and_undoing_it_brings_the_earlier_one_back(engine)
         first = batch(conn, "pertama")
         snap(conn, first, TANAH_TOWA, day, 1000, 700)
         snap(conn, first, LEMBANNA, day, 500, 400)
-    assert figures(engine, day) == (1500, 1100)
+    assert totals_on(engine, day) == (1500, 1100)
     with engine.begin() as conn:
         second = batch(conn, "koreksi")
         snap(conn, second, TANAH_TOWA, day, 1000, 750)  # same village and date: this one counts
-    assert figures(engine, day) == (1500, 1150) == by_hand(engine, day)
-    assert data.coverage_villages(day, KAJANG, engine).set_index("kode").loc[TANAH_TOWA, "sudah_rekam"] == 750
+    assert totals_on(engine, day) == (1500, 1150) == by_hand(engine, day)
+    assert figures.coverage_villages(day, KAJANG, engine).set_index("kode").loc[TANAH_TOWA, "sudah_rekam"] == 750
     with engine.begin() as conn:
         store.cancel_batch(conn, second, "pengujian")
-    assert figures(engine, day) == (1500, 1100) == by_hand(engine, day)
-    assert list(data.recorded_trend(engine=engine)["sudah_rekam"]) == [1100]
+    assert totals_on(engine, day) == (1500, 1100) == by_hand(engine, day)
+    assert list(figures.recorded_trend(engine=engine)["sudah_rekam"]) == [1100]
 
 
 def test_rows_written_or_removed_by_any_writer_reach_the_figures(engine):
@@ -73,16 +74,16 @@ def test_rows_written_or_removed_by_any_writer_reach_the_figures(engine):
         b = batch(conn, "mentah")
         conn.execute(sa.text("INSERT INTO registri (desa_kode, tanggal, wajib_ktp, sudah_rekam, impor_id) "
                              "VALUES (:d, :t, 300, 200, :b)"), {"d": LEMBANNA, "t": dt.date(2018, 1, 5), "b": b})
-    assert figures(engine, dt.date(2018, 1, 31)) == (300, 200)
+    assert totals_on(engine, dt.date(2018, 1, 31)) == (300, 200)
     with engine.begin() as conn:
         conn.execute(store.registri.update().where(store.registri.c.desa_kode == LEMBANNA).values(sudah_rekam=250))
         store.bump_version(conn)
-    assert figures(engine, dt.date(2018, 1, 31)) == (300, 250)
+    assert totals_on(engine, dt.date(2018, 1, 31)) == (300, 250)
     with engine.begin() as conn:
         conn.execute(store.registri.delete().where(store.registri.c.desa_kode == LEMBANNA))
         store.bump_version(conn)
-    assert figures(engine, dt.date(2018, 1, 31)) == (0, 0)
-    assert data.latest_date(engine) is None
+    assert totals_on(engine, dt.date(2018, 1, 31)) == (0, 0)
+    assert figures.latest_date(engine) is None
 
 
 def test_a_store_of_several_regencies_matches_the_raw_rows(tmp_path):
@@ -94,21 +95,21 @@ def test_a_store_of_several_regencies_matches_the_raw_rows(tmp_path):
                          log=lambda *_: None)
     with engine.connect() as conn:
         assert summaries.is_dirty(conn)  # the bulk load went around the triggers: rebuilt on first read
-    last = data.latest_date(engine)
+    last = figures.latest_date(engine)
     for day in (last, last - dt.timedelta(days=45), dt.date(2016, 1, 31)):
-        assert figures(engine, day) == by_hand(engine, day)
-        kec = data.coverage_kecamatan(day, engine)
+        assert totals_on(engine, day) == by_hand(engine, day)
+        kec = figures.coverage_kecamatan(day, engine)
         for code in kec["kode"].iloc[::4]:
-            assert figures(engine, day, code) == by_hand(engine, day, code)
-    villages = data.coverage_villages(last, engine=engine)
+            assert totals_on(engine, day, code) == by_hand(engine, day, code)
+    villages = figures.coverage_villages(last, engine=engine)
     assert (int(villages["wajib_ktp"].sum()), int(villages["sudah_rekam"].sum())) == by_hand(engine, last)
-    trend = data.recorded_trend(engine=engine)
+    trend = figures.recorded_trend(engine=engine)
     assert len(trend) == 8
     assert (int(trend["wajib_ktp"].iloc[-1]), int(trend["sudah_rekam"].iloc[-1])) == by_hand(engine, last)
-    regencies = data.regencies(engine)
-    by_regency = data.coverage_kabupaten(last, engine).set_index("kode")
+    regencies = figures.regencies(engine)
+    by_regency = figures.coverage_kabupaten(last, engine).set_index("kode")
     for code in regencies["kode"]:
-        assert by_regency.loc[code, "sudah_rekam"] == data.coverage_total(last, engine=engine, kabupaten=code).sudah_rekam
+        assert by_regency.loc[code, "sudah_rekam"] == figures.coverage_total(last, engine=engine, kabupaten=code).sudah_rekam
     assert by_regency["sudah_rekam"].sum() == by_hand(engine, last)[1]
     engine.dispose()
 
@@ -130,13 +131,13 @@ def test_a_store_from_before_regencies_is_upgraded_on_start(tmp_path):
         assert conn.execute(sa.select(store.kabupaten.c.kode)).scalars().all() == ["73.02"]
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("kegiatan")}
         assert {"ix_kegiatan_desa_tanggal", "ix_kegiatan_mitra_rinci"} <= indexes
-    assert figures(engine, dt.date(2018, 2, 1)) == (1500, 1150)
-    assert data.region_label(KAJANG, engine=engine) == "Kecamatan Kajang"
+    assert totals_on(engine, dt.date(2018, 2, 1)) == (1500, 1150)
+    assert figures.region_label(KAJANG, engine=engine) == "Kecamatan Kajang"
     # A new write after the upgrade is seen through the triggers the upgrade installed.
     with engine.begin() as conn:
         b = batch(conn, "sesudah")
         snap(conn, b, LEMBANNA, dt.date(2018, 3, 1), 500, 480)
-    assert figures(engine, dt.date(2018, 3, 1)) == (1500, 1230)
+    assert totals_on(engine, dt.date(2018, 3, 1)) == (1500, 1230)
     engine.dispose()
 
 
@@ -180,17 +181,17 @@ SCHEMA_1 = [
 def test_the_daily_activity_summary_equals_the_rows(demo_engine):
     """The whole store's sums come from `ringkas_kegiatan`; a regency's from `kegiatan` itself.
     In a store of one regency both must give the same figures."""
-    from bulukumba.data import programmes
+    from bulukumba.figures import programmes
 
     for start, end, service in ((None, None, None), (dt.date(2018, 1, 19), dt.date(2018, 6, 30), None),
                                 (dt.date(2017, 5, 1), dt.date(2017, 12, 31), "rekam_ektp"),
                                 (dt.date(2018, 2, 10), dt.date(2018, 3, 3), "akta_kematian")):
-        whole = data.partner_leaderboard(start, end, service, engine=demo_engine)
-        regency = data.partner_leaderboard(start, end, service, engine=demo_engine, kabupaten="73.02")
+        whole = figures.partner_leaderboard(start, end, service, engine=demo_engine)
+        regency = figures.partner_leaderboard(start, end, service, engine=demo_engine, kabupaten="73.02")
         pd.testing.assert_frame_equal(whole, regency)
         assert whole["jumlah"].sum() > 0
-        pd.testing.assert_frame_equal(data.partner_monthly(start, end, service, engine=demo_engine),
-                                      data.partner_monthly(start, end, service, engine=demo_engine, kabupaten="73.02"))
+        pd.testing.assert_frame_equal(figures.partner_monthly(start, end, service, engine=demo_engine),
+                                      figures.partner_monthly(start, end, service, engine=demo_engine, kabupaten="73.02"))
     daily = programmes._activity_daily("akta_kematian", dt.date(2018, 1, 19), dt.date(2018, 6, 30), None, None,
                                        engine=demo_engine)
     pd.testing.assert_frame_equal(daily, programmes._activity_daily(
@@ -205,14 +206,14 @@ def test_undoing_an_activity_batch_leaves_the_daily_summary(engine):
             conn.execute(store.kegiatan.insert().values(
                 tanggal=day, mitra_kode="pmi", desa_kode=TANAH_TOWA, layanan="rekam_ektp", jumlah=n,
                 cara="jemput_bola", rentan="umum", impor_id=b))
-    board = data.partner_leaderboard(engine=engine).set_index("kode")
+    board = figures.partner_leaderboard(engine=engine).set_index("kode")
     assert (board.loc["pmi", "jumlah"], board.loc["pmi", "desa"]) == (42, 1)
     with engine.begin() as conn:
         store.cancel_batch(conn, b, "pengujian")
-    board = data.partner_leaderboard(engine=engine).set_index("kode")
+    board = figures.partner_leaderboard(engine=engine).set_index("kode")
     assert (board.loc["pmi", "jumlah"], board.loc["pmi", "desa"]) == (0, 0)
-    assert data.partner_village_count("pmi", engine=engine) == 0
-    assert data.partner_monthly(engine=engine).empty
+    assert figures.partner_village_count("pmi", engine=engine) == 0
+    assert figures.partner_monthly(engine=engine).empty
 
 
 def test_undoing_one_of_a_partners_batches_leaves_its_villages_reached(engine):
@@ -263,8 +264,8 @@ def activity(conn, b, day, village, service="rekam_ektp", partner="pmi"):
 
 def reached(engine, start, end, service=None, partner="pmi") -> tuple[int, int]:
     """(leaderboard's villages, partner_village_count) for the whole store."""
-    board = data.partner_leaderboard(start, end, service, engine=engine).set_index("kode")
-    return int(board.loc[partner, "desa"]), data.partner_village_count(partner, start, end, service, engine)
+    board = figures.partner_leaderboard(start, end, service, engine=engine).set_index("kode")
+    return int(board.loc[partner, "desa"]), figures.partner_village_count(partner, start, end, service, engine)
 
 
 def test_a_village_counts_as_reached_only_for_periods_holding_one_of_its_active_rows(engine):
@@ -315,15 +316,15 @@ def test_partner_reach_matches_the_rows_for_every_partner_period_and_service(dem
     periods = [(None, None), (dt.date(2018, 1, 19), dt.date(2018, 6, 30)), (None, dt.date(2017, 9, 30)),
                (dt.date(2017, 5, 1), dt.date(2017, 12, 31)), (dt.date(2018, 2, 10), dt.date(2018, 3, 3)),
                (dt.date(2018, 4, 1), dt.date(2018, 4, 7)), (dt.date(2018, 6, 1), None)]
-    partners = list(data.partners(demo_engine)["kode"])
+    partners = list(figures.partners(demo_engine)["kode"])
     for start, end in periods:
         for service in (None, "rekam_ektp", "akta_kelahiran"):
-            board = data.partner_leaderboard(start, end, service, engine=demo_engine).set_index("kode")
+            board = figures.partner_leaderboard(start, end, service, engine=demo_engine).set_index("kode")
             for partner in partners:
                 expected = reached_by_hand(demo_engine, partner, start, end, service)
                 assert board.loc[partner, "desa"] == expected, (partner, start, end, service)
-                assert data.partner_village_count(partner, start, end, service, demo_engine) == expected
-                assert data.partner_village_count(partner, start, end, service, demo_engine, kecamatan=KAJANG) \
+                assert figures.partner_village_count(partner, start, end, service, demo_engine) == expected
+                assert figures.partner_village_count(partner, start, end, service, demo_engine, kecamatan=KAJANG) \
                     == reached_by_hand(demo_engine, partner, start, end, service, KAJANG)
 
 
@@ -339,7 +340,7 @@ def restarted_as_schema(version: int, engine: sa.Engine, url: str) -> sa.Engine:
 def test_a_store_of_schema_2_gains_the_partner_reach_on_start(tmp_path, regions):
     """A store written before the reach table (schema 2): the next start creates it and its
     triggers, and the first read fills it from the rows."""
-    from bulukumba import reference
+    from bulukumba.storage import reference
 
     url = new_store_url(tmp_path, "skema2")
     engine = store.make_engine(url)
@@ -419,12 +420,12 @@ def check_partnership_board(engine, start=PARTNERSHIP[0], end=PARTNERSHIP[1]):
     """The Mitra page's leaderboard, partner villages and count for the period match the rows."""
     for service in (None, "rekam_ektp", "kk"):
         expected = board_by_hand(engine, start, end, service)
-        board = data.partner_leaderboard(start, end, service, engine=engine).set_index("kode")
+        board = figures.partner_leaderboard(start, end, service, engine=engine).set_index("kode")
         for partner in board.index:
             got = tuple(int(board.loc[partner, c]) for c in ("jumlah", "rentan", "desa"))
             assert got == expected.get(partner, (0, 0, 0)), (partner, service)
-            villages = data.partner_villages(partner, start, end, service, engine)
-            assert len(villages) == got[2] == data.partner_village_count(partner, start, end, service, engine)
+            villages = figures.partner_villages(partner, start, end, service, engine)
+            assert len(villages) == got[2] == figures.partner_village_count(partner, start, end, service, engine)
             assert villages["jumlah"].sum() == got[0] and villages["rentan"].sum() == got[1]
 
 
@@ -444,9 +445,9 @@ def test_the_partnership_period_is_counted_once_and_kept_true_through_imports_un
             tanggal=dt.date(2017, 7, 7), mitra_kode="pmi", desa_kode=TANAH_TOWA, layanan="rekam_ektp", jumlah=3,
             cara="jemput_bola", rentan="disabilitas", impor_id=b))
         partnership_target(conn)
-    assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
+    assert figures.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
     check_partnership_board(engine)
-    board = data.partner_leaderboard(*PARTNERSHIP, engine=engine).set_index("kode")
+    board = figures.partner_leaderboard(*PARTNERSHIP, engine=engine).set_index("kode")
     assert [int(board.loc["pmi", c]) for c in ("jumlah", "rentan", "desa")] == [13, 3, 2]
 
     with engine.begin() as conn:  # another batch in the period, then undone
@@ -457,22 +458,22 @@ def test_the_partnership_period_is_counted_once_and_kept_true_through_imports_un
             .order_by(store.desa.c.kode).limit(1)).scalar_one()
         activity(conn, later, dt.date(2017, 8, 1), third, partner="pkk", service="kk")
     check_partnership_board(engine)
-    assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 2
+    assert figures.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 2
     with engine.begin() as conn:
         store.cancel_batch(conn, later, "pengujian")
     check_partnership_board(engine)
-    assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
+    assert figures.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
 
     longer = (PARTNERSHIP[0], dt.date(2017, 11, 30))
     with engine.begin() as conn:  # a second target stretches the programme by a month
         second = partnership_target(conn, *longer, name="target-2")
-    assert data.activity._programme_counted(*longer, engine) == "kemitraan_2017"
-    assert data.activity._programme_counted(*PARTNERSHIP, engine) is None  # counted from the rows now
+    assert figures.activity._programme_counted(*longer, engine) == "kemitraan_2017"
+    assert figures.activity._programme_counted(*PARTNERSHIP, engine) is None  # counted from the rows now
     check_partnership_board(engine, *longer)
     check_partnership_board(engine)
     with engine.begin() as conn:
         store.cancel_batch(conn, second, "pengujian")
-    assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
+    assert figures.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
     check_partnership_board(engine)
 
     # A period reaching the data's last day is answered by the first and last dates instead,
@@ -480,20 +481,20 @@ def test_the_partnership_period_is_counted_once_and_kept_true_through_imports_un
     to_the_end = (PARTNERSHIP[0], dt.date(2018, 1, 31))
     with engine.begin() as conn:
         partnership_target(conn, *to_the_end, name="target-3")
-    assert data.activity._programme_counted(*to_the_end, engine) is None
+    assert figures.activity._programme_counted(*to_the_end, engine) is None
     check_partnership_board(engine, *to_the_end)
     with engine.begin() as conn:
         b = store.start_batch(conn, nama_file="februari", sha256="z" * 64, jenis="kegiatan", jumlah_baris=1,
                               oleh="pengujian")
         activity(conn, b, dt.date(2018, 2, 5), LEMBANNA, partner="pkk")
-    assert data.activity._programme_counted(*to_the_end, engine) == "kemitraan_2017"
+    assert figures.activity._programme_counted(*to_the_end, engine) == "kemitraan_2017"
     check_partnership_board(engine, *to_the_end)
 
 
 def test_a_store_of_schema_3_counts_its_programmes_on_first_read(tmp_path, regions):
     """A store written before the programme table (schema 3), with the 2017 partnership's target
     in it: the next start creates the table and the first read counts the programme."""
-    from bulukumba import reference
+    from bulukumba.storage import reference
 
     url = new_store_url(tmp_path, "skema3")
     engine = store.make_engine(url)
@@ -512,9 +513,9 @@ def test_a_store_of_schema_3_counts_its_programmes_on_first_read(tmp_path, regio
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.SCHEMA_VERSION
         assert {"jangkauan_program", "periode_program"} <= set(sa.inspect(conn).get_table_names())
-    assert data.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
+    assert figures.activity._programme_counted(*PARTNERSHIP, engine) == "kemitraan_2017"
     check_partnership_board(engine)
-    assert data.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
+    assert figures.partner_village_count("pkk", *PARTNERSHIP, None, engine) == 1
     engine.dispose()
 
 
@@ -522,21 +523,21 @@ def test_a_store_of_schema_4_gains_the_newest_snapshot_index_on_start(tmp_path, 
     """Schema 5 indexes every village's newest snapshot (Peta's national list read it from 3
     million rows); a store written before it gains the index on the next start, and its figures
     read the same."""
-    from bulukumba import demo, reference
+    from bulukumba.storage import demo, reference
 
     url = new_store_url(tmp_path, "skema4")
     engine = store.make_engine(url)
     reference.ensure_reference(engine, regions)
     demo.load(engine, as_of=dt.date(2018, 6, 30))
-    before = data.coverage_villages(engine=engine)
+    before = figures.coverage_villages(engine=engine)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_registri_berlaku_terbaru")
     engine = restarted_as_schema(4, engine, url)
     with engine.connect() as conn:
         assert store.schema_version(conn) == store.SCHEMA_VERSION == 7
         assert "ix_registri_berlaku_terbaru" in {i["name"] for i in sa.inspect(conn).get_indexes("registri_berlaku")}
-    data.clear_memo()
-    pd.testing.assert_frame_equal(data.coverage_villages(engine=engine), before)
+    figures.clear_memo()
+    pd.testing.assert_frame_equal(figures.coverage_villages(engine=engine), before)
     engine.dispose()
 
 
@@ -544,7 +545,8 @@ def test_a_store_of_schema_5_gains_the_publication_history_on_start(tmp_path, re
     """Schema 6 keeps what the public page published (`terbitan`, bulukumba/disclosure/history.py):
     a store written before it gains the table on the next start, and the next published set is
     kept there, once however often it is asked for."""
-    from bulukumba import disclosure, reference
+    from bulukumba import disclosure
+    from bulukumba.storage import reference
     from disclosure_scenarios import scenario, write
 
     url = new_store_url(tmp_path, "skema5")
@@ -559,7 +561,7 @@ def test_a_store_of_schema_5_gains_the_publication_history_on_start(tmp_path, re
         assert store.schema_version(conn) == store.SCHEMA_VERSION == 7
         assert "terbitan" in sa.inspect(conn).get_table_names()
     view = disclosure.public_view(engine=engine)
-    data.clear_memo()
+    figures.clear_memo()
     disclosure.published._memo.clear()
     assert disclosure.public_view(engine=engine).disamarkan == view.disamarkan  # built again: the same
     with engine.connect() as conn:

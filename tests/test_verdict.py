@@ -14,8 +14,11 @@ import pytest
 import data_states
 from apptest_support import metrics, open_app, parse_angka
 from readback import strip_items
-from bulukumba import data, fmt, store, texts, verdict
-from bulukumba.data.trends import day_number
+from bulukumba import figures
+from bulukumba.language import fmt, texts
+from bulukumba.storage import store
+from bulukumba.figures import verdict
+from bulukumba.figures.trends import day_number
 
 
 @pytest.fixture(scope="module", params=data_states.STATES)
@@ -26,9 +29,9 @@ def state(request, tmp_path_factory, regions):
 
 def test_the_verdict_is_computed_from_the_data_module(state):
     name, _url, engine = state
-    latest = data.latest_date(engine)
+    latest = figures.latest_date(engine)
     v = verdict.gertak_verdict(engine=engine)
-    status = data.programme_status("gertak_2018", "rekam_ektp", None, latest, engine)
+    status = figures.programme_status("gertak_2018", "rekam_ektp", None, latest, engine)
 
     assert v.tanggal == latest
     if status is None:
@@ -39,7 +42,7 @@ def test_the_verdict_is_computed_from_the_data_module(state):
         assert (v.target, v.capaian, v.sisa, v.selesai) == (status.target, status.capaian, status.sisa,
                                                              status.selesai)
         assert v.perlu_per_hari == pytest.approx(status.laju_perlu)
-        change = data.recorded_change(latest, 28, None, engine)
+        change = figures.recorded_change(latest, 28, None, engine)
         if change.ada:
             # The pace is the rise between two real dates, per day actually between them.
             assert v.laju == pytest.approx(change.sudah_rekam / change.hari)
@@ -47,11 +50,11 @@ def test_the_verdict_is_computed_from_the_data_module(state):
             if v.laju > 0 and v.sisa:
                 assert v.proyeksi_selesai == latest + dt.timedelta(days=math.ceil(v.sisa / v.laju))
                 late = (v.proyeksi_selesai - v.selesai).days
-                assert v.badge == (f"terlambat {fmt.angka(late)} hari" if late > 0 else "tepat waktu")
+                assert v.badge == (f"terlambat {fmt.number(late)} hari" if late > 0 else "tepat waktu")
         else:
             assert v.laju is None and v.proyeksi_selesai is None and v.badge == "belum bisa dinilai"
 
-    board = data.partner_leaderboard(v.mitra_mulai, latest, "rekam_ektp", None, engine)
+    board = figures.partner_leaderboard(v.mitra_mulai, latest, "rekam_ektp", None, engine)
     if board["jumlah"].sum() == 0:
         assert v.mitra is None
         assert "template kegiatan" in texts.verdict_note(v)
@@ -66,7 +69,7 @@ def test_the_verdicts_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
     national size); each verdict must be the one the kecamatan's own strip shows, on every data
     state and on a date inside the programme as well as the newest."""
     _name, _url, engine = state
-    latest = data.latest_date(engine)
+    latest = figures.latest_date(engine)
     for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19)):
         together = verdict.programme_verdicts("gertak_2018", "kecamatan", day, engine)
         expected = [verdict.programme_verdict("gertak_2018", v.layanan, day, v.kecamatan, engine, with_partner=False)
@@ -88,7 +91,7 @@ def test_the_progress_chart_draws_exactly_the_kecamatan_the_verdicts_give_a_targ
         assert drawn == judged, day
 
 
-def _same_change(a: data.Change, b: data.Change) -> bool:
+def _same_change(a: figures.Change, b: figures.Change) -> bool:
     """Equal, a coverage change of NaN (no one wajib KTP) equal to NaN."""
     nan = lambda c: c.cakupan_poin is not None and math.isnan(c.cakupan_poin)  # noqa: E731
     return (dataclasses.replace(a, cakupan_poin=None) == dataclasses.replace(b, cakupan_poin=None)
@@ -97,16 +100,16 @@ def _same_change(a: data.Change, b: data.Change) -> bool:
 
 def test_the_changes_of_every_kecamatan_at_once_are_each_kecamatans_own(state):
     """The per-kecamatan verdicts read every kecamatan's recent change in one vectorised pass
-    (data.Trends); each must be what that kecamatan's own recorded_change says, for any date and
+    (figures.Trends); each must be what that kecamatan's own recorded_change says, for any date and
     window, and "no data" for a kecamatan without any."""
     _name, _url, engine = state
-    trends = data.kecamatan_trends(engine)
-    codes = sorted(data.kecamatan_names(engine)) + ["99.99.99"]
+    trends = figures.kecamatan_trends(engine)
+    codes = sorted(figures.kecamatan_names(engine)) + ["99.99.99"]
     for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19), dt.date(2017, 1, 1)):
         for days in (7, 28, 30):
             together = trends.changes(trends.numbers(codes), np.full(len(codes), day_number(day)), days)
             for code, change in zip(codes, together):
-                alone = data.recorded_change(day, days, code, engine)
+                alone = figures.recorded_change(day, days, code, engine)
                 assert _same_change(change, alone), (code, day, days, change, alone)
 
 
@@ -115,11 +118,11 @@ def test_which_kecamatan_have_figures_is_read_from_the_trends_as_from_each_total
     by the day; it reads that from the trends it already holds, and each answer must be what the
     kecamatan's own total says."""
     _name, _url, engine = state
-    trends = data.kecamatan_trends(engine)
-    codes = sorted(data.kecamatan_names(engine)) + ["99.99.99"]
+    trends = figures.kecamatan_trends(engine)
+    codes = sorted(figures.kecamatan_names(engine)) + ["99.99.99"]
     for day in (None, dt.date(2018, 3, 20), dt.date(2018, 1, 19), dt.date(2017, 1, 1)):
         together = trends.reported(trends.numbers(codes), np.full(len(codes), day_number(day))).tolist()
-        alone = [data.coverage_total(day, code, engine).wajib_ktp > 0 for code in codes]
+        alone = [figures.coverage_total(day, code, engine).wajib_ktp > 0 for code in codes]
         assert together == alone, day
 
 
@@ -154,7 +157,7 @@ def test_one_snapshot_gives_a_verdict_that_waits_for_a_pace(tmp_path, regions):
     engine = store.engine_for(url)
     from bulukumba import importer
 
-    villages = data.coverage_kecamatan(engine=engine)["kode"].tolist()
+    villages = figures.coverage_kecamatan(engine=engine)["kode"].tolist()
     assert importer.import_bytes(data_states._target_csv(villages), "t.csv", "target", engine).ok
     v = verdict.gertak_verdict(engine=engine)
     assert v.keadaan == "belum_ada_laju" and v.badge == "belum bisa dinilai"
@@ -174,15 +177,15 @@ def test_ringkasan_opens_with_the_strip_and_its_figures_read_back(state):
     assert shown["lencana"] == v.badge
     if v.sisa is not None:
         assert parse_angka(shown["sisa"]) == v.sisa
-        assert f"dari target {fmt.angka(v.target)}" in shown["sisa"]
+        assert f"dari target {fmt.number(v.target)}" in shown["sisa"]
         assert parse_angka(shown["perlu"]) == pytest.approx(v.perlu_per_hari, abs=0.05)
         if v.laju is None:
             assert shown["laju"].startswith(fmt.KOSONG)
         else:
             assert parse_angka(shown["laju"]) == pytest.approx(v.laju, abs=0.05)
-            assert f"{fmt.angka(v.laju_hari)} hari terakhir" in shown["laju"]
+            assert f"{fmt.number(v.laju_hari)} hari terakhir" in shown["laju"]
         if v.proyeksi_selesai:
-            assert shown["proyeksi"] == fmt.tanggal_pendek(v.proyeksi_selesai)
+            assert shown["proyeksi"] == fmt.date_short(v.proyeksi_selesai)
     else:
         assert "sisa" not in shown and "proyeksi" not in shown
     if v.mitra:
@@ -194,17 +197,17 @@ def test_ringkasan_opens_with_the_strip_and_its_figures_read_back(state):
 
     # The metrics below it: a change only where a comparison date exists.
     m = {metric.label: metric for metric in at.metric}
-    total = data.coverage_total(engine=engine)
+    total = figures.coverage_total(engine=engine)
     assert parse_angka(m["Sudah rekam"].value) == total.sudah_rekam
-    change = data.recorded_change(None, 7, None, engine)
+    change = figures.recorded_change(None, 7, None, engine)
     captions = " ".join(c.value for c in at.caption)
     if change.ada:
-        assert m["Sudah rekam"].delta == f"{fmt.bertanda(change.sudah_rekam)} dalam {fmt.angka(change.hari)} hari"
-        assert f"{fmt.tanggal(change.dari)} – {fmt.tanggal(change.sampai)}" in captions
+        assert m["Sudah rekam"].delta == f"{fmt.signed(change.sudah_rekam)} dalam {fmt.number(change.hari)} hari"
+        assert f"{fmt.date(change.dari)} – {fmt.date(change.sampai)}" in captions
     else:
         assert not m["Sudah rekam"].delta and not m["Belum rekam"].delta
         assert "Belum ada data pembanding" in captions
-        assert fmt.angka(total.sudah_rekam) not in (m["Sudah rekam"].delta or "")
+        assert fmt.number(total.sudah_rekam) not in (m["Sudah rekam"].delta or "")
     # A distance from the target carries no arrow.
     assert "poin" in m["Cakupan"].delta and "target 96%" in m["Cakupan"].delta
     from streamlit.proto.Metric_pb2 import Metric
@@ -221,6 +224,6 @@ def test_achievement_counted_from_the_first_registry_date_says_so(state):
     if name != "dua_snapshot":
         assert v.capaian_sejak in (None, v.mulai)
         return
-    first = data.recorded_trend(engine=engine)["tanggal"].iloc[0].date()
+    first = figures.recorded_trend(engine=engine)["tanggal"].iloc[0].date()
     assert v.capaian_sejak == first > v.mulai
-    assert f"Capaian dihitung sejak data registri pertama ({fmt.tanggal(first)})" in texts.verdict_note(v)
+    assert f"Capaian dihitung sejak data registri pertama ({fmt.date(first)})" in texts.verdict_note(v)

@@ -34,10 +34,10 @@ What each label promises a reader, as (lowest, highest) count, is public on purp
 protection does not depend on its being secret (`SMALL_RANGE`, `MASKED_LEAF_RANGE`,
 `MASKED_TOTAL_RANGE`, `WITHHELD_RANGE`).
 """
-from .published import frames_for, is_current, preparing, public_view
-from .suppress import (MASKED, MASKED_LEAF_RANGE, MASKED_TOTAL_RANGE, SHOWN, SMALL, SMALL_RANGE,
+from bulukumba.disclosure.published import frames_for, is_current, preparing, public_view
+from bulukumba.disclosure.suppress import (MASKED, MASKED_LEAF_RANGE, MASKED_TOTAL_RANGE, SHOWN, SMALL, SMALL_RANGE,
                        THRESHOLD, WITHHELD, WITHHELD_RANGE, ProtectionError)
-from .view import Frames, Publication, PublicView, Regency, Trends, protect, publish, published_trend, share_band
+from bulukumba.disclosure.view import Frames, Publication, PublicView, Regency, Trends, protect, publish, published_trend, share_band
 
 __all__ = [
     "MASKED", "MASKED_LEAF_RANGE", "MASKED_TOTAL_RANGE", "SHOWN", "SMALL", "SMALL_RANGE", "THRESHOLD",

@@ -32,8 +32,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .network import Network
-from .cells import (INF, LEAF_COST, MASKED, SHOWN, SMALL_RANGE, TOTAL_COST, WITHHELD, Cell, Published,
+from bulukumba.disclosure.network import Network
+from bulukumba.disclosure.cells import (INF, LEAF_COST, MASKED, SHOWN, SMALL_RANGE, TOTAL_COST, WITHHELD, Cell, Published,
                              Tree, can_hide, interval)
 
 EQUAL = "sama"

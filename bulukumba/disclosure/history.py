@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .. import store
-from .cells import INF, Cell, Published, Table, Tree
+from bulukumba.storage import store
+from bulukumba.disclosure.cells import INF, Cell, Published, Table, Tree
 
 T = store.terbitan
 REGISTRY, VULNERABLE = "registri", "rentan"

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import data, store
-from . import history as h
-from . import suppress as sp
-from . import view as v
+from bulukumba import figures
+from bulukumba.storage import store
+from bulukumba.disclosure import history as h
+from bulukumba.disclosure import suppress as sp
+from bulukumba.disclosure import view as v
 
 PROGRAMME = ("gertak_2018", "rekam_ektp")
 #: How often a build reads the history again when another process recorded meanwhile.
@@ -63,7 +64,7 @@ def clear_memo() -> None:
 
 def programme_status(day: dt.date | None, engine: sa.Engine, kabupaten: str | None = None):
     """GERTAK 2018's e-KTP target of the regency published (of the whole store without one)."""
-    return data.programme_status(*PROGRAMME, as_of=day, engine=engine, kabupaten=kabupaten)
+    return figures.programme_status(*PROGRAMME, as_of=day, engine=engine, kabupaten=kabupaten)
 
 
 def programme_start(engine: sa.Engine, kabupaten: str | None = None) -> dt.date | None:
@@ -78,26 +79,26 @@ def frames_for(day: dt.date, engine: sa.Engine, start: dt.date | None, kabupaten
     """The data module's frames for `day` (in one regency, or the whole store), everything the
     view needs."""
     try:
-        office = data.office_location(engine, kabupaten)
+        office = figures.office_location(engine, kabupaten)
     except LookupError:
         office = None
     return v.Frames(
-        tanggal=day, desa=data.coverage_villages(day, engine=engine, kabupaten=kabupaten),
-        mitra=data.partner_leaderboard(start, day, None, None, engine, kabupaten=kabupaten),
-        rentan=data.vulnerable_by_kecamatan(start, day, engine, kabupaten=kabupaten),
-        kecamatan=data.coverage_kecamatan(day, engine, kabupaten=kabupaten),
-        mitra_urutan=tuple(data.partners(engine)["kode"]),
-        mitra_perekaman=data.partner_leaderboard(start, day, "rekam_ektp", None, engine, kabupaten=kabupaten),
+        tanggal=day, desa=figures.coverage_villages(day, engine=engine, kabupaten=kabupaten),
+        mitra=figures.partner_leaderboard(start, day, None, None, engine, kabupaten=kabupaten),
+        rentan=figures.vulnerable_by_kecamatan(start, day, engine, kabupaten=kabupaten),
+        kecamatan=figures.coverage_kecamatan(day, engine, kabupaten=kabupaten),
+        mitra_urutan=tuple(figures.partners(engine)["kode"]),
+        mitra_perekaman=figures.partner_leaderboard(start, day, "rekam_ektp", None, engine, kabupaten=kabupaten),
         kantor=office)
 
 
 def registry_tables(day: dt.date, villages: pd.DataFrame, engine: sa.Engine,
                     kabupaten: str | None = None) -> dict[dt.date, sp.Table]:
     """The registry table of every snapshot date of the regency up to `day`: on each, every
-    village with its latest snapshot so far (as data.coverage_villages gives it), from one read
-    of every snapshot (data.village_histories). `villages`: the regency's villages (kode,
+    village with its latest snapshot so far (as figures.coverage_villages gives it), from one read
+    of every snapshot (figures.village_histories). `villages`: the regency's villages (kode,
     kecamatan_kode)."""
-    snapshots = data.village_histories(end=day, engine=engine, kabupaten=kabupaten)
+    snapshots = figures.village_histories(end=day, engine=engine, kabupaten=kabupaten)
     if snapshots.empty:
         return {}
     snapshots = snapshots.merge(villages[["kode", "kecamatan_kode"]], on="kode")
@@ -114,7 +115,7 @@ def history_key(engine: sa.Engine, kabupaten: str | None) -> str:
     as that regency, so its history stays its own when another regency is added later."""
     if kabupaten is not None:
         return kabupaten
-    regencies = data.regencies(engine)
+    regencies = figures.regencies(engine)
     return str(regencies["kode"].iloc[0]) if len(regencies) == 1 else ""
 
 
@@ -171,9 +172,9 @@ def trends(day: dt.date, frames: v.Frames, publications: list[sp.Published], eng
            kabupaten: str | None, start: dt.date | None) -> v.Trends:
     """The regency's trends on `day`, from its published trend only."""
     riwayat = v.published_trend(publications)
-    trend = data.Trend.of(riwayat)
-    change = data.change_over(trend, day, 30) if len(riwayat) else None
-    status, progress = data.programme_on_trend(_counted_from_base(riwayat, publications, engine, kabupaten),
+    trend = figures.Trend.of(riwayat)
+    change = figures.change_over(trend, day, 30) if len(riwayat) else None
+    status, progress = figures.programme_on_trend(_counted_from_base(riwayat, publications, engine, kabupaten),
                                                *PROGRAMME, as_of=day, engine=engine, kabupaten=kabupaten)
     verdict = _verdict(day, frames, status, riwayat, publications, engine, kabupaten, start)
     return v.Trends(riwayat, change, status, progress if status is not None else None, verdict)
@@ -193,7 +194,7 @@ def _counted_from_base(riwayat: pd.DataFrame, publications: list[sp.Published], 
 
 
 def _verdict(day, frames: v.Frames, status, riwayat: pd.DataFrame, publications, engine, kabupaten, start):
-    from .. import verdict
+    from bulukumba.figures import verdict
 
     counted = _counted_from_base(riwayat, publications, engine, kabupaten)
     board = frames.mitra_perekaman
@@ -202,8 +203,8 @@ def _verdict(day, frames: v.Frames, status, riwayat: pd.DataFrame, publications,
         top, grand = board.iloc[0], float(board["jumlah"].sum())   # the leaderboard's first
         partner = verdict.TopPartner(kode=str(top["kode"]), nama=str(top["nama"]), jumlah=int(top["jumlah"]),
                                      porsi=int(top["jumlah"]) / grand, mulai=start, sampai=day)
-    return verdict.published_verdict(status, data.Trend.of(counted), data.region_label(None, kabupaten, engine),
-                                     day, data.freshness(engine).contoh, partner, start, engine)
+    return verdict.published_verdict(status, figures.Trend.of(counted), figures.region_label(None, kabupaten, engine),
+                                     day, figures.freshness(engine).contoh, partner, start, engine)
 
 
 def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = None,
@@ -212,12 +213,12 @@ def public_view(as_of: dt.date | str | None = None, engine: sa.Engine | None = N
     only when the store holds one regency) for `as_of` (default: the newest date); None on an
     empty store."""
     engine = engine or store.default_engine()
-    latest = data.latest_date(engine)
+    latest = figures.latest_date(engine)
     if latest is None:
         return None
     day = pd.Timestamp(as_of).date() if as_of is not None else latest
     wanted = (day, kabupaten)
-    version = data.data_version(engine)
+    version = figures.data_version(engine)
     url = str(engine.url)
     while True:
         with _lock:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 
-from .audit import Knowledge, Pair
-from .cells import SHOWN, SMALL_RANGE, Cell, Published
-from .network import Network
+from bulukumba.disclosure.audit import Knowledge, Pair
+from bulukumba.disclosure.cells import SHOWN, SMALL_RANGE, Cell, Published
+from bulukumba.disclosure.network import Network
 
 #: How far around its value a cell's range matters: whether a small count can move by d (at
 #: most 3) depends only on how far every other cell can move within d of its value (the change

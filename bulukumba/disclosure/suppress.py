@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import logging
 
-from .audit import EQUAL, UNORDERED, Knowledge, Pair, link, order
-from .relay import Chain, relayed
-from .cells import (INF, LEAF_COST, MASKED, MASKED_LEAF_RANGE, MASKED_TOTAL_RANGE, SHOWN, SMALL, SMALL_RANGE,
+from bulukumba.disclosure.audit import EQUAL, UNORDERED, Knowledge, Pair, link, order
+from bulukumba.disclosure.relay import Chain, relayed
+from bulukumba.disclosure.cells import (INF, LEAF_COST, MASKED, MASKED_LEAF_RANGE, MASKED_TOTAL_RANGE, SHOWN, SMALL, SMALL_RANGE,
                     THRESHOLD, TOTAL_COST, WITHHELD, WITHHELD_RANGE, Cell, Published, Table, Tree, can_hide,
                     first_status, interval)
 

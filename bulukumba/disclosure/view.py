@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import fmt
-from . import suppress as sp
+from bulukumba.language import fmt
+from bulukumba.disclosure import suppress as sp
 
 log = logging.getLogger(__name__)
 INF = math.inf
@@ -47,13 +47,13 @@ class Frames:
     """What the data module says about one date (see published.frames_for). Protection needs
     the first four; the view itself needs the rest."""
     tanggal: dt.date
-    desa: pd.DataFrame                  # data.coverage_villages
-    mitra: pd.DataFrame                 # data.partner_leaderboard over the programme period
-    rentan: pd.DataFrame                # data.vulnerable_by_kecamatan over the same period
-    kecamatan: pd.DataFrame | None = None         # data.coverage_kecamatan
+    desa: pd.DataFrame                  # figures.coverage_villages
+    mitra: pd.DataFrame                 # figures.partner_leaderboard over the programme period
+    rentan: pd.DataFrame                # figures.vulnerable_by_kecamatan over the same period
+    kecamatan: pd.DataFrame | None = None         # figures.coverage_kecamatan
     mitra_urutan: tuple[str, ...] = ()            # partner codes in the report's order
     mitra_perekaman: pd.DataFrame | None = None   # partner_leaderboard for e-KTP recording
-    kantor: tuple[float, float] | None = None     # data.office_location
+    kantor: tuple[float, float] | None = None     # figures.office_location
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ class Trends:
     riwayat: tanggal, wajib_ktp, sudah_rekam, belum_rekam, cakupan of every date whose regency
     figures were published, up to the date shown."""
     riwayat: pd.DataFrame
-    perubahan_30: object | None = None      # data.Change over about 30 days
-    gertak: object | None = None            # data.ProgrammeStatus counted on `riwayat`
+    perubahan_30: object | None = None      # figures.Change over about 30 days
+    gertak: object | None = None            # figures.ProgrammeStatus counted on `riwayat`
     gertak_progres: pd.DataFrame | None = None
     vonis: object | None = None             # verdict.Verdict for the strip
 
@@ -102,7 +102,7 @@ class Regency:
     teks_sudah_rekam: str
     teks_belum_rekam: str
     teks_cakupan: str
-    perubahan_30: object | None       # data.Change over about 30 days (None: withheld)
+    perubahan_30: object | None       # figures.Change over about 30 days (None: withheld)
 
     @property
     def sudah_rekam_30_hari(self) -> int | None:
@@ -246,7 +246,7 @@ def protect(frames: Frames, previous: Frames | None = None) -> Publication:
 # Publication -> what is shown
 # ---------------------------------------------------------------------------------------------
 
-def _text(cell: sp.Cell | None, status: str | None, exact=fmt.angka) -> str:
+def _text(cell: sp.Cell | None, status: str | None, exact=fmt.number) -> str:
     if cell is None:
         return fmt.KOSONG
     return exact(cell.value) if status == sp.SHOWN else status
@@ -264,7 +264,7 @@ def share_band(wajib) -> str:
     "≥ 20,0%", which floating point would make 19,9%)."""
     if pd.isna(wajib) or wajib <= 0:
         return fmt.KOSONG
-    return f"≥ {fmt.persen(_band_floor(wajib))}"
+    return f"≥ {fmt.percent(_band_floor(wajib))}"
 
 
 def _band_floor(wajib) -> float:
@@ -286,12 +286,12 @@ def _village_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
         sudah.append(_int(s) if shown else pd.NA)
         cakupan.append(float(c) if shown and pd.notna(c) else np.nan)
         t_belum.append(_text(cell, st))
-        t_sudah.append(fmt.KOSONG if cell is None else (fmt.angka(s) if shown else _hidden_label(st)))
+        t_sudah.append(fmt.KOSONG if cell is None else (fmt.number(s) if shown else _hidden_label(st)))
         if cell is None:
             t_cakupan.append(fmt.KOSONG)
             urut.append(np.nan)
         elif shown:
-            t_cakupan.append(fmt.persen(c))
+            t_cakupan.append(fmt.percent(c))
             urut.append(float(c) if pd.notna(c) else np.nan)
         elif st == sp.SMALL:
             t_cakupan.append(share_band(w))
@@ -325,8 +325,8 @@ def _kecamatan_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
             "sudah_rekam": _int(s) if shown else pd.NA, "belum_rekam": cell.value if shown else pd.NA,
             "cakupan": float(c) if shown and pd.notna(c) else np.nan,
             "status": "kosong" if cell is None else st, "teks_belum_rekam": _text(cell, st),
-            "teks_sudah_rekam": fmt.KOSONG if cell is None else (fmt.angka(s) if shown else _hidden_label(st)),
-            "teks_cakupan": fmt.KOSONG if cell is None else (fmt.persen(c) if shown else _hidden_label(st))})
+            "teks_sudah_rekam": fmt.KOSONG if cell is None else (fmt.number(s) if shown else _hidden_label(st)),
+            "teks_cakupan": fmt.KOSONG if cell is None else (fmt.percent(c) if shown else _hidden_label(st))})
     extra = pd.DataFrame(rows, index=out.index)
     for column in ("sudah_rekam", "belum_rekam"):
         extra[column] = extra[column].astype("Int64")
@@ -346,7 +346,7 @@ def _regency(frames: Frames, published: sp.Published, change) -> Regency:
         return Regency(day, wajib, None, None, None, sp.MASKED, sp.MASKED, sp.MASKED, None)
     recorded = wajib - cell.value
     return Regency(day, wajib, recorded, cell.value, recorded / wajib if wajib else None,
-                   fmt.angka(recorded), fmt.angka(cell.value), fmt.persen(recorded / wajib) if wajib else fmt.KOSONG,
+                   fmt.number(recorded), fmt.number(cell.value), fmt.percent(recorded / wajib) if wajib else fmt.KOSONG,
                    change)
 
 
@@ -361,7 +361,7 @@ def _partner_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
         small_services = 1 <= jumlah < sp.THRESHOLD
         rows.append({"kode": kode, "nama": nama, "jumlah": pd.NA if small_services or withheld else int(jumlah),
                      "desa": int(desa), "rentan": cell.value if st == sp.SHOWN else pd.NA,
-                     "teks_jumlah": sp.WITHHELD if withheld else sp.SMALL if small_services else fmt.angka(jumlah),
+                     "teks_jumlah": sp.WITHHELD if withheld else sp.SMALL if small_services else fmt.number(jumlah),
                      "teks_rentan": _text(cell, st),
                      # sort keys: published services ("<5" sits between 0 and 5), then report order
                      "_jumlah": -1.0 if withheld else 2.5 if small_services else float(jumlah),
@@ -397,10 +397,10 @@ def _vulnerable_frame(frames: Frames, published: sp.Published) -> pd.DataFrame:
 
 
 def _priority(frames: Frames, villages: pd.DataFrame) -> pd.DataFrame:
-    """The outreach list over shown villages, scored as data.priority_villages does but
+    """The outreach list over shown villages, scored as figures.priority_villages does but
     normalised over shown villages only, so no hidden figure moves a score or a place."""
-    from ..data import PRIORITY_WEIGHTS
-    from ..regions import distance_km
+    from bulukumba.figures import PRIORITY_WEIGHTS
+    from bulukumba.regions import distance_km
 
     columns = ["peringkat", "kode", "nama", "kecamatan_nama", "belum_rekam", "cakupan", "jarak_km", "skor"]
     mask = (villages["status"] == sp.SHOWN).to_numpy()
@@ -465,6 +465,6 @@ def publish(frames: Frames, previous: Frames | None = None) -> PublicView:
 
 def change_over(trend: pd.DataFrame, day: dt.date, days: int = 30):
     """The change in recorded residents over about `days` to `day`, on a published trend."""
-    from .. import data
+    from bulukumba import figures
 
-    return data.change_over(data.Trend.of(trend), day, days)
+    return figures.change_over(figures.Trend.of(trend), day, days)

@@ -32,13 +32,13 @@ refuses the whole file.
 """
 from __future__ import annotations
 
-from .batch import import_bytes, import_file, save, undo_import, validate
-from .headers import COLUMNS, DERIVED, IGNORE, KINDS, LABELS, REQUIRED
-from .mapping import parse_choices
-from .reading import ImportFileError, Limits, read_table
-from .report import MAX_LISTED, ImportResult, RowError, ValidationReport, format_report
-from .templates import column_help, template_bytes, write_template
-from .values import parse_date, parse_whole, show
+from bulukumba.importer.batch import import_bytes, import_file, save, undo_import, validate
+from bulukumba.importer.headers import COLUMNS, DERIVED, IGNORE, KINDS, LABELS, REQUIRED
+from bulukumba.importer.mapping import parse_choices
+from bulukumba.importer.reading import ImportFileError, Limits, read_table
+from bulukumba.importer.report import MAX_LISTED, ImportResult, RowError, ValidationReport, format_report
+from bulukumba.importer.templates import column_help, template_bytes, write_template
+from bulukumba.importer.values import parse_date, parse_whole, show
 
 __all__ = [
     "COLUMNS", "DERIVED", "IGNORE", "KINDS", "LABELS", "MAX_LISTED", "REQUIRED", "ImportFileError",

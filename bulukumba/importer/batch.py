@@ -16,14 +16,16 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from .. import config, fmt, reference, store, summaries
-from . import checks, mapping
-from .column_plan import CHOSEN
-from .headers import KINDS, spelling_key
-from .places import Places
-from .reading import ImportFileError, Limits, fingerprint, open_source, open_table
-from .report import ImportResult, RowError, ValidationReport, result_of
-from .values import show
+from bulukumba import config
+from bulukumba.language import fmt
+from bulukumba.storage import reference, store, summaries
+from bulukumba.importer import checks, mapping
+from bulukumba.importer.column_plan import CHOSEN
+from bulukumba.importer.headers import KINDS, spelling_key
+from bulukumba.importer.places import Places
+from bulukumba.importer.reading import ImportFileError, Limits, fingerprint, open_source, open_table
+from bulukumba.importer.report import ImportResult, RowError, ValidationReport, result_of
+from bulukumba.importer.values import show
 
 Progress = Callable[[float, str], None]
 
@@ -105,7 +107,7 @@ def save(report: ValidationReport, engine, oleh: str | None = None,
     wait = config.import_wait_seconds()
     try:
         with store.import_lock(engine, wait, waiting=lambda: progress and progress(
-                0.0, f"menunggu impor lain selesai menulis (paling lama {fmt.angka(wait)} detik)")):
+                0.0, f"menunggu impor lain selesai menulis (paling lama {fmt.number(wait)} detik)")):
             return _write(report, engine, oleh, progress)
     except store.ImportBusy:
         report.problems.add(RowError(None, None, _busy_message(wait), "impor lain sedang berjalan"))
@@ -115,7 +117,7 @@ def save(report: ValidationReport, engine, oleh: str | None = None,
 
 def _busy_message(wait: float) -> str:
     return (f"Impor lain sedang menulis ke basis data dan belum selesai setelah ditunggu "
-            f"{fmt.angka(wait)} detik (batas BULUKUMBA_IMPOR_TUNGGU_DETIK); berkas ini sudah "
+            f"{fmt.number(wait)} detik (batas BULUKUMBA_IMPOR_TUNGGU_DETIK); berkas ini sudah "
             f"diperiksa tetapi tidak ada yang ditulis. Coba lagi setelah impor itu selesai.")
 
 

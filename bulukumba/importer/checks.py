@@ -14,17 +14,18 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import fmt, store
-from . import headers as vocab
-from .column_plan import ColumnPlan, detect_kind, plan_columns
-from .headers import LABELS
-from .limits import column_letter
-from .places import Places
-from .reading import ImportFileError, Table
-from .records import EMPTY, Records
-from .report import Notes, RowError, ValidationReport, rows_text
-from .row_checks import RowChecks, ok
-from .values import clean, is_total_label, key, personal_value, show
+from bulukumba.language import fmt
+from bulukumba.storage import store
+from bulukumba.importer import headers as vocab
+from bulukumba.importer.column_plan import ColumnPlan, detect_kind, plan_columns
+from bulukumba.importer.headers import LABELS
+from bulukumba.importer.limits import column_letter
+from bulukumba.importer.places import Places
+from bulukumba.importer.reading import ImportFileError, Table
+from bulukumba.importer.records import EMPTY, Records
+from bulukumba.importer.report import Notes, RowError, ValidationReport, rows_text
+from bulukumba.importer.row_checks import RowChecks, ok
+from bulukumba.importer.values import clean, is_total_label, key, personal_value, show
 
 PROGRESS_EVERY = 8192
 
@@ -119,7 +120,7 @@ def _read_rows(table: Table, kind: str, plan: ColumnPlan, places: Places,
         for n, cells in table.rows():
             count += 1
             if count % PROGRESS_EVERY == 0 and progress is not None:
-                progress(table.progress(), f"{fmt.angka(count)} baris diperiksa")
+                progress(table.progress(), f"{fmt.number(count)} baris diperiksa")
             if total_row is not None:  # a JUMLAH row with rows after it
                 problems.add(RowError(total_row[0], None, "baris jumlah/subtotal di tengah data; hapus "
                                                           "baris itu (hanya baris desa yang diimpor)",
@@ -160,7 +161,7 @@ def _read_rows(table: Table, kind: str, plan: ColumnPlan, places: Places,
                                             f"tidak ada yang ditulis. Hapus kolom itu (atau isinya), "
                                             f"lalu impor lagi.", "data pribadi di kolom"))
     if progress is not None:
-        progress(1.0, f"{fmt.angka(count)} baris diperiksa")
+        progress(1.0, f"{fmt.number(count)} baris diperiksa")
     if not strict_width and unnamed:
         where = ", ".join(str(j + 1) for j in unnamed[:10])
         report.warnings.append(RowError(None, None, f"{len(unnamed)} kolom tanpa judul diabaikan "
@@ -230,8 +231,8 @@ def _check_total(total_row: tuple[int, list[str]], rules: RowChecks, records: Re
             continue
         value = rules.whole(n, cells, target, required=False)
         if ok(value) and value != expected:
-            rules.fail(n, target, f"baris jumlah: {fmt.angka(value)} tidak sama dengan jumlah "
-                                  f"baris-baris di atasnya ({fmt.angka(expected)})",
+            rules.fail(n, target, f"baris jumlah: {fmt.number(value)} tidak sama dengan jumlah "
+                                  f"baris-baris di atasnya ({fmt.number(expected)})",
                        "baris jumlah tidak cocok")
     if "wajib_ktp" in sums:
         rules.coverage(n, cells, sums["wajib_ktp"], sums["sudah_rekam"])
@@ -248,7 +249,7 @@ def _check_total(total_row: tuple[int, list[str]], rules: RowChecks, records: Re
 
 def _when(value) -> str:
     """A stored UTC time as the office reads it: '19 Januari 2018 14.05 WITA'."""
-    return fmt.waktu(None if value is None else pd.Timestamp(value).to_pydatetime())
+    return fmt.timestamp(None if value is None else pd.Timestamp(value).to_pydatetime())
 
 
 def already_imported(conn: sa.Connection, sha: str, exclude: int | None = None) -> RowError | None:
@@ -311,7 +312,7 @@ def registry_clashes(conn: sa.Connection, records: Records, places: Places,
         kode = places.desa_codes[int(keys[p]) // 1_000_000]
         day = dt.date.fromordinal(int(keys[p]) % 1_000_000)
         errors.append(RowError(int(rows[p]), LABELS["tanggal"],
-                               f"data desa {kode} {places.desa[kode][0]} per {fmt.tanggal(day)} sudah "
+                               f"data desa {kode} {places.desa[kode][0]} per {fmt.date(day)} sudah "
                                f"ada di impor #{batch} ({_when(waktu)}); batalkan impor itu dulu bila "
                                f"ingin menggantinya", "sudah ada di basis data"))
     return errors
@@ -328,7 +329,7 @@ def _cross_checks(conn: sa.Connection, kind: str, report: ValidationReport, plac
             kode = places.desa_codes[int(keys[p]) // 1_000_000]
             day = dt.date.fromordinal(int(keys[p]) % 1_000_000)
             report.problems.add(RowError(int(rows[p]), LABELS["tanggal"], f"desa {kode} "
-                                         f"{places.desa[kode][0]} per {fmt.tanggal(day)} sudah ada di "
+                                         f"{places.desa[kode][0]} per {fmt.date(day)} sudah ada di "
                                          f"baris {int(rows[f])}", "desa dan tanggal ganda"))
         report.problems.extend(registry_clashes(conn, records, places))
     elif kind == "target":

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .headers import (EXAMPLES, IGNORE, KINDS, LABELS, NEEDS_VILLAGE, REQUIRED, SPLIT, meanings,
+from bulukumba.importer.headers import (EXAMPLES, IGNORE, KINDS, LABELS, NEEDS_VILLAGE, REQUIRED, SPLIT, meanings,
                       spelling_key, targets)
-from .report import RowError
-from .values import show
+from bulukumba.importer.report import RowError
+from bulukumba.importer.values import show
 
 
 #: How a column's meaning was decided.

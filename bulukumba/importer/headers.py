@@ -21,7 +21,7 @@ import functools
 import re
 import unicodedata
 
-from .values import key
+from bulukumba.importer.values import key
 
 KINDS = ("registri", "kegiatan", "target")
 

@@ -12,10 +12,10 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import store
-from . import headers as vocab
-from .headers import IGNORE, KINDS, LABELS, spelling_key
-from .values import key
+from bulukumba.storage import store
+from bulukumba.importer import headers as vocab
+from bulukumba.importer.headers import IGNORE, KINDS, LABELS, spelling_key
+from bulukumba.importer.values import key
 
 
 def remembered(conn: sa.Connection) -> dict[str, dict[str, str]]:

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .. import reference, store, texts
-from .headers import edit_distance
-from .values import DESA_PREFIX, KEC_PREFIX, desa_code, kecamatan_code, key, show, strip_prefix
+from bulukumba.storage import reference, store
+from bulukumba.language import texts
+from bulukumba.importer.headers import edit_distance
+from bulukumba.importer.values import DESA_PREFIX, KEC_PREFIX, desa_code, kecamatan_code, key, show, strip_prefix
 
 
 def _bare_regency(nama: str) -> str:

@@ -28,12 +28,13 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from .. import config, fmt
-from . import headers as vocab
-from .limits import MAX_CELL_CHARS, MAX_HEADER_CHARS, MAX_RECORD_CHARS, MAX_ROW_CELLS, column_letter
-from .report import RowError
-from .values import TooLong, clean, show
-from .xlsx import Workbook, XlsxError
+from bulukumba import config
+from bulukumba.language import fmt
+from bulukumba.importer import headers as vocab
+from bulukumba.importer.limits import MAX_CELL_CHARS, MAX_HEADER_CHARS, MAX_RECORD_CHARS, MAX_ROW_CELLS, column_letter
+from bulukumba.importer.report import RowError
+from bulukumba.importer.values import TooLong, clean, show
+from bulukumba.importer.xlsx import Workbook, XlsxError
 
 CHUNK = 1 << 20
 SNIFF_BYTES = 1 << 20
@@ -320,16 +321,16 @@ def _csv_records(stream, codec: str, delimiter: str) -> Iterator[tuple[int, list
             row = number + 1
             if lines.quotes % 2:
                 raise _unclosed_quote(row) from None
-            raise ImportFileError(f"Baris {row} berisi lebih dari {fmt.angka(MAX_RECORD_CHARS)} "
-                                  f"karakter (batas satu baris: {fmt.angka(MAX_ROW_CELLS)} sel "
-                                  f"dan {fmt.angka(MAX_CELL_CHARS)} karakter per sel); tidak "
+            raise ImportFileError(f"Baris {row} berisi lebih dari {fmt.number(MAX_RECORD_CHARS)} "
+                                  f"karakter (batas satu baris: {fmt.number(MAX_ROW_CELLS)} sel "
+                                  f"dan {fmt.number(MAX_CELL_CHARS)} karakter per sel); tidak "
                                   f"dibaca. Ini bukan tabel data yang wajar; periksa baris itu.") \
                 from None
         except csv.Error as exc:
             row = number + 1
             if "field larger than field limit" in str(exc):
                 raise ImportFileError(f"Baris {row}: satu sel berisi lebih dari "
-                                      f"{fmt.angka(csv.field_size_limit())} karakter (tanda kutip \" "
+                                      f"{fmt.number(csv.field_size_limit())} karakter (tanda kutip \" "
                                       f"yang tidak ditutup?). Ini bukan tabel data yang wajar; "
                                       f"periksa baris itu.") from None
             if "NUL" in str(exc):
@@ -352,8 +353,8 @@ def _bounded(records: Iterator[tuple[int, list[str]]], header: list[str]):
     at the cells. The rows read before the header are checked by `_check_cells` afterwards."""
     for number, cells in records:
         if len(cells) > MAX_ROW_CELLS:
-            raise ImportFileError(f"Baris {number} berisi {fmt.angka(len(cells))} sel, lebih dari "
-                                  f"batas {fmt.angka(MAX_ROW_CELLS)} sel satu baris; tidak dibaca. "
+            raise ImportFileError(f"Baris {number} berisi {fmt.number(len(cells))} sel, lebih dari "
+                                  f"batas {fmt.number(MAX_ROW_CELLS)} sel satu baris; tidak dibaca. "
                                   f"Hapus kolom kosong di kanan tabel, atau simpan ulang hanya "
                                   f"tabel datanya.")
         if header:
@@ -366,8 +367,8 @@ def _check_cells(number: int, cells: list[str], header: list[str]) -> None:
         length = cell.length if isinstance(cell, TooLong) else len(cell)
         if length > MAX_CELL_CHARS:
             raise ImportFileError(f"Baris {number}, {_column_name(j, header)}: sel berisi "
-                                  f"{fmt.angka(length)} karakter, lebih dari batas "
-                                  f"{fmt.angka(MAX_CELL_CHARS)} karakter satu sel; tidak ada "
+                                  f"{fmt.number(length)} karakter, lebih dari batas "
+                                  f"{fmt.number(MAX_CELL_CHARS)} karakter satu sel; tidak ada "
                                   f"yang ditulis. Periksa sel itu (teks tertempel berulang?).")
 
 
@@ -402,7 +403,7 @@ class Table:
             self.read += 1
             if self.read > self.max_rows:
                 raise ImportFileError(
-                    f"Berkas berisi lebih dari {fmt.angka(self.max_rows)} baris data (batas "
+                    f"Berkas berisi lebih dari {fmt.number(self.max_rows)} baris data (batas "
                     f"BULUKUMBA_IMPOR_MAKS_BARIS); tidak ada yang ditulis. Pecah menjadi beberapa "
                     f"berkas, misalnya satu berkas per tanggal.")
             yield number, cells
@@ -435,8 +436,8 @@ def open_table(source, nama_file: str, limits: Limits | None = None,
 def _open(stream, size: int, nama_file: str, limits: Limits, text_codec: str) -> Table:
     if size > limits.max_bytes:
         limit = limits.max_bytes / 1e6
-        raise ImportFileError(f"Berkas {show(nama_file)} berukuran {fmt.angka(size / 1e6, 1)} MB, "
-                              f"lebih dari batas {fmt.angka(limit, 0 if limit >= 10 else 3)} MB "
+        raise ImportFileError(f"Berkas {show(nama_file)} berukuran {fmt.number(size / 1e6, 1)} MB, "
+                              f"lebih dari batas {fmt.number(limit, 0 if limit >= 10 else 3)} MB "
                               f"(BULUKUMBA_IMPOR_MAKS_MB); tidak dibaca. Pecah menjadi beberapa "
                               f"berkas, misalnya satu berkas per tanggal.")
     head = stream.read(65536)
@@ -499,8 +500,8 @@ def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file:
     for j, cell in enumerate(header):
         if len(cell) > MAX_HEADER_CHARS:
             raise ImportFileError(f"Baris {header_row}, kolom {column_letter(j)}: judul kolom "
-                                  f"berisi {fmt.angka(len(first[at][1][j]))} karakter, lebih dari batas "
-                                  f"{fmt.angka(MAX_HEADER_CHARS)} karakter satu judul; tidak "
+                                  f"berisi {fmt.number(len(first[at][1][j]))} karakter, lebih dari batas "
+                                  f"{fmt.number(MAX_HEADER_CHARS)} karakter satu judul; tidak "
                                   f"dibaca. Perbaiki judul kolom itu.")
     for j, cell in enumerate(first[at][1]):
         if "\u2028" in cell or "\u2029" in cell:

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .values import BASIS, DELIVERY, PROGRAMMES, SERVICES, VULNERABLE
+from bulukumba.importer.values import BASIS, DELIVERY, PROGRAMMES, SERVICES, VULNERABLE
 
 EMPTY = -1
 

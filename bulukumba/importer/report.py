@@ -11,7 +11,7 @@ import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .. import fmt
+from bulukumba.language import fmt
 
 #: Problems listed one by one; the rest are counted.
 MAX_LISTED = 100
@@ -79,7 +79,7 @@ def rows_text(rows: list[int], total: int | None = None, limit: int = 10) -> str
     total = len(rows) if total is None else total
     shown = ", ".join(str(r) for r in rows[:limit])
     more = total - min(len(rows), limit)
-    return f"baris {shown}" + (f" (dan {fmt.angka(more)} lainnya)" if more > 0 else "")
+    return f"baris {shown}" + (f" (dan {fmt.number(more)} lainnya)" if more > 0 else "")
 
 
 class Notes:
@@ -175,17 +175,17 @@ def summary(report: ValidationReport, ok: bool, ditulis: int, impor_id: int | No
     what = report.jenis or "data"
     name = _quoted(report.nama_file)
     if not ok:
-        return (f"Impor {what} dari {name} DITOLAK: {fmt.angka(report.error_count)} kesalahan; "
+        return (f"Impor {what} dari {name} DITOLAK: {fmt.number(report.error_count)} kesalahan; "
                 f"tidak ada yang ditulis.")
     if dry_run:
-        return (f"Pemeriksaan {what} dari {name}: {fmt.angka(len(report.records))} baris siap "
+        return (f"Pemeriksaan {what} dari {name}: {fmt.number(len(report.records))} baris siap "
                 f"diimpor; tidak ada yang ditulis (uji saja).")
-    return (f"Impor {what} dari {name} BERHASIL: {fmt.angka(ditulis)} baris ditulis sebagai "
+    return (f"Impor {what} dari {name} BERHASIL: {fmt.number(ditulis)} baris ditulis sebagai "
             f"impor #{impor_id}.")
 
 
 def _quoted(name: str) -> str:
-    from .values import show
+    from bulukumba.importer.values import show
 
     return show(name)
 
@@ -214,18 +214,18 @@ def format_report(result) -> str:
         summary_line = result.pesan
         kinds = result.error_kinds
     total = result.error_count
-    lines = [summary_line, f"Baris data dibaca: {fmt.angka(result.baris)}."]
+    lines = [summary_line, f"Baris data dibaca: {fmt.number(result.baris)}."]
     if result.errors:
         listed = len(result.errors)
-        head = f"Kesalahan ({fmt.angka(total)})" + (f", {listed} pertama:" if total > listed else ":")
+        head = f"Kesalahan ({fmt.number(total)})" + (f", {listed} pertama:" if total > listed else ":")
         lines.append(head)
         lines.extend(f"  {e}" for e in result.errors)
     if total > len(result.errors) or len(kinds) > 1:
         lines.append("Kesalahan menurut jenis:")
-        lines.extend(f"  {kind_text(kolom, jenis)}: {fmt.angka(n)}" for kolom, jenis, n in kinds)
+        lines.extend(f"  {kind_text(kolom, jenis)}: {fmt.number(n)}" for kolom, jenis, n in kinds)
     warnings = getattr(result, "warnings", [])
     if warnings:
-        lines.append(f"Peringatan ({fmt.angka(len(warnings))}):")
+        lines.append(f"Peringatan ({fmt.number(len(warnings))}):")
         lines.extend(f"  {w}" for w in warnings)
     return "\n".join(lines)
 

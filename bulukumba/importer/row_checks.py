@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import fmt
-from . import headers as vocab
-from .column_plan import ColumnPlan
-from .headers import LABELS
-from .places import Places
-from .records import EMPTY
-from .report import Notes, RowError, ValidationReport, rows_text
-from .values import (EXCEL_ERRORS, LARGEST, VOCABS, FormulaWithoutValue, Invalid, Vocab, clean,
+from bulukumba.language import fmt
+from bulukumba.importer import headers as vocab
+from bulukumba.importer.column_plan import ColumnPlan
+from bulukumba.importer.headers import LABELS
+from bulukumba.importer.places import Places
+from bulukumba.importer.records import EMPTY
+from bulukumba.importer.report import Notes, RowError, ValidationReport, rows_text
+from bulukumba.importer.values import (EXCEL_ERRORS, LARGEST, VOCABS, FormulaWithoutValue, Invalid, Vocab, clean,
                      key, parse_date, parse_percent, parse_whole, show)
 
 BAD = object()  # a cell that already has an error: cross-checks stay quiet about it
@@ -132,7 +132,7 @@ class RowChecks:
         if isinstance(value, Invalid):
             return self.fail(n, target, str(value), value.jenis)
         if not future and value > self.today.toordinal():
-            return self.fail(n, target, f"tanggal {fmt.tanggal(dt.date.fromordinal(value))} belum "
+            return self.fail(n, target, f"tanggal {fmt.date(dt.date.fromordinal(value))} belum "
                                         f"lewat (di masa depan)", "tanggal di masa depan")
         return value
 
@@ -239,8 +239,8 @@ class RowChecks:
              self.fail(n, "rekam_l", "kosong; tanpa kolom Sudah Rekam, Rekam L dan Rekam P wajib "
                                      "diisi", "kosong"))
         if ok(wajib, rekam) and rekam > wajib:
-            self.fail(n, "sudah_rekam", f"{fmt.angka(rekam)} lebih besar dari Wajib KTP "
-                                        f"{fmt.angka(wajib)}", "rekam melebihi wajib KTP")
+            self.fail(n, "sudah_rekam", f"{fmt.number(rekam)} lebih besar dari Wajib KTP "
+                                        f"{fmt.number(wajib)}", "rekam melebihi wajib KTP")
         for a, b, va, vb, total_col, total in (("wajib_l", "wajib_p", wl, wp, "wajib_ktp", wajib),
                                                ("rekam_l", "rekam_p", rl, rp, "sudah_rekam", rekam)):
             if BAD in (va, vb):
@@ -250,15 +250,15 @@ class RowChecks:
                 self.fail(n, missing, f"kosong, padahal {self.labels[given]} diisi; isi keduanya atau "
                                       f"kosongkan keduanya", "L/P tidak lengkap")
             elif va is not None and total_col in used and ok(total) and va + vb != total:
-                self.fail(n, a, f"{self.labels[a]} {fmt.angka(va)} + {self.labels[b]} {fmt.angka(vb)} = "
-                                f"{fmt.angka(va + vb)}, tidak sama dengan {LABELS[total_col]} "
-                                f"{fmt.angka(total)}", "L + P tidak sama dengan jumlah")
+                self.fail(n, a, f"{self.labels[a]} {fmt.number(va)} + {self.labels[b]} {fmt.number(vb)} = "
+                                f"{fmt.number(va + vb)}, tidak sama dengan {LABELS[total_col]} "
+                                f"{fmt.number(total)}", "L + P tidak sama dengan jumlah")
         if ok(rl, rp) and wl is None and wp is None:
             self.fail(n, "rekam_l", "rincian rekam per jenis kelamin perlu rincian Wajib L dan Wajib P "
                                     "juga", "L/P tidak lengkap")
         for rc, wc, r, w in (("rekam_l", "wajib_l", rl, wl), ("rekam_p", "wajib_p", rp, wp)):
             if ok(r, w) and r > w:
-                self.fail(n, rc, f"{fmt.angka(r)} lebih besar dari {self.labels[wc]} {fmt.angka(w)}",
+                self.fail(n, rc, f"{fmt.number(r)} lebih besar dari {self.labels[wc]} {fmt.number(w)}",
                           "rekam melebihi wajib KTP")
         self._derived(n, cells, wajib, rekam, wl, wp, rl, rp)
         return (desa, tanggal, wajib, rekam, EMPTY if wl is None else wl, EMPTY if wp is None else wp,
@@ -273,8 +273,8 @@ class RowChecks:
                 continue
             belum = self.whole(n, cells, target, required=False)
             if ok(belum, w, r) and belum != w - r:
-                self.fail(n, target, f"{fmt.angka(belum)} tidak sama dengan {wn} {fmt.angka(w)} − "
-                                     f"{rn} {fmt.angka(r)} = {fmt.angka(w - r)}",
+                self.fail(n, target, f"{fmt.number(belum)} tidak sama dengan {wn} {fmt.number(w)} − "
+                                     f"{rn} {fmt.number(r)} = {fmt.number(w - r)}",
                           "kolom turunan tidak cocok")
         self.coverage(n, cells, wajib, rekam)
 
@@ -293,7 +293,7 @@ class RowChecks:
             return
         if wajib and not agrees(value, decimals, rekam / wajib * 100):
             self.fail(n, "cakupan", f"{show(raw)} tidak sama dengan Sudah Rekam ÷ Wajib KTP = "
-                                    f"{fmt.angka(rekam / wajib * 100, max(decimals, 1))}%",
+                                    f"{fmt.number(rekam / wajib * 100, max(decimals, 1))}%",
                       "kolom turunan tidak cocok")
 
     def kegiatan(self, n: int, cells: list[str]):
@@ -311,8 +311,8 @@ class RowChecks:
         selesai = self.date(n, cells, "selesai", future=True)
         dasar = self.coded(n, cells, "dasar", VOCABS["dasar"])
         if ok(mulai, selesai) and selesai < mulai:
-            self.fail(n, "selesai", f"tanggal selesai {fmt.tanggal(dt.date.fromordinal(selesai))} lebih "
-                                    f"awal dari tanggal mulai {fmt.tanggal(dt.date.fromordinal(mulai))}",
+            self.fail(n, "selesai", f"tanggal selesai {fmt.date(dt.date.fromordinal(selesai))} lebih "
+                                    f"awal dari tanggal mulai {fmt.date(dt.date.fromordinal(mulai))}",
                       "selesai sebelum mulai")
         registri = self._vocab_order["dasar"]["registri"]
         rekam = self._vocab_order["layanan"]["rekam_ektp"]

@@ -10,9 +10,9 @@ import csv
 import io
 from pathlib import Path
 
-from .. import reference
-from .headers import COLUMNS, DERIVED, KINDS, LABELS, NEEDS_VILLAGE, REQUIRED, SPLIT
-from .values import VOCABS
+from bulukumba.storage import reference
+from bulukumba.importer.headers import COLUMNS, DERIVED, KINDS, LABELS, NEEDS_VILLAGE, REQUIRED, SPLIT
+from bulukumba.importer.values import VOCABS
 
 DESCRIPTIONS = {
     "kode_desa": ("Kode wilayah desa/kelurahan (Kepmendagri), 13 karakter.",

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 
-from .. import fmt, store, texts
+from bulukumba.language import fmt, texts
+from bulukumba.storage import store
 
 MAX_SHOWN = 40
 #: Larger than any count the store holds (and than a 32-bit integer can carry safely).

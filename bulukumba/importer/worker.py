@@ -32,7 +32,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config, fmt
+from bulukumba import config
+from bulukumba.language import fmt
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,13 @@ def limit_message(which: str, limits: WorkerLimits, write: bool) -> str:
     """The operator's sentence for a job stopped at a limit, naming the limit and its setting."""
     what = "Penulisan berkas" if write else "Pemeriksaan berkas"
     if which == "memori":
-        reason = (f"memakai memori lebih dari batas {fmt.angka(limits.memory_mb)} MB "
+        reason = (f"memakai memori lebih dari batas {fmt.number(limits.memory_mb)} MB "
                   f"(BULUKUMBA_IMPOR_PEKERJA_MB)")
     elif which == "cpu":
-        reason = (f"memakai waktu prosesor lebih dari batas {fmt.angka(limits.cpu_seconds)} detik "
+        reason = (f"memakai waktu prosesor lebih dari batas {fmt.number(limits.cpu_seconds)} detik "
                   f"(BULUKUMBA_IMPOR_PEKERJA_CPU_DETIK)")
     elif which == "waktu":
-        reason = (f"berjalan lebih lama dari batas {fmt.angka(limits.wall_seconds)} detik "
+        reason = (f"berjalan lebih lama dari batas {fmt.number(limits.wall_seconds)} detik "
                   f"(BULUKUMBA_IMPOR_PEKERJA_DETIK)")
     else:
         reason = "berhenti karena halaman Kelola data ditinggalkan"
@@ -337,10 +338,10 @@ def run(folder: Path) -> int:
     limits = WorkerLimits(**job["limits"])
     os.nice(10)  # the pages the server draws meanwhile come first
     _watch_heartbeat(folder, limits.heartbeat_seconds)
-    from .. import store
-    from . import batch
-    from .records import Listed
-    from .report import result_of
+    from bulukumba.storage import store
+    from bulukumba.importer import batch
+    from bulukumba.importer.records import Listed
+    from bulukumba.importer.report import result_of
 
     engine = store.make_engine(config.database_url())  # its driver loaded before the limits
     with engine.connect():

@@ -20,8 +20,8 @@ import zipfile
 from typing import Iterator
 from xml.etree import ElementTree
 
-from .limits import MAX_CELL_CHARS, MAX_ROW_CELLS
-from .values import FormulaWithoutValue, TooLong
+from bulukumba.importer.limits import MAX_CELL_CHARS, MAX_ROW_CELLS
+from bulukumba.importer.values import FormulaWithoutValue, TooLong
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

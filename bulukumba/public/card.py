@@ -14,8 +14,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .. import contact, fmt, texts
-from .summary import VILLAGE, Summary
+from bulukumba.presentation import contact
+from bulukumba.language import fmt, texts
+from bulukumba.public.summary import VILLAGE, Summary
 
 WIDTH, HEIGHT = 1200, 630
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -99,7 +100,7 @@ def draw(s: Summary, office: contact.Office | None = None) -> bytes:
     # The verdict and the date
     y = HEIGHT - 96
     d.rectangle((0, y, WIDTH, HEIGHT), fill=LIGHT)
-    line = f"Data per {fmt.tanggal(s.tanggal)}"
+    line = f"Data per {fmt.date(s.tanggal)}"
     if s.lencana:
         line = f"GERTAK 2018 {s.wilayah}: {s.lencana} · " + line
     text, f = _fit(d, line, inner, 30, True)

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import data, disclosure, fmt, texts
-from . import summary as sm
+from bulukumba import figures, disclosure
+from bulukumba.language import fmt, texts
+from bulukumba.public import summary as sm
 
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -41,8 +42,12 @@ class Field:
     description: str
 
 
+#: In every row, so a file read on its own (the public page's download, a copy passed on) still
+#: says what date its figures are for, where they come from and under what licence.
 COMMON = [Field("tanggal_data", "date", "tanggal data registri yang diterbitkan (per)"),
-          Field("data_contoh", "boolean", "true: data contoh, bukan data SIAK")]
+          Field("data_contoh", "boolean", "true: data contoh, bukan data SIAK"),
+          Field("sumber", "string", "sumber data dan penerbitnya"),
+          Field("lisensi", "string", "lisensi data (CC-BY-4.0: boleh dipakai ulang dengan menyebut sumbernya)")]
 STATUS = ("status angka: tampil (diterbitkan), <5 (1 sampai 4, tidak diterbitkan), disamarkan (dapat membuka "
           "angka kecil), ditahan (seluruh tabel terlalu kecil untuk dilindungi), kosong (belum ada data)")
 RESOURCES: dict[str, tuple[str, list[Field]]] = {
@@ -108,7 +113,8 @@ def _num(value, digits: int | None = None):
 
 def rows(view, name: str, day, demo: bool) -> list[dict]:
     """The resource's rows, from the published view only."""
-    common = {"tanggal_data": day.isoformat() if day else None, "data_contoh": demo}
+    common = {"tanggal_data": day.isoformat() if day else None, "data_contoh": demo,
+              "sumber": f"{texts.SOURCE_DATA} Penerbit: {texts.OFFICE}.", "lisensi": LICENCE["name"]}
     out = []
     if name == "desa":
         for r in view.desa.to_dict("records"):
@@ -144,6 +150,11 @@ def rows(view, name: str, day, demo: bool) -> list[dict]:
     return out
 
 
+def resource_csv(view, name: str, day, demo: bool) -> bytes:
+    """One resource as its open data CSV: what /data/ serves, and the public page's own download."""
+    return to_csv(rows(view, name, day, demo), _fields(name))
+
+
 def _fields(name: str) -> list[Field]:
     return RESOURCES[name][1] + COMMON
 
@@ -170,10 +181,10 @@ class Regency:
 
 def _regencies(engine: sa.Engine) -> list[Regency]:
     names = sm.regencies(engine)
-    demo = data.freshness(engine).contoh
+    demo = figures.freshness(engine).contoh
     several = len(names) > 1
-    return [Regency(kode, kode if several else None, data.region_label(None, kode if several else None, engine),
-                    data.latest_date(engine, kabupaten=kode if several else None), demo) for kode in names]
+    return [Regency(kode, kode if several else None, figures.region_label(None, kode if several else None, engine),
+                    figures.latest_date(engine, kabupaten=kode if several else None), demo) for kode in names]
 
 
 def _title(r: Regency, name: str) -> str:
@@ -201,7 +212,7 @@ def datapackage(r: Regency, version: int) -> dict:
 def serve(engine: sa.Engine, name: str, version: int, prefix: str) -> tuple[bytes, str, tuple] | None:
     """(body, content type, extra headers) of the open data file `name` (relative to /data/), or
     None when there is no such file. "" is the index page."""
-    if data.latest_date(engine) is None:
+    if figures.latest_date(engine) is None:
         return (_index([], prefix).encode(), "text/html; charset=utf-8", ((b"content-language", b"id"),)) \
             if name == "" else None
     regencies = _regencies(engine)
@@ -252,7 +263,7 @@ def _index(regencies: list[Regency], prefix: str, engine=None) -> str:
             f"<th>arti</th></tr></thead><tbody>"
             + "".join(f"<tr><td><code>{_e(f.name)}</code></td><td>{_e(f.type)}</td><td>{_e(f.description)}</td></tr>"
                       for f in _fields(n)) + "</tbody></table></details>" for n in RESOURCES)
-        parts.append(f"<section><h2>{_e(r.wilayah)}{demo}</h2><p>Data per {_e(fmt.tanggal(r.tanggal))}. "
+        parts.append(f"<section><h2>{_e(r.wilayah)}{demo}</h2><p>Data per {_e(fmt.date(r.tanggal))}. "
                      f"Paket data: <a href='{_e(prefix + r.kode)}/datapackage.json'>datapackage.json</a> "
                      f"(Frictionless Data).</p><ul>{items}</ul>{dictionary}</section>")
     body = "".join(parts) or f"<p>{_e(texts.BELUM_ADA_DATA)}</p>"

@@ -20,8 +20,9 @@ from __future__ import annotations
 import html
 import re
 
-from .. import citizen, contact, fmt, texts
-from .summary import VILLAGE, Summary
+from bulukumba.presentation import citizen, contact
+from bulukumba.language import fmt, texts
+from bulukumba.public.summary import VILLAGE, Summary
 
 FIRST_SCREEN_ID = "layar-pertama"
 #: Removes the first screen once the live page shows what it showed (its CSP hash is added to
@@ -119,7 +120,7 @@ def first_screen(s: Summary, villages, office: contact.Office, *, table_url: str
     figures = "".join(f"<div><dt>{_e(f.label)}</dt><dd>{_e(f.text)}"
                       + (f"<small>{_e(f.note)}</small>" if f.note else "") + "</dd></div>" for f in s.angka)
     parts = [f"<h1>{_e(texts.public_title(s.wilayah))}</h1>",
-             f"<p class='tanggal'>Data per {_e(fmt.tanggal(s.tanggal))}{demo}</p>",
+             f"<p class='tanggal'>Data per {_e(fmt.date(s.tanggal))}{demo}</p>",
              f"<dl class='empat' aria-label='Angka utama {_e(s.wilayah)}'>{figures}</dl>"]
     if s.vonis:
         parts.append(f"<p class='vonis'><b>GERTAK 2018: {_e(s.lencana)}.</b> {_e(s.vonis)}</p>")

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from .. import charts, citizen, contact, data, disclosure, fmt, texts
+from bulukumba.presentation import charts, citizen, contact
+from bulukumba import figures, disclosure
+from bulukumba.language import fmt, texts
 
 REGENCY, VILLAGE, PROJECTOR = "kabupaten", "desa", "proyektor"
 
@@ -57,7 +59,7 @@ class Summary:
         else:  # "disamarkan", "ditahan": said as it is
             text = f"{head}: cakupan perekaman e-KTP {self.cakupan}"
         if self.tanggal is not None:
-            text += f", per {fmt.tanggal(self.tanggal)}"
+            text += f", per {fmt.date(self.tanggal)}"
         if self.kind == PROJECTOR:
             text = f"Mode proyektor · {text}"
         return f"{texts.DEMO_LABEL} · {text}" if self.contoh else text
@@ -97,7 +99,7 @@ def plain(markdown: str) -> str:
 
 
 def regencies(engine: sa.Engine) -> dict[str, str]:
-    found = data.regencies(engine)
+    found = figures.regencies(engine)
     return dict(zip(found["kode"].astype(str), found["nama"].astype(str)))
 
 
@@ -120,9 +122,9 @@ def office() -> contact.Office:
 
 def summary_for(engine: sa.Engine, params: dict[str, str], version: int | None = None) -> Summary | None:
     """The summary of the public address with query `params`, or None (no data yet)."""
-    if data.latest_date(engine) is None:
+    if figures.latest_date(engine) is None:
         return None
-    version = data.data_version(engine) if version is None else version
+    version = figures.data_version(engine) if version is None else version
     kab, kab_kode = chosen_regency(engine, params.get("kab"))
     view = disclosure.public_view(engine=engine, kabupaten=kab)
     if view is None:
@@ -131,16 +133,16 @@ def summary_for(engine: sa.Engine, params: dict[str, str], version: int | None =
 
 
 def summarise(view, engine, kab: str | None, kab_kode: str, params: dict[str, str], version: int) -> Summary:
-    wilayah = data.region_label(None, kab, engine)
-    demo = data.freshness(engine).contoh
-    day = data.latest_date(engine, kabupaten=kab)  # as the page's "Data per …" line says it
+    wilayah = figures.region_label(None, kab, engine)
+    demo = figures.freshness(engine).contoh
+    day = figures.latest_date(engine, kabupaten=kab)  # as the page's "Data per …" line says it
     total = view.kabupaten
-    figures = regency_figures(total)
+    headline = regency_figures(total)
     verdict = view.vonis
     kind = PROJECTOR if params.get("mode") == "proyektor" else REGENCY
     village = params.get("desa") if kind == REGENCY else None
     rows = view.desa[view.desa["kode"] == village] if village else view.desa.iloc[0:0]
-    common = dict(wilayah=wilayah, kab_kode=kab_kode, kab_param=kab, angka=figures,
+    common = dict(wilayah=wilayah, kab_kode=kab_kode, kab_param=kab, angka=headline,
                   vonis=plain(verdict.kalimat) if verdict is not None else None,
                   lencana=verdict.badge if verdict is not None else None, contoh=demo, versi=version)
     if len(rows):
@@ -154,10 +156,10 @@ def summarise(view, engine, kab: str | None, kab_kode: str, params: dict[str, st
 
 def regency_figures(total) -> tuple[Figure, ...]:
     """The four figures of the page's first screen, as it shows them (disclosure.Regency)."""
-    return (Figure("Wajib KTP", fmt.angka(total.wajib_ktp)),
+    return (Figure("Wajib KTP", fmt.number(total.wajib_ktp)),
             Figure("Sudah rekam", total.teks_sudah_rekam),
             Figure("Belum rekam", total.teks_belum_rekam),
-            Figure("Cakupan", total.teks_cakupan, f"target nasional {fmt.persen(charts.NATIONAL_TARGET, 0)}"))
+            Figure("Cakupan", total.teks_cakupan, f"target nasional {fmt.percent(charts.NATIONAL_TARGET, 0)}"))
 
 
 def village_figures(villages: pd.DataFrame, row) -> tuple[Figure, ...]:
@@ -165,7 +167,7 @@ def village_figures(villages: pd.DataFrame, row) -> tuple[Figure, ...]:
     band, band_note = citizen.coverage_band(row)
     rank, rank_note = citizen.kecamatan_rank(villages, row)
     wajib = row["wajib_ktp"]
-    unrecorded_note = f"dari {fmt.angka(wajib)} wajib KTP" if pd.notna(wajib) else "belum ada data"
+    unrecorded_note = f"dari {fmt.number(wajib)} wajib KTP" if pd.notna(wajib) else "belum ada data"
     return (Figure("Cakupan perekaman", band, band_note),
             Figure("Belum rekam", row["teks_belum_rekam"], unrecorded_note),
             Figure(f"Peringkat di Kec. {row['kecamatan_nama']}", rank, rank_note))

@@ -23,10 +23,11 @@ import logging
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .. import auth, config
-from . import clients, compression, devices, head_limit, sessions
-from .gate import Gate
-from .routes import http_routes
+from bulukumba.server import auth
+from bulukumba import config
+from bulukumba.server import clients, compression, devices, head_limit, sessions
+from bulukumba.server.gate import Gate
+from bulukumba.server.routes import http_routes
 
 log = logging.getLogger(__name__)
 

@@ -29,12 +29,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 
-from .. import navigation
-from . import headers
-from . import public as public_side
-from .clients import is_loopback
-from .routes import HEALTH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH
-from .sessions import COOKIE
+from bulukumba.presentation import navigation
+from bulukumba.server import headers
+from bulukumba.server import public as public_side
+from bulukumba.server.clients import is_loopback
+from bulukumba.server.routes import HEALTH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH
+from bulukumba.server.sessions import COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class Gate:
         self.server = server
         self.base = server.base_path
         self.static_root = (Path(static_dir) / "static").resolve() if static_dir else None
-        from ..public.shell import POLL_SCRIPT, SWAP_SCRIPT
+        from bulukumba.public.shell import POLL_SCRIPT, SWAP_SCRIPT
 
         self.headers = headers.SecurityHeaders(static_dir, (*inline_scripts, f"<script>{SWAP_SCRIPT}</script>",
                                                             f"<script>{POLL_SCRIPT}</script>"))
@@ -259,7 +259,7 @@ class Gate:
     async def _not_found(self, scope, send, path: str):
         if "text/html" not in _header(scope, b"accept"):
             return await _plain(send, 404, ERROR_TEXT[404])
-        from .. import texts
+        from bulukumba.language import texts
 
         shown = path if len(path) <= 200 else path[:200] + "…"
         body = NOT_FOUND_PAGE.format(

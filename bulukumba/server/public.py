@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from .. import navigation, store
-from .headers import _SAFE_HOST, page_shell
+from bulukumba.presentation import navigation
+from bulukumba.storage import store
+from bulukumba.server.headers import _SAFE_HOST, page_shell
 
 try:
     import brotli
@@ -239,8 +240,8 @@ class PublicSide:
     def _neutral(self, origin: str, version: int | None = None) -> Built:
         """The shell with no figure; with `version`, one that asks for new data (a public
         address whose store has no figures yet)."""
-        from .. import config
-        from ..public import shell
+        from bulukumba import config
+        from bulukumba.public import shell
 
         base = origin + self.server.base_path
         head = shell.head_tags(None, page_url=base + "/", image_url=None, icon_url=base + ICON_PATH)
@@ -250,8 +251,8 @@ class PublicSide:
         return Built(shell.rewrite(self.template, head, poll=version is not None).encode(), "text/html; charset=utf-8")
 
     def _public(self, origin: str, wanted: dict, version: int) -> Built:
-        from .. import disclosure
-        from ..public import shell, summary
+        from bulukumba import disclosure
+        from bulukumba.public import shell, summary
 
         engine = self.engine()
         s = summary.summary_for(engine, wanted, version)
@@ -261,12 +262,12 @@ class PublicSide:
         query = urlencode(s.query())
         page_url = base + "/" + (f"?{query}" if query else "")
         image = f"{base}{CARD_PREFIX}{s.card_name}.png?v={version}"
-        from .. import config
+        from bulukumba import config
 
         head = shell.head_tags(s, page_url=page_url, image_url=image, icon_url=base + ICON_PATH)
         head += "\n    " + shell.version_tag(version, self.server.base_path + VERSION_PATH, config.refresh_seconds())
         view = disclosure.public_view(engine=engine, kabupaten=s.kab_param) if s.kind == summary.VILLAGE else None
-        from ..public import opendata
+        from bulukumba.public import opendata
 
         names = opendata.file_names(s.kab_kode, s.contoh)
         screen = shell.first_screen(s, view.desa if view is not None else None, summary.office(),
@@ -291,7 +292,7 @@ class PublicSide:
         return found
 
     def _draw_card(self, kind: str, code: str, version: int) -> Built | None:
-        from ..public import card, summary
+        from bulukumba.public import card, summary
 
         engine = self.engine()
         if kind == "kab":
@@ -308,7 +309,7 @@ class PublicSide:
 
     @staticmethod
     def _village_summary(engine, code: str, version: int):
-        from ..public import summary
+        from bulukumba.public import summary
 
         names = summary.regencies(engine)
         if len(names) <= 1:
@@ -321,7 +322,7 @@ class PublicSide:
         return None
 
     def data_file(self, name: str) -> Built | None:
-        from ..public import opendata
+        from bulukumba.public import opendata
 
         version = self.version()
         key = ("data", version, self.server.database_url(), name, self.server.base_path)
@@ -385,7 +386,7 @@ _ENCODINGS: dict[str | None, str | None] = {}
 
 def accepted_encoding(scope) -> str | None:
     """The encoding a request takes ('br', 'gzip', None); each header value parsed once."""
-    from .compression import _accepted, _header
+    from bulukumba.server.compression import _accepted, _header
 
     header = _header(scope, b"accept-encoding")
     found = _ENCODINGS.get(header, False)

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from .. import auth, navigation, store
-from . import devices
-from .sessions import COOKIE
+from bulukumba.server import auth
+from bulukumba.presentation import navigation
+from bulukumba.storage import store
+from bulukumba.server import devices
+from bulukumba.server.sessions import COOKIE
 
 log = logging.getLogger(__name__)
 

@@ -40,8 +40,9 @@ from typing import Callable, Mapping
 import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .. import config, store
-from ..auth import ConfigError
+from bulukumba import config
+from bulukumba.storage import store
+from bulukumba.server.auth import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -16,21 +16,21 @@ whole of what it offers, each from the module that does that job:
 """
 from __future__ import annotations
 
-from .. import config  # noqa: F401  (tests read the configured store's URL as web.config)
-from .antrian import verification_queue
-from . import imports
-from .browser import container_size, projector_key, village_clicks
-from .hooks import report_error, serve_frame_only
-from .layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
+from bulukumba import config  # noqa: F401  (tests read the configured store's URL as web.config)
+from bulukumba.web.antrian import verification_queue
+from bulukumba.web import imports
+from bulukumba.web.browser import container_size, projector_key, village_clicks
+from bulukumba.web.hooks import report_error, serve_frame_only
+from bulukumba.web.layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
                      column_formats, demo_banner, downloads, freshness_line, header, html_table, is_demo,
                      show_svg, show_table, verdict_strip)
-from .live import awaiting_publication, remember_version, watch_for_new_data
-from .resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_points, map_layer_data,
+from bulukumba.web.live import awaiting_publication, remember_version, watch_for_new_data
+from bulukumba.web.resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_points, map_layer_data,
                         map_layers, map_unavailable_reason, memo, readiness)
-from .sidebar import (ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, public_regency,
+from bulukumba.web.sidebar import (ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, public_regency,
                       require_data, sidebar_filters)
-from .signin import SignIn, configured_users, current_user, frame_sign_in, secrets_dict, server, sign_in_state
-from .style import ACCESSIBLE_CSS, ICON, INLINE_SCRIPTS, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
+from bulukumba.web.signin import SignIn, configured_users, current_user, frame_sign_in, secrets_dict, server, sign_in_state
+from bulukumba.web.style import ACCESSIBLE_CSS, ICON, INLINE_SCRIPTS, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
 
 __all__ = [
     "ACCESSIBLE_CSS", "ALL", "awaiting_publication", "Filters", "ICON", "INLINE_SCRIPTS", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",

@@ -11,8 +11,8 @@ from typing import Callable
 
 import streamlit as st
 
-from .. import texts
-from ..importer.worker import Job, Outcome
+from bulukumba.language import texts
+from bulukumba.importer.worker import Job, Outcome
 
 _JOB = "kelola-kerja"
 

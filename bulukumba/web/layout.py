@@ -8,9 +8,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from .. import data, export, fmt, texts
-from .resources import engine
-from .sidebar import filters
+from bulukumba import figures
+from bulukumba.presentation import export
+from bulukumba.presentation.verdict import verdict_html
+from bulukumba.language import fmt, texts
+from bulukumba.web.resources import engine
+from bulukumba.web.sidebar import filters
 
 
 # ---------------------------------------------------------------------------------------------
@@ -21,15 +24,15 @@ def freshness_line(kabupaten: str | None = None) -> str:
     """'Data per 30 Juni 2018 · diperbarui 28 November 2026 08.57 WITA'. With a regency (the
     public page of a store of several), its own newest snapshot: another regency's newer file
     does not make its figures newer."""
-    fresh = data.freshness(engine())
-    newest = fresh.data_per if kabupaten is None else data.latest_date(engine(), kabupaten=kabupaten)
-    return f"Data per {fmt.tanggal(newest)} · diperbarui {fmt.waktu(fresh.diperbarui)}"
+    fresh = figures.freshness(engine())
+    newest = fresh.data_per if kabupaten is None else figures.latest_date(engine(), kabupaten=kabupaten)
+    return f"Data per {fmt.date(newest)} · diperbarui {fmt.timestamp(fresh.diperbarui)}"
 
 
 def header(title: str, public: bool = False) -> None:
     """Page title, the data date and last update, and the demo label when demo data is shown."""
     st.title(title, anchor=False)  # no "Link to heading" tab stop
-    if data.latest_date(engine()) is None:  # only Kelola data gets here: the page to import on
+    if figures.latest_date(engine()) is None:  # only Kelola data gets here: the page to import on
         st.caption(texts.BELUM_ADA_DATA)
         return
     line = freshness_line()
@@ -38,7 +41,7 @@ def header(title: str, public: bool = False) -> None:
     else:
         f = filters()
         if f.per != f.data_per:
-            line += f" · menampilkan keadaan per **{fmt.tanggal(f.per)}**"
+            line += f" · menampilkan keadaan per **{fmt.date(f.per)}**"
         st.caption(f"{line} · {f.wilayah}")
     if is_demo():
         demo_banner()
@@ -52,7 +55,7 @@ def show_svg(svg_text: str) -> None:
 def html_table(table: pd.DataFrame, phone_columns: list[str] | None = None, caption: str | None = None) -> None:
     """A light HTML table (no table widget to download), numbers in Indonesian format; on a
     phone `phone_columns` (default: the first three), the rest folded into each row (htmltables)."""
-    from .. import htmltables
+    from bulukumba.presentation import htmltables
 
     st.html(htmltables.responsive_table_html(table, phone_columns, caption))
 
@@ -62,7 +65,7 @@ def demo_banner() -> None:
 
 
 def is_demo() -> bool:
-    return data.freshness(engine()).contoh
+    return figures.freshness(engine()).contoh
 
 
 #: At most this many rows go to the browser in one on-screen table; the downloads hold them all.
@@ -102,25 +105,26 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
     shown = table if rows is None or len(table) <= rows else table.head(rows)
     config = {**column_formats(shown), **(column_config or {})}
     if bar is not None:
-        label = f"{bar} · batang {fmt.angka(bar_range[0])}–{fmt.angka(bar_range[1])}"
+        label = f"{bar} · batang {fmt.number(bar_range[0])}–{fmt.number(bar_range[1])}"
         shown = shown.assign(**{label: shown[bar]})
         config[label] = st.column_config.ProgressColumn(
             " ", min_value=bar_range[0], max_value=bar_range[1], format=" ", width="small",
-            help=f"{bar}, batang dari {fmt.angka(bar_range[0])} sampai {fmt.angka(bar_range[1])}")
+            help=f"{bar}, batang dari {fmt.number(bar_range[0])} sampai {fmt.number(bar_range[1])}")
     element = st.dataframe(shown, hide_index=True, width="stretch", key=key, placeholder=fmt.KOSONG,
                            height=height or "auto", column_config=config, **kwargs)
     if len(shown) < len(table):
-        st.caption(f"Menampilkan {fmt.angka(len(shown))} baris teratas dari {fmt.angka(len(table))}; "
+        st.caption(f"Menampilkan {fmt.number(len(shown))} baris teratas dari {fmt.number(len(table))}; "
                    f"semua baris ada di unduhan.")
     return element
 
 
 def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str, day: dt.date | None = None,
               notes: export.Notes | Callable[[pd.DataFrame], export.Notes] | None = None,
-              area: str | None = None) -> None:
+              area: str | None = None, csv: Callable[[], bytes] | None = None) -> None:
     """CSV and XLSX buttons for a table (or a function that builds it), named with the data date
     (default: the filters' date) and the kecamatan `area` if one is chosen; `notes` (or a
-    function of the table giving them) fill the XLSX's "Keterangan" sheet."""
+    function of the table giving them) fill the XLSX's "Keterangan" sheet. `csv` builds the CSV
+    instead of the table (the public page gives its open data file)."""
     demo = is_demo()
     day = day or filters().per
     build = table if callable(table) else (lambda: table)
@@ -131,7 +135,7 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: 
 
     left, right = st.columns(2)
     # The files are built only when a button is pressed, not on every rerun of the page.
-    left.download_button("Unduh CSV", lambda: export.to_csv(build(), demo), key=f"{key}-csv",
+    left.download_button("Unduh CSV", csv or (lambda: export.to_csv(build(), demo)), key=f"{key}-csv",
                          on_click="ignore",
                          file_name=export.file_name(stem, day, "csv", demo, area), mime="text/csv",
                          icon=":material/download:", width="stretch")
@@ -145,20 +149,18 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def big_table_html(table: pd.DataFrame, css_class: str = "besar") -> str:
     """A plain high-contrast HTML table for the projector, numbers in Indonesian format."""
-    from .. import htmltables
+    from bulukumba.presentation import htmltables
 
     return htmltables.table_html(table, css_class)
 
 
 # ---------------------------------------------------------------------------------------------
-# The verdict strip (verdict.py computes it and draws it as HTML; this shows it)
+# The verdict strip (figures/verdict.py judges, presentation/verdict.py draws; this shows it)
 # ---------------------------------------------------------------------------------------------
 
 def verdict_strip(v, size: str = "normal") -> None:
     """Show a verdict.Verdict as the strip at the top of a page (plain HTML, no chart bundle)."""
-    from .. import verdict
-
-    st.html(verdict.verdict_html(v, size))
+    st.html(verdict_html(v, size))
 
 
 # ---------------------------------------------------------------------------------------------

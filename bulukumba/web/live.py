@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import config, data, disclosure
-from .resources import engine
-from .signin import sign_in_changed
+from bulukumba import config, figures, disclosure
+from bulukumba.web.resources import engine
+from bulukumba.web.signin import sign_in_changed
 
 
 def remember_version() -> int:
     """Note the data version this full run shows: read once, and every data call of this run
-    answers for it (data.pin_version), instead of each asking the database again."""
-    version = data.data_version(engine())
-    data.pin_version(version, engine())
+    answers for it (figures.pin_version), instead of each asking the database again."""
+    version = figures.data_version(engine())
+    figures.pin_version(version, engine())
     st.session_state["_versi"] = version
     return version
 
@@ -26,7 +26,7 @@ def watch_for_new_data() -> None:
     The look costs one small query (about 0.2 ms); nothing heavy is reloaded unless the
     version moved, and then only what depends on it (the data module keys on the version).
     """
-    if data.data_version(engine()) != st.session_state.get("_versi") or sign_in_changed() or _publication_ready():
+    if figures.data_version(engine()) != st.session_state.get("_versi") or sign_in_changed() or _publication_ready():
         st.rerun(scope="app")  # new figures, or signed out (in this or another tab)
 
 

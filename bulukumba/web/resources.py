@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import config, data, startup
-from ..sharedresults import SharedResults
+from bulukumba import config, figures
+from bulukumba.storage import startup
+from bulukumba.figures.sharedresults import SharedResults
 
 STATIC_DIR = config.PROJECT_ROOT / "static"
 
@@ -26,7 +27,7 @@ def readiness() -> startup.Readiness:
 
 @st.cache_resource(show_spinner="Menyiapkan data …")
 def _readiness(url: str) -> startup.Readiness:
-    from .. import store
+    from bulukumba.storage import store
 
     return startup.prepare(store.engine_for(url))
 
@@ -37,11 +38,11 @@ def engine():
 
 @st.cache_resource(show_spinner=False)
 def _regions():
-    from ..regions import WilayahError, load_regions
+    from bulukumba.regions import RegionsError, load_regions
 
     try:
         return load_regions()
-    except WilayahError:
+    except RegionsError:
         return None
 
 
@@ -82,7 +83,7 @@ def map_layers(kecamatan: str | None, kabupaten: str | None = None) -> MapLayers
         return None
     if kecamatan is not None and kecamatan not in set(regions.kecamatan["kode"]):
         return None
-    from ..regions import web_geojson
+    from bulukumba.regions import web_geojson
 
     villages = web_geojson(regions, "desa", kecamatan)
     outlines = web_geojson(regions, "kecamatan")
@@ -101,7 +102,7 @@ def map_layer_data(kabupaten: str | None = None) -> tuple[dict, dict] | None:
     regions = _regions()
     if regions is None or (kabupaten is not None and kabupaten != regions.kabupaten_kode):
         return None
-    from ..regions import web_geojson
+    from bulukumba.regions import web_geojson
 
     return web_geojson(regions, "desa"), web_geojson(regions, "kecamatan")
 
@@ -116,7 +117,7 @@ def map_label_points(kecamatan: str | None):
     regions = _regions()
     if regions is None:
         return None
-    from ..mapview import label_points
+    from bulukumba.presentation.mapview import label_points
 
     return label_points(regions.villages, regions.kecamatan, kecamatan)
 
@@ -143,5 +144,5 @@ def memo(key: tuple, build):
     not with fields picked from it: a field left out serves one view's drawing in another (a
     chosen regency once got the whole store's partner chart)."""
     version = st.session_state.get("_versi")  # noted at the start of this run (remember_version)
-    full = (data.data_version(engine()) if version is None else version, str(engine().url), *key)
+    full = (figures.data_version(engine()) if version is None else version, str(engine().url), *key)
     return _memo_store().get(full, build)

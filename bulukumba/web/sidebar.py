@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from .. import data, fmt, texts
-from .resources import engine, readiness
+from bulukumba import figures
+from bulukumba.language import fmt, texts
+from bulukumba.web.resources import engine, readiness
 
 
 ALL = "semua"
@@ -31,29 +32,29 @@ class Filters:
     def whole_of_many_regencies(self) -> bool:
         """The view is the whole of a store of several regencies (none chosen): pages that work
         village by village (the map, the per-village downloads) ask for a regency first."""
-        return self.kabupaten is None and len(data.regencies(engine())) > 1
+        return self.kabupaten is None and len(figures.regencies(engine())) > 1
 
     @property
     def wilayah(self) -> str:
         """'Kecamatan Kajang', 'Kabupaten Bulukumba': names from the store."""
-        return data.region_label(self.kecamatan, self.kabupaten, engine=engine())
+        return figures.region_label(self.kecamatan, self.kabupaten, engine=engine())
 
     @property
     def wilayah_kabupaten(self) -> str:
         """The view's regency (or the whole store), whatever kecamatan is chosen: what a
         regency's own targets are named by (GERTAK per service, the 2017 partnership)."""
-        return data.region_label(None, self.kabupaten, engine=engine())
+        return figures.region_label(None, self.kabupaten, engine=engine())
 
 
 def _regency_names() -> dict[str, str]:
     """kode -> name of the store's regencies, by code."""
-    regencies = data.regencies(engine())
+    regencies = figures.regencies(engine())
     return dict(zip(regencies["kode"], regencies["nama"]))
 
 
 def kecamatan_names(kabupaten: str | None = None) -> dict[str, str]:
     """kode -> name, from the store (which has them from the boundary data)."""
-    return data.kecamatan_names(engine(), kabupaten)
+    return figures.kecamatan_names(engine(), kabupaten)
 
 
 def _parse_date(text: str | None) -> dt.date | None:
@@ -74,8 +75,8 @@ def sidebar_filters(layanan: bool = True) -> Filters:
     `layanan=False` leaves out the service filter (pages where no panel acts on it); the choice
     is kept for the pages that use it.
     """
-    latest = data.latest_date(engine()) or dt.date.today()
-    first = data.recorded_trend(engine=engine())["tanggal"].min()
+    latest = figures.latest_date(engine()) or dt.date.today()
+    first = figures.recorded_trend(engine=engine())["tanggal"].min()
     first = first.date() if pd.notna(first) else latest
     regency_names = _regency_names()
     params = st.query_params
@@ -94,7 +95,7 @@ def sidebar_filters(layanan: bool = True) -> Filters:
     st.session_state.setdefault("f_kab", ALL)
     with st.sidebar:
         st.date_input("Keadaan per tanggal", key="f_per", min_value=first, max_value=latest,
-                      format="DD/MM/YYYY", help=f"Data tersedia {fmt.tanggal(first)} – {fmt.tanggal(latest)}")
+                      format="DD/MM/YYYY", help=f"Data tersedia {fmt.date(first)} – {fmt.date(latest)}")
         if len(regency_names) > 1:  # a store of one regency needs no regency filter
             st.selectbox("Kabupaten/kota", [ALL, *regency_names], key="f_kab",
                          format_func=lambda k: "Semua kabupaten/kota" if k == ALL else regency_names[k])
@@ -173,7 +174,7 @@ def require_data(public: bool = False) -> None:
     """A store with no figures yet (no boundaries to seed the demo, nothing imported) says so,
     instead of drawing empty charts: to staff with how to fix it, on a public page (anyone, the
     projector) in plain words that nothing is published yet (texts.AUDIENS)."""
-    if data.latest_date(engine()) is not None:
+    if figures.latest_date(engine()) is not None:
         return
     st.title(texts.APP_TITLE)
     if public:

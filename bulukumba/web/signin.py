@@ -22,7 +22,7 @@ def server():
     if _server is None:
         from streamlit import config as st_config
 
-        from ..server import Server
+        from bulukumba.server import Server
 
         _server = Server(users=configured_users, secrets=secrets_dict,
                          base_url=st_config.get_option("server.baseUrlPath") or "")
@@ -37,7 +37,7 @@ def sign_in_state(touch: bool = False) -> SignIn:
     reconnects to someone else's Streamlit session without that person's cookie is a visitor.
     `touch` counts this run as activity for the idle lifetime.
     """
-    from ..server.sessions import COOKIE
+    from bulukumba.server.sessions import COOKIE
 
     cookie = st.context.cookies.get(COOKIE)
     if not cookie:
@@ -76,7 +76,7 @@ def secrets_dict() -> dict:
 
 def configured_users() -> tuple[dict, str | None]:
     """Users from .streamlit/secrets.toml, and a message if the configuration is broken."""
-    from .. import auth
+    from bulukumba.server import auth
 
     try:
         return auth.users_from_secrets(secrets_dict()), None

@@ -1,0 +1,1 @@
+"""Words and numbers as the office writes them: Indonesian formats (fmt) and every label (texts)."""
