@@ -1,8 +1,8 @@
 """A limit on the size of a request's head (request line and headers) under uvicorn's httptools
 parser.
 
-uvicorn parses HTTP with httptools when it is installed (requirements.txt: a page shell costs the
-server a third of the CPU it costs on h11, benchmarks/bench_capacity.py). h11 refuses a head it
+uvicorn parses HTTP with httptools when it is installed (requirements.txt: it is much cheaper
+than h11, benchmarks/bench_capacity.py). h11 refuses a head it
 cannot finish within its buffer; httptools has no such limit, and joins a header's pieces by
 concatenation as they arrive, so one client sending a header of tens of megabytes kept the
 server busy for tens of seconds. Here every connection counts the bytes of the head it is
