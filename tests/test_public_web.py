@@ -363,3 +363,24 @@ def test_a_burst_of_visitors_reads_the_data_version_once(tmp_path, regions, monk
     assert [status for status, _ in answers] == [200] * 200
     assert [body for _, body in answers[:3]] == [body for _, body in first]  # the same kept answers
     assert len(reads) == 1
+
+
+def test_what_is_drawn_while_the_newest_set_is_built_is_not_kept(tmp_path, regions, monkeypatch):
+    """While the newest data's published set is still being built, the shell and the share card
+    show the set before (as the page does) and are drawn again for the next visitor; once it is
+    built, they are drawn once for the data version and kept."""
+    from bulukumba.public import summary
+
+    url = build_state("satu_snapshot", tmp_path / "bangun.sqlite", regions)
+    drawn = []
+    real = summary.summary_for
+    monkeypatch.setattr(summary, "summary_for", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    with TestClient(build(serve(url)), base_url="http://dasbor.lokal", follow_redirects=False) as client:
+        monkeypatch.setattr(disclosure, "preparing", lambda engine=None: True)
+        for _ in range(2):
+            assert client.get("/").status_code == 200 and client.get("/kartu/kab-73.02.png").status_code == 200
+        assert len(drawn) == 4
+        monkeypatch.setattr(disclosure, "preparing", lambda engine=None: False)
+        for _ in range(2):
+            assert client.get("/").status_code == 200 and client.get("/kartu/kab-73.02.png").status_code == 200
+        assert len(drawn) == 6

@@ -203,7 +203,8 @@ class PublicSide:
             built = self._public(origin, dict(wanted), version)
             if built is None:  # no figures yet (a first start prepares the store in its first session):
                 return self._neutral(origin, version)  # not kept; the tab reloads once there are
-            self._keep(key, built)
+            if self._settled():
+                self._keep(key, built)
             return built
 
     def _kept(self, key, build) -> Built:
@@ -348,11 +349,19 @@ class PublicSide:
             if found is not None:
                 return found
             found = build()
-            if found is not None:
+            if found is not None and self._settled():
                 with self._lock:
                     self._forget_other_versions(version)
                     self._files[key] = found
             return found
+
+    def _settled(self) -> bool:
+        """False while the newest data's published set is still being built: a shell, card or
+        file drawn meanwhile shows the set before (as the page does) and is not kept for this
+        data version, whose own set is drawn once it is there."""
+        from bulukumba import disclosure
+
+        return not disclosure.preparing(self.engine())
 
     def _forget_other_versions(self, version: int) -> None:
         for key in [k for k in self._files if k[1] != version]:
