@@ -108,8 +108,12 @@ def frame() -> None:
     if user is not None or projector or page is not home:
         web.watch_for_new_data()
     # The public page runs no refresh tick: its shell asks /versi from the browser and reloads
-    # on new data (bulukumba/public/shell.py), so an open public tab costs no page runs.
+    # on new data (bulukumba/public/shell.py), so an open public tab costs no page runs. Only
+    # while it shows the set published before (the newest is still being built, and /versi has
+    # nothing more to say) does it look again every few seconds, until the newest is there.
     page.run()
+    if user is None and not projector and page is home and web.awaiting():
+        web.watch_for_new_data()
 
 
 def _send_on(wanted: nav.Page, home, real: dict, params: dict, signed, projector: bool):

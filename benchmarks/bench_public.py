@@ -61,7 +61,7 @@ TIMING_SCRIPT = """
 
 
 async def _worker(host: str, port: int, paths: list[str], offset: int, stop_at: float, latencies: list[float],
-                  errors: list[str]) -> None:
+                  errors: list[str], extra: str = "", status: bytes = b"200") -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = offset
     try:
@@ -70,32 +70,37 @@ async def _worker(host: str, port: int, paths: list[str], offset: int, stop_at: 
             i += 1
             start = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html,*/*\r\n"
-                         f"Accept-Encoding: br\r\nUser-Agent: bench-public\r\n\r\n".encode())
+                         f"Accept-Encoding: br\r\nUser-Agent: bench-public\r\n{extra}\r\n".encode())
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
-            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            length = int(length.group(1)) if length else 0
             await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
-            if not head.startswith(b"HTTP/1.1 200"):
+            if not head.startswith(b"HTTP/1.1 " + status):
                 errors.append(head.split(b"\r\n", 1)[0].decode())
     finally:
         writer.close()
 
 
-def load(url: str, paths: list[str], seconds: float, clients: int = CLIENTS) -> None:
+def load(url: str, paths: list[str], seconds: float, clients: int = CLIENTS, headers: dict | None = None,
+         status: bytes = b"200") -> int:
+    """`clients` keep-alive connections asking `paths` in turn for `seconds`; prints the rate and
+    latencies, answers how many responses came (`status`: the one expected)."""
     parts = urlsplit(url)
+    extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     latencies: list[float] = []
     errors: list[str] = []
 
     async def run():
         stop_at = time.perf_counter() + seconds
-        await asyncio.gather(*[_worker(parts.hostname, parts.port, paths, k, stop_at, latencies, errors)
+        await asyncio.gather(*[_worker(parts.hostname, parts.port, paths, k, stop_at, latencies, errors, extra, status)
                                for k in range(clients)])
 
     import threading
 
     start = time.perf_counter()
-    runner = threading.Thread(target=lambda: asyncio.run(run()))  # (Playwright's loop holds this thread)
+    runner = threading.Thread(target=lambda: _run(run()))  # (Playwright's loop holds this thread)
     runner.start()
     runner.join()
     elapsed = time.perf_counter() - start
@@ -106,7 +111,25 @@ def load(url: str, paths: list[str], seconds: float, clients: int = CLIENTS) -> 
 
     print(f"    {len(latencies) / elapsed:7.0f} responses/s over {elapsed:.1f} s, {clients} clients; "
           f"latency p50 {pct(0.50):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms; "
-          f"{len(errors)} not 200" + (f" (e.g. {errors[0]})" if errors else ""))
+          f"{len(errors)} not {status.decode()}" + (f" (e.g. {errors[0]})" if errors else ""))
+    return len(latencies)
+
+
+def _run(coroutine):
+    """asyncio.run, on uvloop when it is installed (the client's own cost halves), without the
+    client's garbage collector (its pauses would count as the server's latency)."""
+    import gc
+
+    try:
+        import uvloop
+        run = uvloop.run
+    except ImportError:
+        run = asyncio.run
+    gc.disable()
+    try:
+        return run(coroutine)
+    finally:
+        gc.enable()
 
 
 def time_to_figures(browser, url: str, runs: int, throttled: bool) -> None:

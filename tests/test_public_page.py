@@ -381,3 +381,19 @@ def test_a_visitor_during_a_short_rebuild_waits_for_the_newest(demo_engine, monk
         assert visitor is not first and visitor is built[0]
     finally:
         module._memo.clear()
+
+
+@pytest.mark.parametrize("set_before", [True, False])
+def test_the_public_page_looks_again_only_while_it_shows_the_set_before(monkeypatch, set_before):
+    """The public page runs no refresh tick (its tab asks /versi), except while it shows the set
+    published before because the newest is still being built: /versi has nothing new to say
+    then, so the page looks again every few seconds until the newest is there."""
+    from bulukumba import web
+
+    ticks = []
+    monkeypatch.setattr(web, "watch_for_new_data", lambda: ticks.append(1))
+    monkeypatch.setattr(disclosure, "is_current", lambda view, engine=None: not set_before)
+    at = open_app(role=None)
+    assert not at.exception
+    assert (texts.PUBLIK_DISIAPKAN in [c.value for c in at.caption]) is set_before
+    assert len(ticks) == (1 if set_before else 0)

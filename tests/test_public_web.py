@@ -314,3 +314,73 @@ def test_an_open_public_tab_learns_of_new_data_from_versi(tmp_path, regions):
         now = client.get("/versi").json()["versi_data"]
         assert now == int(shown.group(1)) + 1
         assert f'content="{now}"' in client.get("/").text
+
+
+def test_a_burst_of_visitors_reads_the_data_version_once(tmp_path, regions, monkeypatch):
+    """200 visitors at once (page shells and /versi, as open tabs ask it) just after the version
+    read turned a second old: one read of the store answers all of them, from the shells kept
+    in memory (before, each went to a worker thread and read it: benchmarks/bench_capacity.py)."""
+    import asyncio
+    import time
+
+    from bulukumba.server import public as public_side
+
+    url = build_state("satu_snapshot", tmp_path / "serbu.sqlite", regions)
+    app = build(serve(url))
+    reads = []
+    real = store.data_version
+
+    def counted(conn):
+        reads.append(1)
+        time.sleep(0.05)  # a store that takes a moment: the burst arrives while it is read
+        return real(conn)
+
+    async def get(path: str, query: bytes = b"") -> tuple[int, bytes]:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
+                 "root_path": "", "client": ("127.0.0.1", 50000), "server": ("dasbor.lokal", 80),
+                 "headers": [(b"host", b"dasbor.lokal"), (b"accept", b"text/html,*/*"), (b"accept-encoding", b"br")]}
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        await app(scope, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    async def burst():
+        first = [await get("/"), await get("/", b"mode=proyektor"), await get("/versi")]  # each built once
+        await asyncio.sleep(public_side.VERSION_TTL_S + 0.1)
+        monkeypatch.setattr(store, "data_version", counted)
+        answers = await asyncio.gather(*[get(*[("/", b""), ("/", b"mode=proyektor"), ("/versi", b"")][k % 3])
+                                         for k in range(200)])
+        return first, answers
+
+    first, answers = asyncio.run(burst())
+    assert [status for status, _ in answers] == [200] * 200
+    assert [body for _, body in answers[:3]] == [body for _, body in first]  # the same kept answers
+    assert len(reads) == 1
+
+
+def test_what_is_drawn_while_the_newest_set_is_built_is_not_kept(tmp_path, regions, monkeypatch):
+    """While the newest data's published set is still being built, the shell and the share card
+    show the set before (as the page does) and are drawn again for the next visitor; once it is
+    built, they are drawn once for the data version and kept."""
+    from bulukumba.public import summary
+
+    url = build_state("satu_snapshot", tmp_path / "bangun.sqlite", regions)
+    drawn = []
+    real = summary.summary_for
+    monkeypatch.setattr(summary, "summary_for", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    with TestClient(build(serve(url)), base_url="http://dasbor.lokal", follow_redirects=False) as client:
+        monkeypatch.setattr(disclosure, "preparing", lambda engine=None: True)
+        for _ in range(2):
+            assert client.get("/").status_code == 200 and client.get("/kartu/kab-73.02.png").status_code == 200
+        assert len(drawn) == 4
+        monkeypatch.setattr(disclosure, "preparing", lambda engine=None: False)
+        for _ in range(2):
+            assert client.get("/").status_code == 200 and client.get("/kartu/kab-73.02.png").status_code == 200
+        assert len(drawn) == 6

@@ -11,7 +11,8 @@ dashboard.py hands `options(...)` to `st.App`, and `streamlit run dashboard.py` 
 
 Who the client is (its address, HTTPS) is read by `clients.Clients`, from forwarding headers
 only when a configured proxy sends them; building the options also stops uvicorn from reading
-them itself (clients.take_over_forwarded_headers).
+them itself (clients.take_over_forwarded_headers), and limits a request's head under uvicorn's
+httptools parser as h11 does (head_limit.py).
 
 Nothing here imports Streamlit: the app passes in what comes from it (accounts, secrets, paths).
 """
@@ -24,7 +25,7 @@ from typing import Callable, Iterable, Mapping
 
 from bulukumba.server import auth
 from bulukumba import config
-from bulukumba.server import clients, compression, devices, sessions
+from bulukumba.server import clients, compression, devices, head_limit, sessions
 from bulukumba.server.gate import Gate
 from bulukumba.server.routes import http_routes
 
@@ -72,6 +73,7 @@ def options(server: Server, *, static_dir: Path, app_static_dir: Path,
     from starlette.middleware import Middleware
 
     clients.take_over_forwarded_headers()
+    head_limit.limit_request_heads()
 
     files = compression.CompressedFiles(base_url=server.base_path, cache_dir=config.cache_dir() / "static-br", roots=[
         ("/static/", Path(static_dir) / "static"), ("/app/static/", Path(app_static_dir))])

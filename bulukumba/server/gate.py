@@ -127,10 +127,13 @@ class Gate:
             if (path == "/" or not path.endswith("/")) and self.public.template:
                 # The page shell, rewritten for this address (Streamlit's own answers a slash
                 # at the end with a redirect, and a stale cookie is cleared on the way out).
-                from anyio import to_thread
+                signed_in = user is not None
+                version = await self.public.current_version() if self.public.is_public(scope, path, signed_in) else None
+                built = self.public.kept_shell(scope, path, signed_in, version)
+                if built is None:  # a first visit of this address and version: built once, in a thread
+                    from anyio import to_thread
 
-                built = self.public.kept_shell(scope, path, user is not None) or \
-                    await to_thread.run_sync(self.public.shell, scope, path, user is not None)
+                    built = await to_thread.run_sync(self.public.shell, scope, path, signed_in)
                 return await public_side.send_built(scope, send, built)
         return await self.app(scope, receive, send)
 
@@ -140,10 +143,8 @@ class Gate:
 
         if path == public_side.ICON_PATH:
             built = await to_thread.run_sync(self.public.icon)
-        elif path == public_side.VERSION_PATH:
-            version = await to_thread.run_sync(self.public.version)
-            built = public_side.Built(public_side.version_json(version), "application/json",
-                                      "no-cache", f'"{version}"')
+        elif path == public_side.VERSION_PATH:  # every open public tab asks it every few seconds
+            built = self.public.version_answer(await self.public.current_version())
         elif path.startswith(public_side.CARD_PREFIX):
             params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
             built = await to_thread.run_sync(self.public.card, path[len(public_side.CARD_PREFIX):], params.get("v"))
@@ -328,7 +329,9 @@ def _header(scope, name: bytes) -> str:
 
 def _cookies(scope) -> dict[str, str]:
     """The request's cookies as Starlette reads them (leniently, as browsers send them), the same
-    reading the sign-in routes get."""
+    reading the sign-in routes get; none without a Cookie header (most public visits)."""
+    if not any(k == b"cookie" for k, _ in scope.get("headers", ())):
+        return {}
     return HTTPConnection(scope).cookies
 
 

@@ -71,6 +71,7 @@ class SecurityHeaders:
             (b"referrer-policy", b"same-origin"),
             (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
         ]
+        self._made: dict[tuple[bytes, bool], list[tuple[bytes, bytes]]] = {}
 
     def policy(self, host: str, https: bool) -> str:
         websocket = ""
@@ -79,5 +80,12 @@ class SecurityHeaders:
         return "; ".join(d.format(inline=self._inline, websocket=websocket).strip() for d in POLICY)
 
     def for_request(self, scope, https: bool) -> list[tuple[bytes, bytes]]:
-        host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
-        return [(b"content-security-policy", self.policy(host, https).encode("latin-1")), *self._fixed]
+        """The headers for a request to this Host, over HTTPS or not (made once per pair)."""
+        host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
+        made = self._made.get((host, https))
+        if made is None:
+            if len(self._made) > 64:  # hosts are few (BULUKUMBA_HOSTS); anything else is not kept for long
+                self._made.clear()
+            policy = self.policy(host.decode("latin-1"), https).encode("latin-1")
+            made = self._made[(host, https)] = [(b"content-security-policy", policy), *self._fixed]
+        return made

@@ -5,8 +5,11 @@ address, the share cards, the open data, the office's icon and the data version.
   addresses (`/`, `/?desa=`, `/?kab=`, `/?mode=proyektor`) with the view's title, description,
   Open Graph and Twitter tags, canonical address and the first screen; for every other
   address (internal pages, sign-in, a copied internal link, a signed-in user's "/") the
-  neutral shell. Built once per data version and address, kept compressed (brotli and gzip);
-  a request costs a dictionary look-up (the data version is read at most once a second).
+  neutral shell. Built once per data version and address, kept compressed (brotli and gzip)
+  with its response head ready; a request costs dictionary look-ups on the event loop: the
+  address read from its query string once per distinct request line, the data version read at
+  most once a second by one worker thread for every request waiting on it (single flight), no
+  thread otherwise (benchmarks/bench_capacity.py).
 - `/kartu/<nama>.png`: the share card of the regency (`kab-<kode>`) or a village
   (`desa-<kode>`), drawn once per data version; `?v=<versi>` of the current version is cached
   for a year (the shell's og:image carries it), any other for a minute; ETag, 304.
@@ -18,6 +21,7 @@ Every figure comes from the published set (disclosure.public_view) through publi
 """
 from __future__ import annotations
 
+import asyncio
 import collections
 import gzip
 import hashlib
@@ -46,6 +50,8 @@ ICON_FILE = Path(__file__).resolve().parent.parent / "assets" / "icon.png"
 YEAR = "public, max-age=31536000, immutable"
 #: Shells kept (each address of each data version once); unknown codes share their canonical one.
 MAX_SHELLS = 2048
+#: Request lines (path, query, host, scheme) remembered with the address they mean.
+MAX_ADDRESSES = 4096
 VERSION_TTL_S = 1.0
 _CARD_NAME = re.compile(r"^(kab|desa)-([0-9][0-9.]{0,30})\.png$")
 
@@ -61,6 +67,7 @@ class Built:
     extra: tuple[tuple[bytes, bytes], ...] = ()
 
     def __post_init__(self):
+        self._heads: dict = {}
         if not self.etag:
             self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
         compressible = self.content_type.startswith(("text/", "application/json", "application/csv"))
@@ -68,6 +75,21 @@ class Built:
             if brotli is not None:
                 self.encoded["br"] = brotli.compress(self.body, quality=9)
             self.encoded["gzip"] = gzip.compress(self.body, 9, mtime=0)
+
+    def answer(self, encoding: str | None, status: int = 200) -> tuple[list, bytes]:
+        """(response headers, body) for a client taking `encoding`; made once per encoding."""
+        made = self._heads.get((encoding, status))
+        if made is None:
+            headers = [(b"content-type", self.content_type.encode()), (b"cache-control", self.cache_control.encode()),
+                       (b"etag", self.etag.encode()), (b"vary", b"Accept-Encoding"), *self.extra]
+            body = self.body
+            if status == 200 and encoding in self.encoded:
+                body = self.encoded[encoding]
+                headers.append((b"content-encoding", encoding.encode()))
+            if status != 304:
+                headers.append((b"content-length", str(len(body)).encode()))
+            made = self._heads[(encoding, status)] = (headers, body if status != 304 else b"")
+        return made
 
 
 class PublicSide:
@@ -79,6 +101,9 @@ class PublicSide:
         self._shells: collections.OrderedDict = collections.OrderedDict()
         self._files: dict[tuple, Built] = {}
         self._locks: dict = {}
+        self._addresses: dict[tuple, tuple[str, tuple | None]] = {}
+        self._reading: tuple | None = None  # (event loop, store URL, future): the version being read
+        self._versions: dict[int, Built] = {}  # /versi's answer per version
 
     # -- The data version ----------------------------------------------------------------------
 
@@ -97,42 +122,75 @@ class PublicSide:
         self._version = (now, url, version)
         return version
 
+    async def current_version(self) -> int:
+        """The data version for a request on the event loop: from memory within the second;
+        else one worker thread reads it for every request that asks meanwhile (a burst of
+        visitors at the turn of the second waits for one read, not one each)."""
+        url = self.server.database_url()
+        cached = self._version
+        if cached is not None and cached[1] == url and time.monotonic() - cached[0] < VERSION_TTL_S:
+            return cached[2]
+        loop = asyncio.get_running_loop()
+        reading = self._reading
+        if reading is None or reading[0] is not loop or reading[1] != url or reading[2].done():
+            from anyio import to_thread
+
+            reading = self._reading = (loop, url, asyncio.ensure_future(to_thread.run_sync(self.version)))
+        return await asyncio.shield(reading[2])
+
+    def version_answer(self, version: int) -> Built:
+        """/versi's answer for `version` (`{"versi_data": 7}`), made once."""
+        found = self._versions.get(version)
+        if found is None:
+            if len(self._versions) > 16:
+                self._versions.clear()
+            found = self._versions[version] = Built(version_json(version), "application/json", "no-cache",
+                                                    f'"{version}"')
+        return found
+
     # -- Page shells ---------------------------------------------------------------------------
 
-    def _address(self, scope, path: str, signed_in: bool) -> tuple[str, dict | None]:
-        """(origin, the public view's query) of a page request; None: not a public address."""
-        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    def _address(self, scope, path: str, signed_in: bool) -> tuple[str, tuple | None]:
+        """(origin, the public view's query as sorted pairs) of a page request; None: not a
+        public address. Remembered per request line: the same link asked again is a look-up."""
+        key = (path, scope.get("query_string", b""), _host(scope), self.server.clients.https(scope), signed_in)
+        found = self._addresses.get(key)
+        if found is not None:
+            return found
+        params = dict(parse_qsl(key[1].decode("latin-1")))
         public = (path == "/" and not signed_in and not any(k in params for k in (*navigation.FILTER_KEYS, "ke")))
         origin = _origin(scope, self.server)
         if not public or not self.template:
-            return origin, None
-        wanted = {k: params[k] for k in ("kab", "desa", "mode") if k in params}
-        if wanted.get("mode") != "proyektor":
-            wanted.pop("mode", None)
-        return origin, wanted
-
-    def kept_shell(self, scope, path: str, signed_in: bool) -> Built | None:
-        """The shell from memory when it is there and the version was read within the second
-        (no thread, no database: the common case under load), else None."""
-        origin, wanted = self._address(scope, path, signed_in)
-        cached = self._version
-        if wanted is None:
-            key = ("netral", origin)
-        elif cached is None or time.monotonic() - cached[0] >= VERSION_TTL_S:
-            return None
+            found = (origin, None)
         else:
-            url = self.server.database_url()
-            if cached[1] != url:
-                return None
-            key = (cached[2], url, origin, tuple(sorted(wanted.items())))
-        return self._shells.get(key)
+            wanted = {k: params[k] for k in ("kab", "desa", "mode") if k in params}
+            if wanted.get("mode") != "proyektor":
+                wanted.pop("mode", None)
+            found = (origin, tuple(sorted(wanted.items())))
+        if len(self._addresses) >= MAX_ADDRESSES:
+            self._addresses.clear()
+        self._addresses[key] = found
+        return found
+
+    def is_public(self, scope, path: str, signed_in: bool) -> bool:
+        return self._address(scope, path, signed_in)[1] is not None
+
+    def kept_shell(self, scope, path: str, signed_in: bool, version: int | None) -> Built | None:
+        """The shell from memory for this data version (`version`: read by `current_version`
+        for a public address), else None: no thread, no database (the common case under load)."""
+        origin, wanted = self._address(scope, path, signed_in)
+        if wanted is None:
+            return self._shells.get(("netral", origin))
+        if version is None:
+            return None
+        return self._shells.get((version, self.server.database_url(), origin, wanted))
 
     def shell(self, scope, path: str, signed_in: bool) -> Built:
         origin, wanted = self._address(scope, path, signed_in)
         if wanted is None:
             return self._kept(("netral", origin), lambda: self._neutral(origin))
         version = self.version()
-        key = (version, self.server.database_url(), origin, tuple(sorted(wanted.items())))
+        key = (version, self.server.database_url(), origin, wanted)
         with self._lock:
             found = self._shells.get(key)
         if found is not None:
@@ -142,10 +200,11 @@ class PublicSide:
                 found = self._shells.get(key)
             if found is not None:
                 return found
-            built = self._public(origin, wanted, version)
+            built = self._public(origin, dict(wanted), version)
             if built is None:  # no figures yet (a first start prepares the store in its first session):
                 return self._neutral(origin, version)  # not kept; the tab reloads once there are
-            self._keep(key, built)
+            if self._settled():
+                self._keep(key, built)
             return built
 
     def _kept(self, key, build) -> Built:
@@ -290,11 +349,19 @@ class PublicSide:
             if found is not None:
                 return found
             found = build()
-            if found is not None:
+            if found is not None and self._settled():
                 with self._lock:
                     self._forget_other_versions(version)
                     self._files[key] = found
             return found
+
+    def _settled(self) -> bool:
+        """False while the newest data's published set is still being built: a shell, card or
+        file drawn meanwhile shows the set before (as the page does) and is not kept for this
+        data version, whose own set is drawn once it is there."""
+        from bulukumba import disclosure
+
+        return not disclosure.preparing(self.engine())
 
     def _forget_other_versions(self, version: int) -> None:
         for key in [k for k in self._files if k[1] != version]:
@@ -311,35 +378,42 @@ class PublicSide:
         return found
 
 
+def _host(scope) -> str:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+
+
 def _origin(scope, server) -> str:
     """'https://dasbor.example' of this request (its Host when it is a plain host name)."""
-    host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+    host = _host(scope)
     if not _SAFE_HOST.match(host or ""):
         host = (server.hosts[0] if server.hosts else "localhost")
     return f"{'https' if server.clients.https(scope) else 'http'}://{host.lower()}"
 
 
+_ENCODINGS: dict[str | None, str | None] = {}
+
+
 def accepted_encoding(scope) -> str | None:
+    """The encoding a request takes ('br', 'gzip', None); each header value parsed once."""
     from bulukumba.server.compression import _accepted, _header
 
-    return _accepted(_header(scope, b"accept-encoding"))
+    header = _header(scope, b"accept-encoding")
+    found = _ENCODINGS.get(header, False)
+    if found is False:
+        if len(_ENCODINGS) > 256:
+            _ENCODINGS.clear()
+        found = _ENCODINGS[header] = _accepted(header)
+    return found
 
 
 async def send_built(scope, send, built: Built, status: int = 200) -> None:
     """Answer with `built`: compressed when the client takes it, 304 on a matching ETag."""
-    headers = [(b"content-type", built.content_type.encode()), (b"cache-control", built.cache_control.encode()),
-               (b"etag", built.etag.encode()), (b"vary", b"Accept-Encoding"), *built.extra]
-    match = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"if-none-match"), "")
-    if built.etag and built.etag in match:
-        await send({"type": "http.response.start", "status": 304, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    encoding = accepted_encoding(scope)
-    body = built.body
-    if encoding and encoding in built.encoded:
-        body = built.encoded[encoding]
-        headers.append((b"content-encoding", encoding.encode()))
-    headers.append((b"content-length", str(len(body)).encode()))
+    match = next((v for k, v in scope.get("headers", ()) if k == b"if-none-match"), None)
+    if match is not None and built.etag and built.etag in match.decode("latin-1"):
+        headers, body = built.answer(None, 304)
+        status = 304
+    else:
+        headers, body = built.answer(accepted_encoding(scope), status)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 

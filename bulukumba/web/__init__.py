@@ -24,7 +24,7 @@ from bulukumba.web.hooks import report_error, serve_frame_only
 from bulukumba.web.layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
                      column_formats, demo_banner, downloads, freshness_line, header, html_table, is_demo,
                      show_svg, show_table, verdict_strip)
-from bulukumba.web.live import awaiting_publication, remember_version, watch_for_new_data
+from bulukumba.web.live import awaiting, awaiting_publication, remember_version, watch_for_new_data
 from bulukumba.web.resources import (MEMO_SIZE, STATIC_DIR, MapLayers, engine, map_label_points, map_layer_data,
                         map_layers, map_unavailable_reason, memo, readiness)
 from bulukumba.web.sidebar import (ALL, SERVICE_PAGES, Filters, filters, kecamatan_names, public_page, public_regency,
@@ -33,7 +33,7 @@ from bulukumba.web.signin import SignIn, configured_users, current_user, frame_s
 from bulukumba.web.style import ACCESSIBLE_CSS, ICON, INLINE_SCRIPTS, PROJECTOR_CSS, PUBLIC_CSS, page_style, public_style
 
 __all__ = [
-    "ACCESSIBLE_CSS", "ALL", "awaiting_publication", "Filters", "ICON", "INLINE_SCRIPTS", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
+    "ACCESSIBLE_CSS", "ALL", "awaiting", "awaiting_publication", "Filters", "ICON", "INLINE_SCRIPTS", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
     "SERVICE_PAGES", "STATIC_DIR", "SignIn", "TABLE_ROWS", "WHOLE_NUMBER", "XLSX_MIME", "big_table_html",
     "card", "card_body", "imports", "card_frame", "column_formats", "config", "configured_users", "container_size",
     "current_user", "demo_banner", "downloads", "engine", "filters", "freshness_line", "frame_sign_in",

@@ -36,5 +36,10 @@ def awaiting_publication(waiting: bool) -> None:
     st.session_state["_menunggu_terbit"] = waiting
 
 
+def awaiting() -> bool:
+    """This session's page showed the set published before (awaiting_publication)."""
+    return bool(st.session_state.get("_menunggu_terbit"))
+
+
 def _publication_ready() -> bool:
     return bool(st.session_state.get("_menunggu_terbit")) and not disclosure.preparing(engine())
