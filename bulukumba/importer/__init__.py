@@ -36,7 +36,8 @@ from bulukumba.importer.batch import import_bytes, import_file, save, undo_impor
 from bulukumba.importer.headers import COLUMNS, DERIVED, IGNORE, KINDS, LABELS, REQUIRED
 from bulukumba.importer.mapping import parse_choices
 from bulukumba.importer.reading import ImportFileError, Limits, read_table
-from bulukumba.importer.report import MAX_LISTED, ImportResult, RowError, ValidationReport, format_report
+from bulukumba.importer.report import (MAX_LISTED, ImportResult, RowError, ValidationReport, format_report,
+                                       nothing_to_do, replacement)
 from bulukumba.importer.templates import column_help, template_bytes, write_template
 from bulukumba.importer.values import parse_date, parse_whole, show
 
@@ -44,5 +45,6 @@ __all__ = [
     "COLUMNS", "DERIVED", "IGNORE", "KINDS", "LABELS", "MAX_LISTED", "REQUIRED", "ImportFileError",
     "ImportResult", "Limits", "RowError", "ValidationReport", "column_help", "format_report",
     "import_bytes", "import_file", "parse_choices", "parse_date", "parse_whole", "read_table",
-    "save", "show", "template_bytes", "undo_import", "validate", "write_template",
+    "nothing_to_do", "replacement", "save", "show", "template_bytes", "undo_import", "validate",
+    "write_template",
 ]

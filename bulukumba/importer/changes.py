@@ -236,3 +236,66 @@ def refusal(conn: sa.Connection, found: dict, total_rows: int) -> str:
             f"tanggal) sudah ada: {'; '.join(parts)}. Berkas ini tidak dapat menggantinya sekaligus "
             f"karena {why}; batalkan impor itu dulu (Riwayat impor) bila ingin menggantinya. "
             f"Tidak ada yang ditulis.")
+
+
+# ---------------------------------------------------------------------------------------------
+# As the operator reads it (Kelola data shows these as tables)
+# ---------------------------------------------------------------------------------------------
+
+def dates_text(p: Preview) -> str:
+    from bulukumba.language import texts
+
+    if p.tanggal == 1:
+        return texts.IMPOR_PRATINJAU_TANGGAL_SATU.format(tanggal=fmt.date(p.terakhir))
+    return texts.IMPOR_PRATINJAU_TANGGAL_BANYAK.format(n=fmt.number(p.tanggal), pertama=fmt.date(p.pertama),
+                                                       terakhir=fmt.date(p.terakhir))
+
+
+def preview_sentence(p: Preview) -> str:
+    from bulukumba.language import texts
+
+    return texts.IMPOR_PRATINJAU.format(desa=fmt.number(p.desa), desa_wilayah=fmt.number(p.desa_wilayah),
+                                        wilayah=p.wilayah, tanggal=dates_text(p))
+
+
+def _per(totals: Totals) -> str:
+    from bulukumba.language import texts
+
+    return f"per {fmt.date(totals.tanggal)}" if totals.tanggal is not None else texts.IMPOR_PRATINJAU_KOSONG
+
+
+def preview_table(p: Preview, saved: bool = False) -> list[dict[str, str]]:
+    """Wajib KTP, sudah rekam, belum rekam and cakupan: the file's, now (before), after, and the
+    difference, in Indonesian formats."""
+    from bulukumba.language import texts
+
+    heads = texts.IMPOR_TERSIMPAN_KOLOM if saved else texts.IMPOR_PRATINJAU_KOLOM
+    columns = [heads[0], heads[1].format(desa=fmt.number(p.berkas.desa), tanggal=_per(p.berkas)),
+               heads[2].format(tanggal=_per(p.sekarang)),
+               heads[3].format(tanggal=_per(p.sesudah)), heads[4]]
+    rows = []
+    for label, name in zip(texts.IMPOR_PRATINJAU_BARIS, ("wajib_ktp", "sudah_rekam", "belum_rekam", "cakupan")):
+        values = [getattr(t, name) for t in (p.berkas, p.sekarang, p.sesudah)]
+        empty = [t.desa == 0 for t in (p.berkas, p.sekarang, p.sesudah)]
+        if name == "cakupan":
+            shown = [fmt.KOSONG if e or v is None else fmt.percent(v) for v, e in zip(values, empty)]
+            both = values[1] is not None and values[2] is not None and not empty[1]
+            diff = fmt.points((values[2] - values[1]) * 100) if both else fmt.KOSONG
+        else:
+            shown = [fmt.KOSONG if e else fmt.number(v) for v, e in zip(values, empty)]
+            diff = fmt.signed(values[2] - values[1]) if not empty[1] else fmt.KOSONG
+        rows.append(dict(zip(columns, [label, *shown, diff])))
+    return rows
+
+
+def change_rows(over: Overlap) -> list[dict[str, str]]:
+    """The villages whose figures the replacement changes: old → new."""
+    from bulukumba.language import texts
+
+    heads = texts.IMPOR_PERUBAHAN_KOLOM
+
+    def pair(old, new) -> str:
+        return fmt.number(new) if old == new else f"{fmt.number(old)} → {fmt.number(new)}"
+
+    return [dict(zip(heads, [c.nama, c.kode, fmt.date(c.tanggal), pair(c.lama[0], c.baru[0]),
+                             pair(c.lama[1], c.baru[1])])) for c in over.perubahan]

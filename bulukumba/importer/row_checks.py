@@ -214,10 +214,9 @@ class RowChecks:
             nama, kec = self.places.desa[kode]
             how_text = "ejaan mirip" if how == "ejaan" else "nama"
             out.append(RowError(None, self.labels.get("nama_desa"),
-                                f"{rows_text(rows, count).capitalize()}: desa {show(name)} "
-                                f"dicocokkan dengan {how_text} ke {kode} {nama} (Kec. "
-                                f"{self.places.kecamatan[kec]}); periksa sebelum menyimpan",
-                                "dicocokkan dengan nama"))
+                                f"desa {show(name)} dicocokkan dengan {how_text} ke {kode} {nama} "
+                                f"(Kec. {self.places.kecamatan[kec]})", "dicocokkan dengan nama",
+                                semua_baris=tuple(rows), jumlah_baris=count))
         return out
 
     # --- kinds -----------------------------------------------------------------------------------
