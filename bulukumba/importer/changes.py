@@ -228,12 +228,12 @@ def refusal(conn: sa.Connection, found: dict, total_rows: int) -> str:
     parts = []
     for batch, n in sorted(per_batch.items()):
         name, when, rows = batch_info(conn, batch)
-        parts.append(f"{fmt.number(n)} di impor #{batch} ({show(name)}, {when_text(when)}, "
-                     f"{fmt.number(rows)} baris)")
+        parts.append(f"impor #{batch} ({show(name)}, {when_text(when)}, {fmt.number(rows)} baris)"
+                     + (f": {fmt.number(n)} baris" if len(per_batch) > 1 else ""))
     why = ("beberapa impor" if len(per_batch) > 1 else
            "impor itu juga memuat desa atau tanggal yang tidak ada di berkas ini")
     return (f"{fmt.number(len(found))} dari {fmt.number(total_rows)} baris berkas ini (desa dan "
-            f"tanggal) sudah ada: {'; '.join(parts)}. Berkas ini tidak dapat menggantinya sekaligus "
+            f"tanggal) sudah ada di {'; '.join(parts)}. Berkas ini tidak dapat menggantinya sekaligus "
             f"karena {why}; batalkan impor itu dulu (Riwayat impor) bila ingin menggantinya. "
             f"Tidak ada yang ditulis.")
 
