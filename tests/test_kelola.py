@@ -56,7 +56,7 @@ def mapping_boxes(at) -> list:
 
 
 def table_with(at, column: str):
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    found = [d.value for d in [*at.dataframe, *at.table] if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
 

@@ -452,7 +452,6 @@ IMPOR_PERUBAHAN_LAINNYA = "… dan {n} baris lain yang berubah."
 IMPOR_GANTI_TOMBOL = "Ganti impor #{impor} dengan berkas ini ({baris} baris)"
 IMPOR_PERINGATAN_SEBELUM = "{n} peringatan; periksa sebelum menyimpan."
 IMPOR_PERINGATAN_SESUDAH = "Catatan pemeriksaan berkas yang disimpan ({n})"
-IMPOR_TERSIMPAN = "Tersimpan sebagai impor #{impor}: {desa} desa, {tanggal}."
 
 
 TABLE_BAR_NOTE = "Batang di kolom terakhir: cakupan pada skala 0–100%."
