@@ -101,6 +101,12 @@ def show_problems(report) -> None:
                      hide_index=True, width="stretch", key="kelola-jenis-kesalahan")
 
 
+def plain_table(rows: list[dict]) -> None:
+    """A table whose text wraps (a grid cuts long text at 1366 px). st.table reads its cells as
+    Markdown, so every cell is made plain text (file text included: a header may be a link)."""
+    st.table([{column: plain(value) for column, value in row.items()} for row in rows], hide_index=True)
+
+
 def show_warnings(warnings, saved: bool = False) -> None:
     """The checks' notes: the JUMLAH row's check first, on its own line; the rest in a table
     whose text wraps (a grid cuts long messages), each with its row(s)."""
@@ -115,10 +121,10 @@ def show_warnings(warnings, saved: bool = False) -> None:
     rows = [{"Baris": w.rows_label, "Kolom": w.kolom or "", "Peringatan": w.pesan} for w in rest]
     if saved:
         with st.expander(texts.IMPOR_PERINGATAN_SESUDAH.format(n=fmt.number(len(rest)))):
-            st.table(rows, hide_index=True)
+            plain_table(rows)
         return
     st.warning(texts.IMPOR_PERINGATAN_SEBELUM.format(n=fmt.number(len(rest))), icon=":material/info:")
-    st.table(rows, hide_index=True)
+    plain_table(rows)
 
 
 def show_changes(report, saved: bool = False) -> None:
@@ -129,14 +135,14 @@ def show_changes(report, saved: bool = False) -> None:
         return
     st.subheader(texts.IMPOR_TERSIMPAN_JUDUL if saved else texts.IMPOR_PRATINJAU_JUDUL, anchor=False)
     st.markdown(plain(changes.preview_sentence(preview)))
-    st.table(changes.preview_table(preview, saved=saved), hide_index=True)
+    plain_table(changes.preview_table(preview, saved=saved))
     if preview.contoh and not saved:
         st.caption(texts.IMPOR_PRATINJAU_CONTOH)
     over = report.replaces
     if over is not None and not saved:
         st.warning(said(importer.replacement(report), over.nama_file), icon=":material/swap_horiz:")
         if over.perubahan:
-            st.table(changes.change_rows(over), hide_index=True)
+            plain_table(changes.change_rows(over))
             if over.berubah > len(over.perubahan):
                 st.caption(texts.IMPOR_PERUBAHAN_LAINNYA.format(n=fmt.number(over.berubah - len(over.perubahan))))
 
