@@ -84,7 +84,8 @@ def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_sa
     rows = recap([k for k, _, _ in villages(office)], DAY)
     wajib, rekam = rows[-1][2], rows[-1][3]
     assert list(shown.columns) == ["Berkas ini (136 desa, per 31 Desember 2017)",
-                                   f"Sekarang (per {fmt.date(now.tanggal)})", "Sesudah disimpan", "Selisih"]
+                                   f"Sekarang (per {fmt.date(now.tanggal)})",
+                                   "Sesudah disimpan (per 31 Desember 2017)", "Selisih"]
     assert shown.iloc[:, 0].tolist() == [fmt.number(wajib), fmt.number(rekam), fmt.number(wajib - rekam),
                                          fmt.percent(rekam / wajib)]
     assert shown.iloc[:, 1].tolist() == [fmt.number(now.wajib_ktp), fmt.number(now.sudah_rekam),

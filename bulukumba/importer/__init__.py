@@ -20,13 +20,16 @@ How a file goes in, module by module:
              and date twice or already in the store;
 - `records`  the clean rows, kept compactly until written;
 - `report`   what the operator is told: first hundred problems, every problem counted by kind;
+- `changes`  what a registry file changes (dates, villages, regency totals now and after), and a
+             file whose villages and dates an import already holds;
 - `batch`    writing a batch: one transaction with its audit row, or nothing;
 - `mapping`  the operator's answers for unrecognised columns, remembered per header spelling;
 - `templates` the templates and the explanation of every column.
 
 Nothing is written until every column is understood and every row is clean. The same content
-(sha256 of the bytes) is never imported twice while its batch is active, and a registry snapshot
-for a village and date that an active batch already holds is refused on its row. Import files
+(sha256 of the bytes) is never imported twice while its batch is active. A registry file whose
+villages and dates an active batch holds is nothing to do (the same figures), replaces that batch
+in one transaction when asked (`changes`), or is refused in one sentence. Import files
 hold aggregates only: a header that looks like personal data, or a value that looks like a NIK,
 refuses the whole file.
 """

@@ -442,7 +442,7 @@ IMPOR_PRATINJAU_TANGGAL_BANYAK = "{n} tanggal, {pertama} s.d. {terakhir}"
 IMPOR_PRATINJAU_CONTOH = ("Angka sekarang adalah data contoh; data contoh dinonaktifkan saat berkas ini "
                           "disimpan.")
 IMPOR_PRATINJAU_KOLOM = ("Angka kabupaten", "Berkas ini ({desa} desa, {tanggal})", "Sekarang ({tanggal})",
-                         "Sesudah disimpan", "Selisih")
+                         "Sesudah disimpan ({tanggal})", "Selisih")
 IMPOR_TERSIMPAN_KOLOM = ("Angka kabupaten", "Berkas ini ({desa} desa, {tanggal})", "Sebelum ({tanggal})",
                          "Sesudah ({tanggal})", "Selisih")
 IMPOR_PRATINJAU_BARIS = ("Wajib KTP", "Sudah rekam", "Belum rekam", "Cakupan")
