@@ -17,7 +17,6 @@ import sqlalchemy as sa
 
 from bulukumba import figures, importer
 from bulukumba.language import fmt
-from bulukumba.storage import store
 from readback import walk
 from test_import_replace import as_csv, as_xlsx, recap, status_of
 from test_kelola import office, office_template, operator, table_with, upload  # noqa: F401 (fixtures)

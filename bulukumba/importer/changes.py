@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 
 from bulukumba.language import fmt
@@ -80,6 +81,15 @@ class Overlap:
     berubah: int                        # rows whose figures differ
     baru: int                           # rows (village, date) the import does not have
     perubahan: list[Change] = field(default_factory=list)  # the first MAX_CHANGES
+
+
+def when_text(value) -> str:
+    """A stored UTC time as the office reads it: '19 Januari 2018 14.05 WITA'."""
+    return fmt.timestamp(None if value is None else pd.Timestamp(value).to_pydatetime())
+
+
+def registry_keys(records: Records) -> np.ndarray:
+    return records.array("desa_kode").astype(np.int64) * 1_000_000 + records.array("tanggal")
 
 
 def _days(records: Records) -> np.ndarray:
@@ -152,8 +162,6 @@ def held(conn: sa.Connection, records: Records, places: Places, exclude: int | N
          ) -> dict[int, tuple[int, tuple[int, ...]]]:
     """Village-and-date keys of the file that an active real import (other than `exclude`)
     holds: key -> (import id, its figures as FIGURES, EMPTY where not given)."""
-    from bulukumba.importer.checks import registry_keys
-
     days = np.unique(_days(records))
     t, i = store.registri, store.impor
     found: dict[int, tuple[int, tuple[int, ...]]] = {}
@@ -187,8 +195,6 @@ def batch_info(conn: sa.Connection, batch: int) -> tuple[str, object, int]:
 def overlap(conn: sa.Connection, records: Records, places: Places, found: dict) -> Overlap | None:
     """The one import the file may replace (or already equals), or None when the clash is one
     this does not settle: several imports, or one holding villages/dates the file lacks."""
-    from bulukumba.importer.checks import registry_keys
-
     batches = {b for b, _ in found.values()}
     if len(batches) != 1:
         return None
@@ -219,7 +225,6 @@ def overlap(conn: sa.Connection, records: Records, places: Places, found: dict) 
 
 def refusal(conn: sa.Connection, found: dict, total_rows: int) -> str:
     """One sentence for a clash this does not settle."""
-    from bulukumba.importer.checks import when_text
     from bulukumba.importer.values import show
 
     per_batch: dict[int, int] = {}

@@ -11,12 +11,12 @@ import datetime as dt
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
 from bulukumba.language import fmt
 from bulukumba.storage import store
 from bulukumba.importer import changes
+from bulukumba.importer.changes import registry_keys, when_text
 from bulukumba.importer import headers as vocab
 from bulukumba.importer.column_plan import ColumnPlan, detect_kind, plan_columns
 from bulukumba.importer.headers import LABELS
@@ -248,11 +248,6 @@ def _check_total(total_row: tuple[int, list[str]], rules: RowChecks, records: Re
 # Across rows, and against the store
 # ---------------------------------------------------------------------------------------------
 
-def when_text(value) -> str:
-    """A stored UTC time as the office reads it: '19 Januari 2018 14.05 WITA'."""
-    return fmt.timestamp(None if value is None else pd.Timestamp(value).to_pydatetime())
-
-
 def already_imported(conn: sa.Connection, sha: str, exclude: int | None = None) -> RowError | None:
     i = store.impor
     query = (sa.select(i.c.id, i.c.waktu, i.c.nama_file, i.c.oleh)
@@ -277,10 +272,6 @@ def _duplicates(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     repeated = np.nonzero(ordered[1:] == ordered[:-1])[0] + 1
     first = np.searchsorted(ordered, ordered[repeated], side="left")
     return order[repeated], order[first]
-
-
-def registry_keys(records: Records) -> np.ndarray:
-    return records.array("desa_kode").astype(np.int64) * 1_000_000 + records.array("tanggal")
 
 
 def registry_clashes(conn: sa.Connection, records: Records, places: Places,

@@ -17,7 +17,7 @@ from bulukumba.importer.column_plan import ColumnPlan
 from bulukumba.importer.headers import LABELS
 from bulukumba.importer.places import Places
 from bulukumba.importer.records import EMPTY
-from bulukumba.importer.report import Notes, RowError, ValidationReport, rows_text
+from bulukumba.importer.report import Notes, RowError, ValidationReport
 from bulukumba.importer.values import (EXCEL_ERRORS, LARGEST, VOCABS, FormulaWithoutValue, Invalid, Vocab, clean,
                      key, parse_date, parse_percent, parse_whole, show)
 
