@@ -140,7 +140,7 @@ def show_changes(report, saved: bool = False) -> None:
         st.caption(texts.IMPOR_PRATINJAU_CONTOH)
     over = report.replaces
     if over is not None and not saved:
-        st.warning(said(importer.replacement(report), over.nama_file), icon=":material/swap_horiz:")
+        st.warning(plain(importer.replacement(report)), icon=":material/swap_horiz:")
         if over.perubahan:
             plain_table(changes.change_rows(over))
             if over.berubah > len(over.perubahan):
@@ -248,7 +248,8 @@ if upload is not None:
         if report is not None and report.unresolved and report.jenis:
             column_mapping(report, fingerprint[:16])
         if report is not None and report.same_as is not None and not report.problems:
-            st.info(said(importer.nothing_to_do(report), upload.name), icon=":material/task_alt:")
+            # two file names in it (this one, the earlier import's): the whole sentence plain text
+            st.info(plain(importer.nothing_to_do(report)), icon=":material/task_alt:")
         elif report is not None and not report.ok:
             show_warnings(report.warnings)
             result = importer.format_report(report).splitlines()[0]
