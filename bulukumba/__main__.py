@@ -86,7 +86,8 @@ def _cmd_impor(args) -> int:
         return 2
     progress.done()
     print(importer.format_report(result))
-    return 0 if result.ok else 1
+    nothing_to_do = result.report is not None and result.report.same_as is not None
+    return 0 if result.ok or nothing_to_do else 1
 
 
 def _prepared(progress):

@@ -12,7 +12,7 @@ import streamlit as st
 from bulukumba.presentation import contact
 from bulukumba import figures, importer, web
 from bulukumba.language import fmt, texts
-from bulukumba.importer import mapping
+from bulukumba.importer import changes, mapping
 
 MAX_SELECTS = 30  # columns offered for mapping one by one; more is not a file to map by hand
 
@@ -101,14 +101,50 @@ def show_problems(report) -> None:
                      hide_index=True, width="stretch", key="kelola-jenis-kesalahan")
 
 
-def show_warnings(warnings) -> None:
+def plain_table(rows: list[dict]) -> None:
+    """A table whose text wraps (a grid cuts long text at 1366 px). st.table reads its cells as
+    Markdown, so every cell is made plain text (file text included: a header may be a link)."""
+    st.table([{column: plain(value) for column, value in row.items()} for row in rows], hide_index=True)
+
+
+def show_warnings(warnings, saved: bool = False) -> None:
+    """The checks' notes: the JUMLAH row's check first, on its own line; the rest in a table
+    whose text wraps (a grid cuts long messages), each with its row(s)."""
     if not warnings:
         return
-    st.warning(f"{fmt.number(len(warnings))} peringatan; periksa sebelum menyimpan.",
-               icon=":material/info:")
-    st.dataframe([{"Baris": w.baris or "", "Kolom": w.kolom or "", "Peringatan": w.pesan}
-                  for w in warnings],
-                 hide_index=True, width="stretch", key="kelola-peringatan")
+    total = [w for w in warnings if w.jenis == "baris jumlah"]
+    rest = [w for w in warnings if w.jenis != "baris jumlah"]
+    for w in total:
+        st.info(plain(str(w)), icon=":material/functions:")
+    if not rest:
+        return
+    rows = [{"Baris": w.rows_label, "Kolom": w.kolom or "", "Peringatan": w.pesan} for w in rest]
+    if saved:
+        with st.expander(texts.IMPOR_PERINGATAN_SESUDAH.format(n=fmt.number(len(rest)))):
+            plain_table(rows)
+        return
+    st.warning(texts.IMPOR_PERINGATAN_SEBELUM.format(n=fmt.number(len(rest))), icon=":material/info:")
+    plain_table(rows)
+
+
+def show_changes(report, saved: bool = False) -> None:
+    """What saving a registry file changes: its dates and villages, the regency totals it brings
+    beside the store's now and after; for a replacement, the villages whose figures change."""
+    preview = report.preview
+    if preview is None:
+        return
+    st.subheader(texts.IMPOR_TERSIMPAN_JUDUL if saved else texts.IMPOR_PRATINJAU_JUDUL, anchor=False)
+    st.markdown(plain(changes.preview_sentence(preview)))
+    plain_table(changes.preview_table(preview, saved=saved))
+    if preview.contoh and not saved:
+        st.caption(texts.IMPOR_PRATINJAU_CONTOH)
+    over = report.replaces
+    if over is not None and not saved:
+        st.warning(plain(importer.replacement(report)), icon=":material/swap_horiz:")
+        if over.perubahan:
+            plain_table(changes.change_rows(over))
+            if over.berubah > len(over.perubahan):
+                st.caption(texts.IMPOR_PERUBAHAN_LAINNYA.format(n=fmt.number(over.berubah - len(over.perubahan))))
 
 
 def column_mapping(report, file_key: str) -> None:
@@ -178,11 +214,11 @@ def check_upload(content: bytes, name: str, wanted: tuple):
     return outcome.result.report
 
 
-def write_upload(content: bytes, name: str, wanted: tuple, fingerprint: str) -> None:
-    """Check the file again and write it, in a worker process."""
-    outcome = web.imports.follow(("tulis", wanted), lambda: web.imports.start(
-        content, name, kind, engine, key=("tulis", wanted), ignore_rest=wanted[2], write=True,
-        oleh=user.username), texts.IMPOR_MENULIS)
+def write_upload(content: bytes, name: str, wanted: tuple, fingerprint: str, replace: int | None) -> None:
+    """Check the file again and write it (replacing import #`replace`), in a worker process."""
+    outcome = web.imports.follow(("tulis", wanted, replace), lambda: web.imports.start(
+        content, name, kind, engine, key=("tulis", wanted, replace), ignore_rest=wanted[2], write=True,
+        oleh=user.username, replace=replace), texts.IMPOR_MENULIS)
     st.session_state.pop("kelola-tulis", None)
     if outcome.status != "selesai":
         (st.info if outcome.status == "dibatalkan" else st.error)(outcome.message)
@@ -196,32 +232,41 @@ if upload is not None:
     content = upload.getvalue()
     fingerprint = hashlib.sha256(content).hexdigest()
     saved = st.session_state.get("kelola-hasil")
-    if saved and saved[0] == fingerprint:  # this very file was just saved: say so, once
+    if saved and saved[0] == fingerprint:  # this very file was just saved: say what was saved, once
         result = saved[1]
         (st.success if result.ok else st.error)(said(result.pesan, upload.name))
         if not result.ok:
             show_problems(result.report)
-        show_warnings(result.warnings)
+            show_warnings(result.warnings)
+        else:
+            show_changes(result.report, saved=True)
+            show_warnings(result.warnings, saved=True)
     else:
         ignore_rest = bool(st.session_state.get(f"kelola-abaikan-{fingerprint[:16]}"))
         wanted = (fingerprint, kind, ignore_rest, figures.data_version(engine))
         report = check_upload(content, upload.name, wanted)
-        if report is not None:
-            if report.unresolved and report.jenis:
-                column_mapping(report, fingerprint[:16])
+        if report is not None and report.unresolved and report.jenis:
+            column_mapping(report, fingerprint[:16])
+        if report is not None and report.same_as is not None and not report.problems:
+            # two file names in it (this one, the earlier import's): the whole sentence plain text
+            st.info(plain(importer.nothing_to_do(report)), icon=":material/task_alt:")
+        elif report is not None and not report.ok:
             show_warnings(report.warnings)
-        if report is not None and not report.ok:
             result = importer.format_report(report).splitlines()[0]
             st.error(said(result.replace("tidak lolos pemeriksaan", "DITOLAK"), upload.name))
             show_problems(report)
         elif report is not None:
             st.success(f"Berkas {plain(upload.name)} lolos pemeriksaan: {fmt.number(len(report.records))} "
                        f"baris {report.jenis} siap diimpor.")
-            if st.button(f"Simpan {fmt.number(len(report.records))} baris ke basis data", type="primary",
-                         key="kelola-simpan", icon=":material/save:"):
-                st.session_state["kelola-tulis"] = wanted
-            if st.session_state.get("kelola-tulis") == wanted:
-                write_upload(content, upload.name, wanted, fingerprint)
+            show_warnings(report.warnings)
+            show_changes(report)
+            replace = report.replaces.impor if report.replaces is not None else None
+            label = (texts.IMPOR_GANTI_TOMBOL.format(impor=replace, baris=fmt.number(len(report.records)))
+                     if replace is not None else f"Simpan {fmt.number(len(report.records))} baris ke basis data")
+            if st.button(label, type="primary", key="kelola-simpan", icon=":material/save:"):
+                st.session_state["kelola-tulis"] = (wanted, replace)
+            if st.session_state.get("kelola-tulis") == (wanted, replace):
+                write_upload(content, upload.name, wanted, fingerprint, replace)
 
 st.header("Riwayat impor", anchor=False)
 if "kelola-pesan" in st.session_state:

@@ -131,7 +131,8 @@ def test_the_same_activity_twice_is_one_grouped_warning(db):
     result = import_bytes(content, "kegiatan.csv", None, db)
     assert result.ok
     same = [w for w in result.warnings if "sama persis dengan baris 2" in w.pesan]
-    assert len(same) == 1 and same[0].pesan.startswith("Baris 3, 4, 5") and "dan 14 lainnya" in same[0].pesan
+    assert len(same) == 1 and str(same[0]).startswith("Baris 3, 4, 5") and "dan 14 lainnya" in str(same[0])
+    assert same[0].rows_label == "3, 4, 5, 6, 7, 8, 9, 10, 11, 12 (+14)"  # the report's "Baris" column
 
 
 def test_villages_matched_by_name_are_said_once_per_name_with_their_rows(db):
@@ -140,7 +141,7 @@ def test_villages_matched_by_name_are_said_once_per_name_with_their_rows(db):
                         *[";" + line for line in lines], f"{KINDANG};Kindang;Kindang;01/01/2018;2.400;2.150")
     result = import_bytes(content, "rekap.csv", None, db)
     assert result.ok, format_report(result)
-    (said,) = [w.pesan for w in result.warnings if "dicocokkan" in w.pesan]
+    (said,) = [str(w) for w in result.warnings if "dicocokkan" in w.pesan]
     assert said.startswith("Baris 2, 3, 4") and "(dan 2 lainnya)" in said
     assert f"desa 'tanah towa' dicocokkan dengan nama ke {TANAH_TOWA} Tanah Towa (Kec. Kajang)" in said
 

@@ -289,7 +289,7 @@ def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_numbers(db)
                         f"1;{TANAH_TOWA};19/01/2018;3.112;4.000")
     result = import_bytes(content, "rekap.csv", None, db)
     assert "lebih besar dari Wajib KTP" in error_at(result, 5, "Sudah Rekam")
-    assert "Baris 1–3 di atas judul kolom (judul tabel) diabaikan." in format_report(result)
+    assert "Baris 1, 2, 3: judul tabel di atas judul kolom; diabaikan." in format_report(result)
 
 
 def test_a_two_row_header_under_merged_cells_is_folded_into_one(db):

@@ -57,6 +57,9 @@ def mapping_boxes(at) -> list:
 
 def table_with(at, column: str):
     found = [d.value for d in at.dataframe if column in d.value.columns]
+    # st.table's cells are Markdown, made plain by escaping: read back as the operator sees them
+    found += [d.value.map(lambda v: str(v).replace("\\", "").replace("\u2060", ""))
+              for d in at.table if column in d.value.columns]
     assert found, f"no table with column {column!r}"
     return found[0]
 

@@ -146,8 +146,23 @@ def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, 
     body = page.inner_text("body")
     assert "peringatan; periksa sebelum menyimpan" in body, body[body.find("Impor berkas"):][:1500]
     page.screenshot(path=str(ARTIFACTS / "kelola-siap-disimpan-1366x768.png"))
+    report = _report_layout(page)
+    # every message readable whole at 1366: no cell cut or scrolled, the tables inside the page
+    assert report["cut"] == [], report["cut"]
+    assert report["right"] <= report["main_right"] + 1 and report["scrolls"] is False, report
+    # the rows of each row-level message are in its "Baris" cell
+    assert report["rows"] and all(row[0] for row in report["rows"] if "dicocokkan" in row[2]), report["rows"]
+    # the JUMLAH row's check is on its own line above the table, not one of its lines
+    assert report["total_top"] is not None and report["total_top"] < report["table_top"], report
+    assert not any("baris jumlah" in row[2] for row in report["rows"])
+    assert "Yang berubah bila disimpan" in body and "Berkas ini membawa angka 8 dari 136" in body
     page.get_by_role("button", name="Simpan 8 baris ke basis data").click()
     page.wait_for_selector("text=BERHASIL", timeout=60_000)
+    settled(page)
+    body = page.inner_text("body")
+    assert "periksa sebelum menyimpan" not in body and "Yang berubah" in body, body[:2000]
+    page.get_by_text("BERHASIL").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "kelola-tersimpan-1366x768.png"))
     assert _Tracker.hits == [], f"a header made the browser fetch {_Tracker.hits}"
     assert not [e for e in errors if "piksel" in e]
 
@@ -161,6 +176,30 @@ def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, 
     assert written == 8
     assert remembered == {"Jumlah KK": "abaikan", image_header: "abaikan"}
     page.close()
+
+
+def _report_layout(page) -> dict:
+    """The warnings table as drawn: its rows (Baris, Kolom, Peringatan), cells whose text is cut
+    or scrolled, its right edge beside the main area's, and where the JUMLAH check stands."""
+    return page.evaluate("""() => {
+        const tables = [...document.querySelectorAll("[data-testid='stTable']")];
+        const table = tables.find(t => t.innerText.includes("Peringatan"));
+        const main = document.querySelector("[data-testid='stMain'] .block-container")
+            || document.querySelector("[data-testid='stMain']");
+        const cells = [...table.querySelectorAll("td, th")];
+        const cut = cells.filter(c => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1)
+            .map(c => c.innerText);
+        const rows = [...table.querySelectorAll("tbody tr")].map(
+            r => [...r.querySelectorAll("td, th")].map(c => c.innerText.trim()));
+        const scrollers = [table, ...table.querySelectorAll("*")].filter(
+            e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible");
+        const alerts = [...document.querySelectorAll("[data-testid='stAlert']")]
+            .filter(a => a.innerText.includes("baris jumlah cocok"));
+        return {cut, rows, right: table.getBoundingClientRect().right,
+                main_right: main.getBoundingClientRect().right, scrolls: scrollers.length > 0,
+                table_top: table.getBoundingClientRect().top,
+                total_top: alerts.length ? alerts[0].getBoundingClientRect().top : null};
+    }""")
 
 
 def test_a_large_export_shows_progress_while_it_is_checked(server, browser, tmp_path, demo_engine):

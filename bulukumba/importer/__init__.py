@@ -20,13 +20,16 @@ How a file goes in, module by module:
              and date twice or already in the store;
 - `records`  the clean rows, kept compactly until written;
 - `report`   what the operator is told: first hundred problems, every problem counted by kind;
+- `changes`  what a registry file changes (dates, villages, regency totals now and after), and a
+             file whose villages and dates an import already holds;
 - `batch`    writing a batch: one transaction with its audit row, or nothing;
 - `mapping`  the operator's answers for unrecognised columns, remembered per header spelling;
 - `templates` the templates and the explanation of every column.
 
 Nothing is written until every column is understood and every row is clean. The same content
-(sha256 of the bytes) is never imported twice while its batch is active, and a registry snapshot
-for a village and date that an active batch already holds is refused on its row. Import files
+(sha256 of the bytes) is never imported twice while its batch is active. A registry file whose
+villages and dates an active batch holds is nothing to do (the same figures), replaces that batch
+in one transaction when asked (`changes`), or is refused in one sentence. Import files
 hold aggregates only: a header that looks like personal data, or a value that looks like a NIK,
 refuses the whole file.
 """
@@ -36,7 +39,8 @@ from bulukumba.importer.batch import import_bytes, import_file, save, undo_impor
 from bulukumba.importer.headers import COLUMNS, DERIVED, IGNORE, KINDS, LABELS, REQUIRED
 from bulukumba.importer.mapping import parse_choices
 from bulukumba.importer.reading import ImportFileError, Limits, read_table
-from bulukumba.importer.report import MAX_LISTED, ImportResult, RowError, ValidationReport, format_report
+from bulukumba.importer.report import (MAX_LISTED, ImportResult, RowError, ValidationReport, format_report,
+                                       nothing_to_do, replacement)
 from bulukumba.importer.templates import column_help, template_bytes, write_template
 from bulukumba.importer.values import parse_date, parse_whole, show
 
@@ -44,5 +48,6 @@ __all__ = [
     "COLUMNS", "DERIVED", "IGNORE", "KINDS", "LABELS", "MAX_LISTED", "REQUIRED", "ImportFileError",
     "ImportResult", "Limits", "RowError", "ValidationReport", "column_help", "format_report",
     "import_bytes", "import_file", "parse_choices", "parse_date", "parse_whole", "read_table",
-    "save", "show", "template_bytes", "undo_import", "validate", "write_template",
+    "nothing_to_do", "replacement", "save", "show", "template_bytes", "undo_import", "validate",
+    "write_template",
 ]

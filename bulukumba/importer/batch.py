@@ -97,10 +97,18 @@ class _Refused(Exception):
 
 
 def save(report: ValidationReport, engine, oleh: str | None = None,
-         progress: Progress | None = None) -> ImportResult:
-    """Write a clean report in one transaction with its audit row; or write nothing."""
+         progress: Progress | None = None, replace: int | None = None) -> ImportResult:
+    """Write a clean report in one transaction with its audit row; or write nothing.
+
+    A file holding the villages and dates of import #N (`report.replaces`) is written only when
+    the operator asked to replace it (`replace=N`): then import #N is undone and the file written
+    in the same transaction, under the same import lock."""
+    wanted = report.replaces.impor if report.replaces is not None else None
+    if report.ok and replace != wanted:
+        report.problems.add(RowError(None, None, _replace_message(report, replace), "ganti impor"))
+        report.records = None
     if not report.ok:
-        if not report.problems:
+        if not report.problems and report.same_as is None:
             report.problems.add(RowError(None, None, "Tidak ada baris data untuk diimpor.",
                                          "tidak ada baris data"))
         return result_of(report, ok=False)
@@ -108,7 +116,7 @@ def save(report: ValidationReport, engine, oleh: str | None = None,
     try:
         with store.import_lock(engine, wait, waiting=lambda: progress and progress(
                 0.0, f"menunggu impor lain selesai menulis (paling lama {fmt.number(wait)} detik)")):
-            return _write(report, engine, oleh, progress)
+            return _write(report, engine, oleh, progress, replace)
     except store.ImportBusy:
         report.problems.add(RowError(None, None, _busy_message(wait), "impor lain sedang berjalan"))
         report.records = None
@@ -121,10 +129,25 @@ def _busy_message(wait: float) -> str:
             f"diperiksa tetapi tidak ada yang ditulis. Coba lagi setelah impor itu selesai.")
 
 
-def _write(report: ValidationReport, engine, oleh: str | None, progress) -> ImportResult:
+def _replace_message(report: ValidationReport, replace: int | None) -> str:
+    if report.replaces is None:
+        return (f"Impor #{replace} tidak dapat diganti dengan berkas ini: berkas ini tidak memuat desa "
+                f"dan tanggal impor itu. Tidak ada yang ditulis.")
+    return (f"Berkas ini mengganti impor #{report.replaces.impor} (desa dan tanggal yang sama); "
+            f"simpan dengan tombol 'Ganti impor #{report.replaces.impor}' di Kelola data, atau "
+            f"batalkan impor itu dulu. Tidak ada yang ditulis.")
+
+
+def _write(report: ValidationReport, engine, oleh: str | None, progress,
+           replace: int | None = None) -> ImportResult:
     records = report.records
     try:
         with engine.begin() as conn:
+            if replace is not None and not store.cancel_batch(conn, replace, oleh):
+                report.problems.add(RowError(None, None, f"Impor #{replace} sudah tidak aktif (dibatalkan "
+                                                         f"orang lain); periksa berkas ini lagi. Tidak ada "
+                                                         f"yang ditulis.", "ganti impor"))
+                raise _Refused
             if report.jenis == "kegiatan":
                 reference.ensure_partners(conn)  # a partner the store lacks yet (idempotent)
             batch = store.start_batch(conn, nama_file=report.nama_file[:255], sha256=report.sha256,
@@ -154,7 +177,7 @@ def _write(report: ValidationReport, engine, oleh: str | None, progress) -> Impo
         report.problems.add(RowError(None, None, _database_message(exc), "basis data menolak"))
         report.records = None
         return result_of(report, ok=False)
-    return result_of(report, ok=True, ditulis=len(records), impor_id=batch)
+    return result_of(report, ok=True, ditulis=len(records), impor_id=batch, diganti=replace)
 
 
 def _insert(conn: sa.Connection, table: sa.Table, records, batch: int,

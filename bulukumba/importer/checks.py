@@ -11,11 +11,12 @@ import datetime as dt
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 
 from bulukumba.language import fmt
 from bulukumba.storage import store
+from bulukumba.importer import changes
+from bulukumba.importer.changes import registry_keys, when_text
 from bulukumba.importer import headers as vocab
 from bulukumba.importer.column_plan import ColumnPlan, detect_kind, plan_columns
 from bulukumba.importer.headers import LABELS
@@ -248,11 +249,6 @@ def _check_total(total_row: tuple[int, list[str]], rules: RowChecks, records: Re
 # Across rows, and against the store
 # ---------------------------------------------------------------------------------------------
 
-def _when(value) -> str:
-    """A stored UTC time as the office reads it: '19 Januari 2018 14.05 WITA'."""
-    return fmt.timestamp(None if value is None else pd.Timestamp(value).to_pydatetime())
-
-
 def already_imported(conn: sa.Connection, sha: str, exclude: int | None = None) -> RowError | None:
     i = store.impor
     query = (sa.select(i.c.id, i.c.waktu, i.c.nama_file, i.c.oleh)
@@ -263,7 +259,7 @@ def already_imported(conn: sa.Connection, sha: str, exclude: int | None = None) 
     if earlier is None:
         return None
     return RowError(None, None, f"Berkas ini sudah pernah diimpor: impor #{earlier.id} pada "
-                                f"{_when(earlier.waktu)} ({show(earlier.nama_file)}, oleh "
+                                f"{when_text(earlier.waktu)} ({show(earlier.nama_file)}, oleh "
                                 f"{earlier.oleh}). Isi yang sama tidak diimpor dua kali; "
                                 f"tidak ada yang ditulis.", "sudah pernah diimpor")
 
@@ -279,44 +275,37 @@ def _duplicates(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[repeated], order[first]
 
 
-def _registry_keys(records: Records) -> np.ndarray:
-    return records.array("desa_kode").astype(np.int64) * 1_000_000 + records.array("tanggal")
-
-
 def registry_clashes(conn: sa.Connection, records: Records, places: Places,
                      exclude: int | None = None) -> list[RowError]:
-    """Rows whose village and date an active real batch (other than `exclude`) already holds."""
+    """Villages and dates an active real batch (other than `exclude`) already holds: one
+    sentence for the whole file (never one per row)."""
     if not len(records):
         return []
-    days = np.unique(records.array("tanggal"))
-    t, i = store.registri, store.impor
-    held: dict[int, tuple[int, object]] = {}
-    for start in range(0, len(days), 500):
-        chunk = [dt.date.fromordinal(int(d)) for d in days[start:start + 500]]
-        query = (sa.select(t.c.desa_kode, t.c.tanggal, i.c.id, i.c.waktu)
-                 .join(i, t.c.impor_id == i.c.id)
-                 .where(i.c.status == "aktif", i.c.contoh == sa.false(),  # demo gives way to real data
-                        t.c.tanggal.in_(chunk)))
-        if exclude is not None:
-            query = query.where(i.c.id != exclude)
-        for kode, tanggal, batch, waktu in conn.execute(query):
-            if kode in places.desa_index:
-                held[places.desa_index[kode] * 1_000_000 + tanggal.toordinal()] = (batch, waktu)
-    if not held:
+    found = changes.held(conn, records, places, exclude=exclude)
+    if not found:
         return []
-    keys = _registry_keys(records)
-    clash = np.nonzero(np.isin(keys, np.fromiter(held, dtype=np.int64)))[0]
-    rows = records.rows_at()
-    errors = []
-    for p in clash:
-        batch, waktu = held[int(keys[p])]
-        kode = places.desa_codes[int(keys[p]) // 1_000_000]
-        day = dt.date.fromordinal(int(keys[p]) % 1_000_000)
-        errors.append(RowError(int(rows[p]), LABELS["tanggal"],
-                               f"data desa {kode} {places.desa[kode][0]} per {fmt.date(day)} sudah "
-                               f"ada di impor #{batch} ({_when(waktu)}); batalkan impor itu dulu bila "
-                               f"ingin menggantinya", "sudah ada di basis data"))
-    return errors
+    return [RowError(None, None, changes.refusal(conn, found, len(records)), "sudah ada di basis data")]
+
+
+def _registry_against_store(conn: sa.Connection, report: ValidationReport, places: Places) -> None:
+    """A file whose villages and dates an import holds: the same figures (nothing to do), an
+    import to replace whole, or one sentence of refusal. Then what saving it changes."""
+    records: Records = report.records
+    found = changes.held(conn, records, places)
+    replace = None
+    if found:
+        settled = changes.overlap(conn, records, places, found)
+        if settled is None:
+            report.problems.add(RowError(None, None, changes.refusal(conn, found, len(records)),
+                                         "sudah ada di basis data"))
+            return
+        if settled.sama:
+            report.same_as = settled
+            return
+        report.replaces = settled
+        replace = settled.impor
+    if not report.problems:
+        report.preview = changes.preview(conn, records, places, replace=replace)
 
 
 def _cross_checks(conn: sa.Connection, kind: str, report: ValidationReport, places: Places) -> None:
@@ -324,7 +313,7 @@ def _cross_checks(conn: sa.Connection, kind: str, report: ValidationReport, plac
     rows = records.rows_at()
     notes = Notes()
     if kind == "registri":
-        keys = _registry_keys(records)
+        keys = registry_keys(records)
         again, first = _duplicates(keys)
         for p, f in zip(again, first):
             kode = places.desa_codes[int(keys[p]) // 1_000_000]
@@ -332,7 +321,8 @@ def _cross_checks(conn: sa.Connection, kind: str, report: ValidationReport, plac
             report.problems.add(RowError(int(rows[p]), LABELS["tanggal"], f"desa {kode} "
                                          f"{places.desa[kode][0]} per {fmt.date(day)} sudah ada di "
                                          f"baris {int(rows[f])}", "desa dan tanggal ganda"))
-        report.problems.extend(registry_clashes(conn, records, places))
+        if not report.problems:  # other problems first: the rows compared must be clean
+            _registry_against_store(conn, report, places)
     elif kind == "target":
         keys = ((records.array("program").astype(np.int64) * 100 + records.array("layanan")) * 100_000
                 + records.array("kecamatan_kode") + 1) * 10_000 + records.array("kabupaten_kode") + 1

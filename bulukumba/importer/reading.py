@@ -512,9 +512,9 @@ def _with_header(records: Iterator[tuple[int, list[str]]], kind: str, nama_file:
                                   f"baris-barisnya terbaca sebagai satu baris. Simpan ulang dari "
                                   f"Excel atau LibreOffice sebagai 'CSV UTF-8'.")
     if at:
-        above = "Baris 1" if header_row == 2 else f"Baris 1–{header_row - 1}"
-        warnings.append(RowError(None, None, f"{above} di atas judul kolom (judul tabel) diabaikan.",
-                                 "judul tabel"))
+        above = tuple(range(1, header_row))
+        warnings.append(RowError(None, None, "judul tabel di atas judul kolom; diabaikan.", "judul tabel",
+                                 semua_baris=above[:10], jumlah_baris=len(above)))
     for number, cells in first[at:]:
         _check_cells(number, cells, header)
     names[:] = header

@@ -25,8 +25,22 @@ class RowError:
     kolom: str | None
     pesan: str
     jenis: str = ""
+    semua_baris: tuple[int, ...] = ()   # a warning about several rows: the first ten of them
+    jumlah_baris: int = 0               # and how many rows in all
+
+    @property
+    def rows_label(self) -> str:
+        """The row(s) as the report's "Baris" column shows them: '7', '3, 6', '3, 5, … (+120)'."""
+        if self.baris is not None:
+            return str(self.baris)
+        if not self.semua_baris:
+            return ""
+        more = self.jumlah_baris - len(self.semua_baris)
+        return ", ".join(map(str, self.semua_baris)) + (f" (+{fmt.number(more)})" if more > 0 else "")
 
     def __str__(self) -> str:
+        if self.semua_baris:
+            return f"{rows_text(list(self.semua_baris), self.jumlah_baris).capitalize()}: {self.pesan}"
         if self.baris is not None and self.kolom:
             return f"Baris {self.baris}, kolom '{self.kolom}': {self.pesan}"
         if self.baris is not None:
@@ -105,7 +119,7 @@ class Notes:
             elif count[0] == 1:
                 out.append(RowError(rows[0], kolom, text))
             else:
-                out.append(RowError(None, kolom, f"{rows_text(rows, count[0]).capitalize()}: {text}"))
+                out.append(RowError(None, kolom, text, semua_baris=tuple(rows), jumlah_baris=count[0]))
         return out
 
 
@@ -123,6 +137,9 @@ class ValidationReport:
     samples: dict[int, list[str]] = field(default_factory=dict)  # column -> first values seen
     format: str | None = None
     total_row: int | None = None                         # a JUMLAH row checked, not imported
+    preview: object = None                               # changes.Preview: what saving changes
+    same_as: object = None                               # changes.Overlap: figures already in an import
+    replaces: object = None                              # changes.Overlap: the import it would replace
 
     @property
     def errors(self) -> list[RowError]:
@@ -136,7 +153,7 @@ class ValidationReport:
     @property
     def ok(self) -> bool:
         return not self.problems and self.jenis is not None and self.records is not None \
-            and len(self.records) > 0
+            and len(self.records) > 0 and self.same_as is None
 
     @property
     def rows(self) -> list[dict]:
@@ -168,20 +185,45 @@ class ImportResult:
     error_count: int = 0
     error_kinds: list[tuple[str | None, str, int]] = field(default_factory=list)
     report: ValidationReport | None = None
+    diganti: int | None = None           # the import this one replaced
 
 
 def summary(report: ValidationReport, ok: bool, ditulis: int, impor_id: int | None,
-            dry_run: bool) -> str:
+            dry_run: bool, diganti: int | None = None) -> str:
     what = report.jenis or "data"
     name = _quoted(report.nama_file)
+    if report.same_as is not None and not report.problems:
+        return nothing_to_do(report)
     if not ok:
         return (f"Impor {what} dari {name} DITOLAK: {fmt.number(report.error_count)} kesalahan; "
                 f"tidak ada yang ditulis.")
     if dry_run:
         return (f"Pemeriksaan {what} dari {name}: {fmt.number(len(report.records))} baris siap "
                 f"diimpor; tidak ada yang ditulis (uji saja).")
+    replaced = f"; impor #{diganti} dibatalkan dan digantinya" if diganti is not None else ""
     return (f"Impor {what} dari {name} BERHASIL: {fmt.number(ditulis)} baris ditulis sebagai "
-            f"impor #{impor_id}.")
+            f"impor #{impor_id}{replaced}.")
+
+
+def nothing_to_do(report: ValidationReport) -> str:
+    same = report.same_as
+    return (f"Berkas {_quoted(report.nama_file)} berisi angka yang persis sama dengan impor "
+            f"#{same.impor} ({_quoted(same.nama_file)}): {fmt.number(same.baris_sama)} baris desa "
+            f"dan tanggal, tidak ada yang berbeda. Tidak ada yang perlu disimpan; tidak ada yang ditulis.")
+
+
+def replacement(report: ValidationReport) -> str:
+    """One sentence: which import the file replaces and how many villages change."""
+    over = report.replaces
+    parts = [f"{fmt.number(over.berubah)} baris desa dan tanggal berubah"]
+    if over.baris_sama:
+        parts.append(f"{fmt.number(over.baris_sama)} sama")
+    if over.baru:
+        parts.append(f"{fmt.number(over.baru)} baru")
+    return (f"Berkas ini memuat desa dan tanggal yang sama dengan impor #{over.impor} "
+            f"({_quoted(over.nama_file)}): {', '.join(parts)}. Menyimpannya mengganti impor "
+            f"#{over.impor} sekaligus: impor itu dibatalkan dan berkas ini ditulis dalam satu "
+            f"transaksi.")
 
 
 def _quoted(name: str) -> str:
@@ -191,13 +233,13 @@ def _quoted(name: str) -> str:
 
 
 def result_of(report: ValidationReport, *, ok: bool, ditulis: int = 0, impor_id: int | None = None,
-              dry_run: bool = False) -> ImportResult:
+              dry_run: bool = False, diganti: int | None = None) -> ImportResult:
     return ImportResult(ok=ok, jenis=report.jenis, nama_file=report.nama_file, baris=report.baris,
                         ditulis=ditulis, impor_id=impor_id, errors=report.errors,
-                        pesan=summary(report, ok, ditulis, impor_id, dry_run),
+                        pesan=summary(report, ok, ditulis, impor_id, dry_run, diganti),
                         warnings=list(report.warnings), dry_run=dry_run,
                         error_count=report.error_count, error_kinds=report.problems.kinds(),
-                        report=report)
+                        report=report, diganti=diganti)
 
 
 def format_report(result) -> str:

@@ -17,7 +17,7 @@ from bulukumba.importer.column_plan import ColumnPlan
 from bulukumba.importer.headers import LABELS
 from bulukumba.importer.places import Places
 from bulukumba.importer.records import EMPTY
-from bulukumba.importer.report import Notes, RowError, ValidationReport, rows_text
+from bulukumba.importer.report import Notes, RowError, ValidationReport
 from bulukumba.importer.values import (EXCEL_ERRORS, LARGEST, VOCABS, FormulaWithoutValue, Invalid, Vocab, clean,
                      parse_date, parse_percent, parse_whole, show)
 
@@ -214,10 +214,9 @@ class RowChecks:
             nama, kec = self.places.desa[kode]
             how_text = "ejaan mirip" if how == "ejaan" else "nama"
             out.append(RowError(None, self.labels.get("nama_desa"),
-                                f"{rows_text(rows, count).capitalize()}: desa {show(name)} "
-                                f"dicocokkan dengan {how_text} ke {kode} {nama} (Kec. "
-                                f"{self.places.kecamatan[kec]}); periksa sebelum menyimpan",
-                                "dicocokkan dengan nama"))
+                                f"desa {show(name)} dicocokkan dengan {how_text} ke {kode} {nama} "
+                                f"(Kec. {self.places.kecamatan[kec]})", "dicocokkan dengan nama",
+                                semua_baris=tuple(rows), jumlah_baris=count))
         return out
 
     # --- kinds -----------------------------------------------------------------------------------

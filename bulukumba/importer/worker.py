@@ -7,7 +7,8 @@ The worker:
   `config.import_worker_mb()`), CPU time (RLIMIT_CPU, `config.import_worker_cpu_seconds()`) and
   wall time (SIGALRM, `config.import_worker_seconds()`; the server also kills it a little later);
 - checks the file (and, for a write, checks it again and saves it: nothing is kept between the
-  two), writing its progress to `progress`;
+  two; a write may replace an import the operator chose, `replace`), writing its progress to
+  `progress`;
 - ends by itself when the page stops touching `heartbeat` for `config.import_worker_heartbeat()`
   seconds: the operator left the page, closed the tab, or the server went away;
 - leaves `result.pickle` (the ImportResult, its records reduced to their count) or `limit` (the
@@ -94,14 +95,16 @@ class Job:
 
     def __init__(self, content: bytes, nama_file: str, jenis: str | None, db_url: str, *,
                  ignore_rest: bool = False, write: bool = False, oleh: str | None = None,
-                 limits: WorkerLimits | None = None, key: object = None, keep_rows: bool = False):
+                 limits: WorkerLimits | None = None, key: object = None, keep_rows: bool = False,
+                 replace: int | None = None):
         self.limits = limits or WorkerLimits.from_config()
         self.write, self.key = write, key
         self.folder = Path(tempfile.mkdtemp(prefix="bulukumba-impor-"))  # owner-only (0700)
         (self.folder / "berkas").write_bytes(content)
         (self.folder / "job.json").write_text(json.dumps({
             "nama_file": nama_file, "jenis": jenis, "ignore_rest": ignore_rest, "write": write,
-            "oleh": oleh, "keep_rows": keep_rows, "limits": self.limits.__dict__}))
+            "oleh": oleh, "keep_rows": keep_rows, "replace": replace,
+            "limits": self.limits.__dict__}))
         self.touch()
         env = {**os.environ, "BULUKUMBA_DB_URL": db_url, "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
@@ -353,7 +356,8 @@ def run(folder: Path) -> int:
         report = batch.validate(path, job["nama_file"], job["jenis"], engine,
                                 ignore_rest=job["ignore_rest"], progress=progress)
         if job["write"] and report.ok:
-            result = batch.save(report, engine, oleh=job["oleh"], progress=progress)
+            result = batch.save(report, engine, oleh=job["oleh"], progress=progress,
+                                replace=job.get("replace"))
         else:
             result = result_of(report, ok=report.ok, dry_run=not job["write"] or not report.ok)
             if job["write"]:

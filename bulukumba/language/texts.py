@@ -437,6 +437,25 @@ IMPOR_MEMERIKSA = "Memeriksa berkas"
 IMPOR_BATALKAN = "Batalkan"
 IMPOR_PERIKSA_LAGI = "Periksa lagi"
 IMPOR_MENULIS = "Menulis ke basis data"
+# What saving a registry file changes (bulukumba/importer/changes.py), before and after saving.
+IMPOR_PRATINJAU_JUDUL = "Yang berubah bila disimpan"
+IMPOR_TERSIMPAN_JUDUL = "Yang berubah"
+IMPOR_PRATINJAU = "Berkas ini membawa angka {desa} dari {desa_wilayah} desa/kelurahan {wilayah} untuk {tanggal}."
+IMPOR_PRATINJAU_TANGGAL_SATU = "1 tanggal: {tanggal}"
+IMPOR_PRATINJAU_TANGGAL_BANYAK = "{n} tanggal, {pertama} s.d. {terakhir}"
+IMPOR_PRATINJAU_CONTOH = ("Angka sekarang adalah data contoh; data contoh dinonaktifkan saat berkas ini "
+                          "disimpan.")
+IMPOR_PRATINJAU_KOLOM = ("Angka kabupaten", "Berkas ini ({desa} desa, {tanggal})", "Sekarang ({tanggal})",
+                         "Sesudah disimpan ({tanggal})", "Selisih")
+IMPOR_TERSIMPAN_KOLOM = ("Angka kabupaten", "Berkas ini ({desa} desa, {tanggal})", "Sebelum ({tanggal})",
+                         "Sesudah ({tanggal})", "Selisih")
+IMPOR_PRATINJAU_BARIS = ("Wajib KTP", "Sudah rekam", "Belum rekam", "Cakupan")
+IMPOR_PRATINJAU_KOSONG = "belum ada angka"
+IMPOR_PERUBAHAN_KOLOM = ("Desa/Kel.", "Kode", "Tanggal", "Wajib KTP lama → baru", "Sudah rekam lama → baru")
+IMPOR_PERUBAHAN_LAINNYA = "… dan {n} baris lain yang berubah."
+IMPOR_GANTI_TOMBOL = "Ganti impor #{impor} dengan berkas ini ({baris} baris)"
+IMPOR_PERINGATAN_SEBELUM = "{n} peringatan; periksa sebelum menyimpan."
+IMPOR_PERINGATAN_SESUDAH = "Catatan pemeriksaan berkas yang disimpan ({n})"
 
 
 TABLE_BAR_NOTE = "Batang di kolom terakhir: cakupan pada skala 0–100%."

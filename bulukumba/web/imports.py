@@ -19,11 +19,12 @@ _JOB = "kelola-kerja"
 
 def start(content: bytes, nama_file: str, jenis: str | None, engine, *, key: object,
           ignore_rest: bool = False, write: bool = False, oleh: str | None = None,
-          keep_rows: bool = False) -> Job:
+          keep_rows: bool = False, replace: int | None = None) -> Job:
     """A worker checking (or writing) `content`; the server keeps only its bytes (and, with
     `keep_rows`, the checked rows as plain data)."""
     return Job(content, nama_file, jenis, engine.url.render_as_string(hide_password=False),
-               ignore_rest=ignore_rest, write=write, oleh=oleh, key=key, keep_rows=keep_rows)
+               ignore_rest=ignore_rest, write=write, oleh=oleh, key=key, keep_rows=keep_rows,
+               replace=replace)
 
 
 def follow(key: object, start_job: Callable[[], Job], what: str) -> Outcome:
