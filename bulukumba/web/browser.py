@@ -80,30 +80,40 @@ def projector_key(key: str) -> str | None:
     return getattr(result, "tombol", None)
 
 
-#: Reports the width of the column it sits in and the window's height, when they change (a
+#: Reports the width of the column it sits in and the room below it on the first screen (the
+#: window's height less the column's top in the page, whatever the scroll), when they change (a
 #: Streamlit v2 component: inline JavaScript, no iframe, no request). The server only knows
-#: the column's width this way, and the map's zoom is computed for it (mapview.fit). It also
-#: keeps the last size in a cookie of this browser (two numbers, nothing about a person), so the
-#: next session's first run draws the map at the width it will have: without it, a reload drew
-#: the map at a guessed width and then again at the reported one, and the map jumped.
+#: the column's size this way: the map's zoom is computed for its width (mapview.fit), and its
+#: height for the room, so the whole map is on the first screen whatever stands above it (a
+#: title on two lines, the demo banner). It also keeps the last size in a cookie of this browser
+#: (two numbers, nothing about a person), so the next session's first run draws the map at the
+#: size it will have: without it, a reload drew the map at a guessed width and then again at the
+#: reported one, and the map jumped.
 _MEASURE_JS = """
 export default function(component) {
   const { setStateValue, parentElement, data } = component;
   let last = null, timer = null;
   const report = () => {
-    const width = Math.round(parentElement.getBoundingClientRect().width);
-    const height = Math.round(window.innerHeight);
+    const box = parentElement.getBoundingClientRect();
+    const width = Math.round(box.width);
+    let scrolled = window.scrollY || 0;
+    for (let e = parentElement.parentElement; e; e = e.parentElement) scrolled += e.scrollTop || 0;
+    const room = Math.round(window.innerHeight - (box.top + scrolled));
     if (!width) return;
-    if (last && Math.abs(last.lebar - width) < 4 && Math.abs(last.tinggi - height) < 24) return;
-    last = { lebar: width, tinggi: height };
+    if (last && Math.abs(last.lebar - width) < 4 && Math.abs(last.ruang - room) < 8) return;
+    last = { lebar: width, ruang: room };
     if (data && data.cookie) {
-      document.cookie = `${data.cookie}=${width}x${height}; path=/; max-age=31536000; SameSite=Lax`;
+      document.cookie = `${data.cookie}=${width}x${Math.max(room, 100)}; path=/; max-age=31536000; SameSite=Lax`;
     }
     setStateValue('ukuran', last);
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(report, 150); };
   const observer = new ResizeObserver(later);
   observer.observe(parentElement);
+  // What stands above the column can change its height (a caption wraps, a banner goes): the
+  // page's block container then changes size too.
+  const page = parentElement.closest('[data-testid="stMainBlockContainer"]');
+  if (page) observer.observe(page);
   window.addEventListener('resize', later);
   report();
   return () => { observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer); };
@@ -118,20 +128,20 @@ _SIZE = re.compile(r"(\d{2,5})x(\d{2,5})")
 
 
 def container_size(key: str) -> tuple[int | None, int | None]:
-    """(width of the current column, height of the window) in px, as the browser last reported
-    them; on a session's first run, as it reported them in its last session (a cookie); (None,
-    None) when it never has (a browser's first visit, and in AppTest)."""
+    """(width of the current column, room below its top on the first screen) in px, as the
+    browser last reported them; on a session's first run, as it reported them in its last
+    session (a cookie); (None, None) when it never has (a browser's first visit, and in AppTest)."""
     cookie = SIZE_COOKIE + key
     result = _measure(key=key, data={"cookie": cookie}, default={"ukuran": None},
                       on_ukuran_change=lambda: None, height=0)
     size = getattr(result, "ukuran", None) or {}
     if size.get("lebar"):
-        return size.get("lebar"), size.get("tinggi")
+        return size.get("lebar"), max(size.get("ruang") or 0, 100)
     return remembered_size(st.context.cookies.get(cookie))
 
 
 def remembered_size(raw: str | None) -> tuple[int | None, int | None]:
-    """'795x1000' from the size cookie as (795, 1000); (None, None) for anything else."""
+    """'795x700' from the size cookie as (795, 700); (None, None) for anything else."""
     match = _SIZE.fullmatch(raw or "")
     if not match:
         return None, None

@@ -192,3 +192,25 @@ def card_body(c, key: str, **chart_kwargs):
         (st.info if c.kosong else st.markdown)(c.sentence)
     st.caption(c.footer)
     return event
+
+
+def card_beside(c, key: str, chart, text, **chart_kwargs):
+    """A cards.Card in two columns of its frame: the chart and its footer in `chart`, the takeaway
+    title, unit subtitle and legend in `text` beside it (Peta: the map gets the whole first
+    screen's height instead of what a title and legend above it leave). Returns the chart's
+    event when `on_select` is given."""
+    event = None
+    with text:
+        st.markdown(f"**{c.title}**")
+        st.caption(c.subtitle)
+        if c.legend_html:
+            st.html(c.legend_html)
+    with chart:
+        if c.figure is not None:
+            chart_kwargs.setdefault("config", {"displayModeBar": False})
+            event = st.plotly_chart(c.figure, key=key, **chart_kwargs)
+        elif c.sentence:
+            (st.info if c.kosong else st.markdown)(c.sentence)
+        st.caption(c.footer)
+    return event
+
