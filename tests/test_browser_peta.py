@@ -55,22 +55,35 @@ def write_figures():
     (ARTIFACTS / "peta-layar-pertama.json").write_text(json.dumps(MEASURED, indent=1))
 
 
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, regions):
+    """state -> the dashboard's URL on that state's store, started on first use, one per state."""
+    with contextlib.ExitStack() as stack:
+        started: dict[str, str] = {}
+
+        def url(state: str) -> str:
+            if state not in started:
+                db_url = data_states.store_for(state, tmp_path_factory, regions)
+                started[state] = stack.enter_context(live_server.serve_store(
+                    db_url, tmp_path_factory.mktemp(f"peta-{state}"), ("kadis", "Kepala Dinas", "pimpinan"),
+                    PASSWORD))
+            return started[state]
+        yield url
+
+
 @contextlib.contextmanager
-def signed_in(state: str, tmp_path_factory, regions, browser):
-    db_url = data_states.store_for(state, tmp_path_factory, regions)
-    with live_server.serve_store(db_url, tmp_path_factory.mktemp(f"peta-{state}"),
-                                 ("kadis", "Kepala Dinas", "pimpinan"), PASSWORD) as url:
-        context = browser.new_context(viewport={"width": 1366, "height": 768})
-        page = context.new_page()
-        external = []
-        page.on("request", lambda r: external.append(r.url) if r.url.startswith("http") and not (
-            r.url.split("/")[2].split(":")[0] in ("127.0.0.1", "localhost")) else None)
-        live_server.sign_in(page, url, "kadis", PASSWORD)
-        page.goto(url + "/peta")
-        page.wait_for_selector("h1:has-text('Peta desa dan daftar prioritas')", timeout=90_000)
-        yield page
-        assert external == [], external  # no tiles, no fonts, no CDN
-        context.close()
+def signed_in(url: str, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    external = []
+    page.on("request", lambda r: external.append(r.url) if r.url.startswith("http") and not (
+        r.url.split("/")[2].split(":")[0] in ("127.0.0.1", "localhost")) else None)
+    live_server.sign_in(page, url, "kadis", PASSWORD)
+    page.goto(url + "/peta")
+    page.wait_for_selector("h1:has-text('Peta desa dan daftar prioritas')", timeout=90_000)
+    yield page
+    assert external == [], external  # no tiles, no fonts, no CDN
+    context.close()
 
 
 def measure(page, size: str) -> dict:
@@ -84,9 +97,9 @@ def measure(page, size: str) -> dict:
 
 
 @pytest.mark.parametrize("state", ["contoh", "satu_snapshot"])
-def test_the_whole_map_is_on_the_first_screen(state, tmp_path_factory, regions, browser):
+def test_the_whole_map_is_on_the_first_screen(state, servers, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    with signed_in(state, tmp_path_factory, regions, browser) as page:
+    with signed_in(servers(state), browser) as page:
         for size in SIZES:
             box = measure(page, size)
             page.screenshot(path=str(ARTIFACTS / f"peta-layar-pertama-{size}-{state}.png"))
@@ -102,4 +115,21 @@ def test_the_whole_map_is_on_the_first_screen(state, tmp_path_factory, regions, 
     phone = figures["390x844"]
     # On a phone the map may follow the title, but it is as wide as the screen allows and no
     # taller than the screen: one scroll shows it whole.
-    assert phone["right"] <= 390 and phone["width"] >= 330 and phone["height"] <= 844 - 60, (state, phone)
+    assert phone["right"] <= 390 and phone["width"] >= 320 and phone["height"] <= 844 - 60, (state, phone)
+
+
+def test_a_typed_date_and_enter_are_applied_at_once(servers, browser):
+    """The sidebar's date, typed and confirmed with Enter, is applied while the focus is still in
+    the field (Streamlit 1.67 applied it only once focus left the field), and the focus stays
+    there for the next key."""
+    with signed_in(servers("contoh"), browser) as page:
+        settled(page)
+        field = page.locator("[data-testid='stSidebar'] [data-testid='stDateInput']")
+        day = field.get_by_role("spinbutton").first  # DD/MM/YYYY: the day first
+        day.click()
+        page.keyboard.type("31032018")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stMain']\").innerText"
+                               ".includes('menampilkan keadaan per 31 Maret 2018')", timeout=30_000)
+        settled(page)
+        assert page.evaluate("() => !!document.activeElement.closest('[data-testid=\"stDateInput\"]')")
