@@ -133,3 +133,4 @@ def test_a_typed_date_and_enter_are_applied_at_once(servers, browser):
                                ".includes('menampilkan keadaan per 31 Maret 2018')", timeout=30_000)
         settled(page)
         assert page.evaluate("() => !!document.activeElement.closest('[data-testid=\"stDateInput\"]')")
+        page.screenshot(path=str(ARTIFACTS / "peta-tanggal-enter-1366x768-contoh.png"))

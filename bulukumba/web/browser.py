@@ -147,3 +147,41 @@ def remembered_size(raw: str | None) -> tuple[int | None, int | None]:
         return None, None
     width, height = int(match.group(1)), int(match.group(2))
     return (width, height) if 100 <= width <= 10_000 and 100 <= height <= 10_000 else (None, None)
+
+
+#: Enter in a date field applies the typed date at once. Streamlit 1.67's date input applies a
+#: typed date only when focus moves to another element outside the field and its calendar (Enter
+#: does nothing; a plain blur() neither, while the calendar it opens on focus is open). On Enter
+#: this moves the focus for a moment to an invisible element of its own, which applies the date
+#: and closes the calendar, then puts it on the field's calendar button, so a keyboard user goes
+#: on from the same field (focusing the date's parts again would reopen the calendar).
+_DATE_ENTER_JS = """
+export default function(component) {
+  const onKey = (event) => {
+    if (event.key !== 'Enter' || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    const field = target && target.closest ? target.closest('[data-testid="stDateInputField"]') : null;
+    if (!field || target.tagName === 'BUTTON') return;
+    event.preventDefault();
+    const away = document.createElement('span');
+    away.tabIndex = -1;
+    away.setAttribute('aria-hidden', 'true');
+    away.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0;overflow:hidden';
+    document.body.appendChild(away);
+    away.focus({ preventScroll: true });
+    setTimeout(() => {
+      const back = field.isConnected ? field.querySelector('button') : null;
+      if (back) back.focus({ preventScroll: true });
+      away.remove();
+    }, 0);
+  };
+  document.addEventListener('keydown', onKey, true);
+  return () => document.removeEventListener('keydown', onKey, true);
+}
+"""
+_date_enter = st.components.v2.component("bulukumba_tanggal_enter", js=_DATE_ENTER_JS, isolate_styles=False)
+
+
+def date_enter_applies(key: str) -> None:
+    """Mount the Enter handler for date fields (see _DATE_ENTER_JS); draws nothing."""
+    _date_enter(key=key, height=0)
