@@ -21,7 +21,7 @@ web.header("Peta desa dan daftar prioritas")
 
 #: The map column's width on a 1366 px screen with the sidebar open: used until the browser
 #: has reported the real width (the first run of its first session), and in AppTest.
-DEFAULT_WIDTH = 495
+DEFAULT_WIDTH = 508
 
 # A store of several regencies with none chosen: no village map of the whole country (tens of
 # thousands of polygons); the priority list below still ranks every village.
