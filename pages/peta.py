@@ -1,8 +1,11 @@
 """Peta: where the unrecorded residents are, and where the outreach team goes next.
 
-The map is fitted to the column it is drawn in: the browser reports the column's width
-(web.container_size), and mapview.fit computes the zoom that shows the whole regency (or the
-chosen kecamatan) in it. A clicked village is outlined and its detail appears beside the map.
+The map is fitted to the column it is drawn in: the browser reports the column's width and the
+room below its top on the first screen (web.container_size); mapview.map_height makes the map as
+tall as its shape asks within that room, and mapview.fit computes the zoom that shows the whole
+regency (or the chosen kecamatan) in it. Its title, legend and colour switch stand beside it, so
+the whole map is on the first screen (issue 24). A clicked village is outlined and its detail
+appears beside the map.
 """
 import pandas as pd
 import streamlit as st
@@ -16,9 +19,9 @@ engine = web.engine()
 demo = web.is_demo()
 web.header("Peta desa dan daftar prioritas")
 
-#: The map card's inner width on a 1366 px screen with the sidebar open: used until the browser
+#: The map column's width on a 1366 px screen with the sidebar open: used until the browser
 #: has reported the real width (the first run of its first session), and in AppTest.
-DEFAULT_WIDTH = 495
+DEFAULT_WIDTH = 508
 
 # A store of several regencies with none chosen: no village map of the whole country (tens of
 # thousands of polygons); the priority list below still ranks every village.
@@ -37,37 +40,45 @@ st.session_state["peta-klik"] = chosen
 if st.session_state.get("peta-desa") not in (None, *names):  # e.g. another kecamatan now
     st.session_state["peta-desa"] = None
 
-map_col, side_col = st.columns([3, 2], gap="medium")
-with map_col:
-    layers = None if national else web.map_layers(f.kecamatan, f.kabupaten)
-    if national:
-        st.info("Basis data ini memuat beberapa kabupaten/kota: pilih satu di panel samping untuk "
-                "melihat peta desanya.", icon=":material/map:")
-    elif layers is None:
-        st.warning(f"Peta tidak dapat ditampilkan. {web.map_unavailable_reason() or ''}",
-                   icon=":material/map:")
-    else:
-        with web.card_frame("peta"):
+layers = None if national else web.map_layers(f.kecamatan, f.kabupaten)
+if national or layers is None:
+    map_col, side_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        if national:
+            st.info("Basis data ini memuat beberapa kabupaten/kota: pilih satu di panel samping untuk "
+                    "melihat peta desanya.", icon=":material/map:")
+        else:
+            st.warning(f"Peta tidak dapat ditampilkan. {web.map_unavailable_reason() or ''}",
+                       icon=":material/map:")
+else:
+    # One card: the map on the left at the first screen's height, its title, legend and colour
+    # switch beside it, then the chosen village's detail (on a phone: below the map).
+    with web.card_frame("peta"):
+        map_col, side_col = st.columns([3, 2], gap="medium")
+        with side_col:
+            about = st.container()  # the card's title and legend, once the map is built
             quantity = st.radio("Warna peta", ["belum_rekam", "cakupan"], horizontal=True, key="peta-ukuran",
                                 format_func=lambda q: {"belum_rekam": "Warna: jumlah belum rekam",
                                                        "cakupan": "Warna: cakupan (%)"}[q],
                                 label_visibility="collapsed")
-            # Measured inside the card: the map takes exactly the width the card leaves it.
-            measured, window = web.container_size("peta-lebar")
+        with map_col:
+            # Measured in the map's column: its width, and the room below its top on the first screen.
+            measured, room = web.container_size("peta-ruang")
             width = measured or DEFAULT_WIDTH
-            height = mapview.map_height(width, layers.lons, layers.lats, window)
-            selected = st.session_state.get("peta-desa")
+            height = mapview.map_height(width, layers.lons, layers.lats, room)
+        selected = st.session_state.get("peta-desa")
 
-            def build_map():
-                view = mapview.fit(layers.lons, layers.lats, width, height)
-                points = web.map_label_points(f.kecamatan)
-                labels = mapview.place_labels(points, view) if points is not None else []
-                return cards.village_map(villages, layers, quantity, view, labels, f.wilayah, f.per, demo,
-                                         selected=selected)
+        def build_map():
+            view = mapview.fit(layers.lons, layers.lats, width, height)
+            points = web.map_label_points(f.kecamatan)
+            labels = mapview.place_labels(points, view) if points is not None else []
+            return cards.village_map(villages, layers, quantity, view, labels, f.wilayah, f.per, demo,
+                                     selected=selected)
 
-            card = web.memo(("peta", f, quantity, width, height, selected), build_map)
-            web.card_body(card, key="peta", on_select="rerun", selection_mode="points",
-                          width="content", config={"displayModeBar": False, "scrollZoom": False})
+        card = web.memo(("peta", f, quantity, width, height, selected), build_map)
+        web.card_beside(card, key="peta", chart=map_col, text=about, on_select="rerun",
+                        selection_mode="points", width="content",
+                        config={"displayModeBar": False, "scrollZoom": False})
 
 
 def priority_list() -> None:

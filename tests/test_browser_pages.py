@@ -197,11 +197,14 @@ def assert_map_fits(page, where: str) -> None:
     assert left >= 3 and top >= 3 and right <= width - 3 and bottom <= height - 3, (where, (left, top, right, bottom), (width, height))
     # ... and it fills the area on its tighter side (not a small map in a big frame).
     assert max((right - left) / width, (bottom - top) / height) >= 0.85, (where, (left, top, right, bottom), (width, height))
-    # The legend is above the map, never over land.
+    # The legend is beside the map (or, on a phone, below it), never over land.
     legend = page.evaluate("() => { const r = document.querySelector('.st-key-kartu-peta .legenda-peta')"
-                           ".getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
-    plot_now = page.evaluate(f"() => document.querySelector('{MAP}').getBoundingClientRect().top")
-    assert legend["bottom"] <= plot_now + 1, (where, legend, plot_now)
+                           ".getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; }")
+    plot_now = page.evaluate(f"""() => {{ const r = document.querySelector('{MAP}').getBoundingClientRect();
+        return {{left: r.left, top: r.top, right: r.right, bottom: r.bottom}}; }}""")
+    apart = (legend["left"] >= plot_now["right"] - 1 or legend["right"] <= plot_now["left"] + 1
+             or legend["top"] >= plot_now["bottom"] - 1 or legend["bottom"] <= plot_now["top"] + 1)
+    assert apart, (where, legend, plot_now)
 
 
 CLIPPED_JS = """() => {

@@ -93,14 +93,21 @@ def fit(lons: tuple[float, float], lats: tuple[float, float], width: int, height
                 width=int(width), height=int(height))
 
 
-def map_height(width: int, lons, lats, viewport_height: int | None = None) -> int:
+def map_height(width: int, lons, lats, room: int | None = None) -> int:
     """A height for a map `width` px wide: the box's own shape, within what the screen shows.
 
-    At most the viewport height less the page's header and filters (so the whole map is in
-    view on a 1366x768 laptop), never under 240 px."""
+    `room` is the space from the map's column top to the bottom of the first screen (measured
+    in the browser): the map takes at most that, less the space between the column's top and
+    the map and below the map (MAP_MARGIN), so the whole map is on the first screen; never
+    under 240 px (a window too short for any map scrolls). Without a measurement: at most 720."""
     wanted = width * aspect(lons, lats) + 24
-    ceiling = 720 if viewport_height is None else max(300, viewport_height - 190)
-    return int(round(min(max(wanted, 240), ceiling)))
+    ceiling = 720 if room is None else max(240, room - MAP_MARGIN)
+    return int(round(max(min(wanted, ceiling), 240)))
+
+
+#: Px between the top of the map's column and the map (the zero-height measuring element and the
+#: gap after it) plus the card's padding and border below the map, measured in Chromium.
+MAP_MARGIN = 48
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from bulukumba.web.antrian import verification_queue
 from bulukumba.web import imports
 from bulukumba.web.browser import container_size, projector_key, village_clicks
 from bulukumba.web.hooks import report_error, serve_frame_only
-from bulukumba.web.layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_body, card_frame,
+from bulukumba.web.layout import (TABLE_ROWS, WHOLE_NUMBER, XLSX_MIME, big_table_html, card, card_beside, card_body, card_frame,
                      column_formats, demo_banner, downloads, freshness_line, header, html_table, is_demo,
                      show_svg, show_table, verdict_strip)
 from bulukumba.web.live import awaiting, awaiting_publication, remember_version, watch_for_new_data
@@ -35,7 +35,7 @@ from bulukumba.web.style import ACCESSIBLE_CSS, ICON, INLINE_SCRIPTS, PROJECTOR_
 __all__ = [
     "ACCESSIBLE_CSS", "ALL", "awaiting", "awaiting_publication", "Filters", "ICON", "INLINE_SCRIPTS", "MEMO_SIZE", "MapLayers", "PROJECTOR_CSS", "PUBLIC_CSS",
     "SERVICE_PAGES", "STATIC_DIR", "SignIn", "TABLE_ROWS", "WHOLE_NUMBER", "XLSX_MIME", "big_table_html",
-    "card", "card_body", "imports", "card_frame", "column_formats", "config", "configured_users", "container_size",
+    "card", "card_beside", "card_body", "imports", "card_frame", "column_formats", "config", "configured_users", "container_size",
     "current_user", "demo_banner", "downloads", "engine", "filters", "freshness_line", "frame_sign_in",
     "header", "html_table", "is_demo", "kecamatan_names", "map_label_points", "map_layer_data",
     "map_layers", "map_unavailable_reason", "memo", "page_style", "projector_key", "public_page",

@@ -79,7 +79,8 @@ def column_formats(table: pd.DataFrame) -> dict:
     """Column configs that format numbers in the grid itself (no pandas Styler, so any size
     works and nothing is formatted in Python): whole numbers Indonesian (325.880); numbers
     with decimals one decimal in the reader's own locale (92,1 in an Indonesian browser: the
-    grid's printf cannot write a decimal comma); dates as 30/06/2018. Sorting uses the values."""
+    grid's printf cannot write a decimal comma); dates as the cards write them, '30 Jun 2018'
+    (see `_dates_in_words`). Sorting uses the values."""
     config = {}
     for column in table.columns:
         kind = fmt.column_kind(table[column])
@@ -87,9 +88,21 @@ def column_formats(table: pd.DataFrame) -> dict:
             config[column] = st.column_config.NumberColumn(column, format=WHOLE_NUMBER)
         elif kind == "desimal":
             config[column] = st.column_config.NumberColumn(column, format="localized", step=0.1)
-        elif kind == "tanggal":
-            config[column] = st.column_config.DateColumn(column, format="DD/MM/YYYY")
+        elif kind == "tanggal":  # written by `show_table` in the office's words (fmt.date_short)
+            config[column] = st.column_config.DateColumn(column)
     return config
+
+
+def _dates_in_words(table: pd.DataFrame):
+    """`table` with its date columns shown as '4 Feb 2019' (fmt.date_short), the short form of
+    the cards' '4 Februari 2019', in Indonesian month names (the grid's own date format is
+    moment.js's, with English months: 'Aug', 'Oct', 'Dec', 'May'). The grid shows a pandas
+    Styler's text but keeps the dates themselves, so a click on the header still sorts by date.
+    A table without dates goes as it is."""
+    dates = [c for c in table.columns if fmt.column_kind(table[c]) == "tanggal"]
+    if not dates:
+        return table
+    return table.style.format(na_rep=fmt.KOSONG).format(fmt.date_short, subset=dates, na_rep=fmt.KOSONG)
 
 
 def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | None = None,
@@ -110,7 +123,7 @@ def show_table(table: pd.DataFrame, *, key: str | None = None, height: int | Non
         config[label] = st.column_config.ProgressColumn(
             " ", min_value=bar_range[0], max_value=bar_range[1], format=" ", width="small",
             help=f"{bar}, batang dari {fmt.number(bar_range[0])} sampai {fmt.number(bar_range[1])}")
-    element = st.dataframe(shown, hide_index=True, width="stretch", key=key, placeholder=fmt.KOSONG,
+    element = st.dataframe(_dates_in_words(shown), hide_index=True, width="stretch", key=key, placeholder=fmt.KOSONG,
                            height=height or "auto", column_config=config, **kwargs)
     if len(shown) < len(table):
         st.caption(f"Menampilkan {fmt.number(len(shown))} baris teratas dari {fmt.number(len(table))}; "
@@ -193,3 +206,25 @@ def card_body(c, key: str, **chart_kwargs):
         (st.info if c.kosong else st.markdown)(c.sentence)
     st.caption(c.footer)
     return event
+
+
+def card_beside(c, key: str, chart, text, **chart_kwargs):
+    """A cards.Card in two columns of its frame: the chart and its footer in `chart`, the takeaway
+    title, unit subtitle and legend in `text` beside it (Peta: the map gets the whole first
+    screen's height instead of what a title and legend above it leave). Returns the chart's
+    event when `on_select` is given."""
+    event = None
+    with text:
+        st.markdown(f"**{c.title}**")
+        st.caption(c.subtitle)
+        if c.legend_html:
+            st.html(c.legend_html)
+    with chart:
+        if c.figure is not None:
+            chart_kwargs.setdefault("config", {"displayModeBar": False})
+            event = st.plotly_chart(c.figure, key=key, **chart_kwargs)
+        elif c.sentence:
+            (st.info if c.kosong else st.markdown)(c.sentence)
+        st.caption(c.footer)
+    return event
+

@@ -10,6 +10,7 @@ import streamlit as st
 
 from bulukumba import figures
 from bulukumba.language import fmt, texts
+from bulukumba.web.browser import date_enter_applies
 from bulukumba.web.resources import engine, readiness
 
 
@@ -96,6 +97,7 @@ def sidebar_filters(layanan: bool = True) -> Filters:
     with st.sidebar:
         st.date_input("Keadaan per tanggal", key="f_per", min_value=first, max_value=latest,
                       format="DD/MM/YYYY", help=f"Data tersedia {fmt.date(first)} – {fmt.date(latest)}")
+        date_enter_applies("tanggal-enter")  # a typed date and Enter: applied at once
         if len(regency_names) > 1:  # a store of one regency needs no regency filter
             st.selectbox("Kabupaten/kota", [ALL, *regency_names], key="f_kab",
                          format_func=lambda k: "Semua kabupaten/kota" if k == ALL else regency_names[k])

@@ -28,6 +28,9 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="button"]:fo
 svg a:focus { outline: none !important; }
 svg a:focus-visible path { stroke: #000 !important; stroke-width: 4px !important; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding-top: .6rem; }
+/* The sidebar's Enter handler for the date (web.browser.date_enter_applies) draws nothing: no gap
+   for it, so the filters below it stay on the first screen. */
+.st-key-tanggal-enter { display: none !important; }
 """
 
 #: Streamlit puts its navigation sections inside the <ul> as <div>s, which is not a list to a
