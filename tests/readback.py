@@ -44,15 +44,20 @@ def card_texts(at, key: str) -> dict[str, object]:
     block = card_block(at, key)
     elements = [n for n in walk(block) if n is not block and not isinstance(getattr(n, "children", None), dict)]
     kinds = [(getattr(e, "type", type(e).__name__), e) for e in elements]
-    markdown = [e.value for t, e in kinds if t == "markdown"]
-    captions = [e.value for t, e in kinds if t == "caption"]
+    # The title is bold and the subtitle the caption right after it; the footer is the other
+    # caption. Peta puts its chart column (with the footer) before the title's column.
+    at_title = next(i for i, (t, e) in enumerate(kinds) if t == "markdown" and e.value.startswith("**"))
+    title, subtitle = kinds[at_title][1].value, kinds[at_title + 1][1].value
+    markdown = [e.value for i, (t, e) in enumerate(kinds) if t == "markdown" and i != at_title]
+    captions = [e.value for i, (t, e) in enumerate(kinds) if t == "caption" and i != at_title + 1]
     charts = [e for t, e in kinds if t == "plotly_chart"]
     alerts = [e.value for t, e in kinds if t in ("info", "alert", "warning")]
     return {
-        "title": markdown[0].removeprefix("**").removesuffix("**"),
-        "subtitle": captions[0],
+        "title": title.removeprefix("**").removesuffix("**"),
+        "subtitle": subtitle,
         "footer": captions[-1],
-        "sentence": markdown[1] if len(markdown) > 1 else (alerts[0] if alerts else None),
+        # An empty card says what is missing in an info box; a card without a chart in words.
+        "sentence": alerts[0] if alerts else (markdown[0] if markdown else None),
         "info": alerts,
         "chart": bool(charts),
         "spec": charts[0].proto.spec if charts else None,

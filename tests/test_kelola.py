@@ -175,7 +175,9 @@ def test_the_templates_are_offered_with_every_column_explained(office, kind):
 def test_any_file_is_answered_in_indonesian_without_a_traceback(office, name, content, phrase):
     at = upload(operator(office), name, content)
     said = " ".join(e.value for kind in ("error", "success", "warning") for e in at.get(kind))
-    said += " ".join(" ".join(map(str, d.value.iloc[:, -1])) for d in at.dataframe if len(d.value.columns))
+    # Problems are a grid; warnings a table whose text wraps: the last column says what is wrong.
+    said += " ".join(" ".join(map(str, d.value.iloc[:, -1])) for d in [*at.dataframe, *at.table]
+                     if len(d.value.columns))
     assert phrase in said.replace("\\", "")
 
 
