@@ -179,6 +179,7 @@ SAME_ON_EVERY_DATABASE = frozenset({
     "test_audience_texts.py", "test_auth.py", "test_chart_contrast.py", "test_import_checks.py",
     "test_import_headers.py", "test_import_hostile_forms.py", "test_import_limits.py",
     "test_import_mapping.py", "test_import_read.py", "test_import_templates.py", "test_import_values.py",
+    "test_date_formats.py",
     "test_layers.py",
     "test_library_internals.py", "test_omissions.py", "test_pages.py", "test_privacy.py",
     "test_projector.py", "test_public_reach.py", "test_regions.py", "test_sharedresults.py",
