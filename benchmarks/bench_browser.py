@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))  # serving.py: the server and Chromium, shared with the tests
 
 from serving import CHROMIUM, free_port, server_env, start_server, stop_server, write_accounts  # noqa: E402
 

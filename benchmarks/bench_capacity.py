@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))  # serving.py: the server and Chromium, shared with the tests
 
 from bench_public import VILLAGES, _run, load  # noqa: E402
 from bench_server import quiet  # noqa: E402

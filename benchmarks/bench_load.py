@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))  # serving.py: the server and Chromium, shared with the tests
 
 from serving import CHROMIUM, cpu_seconds, memory_mb, server_env, start_server, stop_server  # noqa: E402
 

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))  # serving.py: the server and Chromium, shared with the tests
 
 from bench_browser import SLOW_4G  # noqa: E402
 from serving import CHROMIUM, server_env, start_server, stop_server  # noqa: E402

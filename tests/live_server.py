@@ -1,5 +1,5 @@
 """The dashboard as the README runs it (`streamlit run dashboard.py`) for the browser tests, and
-the Chromium they drive, as pytest context managers over benchmarks/serving.py (which starts,
+the Chromium they drive, as pytest context managers over serving.py (which starts,
 waits for and stops the server for the benchmarks too).
 
 The server's output goes to server.log in its folder: a pipe nobody reads fills after 64 KB of
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.serving import CHROMIUM, free_port, start_server, stop_server
+from serving import CHROMIUM, free_port, start_server, stop_server
 
 __all__ = ["chromium", "dashboard", "free_port", "serve_store", "sign_in"]
 

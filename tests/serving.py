@@ -1,4 +1,4 @@
-"""What the browser benchmarks share: the dashboard as the README runs it (`streamlit run
+"""What the browser tests and the benchmarks share: the dashboard as the README runs it (`streamlit run
 dashboard.py` on a free loopback port), Debian's Chromium, and the process figures they print
 (CPU seconds and memory from /proc).
 
