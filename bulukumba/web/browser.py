@@ -95,7 +95,8 @@ export default function(component) {
   let last = null, timer = null;
   const report = () => {
     const box = parentElement.getBoundingClientRect();
-    const width = Math.round(box.width);
+    // Rounded down: a figure wider than its column (841 px in 840.8) is drawn again at the column's width.
+    const width = Math.floor(box.width);
     let scrolled = window.scrollY || 0;
     for (let e = parentElement.parentElement; e; e = e.parentElement) scrolled += e.scrollTop || 0;
     const room = Math.round(window.innerHeight - (box.top + scrolled));
