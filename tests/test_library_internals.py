@@ -1,5 +1,7 @@
-"""Where the project reaches past a library's public API (bulukumba/figures/driver.py), a library
-upgrade must fail here, loudly, rather than make the data module slow or wrong in silence."""
+"""Where the project reaches past a library's public API, a library upgrade must fail here, loudly,
+rather than make something slow or wrong in silence: SQLAlchemy's result internals in the data
+module (bulukumba/figures/driver.py), and Streamlit's component manifest scan that the tests run
+once per process (tests/conftest.py) instead of once per AppTest."""
 from __future__ import annotations
 
 import datetime as dt
@@ -27,3 +29,16 @@ def test_sqlalchemy_still_records_when_a_result_needs_no_conversion(tmp_path):
         assert driver.plain_rows(dated) == [("a", dt.date(2018, 6, 30))]
         assert driver.driver_rows(conn.execute(sa.select(table.c.n))) == [(1,)]
     engine.dispose()
+
+
+def test_streamlit_still_scans_component_manifests_where_the_tests_patch_it():
+    """conftest.py replaces manifest_scanner.scan_component_manifests; Streamlit must still look
+    it up in that module when it registers components, or every AppTest scans again (1-2 s)."""
+    import inspect
+
+    from streamlit.components.v2 import component_manager, manifest_scanner
+
+    assert callable(manifest_scanner.scan_component_manifests)
+    source = inspect.getsource(component_manager)
+    assert "from streamlit.components.v2.manifest_scanner import" in source, "Streamlit moved the scan"
+    assert "scan_component_manifests()" in source, "Streamlit calls the scan differently"
