@@ -275,7 +275,8 @@ def test_closing_the_tab_ends_the_check(server, browser, tmp_path):
     page.get_by_role("link", name="Kelola data").click()
     page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(export))
-    page.wait_for_selector("text=Batalkan", timeout=120_000)
+    # The check's own cancel button (the page's "Batalkan impor" form is there from the start).
+    page.wait_for_selector(".st-key-kelola-kerja-batal button", timeout=120_000)
     deadline = time.monotonic() + 60
     while not set(_workers()) - before and time.monotonic() < deadline:
         time.sleep(0.2)
