@@ -71,10 +71,11 @@ def _watch(page) -> dict:
     return page.evaluate(_WATCH)
 
 
-def settled(page, timeout: float = CEILING_MS) -> None:
+def settled(page, timeout: float = CEILING_MS, quiet_ms: int = QUIET_MS) -> None:
     """Wait until Streamlit has finished running the page, every chart on it has drawn, nothing
-    is sliding or fading, and the page has stayed unchanged for QUIET_MS."""
-    page.wait_for_function(_SETTLED, arg=QUIET_MS, timeout=timeout)
+    is sliding or fading, and the page has stayed unchanged for `quiet_ms` (QUIET_MS unless a
+    picture alone, with no assertion on it, is taken: see the gallery)."""
+    page.wait_for_function(_SETTLED, arg=quiet_ms, timeout=timeout)
 
 
 def runs_ended(page) -> int:

@@ -169,8 +169,9 @@ def browser():
 # what the database can change. Every data function is compared on both databases
 # (test_data_postgres), so tests of what is drawn from their results, and of what never opens a
 # store, run once, in the SQLite pass:
-# - browser tests, unless marked `both_databases` (they read or write the store through the page:
-#   sessions, imports, live refresh, a partner's report);
+# - browser tests, unless marked `both_databases` (the sessions kept in the store through the
+#   page, and an import by another process reaching an open page; a write the page makes, an
+#   import or a partner's report, is the importer's or the form's, tested on both without a browser);
 # - slow tests, unless marked `both_databases`;
 # - the files below: parsing files, texts, charts, verdicts on frames, the pages' presentation.
 # The store, its schema and upgrades, every write (imports, undo, sessions, publications, partner

@@ -710,7 +710,8 @@ def import_writing(server, path: Path):
         process.wait()
 
 
-@pytest.mark.both_databases
+# SQLite only: what it guards against is SQLite's one writer (PostgreSQL writes sessions beside
+# an import); test_import_busy and test_sessions run on both.
 def test_signing_in_every_page_and_signing_out_work_while_a_million_row_import_writes(server, context, tmp_path):
     page = context.new_page()
     sign_in(page, server, "op")

@@ -97,7 +97,8 @@ def district_export(engine, image_header: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
-@pytest.mark.both_databases
+# SQLite only: the import it writes is the importer's, tested on both databases (test_kelola,
+# test_import); what the browser adds is the page.
 def test_an_operator_maps_unknown_columns_and_imports_a_district_export(server, browser, tracker,
                                                                       tmp_path, demo_engine):
     ARTIFACTS.mkdir(exist_ok=True)
