@@ -251,6 +251,7 @@ CHECKED_PAGES = ("ringkasan", "peta", "mitra", "gertak")
 def check_state(page, state: str, name: str) -> None:
     """The page `name`, on screen at CHECKED_SIZE and settled, shows what `state` must show:
     its words, no "empty", the map fitting its card, nothing clipped."""
+    settled(page)  # the full quiet moment (the picture waited a shorter one)
     for words in EXPECT[state].get(name, []):
         page.wait_for_function(  # the last columns may still be drawing on a busy machine
             "(w) => document.querySelector(\"[data-testid='stMain']\").innerText.includes(w)",
