@@ -5,7 +5,6 @@ Nothing here depends on the boundary files, so the import tests run fast and alo
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import openpyxl
