@@ -55,9 +55,11 @@ LIVE_FIGURES = "#root .st-key-angka-kunci [data-testid=stMetricValue]"
 LIVE_PROJECTOR = "#root .st-key-proyektor-isi"
 
 #: While the first screen is there, the live page draws hidden beneath it (its own shifts as it
-#: fills in count for nobody); the style goes with the first screen.
+#: fills in count for nobody); the style goes with the first screen. Transparent as well as
+#: hidden: some of Streamlit's elements set `visibility: visible` on themselves, which undoes a
+#: parent's `hidden`, and their shifts under the first screen counted as the page's.
 CSS = """
-#root{visibility:hidden}
+#root{visibility:hidden;opacity:0}
 #layar-pertama{position:fixed;inset:0;overflow-y:auto;background:#fff;color:#111;z-index:1000100;
  font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;line-height:1.5}
 #layar-pertama main{max-width:46rem;margin:0 auto;padding:3.6rem 1rem 2rem}
