@@ -41,15 +41,21 @@ def limit_request_heads(limit: int = HEAD_LIMIT) -> bool:
 
     def counting_data_received(self, data: bytes) -> None:
         if not getattr(self, "_kepala_selesai", False):
-            self._kepala = getattr(self, "_kepala", 0) + len(data)
-            if self._kepala > limit:
+            # Only the head's own bytes count: on a busy server one read can hold the head and
+            # the first hundreds of kilobytes of an upload's body (55 MB uploads were refused).
+            tail = getattr(self, "_kepala_ekor", b"")
+            end = (tail + data).find(b"\r\n\r\n")
+            head_here = len(data) if end < 0 else max(0, end + 4 - len(tail))
+            if getattr(self, "_kepala", 0) + head_here > limit:
                 self.transport.write(answer_431())
                 self.transport.close()
                 return
+            self._kepala = getattr(self, "_kepala", 0) + head_here
+            self._kepala_ekor = (tail + data)[-3:]
         data_received(self, data)
 
     def headers_done(self) -> None:
-        self._kepala_selesai, self._kepala = True, 0
+        self._kepala_selesai, self._kepala, self._kepala_ekor = True, 0, b""
         on_headers_complete(self)
 
     def message_done(self) -> None:
