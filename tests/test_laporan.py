@@ -353,6 +353,30 @@ def test_the_form_sends_a_report_that_waits_and_keeps_its_draft_across_a_reload(
     assert reports.load_draft("uji-mitra", office) == {}
 
 
+def test_a_form_with_nothing_in_it_is_no_draft_and_no_restored_note(office):
+    """After a report is sent the form resets, and the reset can report itself as a change: an
+    empty form kept as a draft made the next visit say an unsent draft was restored (a CI run
+    found it in the store). An empty form clears the draft; an empty one an older version kept
+    is not announced. The form's defaults alone are nothing typed either."""
+    empty = {f: "" for f in ("tanggal", "desa_kode", "layanan", "cara", "jumlah", "lansia", "disabilitas",
+                             "catatan")}
+    reports.save_draft("uji-mitra", {"desa_kode": TANAH_TOWA, "jumlah": "7"}, office)
+    reports.save_draft("uji-mitra", empty, office)
+    assert reports.load_draft("uji-mitra", office) == {}
+    with office.begin() as conn:  # as an older version kept it
+        conn.execute(store.konsep_laporan.insert().values(pengguna="uji-mitra", isi=json.dumps(empty),
+                                                           waktu=dt.datetime(2018, 3, 14, 9)))
+    def restored_note(at) -> bool:
+        assert not at.exception, at.exception
+        return any("dipulihkan" in c.value for c in at.caption)
+
+    assert not restored_note(open_app(role="mitra", db_url=url_of(office)))
+    reports.save_draft("uji-mitra", {**empty, "cara": "jemput_bola", "lansia": "0"}, office)  # the defaults
+    assert reports.load_draft("uji-mitra", office) == {}
+    reports.save_draft("uji-mitra", {**empty, "jumlah": "7"}, office)
+    assert restored_note(open_app(role="mitra", db_url=url_of(office)))
+
+
 def test_the_form_shows_the_importers_words(office):
     at = fill(open_app(role="mitra", db_url=url_of(office)), desa_kode=TANAH_TOWA, jumlah=3)
     [send] = [b for b in at.button if b.key == "lapor-kirim"]

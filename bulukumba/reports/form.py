@@ -147,8 +147,20 @@ def note_problems(note: str) -> list[RowError]:
 # Drafts of the phone form, kept per account
 # ---------------------------------------------------------------------------------------------
 
+def _blank(values: dict) -> bool:
+    """Nothing typed or picked: every field empty or at the form's own default."""
+    defaults = FormEntry().as_dict()
+    return all(v in ("", None) or str(v) == defaults.get(k) for k, v in values.items())
+
+
 def save_draft(pengguna: str, values: dict, engine) -> None:
-    text = json.dumps({k: v for k, v in values.items() if isinstance(v, (str, int, float)) or v is None})
+    """Keep the form's values. A form with nothing in it (a sent form's reset can report itself
+    as a change) is no draft: the next visit must not say an unsent draft was restored."""
+    kept = {k: v for k, v in values.items() if isinstance(v, (str, int, float)) or v is None}
+    if _blank(kept):
+        clear_draft(pengguna, engine)
+        return
+    text = json.dumps(kept)
     with engine.begin() as conn:
         done = conn.execute(store.konsep_laporan.update().where(store.konsep_laporan.c.pengguna == pengguna)
                             .values(isi=text, waktu=_now())).rowcount
@@ -161,9 +173,10 @@ def load_draft(pengguna: str, engine) -> dict:
         text = conn.execute(sa.select(store.konsep_laporan.c.isi)
                             .where(store.konsep_laporan.c.pengguna == pengguna)).scalar()
     try:
-        return json.loads(text) if text else {}
+        draft = json.loads(text) if text else {}
     except ValueError:
         return {}
+    return {} if not isinstance(draft, dict) or _blank(draft) else draft
 
 
 def clear_draft(pengguna: str, engine) -> None:
