@@ -106,6 +106,8 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at.run()
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_an_operator_imports_a_file_and_can_undo_it(fresh_store):
     at = sign_in(visitor(), "op", PASSWORD)
     at.switch_page("pages/kelola.py")
@@ -182,6 +184,8 @@ def html_row(at: AppTest, first_cell: str) -> list[str]:
     raise AssertionError(f"no table row starting with {first_cell}")
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_an_import_by_another_process_shows_on_the_next_refresh(fresh_store, tmp_path):
     at = visitor()
     shown = {m.label: m.value for m in at.metric}["Sudah rekam"]

@@ -243,6 +243,8 @@ def test_another_browser_resuming_the_session_id_without_the_cookie_sees_only_pu
     operator.close()
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_thirty_wrong_passwords_at_once_get_only_the_free_checks(server):
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -622,6 +624,8 @@ def post_from(source: str, server, body: str, **headers: str) -> http.client.HTT
     return answer
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_forwarded_headers_are_believed_from_no_one_when_no_proxy_is_configured(server):
     """uvicorn would believe them from the machine itself; the dashboard decides, and no proxy is
     configured here: a client is the address it connects from, whatever it writes."""

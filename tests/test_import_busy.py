@@ -28,6 +28,8 @@ def _imports(engine) -> int:
         return conn.execute(sa.select(sa.func.count()).select_from(store.impor)).scalar_one()
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_second_import_waits_for_the_first_then_writes(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("BULUKUMBA_IMPOR_TUNGGU_DETIK", "120")
     lock = store.import_lock(engine, 0)
@@ -45,6 +47,8 @@ def test_a_second_import_waits_for_the_first_then_writes(engine, tmp_path, monke
     assert _imports(engine) == 1
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_second_import_says_another_import_is_running(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("BULUKUMBA_IMPOR_TUNGGU_DETIK", "1")
     with store.import_lock(engine, 0):
@@ -56,6 +60,8 @@ def test_a_second_import_says_another_import_is_running(engine, tmp_path, monkey
 
 
 @pytest.mark.skipif(on_postgres(), reason="SQLite's write lock: PostgreSQL readers and writers do not wait on it")
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_starting_while_another_import_holds_the_write_lock_is_a_sentence_not_a_traceback(engine, tmp_path,
                                                                                           monkeypatch):
     """The traceback came from startup.prepare (a partner to add on start) meeting the write lock."""

@@ -137,6 +137,8 @@ def test_a_clash_it_does_not_settle_is_refused_in_one_sentence_not_one_per_row(e
     assert "136 baris" in said and "tidak ada yang ditulis" in said.lower()
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_before_saving_the_report_says_what_the_file_changes(engine):
     """Dates, villages, and the regency totals the file brings beside the store's now (its
     latest snapshot on or before the file's date) and after saving, as the data module counts

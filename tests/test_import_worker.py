@@ -43,6 +43,8 @@ def limits(**changed) -> WorkerLimits:
                            **changed})
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_check_and_a_write_run_in_a_worker(engine):
     checked = Job(SMALL, "rekap.csv", None, _url(engine)).wait(timeout=120)
     assert checked.status == "selesai" and checked.result.report.ok
@@ -60,6 +62,8 @@ def test_a_check_and_a_write_run_in_a_worker(engine):
     (dict(cpu_seconds=1), "memakai waktu prosesor lebih dari batas 1 detik (BULUKUMBA_IMPOR_PEKERJA_CPU_DETIK)"),
     (dict(wall_seconds=1), "berjalan lebih lama dari batas 1 detik (BULUKUMBA_IMPOR_PEKERJA_DETIK)"),
 ])
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_worker_stopped_by_a_limit_says_which(engine, changed, said):
     job = Job(_many_rows(), "besar.csv", None, _url(engine), write=True, limits=limits(**changed))
     outcome = job.wait(timeout=240)
@@ -68,6 +72,8 @@ def test_a_worker_stopped_by_a_limit_says_which(engine, changed, said):
     assert snapshot_of(engine)["impor"] == 0 and _gone(job.pid)
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_the_operator_can_cancel_and_nothing_is_written(engine):
     job = Job(_many_rows(), "besar.csv", None, _url(engine), write=True)
     time.sleep(3)
@@ -77,6 +83,8 @@ def test_the_operator_can_cancel_and_nothing_is_written(engine):
     assert snapshot_of(engine)["impor"] == 0
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_worker_nobody_looks_at_ends_by_itself(engine):
     """The page stops touching the heartbeat when the operator leaves it or closes the tab."""
     job = Job(_many_rows(), "besar.csv", None, _url(engine), limits=limits(heartbeat_seconds=2))
@@ -114,6 +122,8 @@ def _upload(url: str, content: bytes):
     return at
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_the_server_process_never_parses_the_upload(kelola, engine, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("the server process parsed the upload")
@@ -132,6 +142,8 @@ def test_the_server_process_never_parses_the_upload(kelola, engine, monkeypatch)
                             .where(store.registri.c.impor_id == batches[0])).scalar_one() == 1
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_limit_reached_on_the_page_is_said_and_the_page_goes_on(kelola, monkeypatch):
     monkeypatch.setenv("BULUKUMBA_IMPOR_PEKERJA_MB", "64")
     at = _upload(kelola, SMALL)

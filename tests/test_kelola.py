@@ -69,6 +69,8 @@ EXPORT = ("\ufeffNO;KODE WILAYAH;Desa Binaan;KECAMATAN;TANGGAL;WAJIB KTP;SUDAH R
           "2;73.02.08.2003;Kindang;Kindang;19-01-2026;2.400;2.150;640\r\n").encode()
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_unknown_columns_get_a_select_box_and_the_answer_is_remembered_and_removable(office):
     at = upload(operator(office), "rekap.csv", EXPORT)
     boxes = mapping_boxes(at)
@@ -107,6 +109,8 @@ def _markdown_bodies(at) -> list[str]:
     return bodies
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_headers_and_file_names_are_plain_text_never_markdown(office):
     image = "![t](http://contoh.test/lacak.png)"
     content = (f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam;{image};**tebal** :smile: [tautan](http://x.test)\n"
@@ -142,6 +146,8 @@ def test_a_thousand_columns_give_one_message_and_a_way_out(office):
     assert "siap diimpor" in at.success[0].value and mapping.listing(office).empty  # not remembered
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_many_wrong_rows_show_the_first_hundred_and_a_count_of_every_kind(office):
     lines = "".join(f"73.02.99.{i:04d};31/02/2018;12,5;-3\n" for i in range(3000))
     at = upload(operator(office), "salah.csv", f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n{lines}".encode())
@@ -172,6 +178,8 @@ def test_the_templates_are_offered_with_every_column_explained(office, kind):
     ("utf16.csv", "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n73.02.06.2006;19/01/2026;3.112;2.480\n"
      .encode("utf-16-le"), "UTF-16 LE tanpa BOM"),
 ])
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_any_file_is_answered_in_indonesian_without_a_traceback(office, name, content, phrase):
     at = upload(operator(office), name, content)
     said = " ".join(e.value for kind in ("error", "success", "warning") for e in at.get(kind))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from bulukumba import figures, importer
@@ -72,6 +73,8 @@ def preview_table(at):
     return table_with(at, "Angka kabupaten").set_index("Angka kabupaten")
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_saved(office):
     figures.clear_memo()
     now = figures.coverage_total(DAY, engine=office)
@@ -106,6 +109,8 @@ def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_sa
     assert (after.wajib_ktp, after.sudah_rekam) == (wajib, rekam)
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_the_same_figures_as_xlsx_after_the_csv_are_nothing_to_do(office):
     rows = recap([k for k, _, _ in villages(office)], DAY)
     first = importer.import_bytes(as_csv(rows), "rekap.csv", "registri", office, oleh="uji")
@@ -121,6 +126,8 @@ def test_the_same_figures_as_xlsx_after_the_csv_are_nothing_to_do(office):
     assert snapshot_of(office) == before
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_other_figures_for_the_same_date_offer_to_replace_that_import_in_one_step(office):
     codes = [k for k, _, _ in villages(office)]
     first = importer.import_bytes(as_csv(recap(codes, DAY)), "rekap.csv", "registri", office, oleh="uji")
@@ -144,6 +151,8 @@ def test_other_figures_for_the_same_date_offer_to_replace_that_import_in_one_ste
     assert {k: int(shown.loc[k, "sudah_rekam"]) for k in corrected} == corrected
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_warnings_name_their_rows_and_the_jumlah_check_comes_first(office):
     at = upload(operator(office), "rekap-desember.csv", district_recap(office))
     order = said(at)

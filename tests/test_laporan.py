@@ -412,6 +412,8 @@ def test_the_operator_approves_and_returns_from_the_queue_on_kelola(office):
     assert list(reports.history(office)["oleh"][:2]) == ["uji-operator", "uji-operator"]
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_partner_uploads_its_own_spreadsheet_and_another_partners_row_is_refused(office, monkeypatch):
     from bulukumba.importer import batch, reading
     from bulukumba.reports import checks as report_checks

@@ -296,6 +296,8 @@ def test_two_regencies_each_preview_their_own(two_regencies, tmp_path):  # noqa:
             k: str(int(v)) for k, v in zip(jeneponto.desa["kode"], jeneponto.desa["belum_rekam"])}
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_an_open_public_tab_learns_of_new_data_from_versi(tmp_path, regions):
     """The public page runs no refresh tick: its shell names the data version it was built for
     and asks /versi; a write moves both (the tab then reloads: shell.POLL_SCRIPT)."""
@@ -316,6 +318,8 @@ def test_an_open_public_tab_learns_of_new_data_from_versi(tmp_path, regions):
         assert f'content="{now}"' in client.get("/").text
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_burst_of_visitors_reads_the_data_version_once(tmp_path, regions, monkeypatch):
     """200 visitors at once (page shells and /versi, as open tabs ask it) just after the version
     read turned a second old: one read of the store answers all of them, from the shells kept
@@ -365,6 +369,8 @@ def test_a_burst_of_visitors_reads_the_data_version_once(tmp_path, regions, monk
     assert len(reads) == 1
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_what_is_drawn_while_the_newest_set_is_built_is_not_kept(tmp_path, regions, monkeypatch):
     """While the newest data's published set is still being built, the shell and the share card
     show the set before (as the page does) and are drawn again for the next visitor; once it is

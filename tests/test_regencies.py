@@ -357,6 +357,8 @@ def test_the_public_page_dates_a_regency_by_its_own_newest_snapshot(two_regencie
         assert at.caption[0].value.startswith(f"Data per {newest} ·"), at.caption[0].value
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_a_regency_is_protected_as_if_it_were_the_whole_store(two_regencies, tmp_path, regions):
     """Publishing per regency protects exactly what the regency's own store would: every cell
     of Bulukumba's published set has the status it has in a store holding Bulukumba alone."""

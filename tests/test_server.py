@@ -266,6 +266,8 @@ def test_a_sign_in_leaves_a_device_cookie_only_the_sign_in_routes_receive(client
     assert client.cookies.get(devices.COOKIE) == value  # signing out keeps it: the browser is known
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_guessing_from_elsewhere_never_keeps_the_owner_out_of_his_own_browser(server):
     """A wrong guess every half second from the guesser's address; the owner's right password
     from his laptop (which signed in before) every thirty seconds, for five minutes."""
@@ -574,6 +576,8 @@ def test_bundles_come_brotli_or_gzip_compressed_with_long_cache_headers(client):
     assert head.headers["content-encoding"] == "br" and not head.content
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_each_file_is_compressed_once_per_process(tmp_path, monkeypatch):
     bundle = tmp_path / "js" / "index.Uji12345.js"  # this test's own file: other tests' threads
     bundle.parent.mkdir()                            # compress other bytes

@@ -429,6 +429,8 @@ def check_partnership_board(engine, start=PARTNERSHIP[0], end=PARTNERSHIP[1]):
             assert villages["jumlah"].sum() == got[0] and villages["rentan"].sum() == got[1]
 
 
+@pytest.mark.slow
+@pytest.mark.both_databases
 def test_the_partnership_period_is_counted_once_and_kept_true_through_imports_undos_and_new_targets(engine):
     """The 2017 partnership's leaderboard reads the programme's kept rows, and they say what the
     raw rows say: after activity is added or undone, and after the target's period changes."""
