@@ -43,15 +43,15 @@ def limit_request_heads(limit: int = HEAD_LIMIT) -> bool:
         if not getattr(self, "_kepala_selesai", False):
             # Only the head's own bytes count: on a busy server one read can hold the head and
             # the first hundreds of kilobytes of an upload's body (55 MB uploads were refused).
-            tail = getattr(self, "_kepala_ekor", b"")
-            end = (tail + data).find(b"\r\n\r\n")
-            head_here = len(data) if end < 0 else max(0, end + 4 - len(tail))
-            if getattr(self, "_kepala", 0) + head_here > limit:
+            tail = getattr(self, "_kepala_ekor", b"")  # the blank line may start in the last read
+            seen = tail + data
+            end = seen.find(b"\r\n\r\n")
+            head = getattr(self, "_kepala", 0) + (len(data) if end < 0 else max(0, end + 4 - len(tail)))
+            if head > limit:
                 self.transport.write(answer_431())
                 self.transport.close()
                 return
-            self._kepala = getattr(self, "_kepala", 0) + head_here
-            self._kepala_ekor = (tail + data)[-3:]
+            self._kepala, self._kepala_ekor = head, seen[-3:]
         data_received(self, data)
 
     def headers_done(self) -> None:
