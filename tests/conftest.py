@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -75,6 +76,17 @@ def _drop_created_databases() -> None:
     _created_databases.clear()
 
 
+def shared_static_cache() -> Path:
+    """One folder for the bundles compressed at brotli's best level, shared by every test server
+    of both workers and both passes (and kept between runs). Its files are named by their
+    content's digest, so a kept file is never stale. Without it each of the suite's servers
+    compressed Streamlit's bundles again in the background (about 38 s of CPU each, measured),
+    and a server stopped before the end left the next one to start over."""
+    folder = Path(tempfile.gettempdir()) / f"bulukumba-tests-static-br-{os.getuid()}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _environment(tmp_path_factory):
     """Every test reads the real boundaries and writes only under a temporary folder (or into
@@ -83,7 +95,9 @@ def _environment(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
     mp.setenv("BULUKUMBA_WILAYAH", str(WILAYAH))
     mp.setenv("BULUKUMBA_DATA_DIR", str(data_dir))
-    mp.setenv("BULUKUMBA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    cache = tmp_path_factory.mktemp("cache")
+    (cache / "static-br").symlink_to(shared_static_cache(), target_is_directory=True)
+    mp.setenv("BULUKUMBA_CACHE_DIR", str(cache))
     if on_postgres():
         mp.setenv("BULUKUMBA_DB_URL", new_postgres_url("app"))  # the dashboard's own store
     else:
