@@ -23,10 +23,11 @@ CEILING_MS = 120_000
 
 #: How long the page must stay unchanged (no DOM mutation) while Streamlit is idle to count as
 #: settled. Not a margin for work to finish: work in progress changes the page or shows as a
-#: running script, and either restarts the count. It covers the one thing the page cannot show:
-#: a rerun already asked for (the column-size component reports 150 ms after a resize) whose
-#: start has not reached the browser yet.
-QUIET_MS = 1000
+#: running script, and either restarts the count. It covers what the page cannot show: a rerun
+#: already sent whose start has not reached the browser yet. (A column size waiting to be
+#: reported is marked on the page, data-ukuran-tertunda; the quiet was 1,000 ms before that
+#: mark, when it also covered the report's 150 ms delay.)
+QUIET_MS = 600
 
 SCRIPT_DONE = ("document.querySelector('[data-test-script-state]') && document.querySelector("
                "'[data-test-script-state]').getAttribute('data-test-script-state') === 'notRunning'")
@@ -54,6 +55,8 @@ _SETTLED = """(quietMs) => {
   const w = (WATCH)();
   const app = document.querySelector('[data-test-script-state]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  // A column's new size waits 150 ms to be reported (web/browser.py), and its report runs the page.
+  if (document.querySelector('[data-ukuran-tertunda]')) return false;
   // Every chart has drawn: Plotly's SVG is there and has a size.
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     const svg = chart.querySelector('.js-plotly-plot svg.main-svg');

@@ -94,6 +94,7 @@ export default function(component) {
   const { setStateValue, parentElement, data } = component;
   let last = null, timer = null;
   const report = () => {
+    delete parentElement.dataset.ukuranTertunda;
     const box = parentElement.getBoundingClientRect();
     // Rounded down: a figure wider than its column (841 px in 840.8) is drawn again at the column's width.
     const width = Math.floor(box.width);
@@ -108,7 +109,9 @@ export default function(component) {
     }
     setStateValue('ukuran', last);
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(report, 150); };
+  // A size about to be reported is marked on the column (data-ukuran-tertunda): until then the
+  // page is about to run again, whatever it shows (the browser tests wait for the mark to go).
+  const later = () => { clearTimeout(timer); parentElement.dataset.ukuranTertunda = '1'; timer = setTimeout(report, 150); };
   const observer = new ResizeObserver(later);
   observer.observe(parentElement);
   // What stands above the column can change its height (a caption wraps, a banner goes): the
@@ -117,7 +120,10 @@ export default function(component) {
   if (page) observer.observe(page);
   window.addEventListener('resize', later);
   report();
-  return () => { observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer); };
+  return () => {
+    observer.disconnect(); window.removeEventListener('resize', later); clearTimeout(timer);
+    delete parentElement.dataset.ukuranTertunda;
+  };
 }
 """
 _measure = st.components.v2.component("bulukumba_ukuran_kolom", js=_MEASURE_JS, isolate_styles=False)
