@@ -79,9 +79,9 @@ def _drop_created_databases() -> None:
 def shared_static_cache() -> Path:
     """One folder for the bundles compressed at brotli's best level, shared by every test server
     of both workers and both passes (and kept between runs). Its files are named by their
-    content's digest, so a kept file is never stale. Without it each of the suite's servers
-    compressed Streamlit's bundles again in the background (about 38 s of CPU each, measured),
-    and a server stopped before the end left the next one to start over."""
+    content's digest, so a kept file is never stale. Before, each worker of each pass had a
+    folder of its own: its servers compressed Streamlit's bundles again in the background (about
+    38 s of CPU for all of them, measured with py-spy) until one lived long enough to finish."""
     folder = Path(tempfile.gettempdir()) / f"bulukumba-tests-static-br-{os.getuid()}"
     folder.mkdir(exist_ok=True)
     return folder
