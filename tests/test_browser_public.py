@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -284,11 +285,12 @@ def wait_counter(page, here: int, timeout: float = 90_000) -> None:
 
 
 def next_key(page, then: int, where: str) -> None:
-    """→ moves to slide `then`. Known, not fixed: in about one CI run in three, a → (and the
-    same key again 20 s later) did not move the slide, at a random slide and size (never seen
-    alone, nor under two busy-loop processes in 130 presses). A presenter presses again, then
-    clicks "Berikutnya"; so does this test, and reports each step with what the page said: a
-    slide that the button does not move either fails."""
+    """→ moves to slide `then`. In about one CI run in three, a → (and the same key again 20 s
+    later) did not move the slide, at a random slide and size, while the keys asked the slides'
+    fragment to run (never seen alone, nor under two busy-loop processes, in 130 presses). The
+    keys now run the whole page (pages/proyektor.py), which is likely the cure, not confirmed.
+    A presenter presses again, then clicks "Berikutnya"; so does this test, and reports each step
+    with what the page said (and warns): a slide the button does not move either fails."""
     from playwright.sync_api import TimeoutError as NotYet
 
     page.keyboard.press("ArrowRight")
@@ -307,6 +309,8 @@ def next_key(page, then: int, where: str) -> None:
                 tombol: document.documentElement.dataset.tombolProyektor || null,
                 skrip: document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state'),
                 fokus: document.activeElement ? document.activeElement.tagName : null})""")})
+    # Said in the run's warnings summary, so a green run still shows the keys were lost.
+    warnings.warn(f"proyektor {where}: → dua kali tidak memindahkan slide; tombol Berikutnya dipakai")
     page.get_by_role("button", name="Berikutnya").click()
     wait_counter(page, then)
 
