@@ -567,9 +567,10 @@ def test_the_village_card_draws_under_the_content_security_policy(server, browse
     page = context.new_page()
     console = []
     page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
-    response = page.goto(server.url + "/?desa=73.02.06.2001")
+    response = page.goto(server.url + "/?desa=73.02.01.1001")  # Kelurahan Matekko
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     shows(page, "Perekaman e-KTP")
+    page.wait_for_selector("section.kartu[data-desa='73.02.01.1001']", timeout=90_000)
     settled(page)
     assert page.evaluate("window.__csp") == [] and console == []
     context.close()
