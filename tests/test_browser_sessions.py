@@ -15,7 +15,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
