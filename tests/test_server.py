@@ -594,6 +594,10 @@ def test_each_file_is_compressed_once_per_process(tmp_path, monkeypatch):
     with ThreadPoolExecutor(max_workers=8) as pool:
         entries = list(pool.map(lambda _: files.entry(path), range(8)))
     assert all(e is entries[0] for e in entries)
+    assert "gz" not in calls  # gzip only once a client asks for it
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        gzipped = list(pool.map(lambda _: files.gzipped(path, entries[0]), range(8)))
+    assert gzip.decompress(gzipped[0]) == raw and all(g is gzipped[0] for g in gzipped)
     files._upgrade(path)  # the best level, as the background thread does it (whichever is first)
     assert sorted(calls, key=str) == sorted(["gz", compression.FAST_BROTLI, compression.BEST_BROTLI], key=str)
     assert entries[0].best_brotli and brotli.decompress(entries[0].encoded["br"]) == raw
