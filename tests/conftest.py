@@ -7,6 +7,7 @@ at the end. Comparison tests that need both kinds at once find the server throug
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -60,6 +61,29 @@ def new_store_url(folder: Path, hint: str = "store") -> str:
     if on_postgres():
         return new_postgres_url(hint)
     return f"sqlite:///{folder / (hint + '.sqlite')}"
+
+
+def copy_of_store(template_url: str, folder: Path, hint: str = "salinan") -> str:
+    """A new store holding what the store at `template_url` holds: a store built once per test
+    file and copied for each test, cheaper than building it again (a two-regency demo store takes
+    about 5 s to build on PostgreSQL, its copy a fraction of a second). No engine may be open on
+    the template while it is copied (PostgreSQL refuses a template with connections)."""
+    if template_url.startswith("postgresql"):
+        server = sa.make_url(template_url)
+        name = f"{hint}_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(sa.make_url(postgres_server_url()), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{server.database}"')
+        admin.dispose()
+        _created_databases.append(name)
+        return server.set(database=name).render_as_string(hide_password=False)
+    import sqlite3
+
+    target = folder / f"{hint}.sqlite"
+    with contextlib.closing(sqlite3.connect(template_url.removeprefix("sqlite:///"))) as source, \
+            contextlib.closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)  # consistent whatever the journal mode
+    return f"sqlite:///{target}"
 
 
 def _drop_created_databases() -> None:
@@ -142,13 +166,35 @@ def regions(wilayah_dir):
     return load_regions(str(wilayah_dir))
 
 
-@pytest.fixture
-def engine(tmp_path, regions):
-    """A fresh store with partners and the 136 villages, no figures."""
-    from bulukumba.storage import reference, store
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory, regions):
+    """Stores of this run's kind built once per test process, to copy with `copy_of_store`:
+    `store_templates("rujukan")` holds the partners and the 136 villages, `("demo")` that and
+    the demo data (to its last day, as the dashboard loads it). No engine stays open on them."""
+    from bulukumba.storage import demo, reference, store
 
-    engine = store.make_engine(new_store_url(tmp_path))
-    reference.ensure_reference(engine, regions)
+    built: dict[str, str] = {}
+
+    def template(name: str) -> str:
+        if name not in built:
+            url = new_store_url(tmp_path_factory.mktemp(f"templat-{name}"), f"templat_{name}")
+            engine = store.make_engine(url)
+            reference.ensure_reference(engine, regions)
+            if name == "demo":
+                demo.load(engine)
+            engine.dispose()
+            built[name] = url
+        return built[name]
+
+    return template
+
+
+@pytest.fixture
+def engine(tmp_path, store_templates):
+    """A fresh store with partners and the 136 villages, no figures."""
+    from bulukumba.storage import store
+
+    engine = store.make_engine(copy_of_store(store_templates("rujukan"), tmp_path, "store"))
     yield engine
     engine.dispose()
 
@@ -195,6 +241,7 @@ SAME_ON_EVERY_DATABASE = frozenset({
     "test_import_headers.py", "test_import_hostile_forms.py", "test_import_limits.py",
     "test_import_mapping.py", "test_import_read.py", "test_import_templates.py", "test_import_values.py",
     "test_date_formats.py",
+    "test_data_postgres.py",  # builds a SQLite and a PostgreSQL store itself: the same in both passes
     "test_layers.py",
     "test_library_internals.py", "test_omissions.py", "test_pages.py", "test_privacy.py",
     "test_projector.py", "test_public_reach.py", "test_regions.py", "test_sharedresults.py",

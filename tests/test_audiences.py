@@ -12,7 +12,8 @@ import apptest_support
 from apptest_support import PROJECT, download, open_app, parse_angka, signed_in_user
 from bulukumba.server import auth
 from bulukumba import figures
-from bulukumba.storage import demo, reference, store
+from bulukumba.storage import reference, store
+from conftest import copy_of_store
 
 PASSWORD = "sandi-rapat-gertak"
 HASH = auth.hash_password(PASSWORD, rounds=4)
@@ -22,14 +23,11 @@ SECRETS = {"pengguna": {
 
 
 @pytest.fixture
-def fresh_store(tmp_path, regions, monkeypatch):
+def fresh_store(tmp_path, store_templates, monkeypatch):
     """A store of this test's own, with demo data, that the app under test uses."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    engine = store.engine_for(url)
-    reference.ensure_reference(engine, regions)
-    demo.load(engine)
+    url = copy_of_store(store_templates("demo"), tmp_path, "store")
     monkeypatch.setenv("BULUKUMBA_DB_URL", url)
-    return engine
+    return store.engine_for(url)
 
 
 def visitor(secrets: dict | None = SECRETS) -> AppTest:

@@ -4,42 +4,29 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 
 import openpyxl
 import pytest
 
 from apptest_support import download, open_app
-from bulukumba.storage import demo, reference, store
+from bulukumba.storage import store
 from bulukumba import importer
 from bulukumba.importer import mapping
+from conftest import copy_of_store
 
 PAGE = "pages/kelola.py"
 
 
-@pytest.fixture(scope="module")
-def office_template(tmp_path_factory, regions):
-    """The 136 villages and demo data, made once; each test gets a copy."""
-    path = tmp_path_factory.mktemp("kantor") / "kantor.sqlite"
-    engine = store.make_engine(f"sqlite:///{path}")
-    reference.ensure_reference(engine, regions)
-    demo.load(engine)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def office(tmp_path, office_template, monkeypatch):
+def office(tmp_path, store_templates, monkeypatch):
     """A store of the test's own (the 136 villages, demo data) that the app under test uses."""
-    path = tmp_path / "kelola.sqlite"
-    shutil.copy(office_template, path)
-    url = f"sqlite:///{path}"
+    url = copy_of_store(store_templates("demo"), tmp_path, "kelola")
     monkeypatch.setenv("BULUKUMBA_DB_URL", url)
     return store.engine_for(url)
 
 
 def operator(office):
-    at = open_app(PAGE, role="operator", db_url=str(office.url))
+    at = open_app(PAGE, role="operator", db_url=office.url.render_as_string(hide_password=False))
     assert not at.exception, at.exception
     return at
 

@@ -20,7 +20,7 @@ from bulukumba import figures, importer
 from bulukumba.language import fmt
 from readback import walk
 from test_import_replace import as_csv, as_xlsx, recap, status_of
-from test_kelola import office, office_template, operator, table_with, upload  # noqa: F401 (fixtures)
+from test_kelola import office, operator, table_with, upload  # noqa: F401 (fixtures)
 
 from import_support import snapshot_of
 

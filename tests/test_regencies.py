@@ -18,16 +18,17 @@ from bulukumba import figures
 from bulukumba.storage import demo, reference, store
 from bulukumba.presentation import export
 from bulukumba.regions import RegionsError, load_regions, pinned_source
-from conftest import new_store_url
+from conftest import copy_of_store, new_store_url
 
 DAY = dt.date(2018, 6, 30)
 
 
-@pytest.fixture
-def two_regencies(tmp_path, regions):
-    """Bulukumba with its demo data, and a small second regency with one snapshot per village."""
-    url = new_store_url(tmp_path, "dua")
-    engine = store.engine_for(url)
+@pytest.fixture(scope="module")
+def two_regencies_template(tmp_path_factory, regions):
+    """Bulukumba with its demo data, and a small second regency with one snapshot per village:
+    built once for this file, copied for each test (tests here write to their store)."""
+    url = new_store_url(tmp_path_factory.mktemp("dua"), "dua")
+    engine = store.make_engine(url)
     reference.ensure_reference(engine, regions)
     demo.load(engine, as_of=DAY)
     with engine.begin() as conn:
@@ -43,7 +44,14 @@ def two_regencies(tmp_path, regions):
         conn.execute(store.registri.insert(), [
             {"desa_kode": "73.04.01.2001", "tanggal": DAY, "wajib_ktp": 2000, "sudah_rekam": 1500, "impor_id": batch},
             {"desa_kode": "73.04.01.1002", "tanggal": DAY, "wajib_ktp": 1000, "sudah_rekam": 900, "impor_id": batch}])
-    return url, engine
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def two_regencies(tmp_path, two_regencies_template):
+    url = copy_of_store(two_regencies_template, tmp_path, "dua")
+    return url, store.engine_for(url)
 
 
 def jeneponto_target(engine, program: str, value: int, start: dt.date, end: dt.date, basis: str) -> None:
