@@ -6,7 +6,6 @@ import itertools
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 from bulukumba import figures
 from bulukumba.storage import store

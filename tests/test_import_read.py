@@ -302,12 +302,3 @@ def test_a_two_row_header_under_merged_cells_is_folded_into_one(db):
     assert [c.target for c in result.report.plan.columns] == [
         "nomor", "kode_desa", "tanggal", "wajib_l", "wajib_p", "wajib_ktp", "rekam_l", "rekam_p",
         "sudah_rekam"]
-
-
-def test_read_table_keeps_spreadsheet_row_numbers_and_raw_strings():
-    content = csv_bytes("Kode Desa;Tanggal;WKTP;Rekam", f"{TANAH_TOWA};19/01/2018;3.112;2.480", "",
-                        f"{KINDANG};19/01/2018;2.400;2.150")
-    frame = read_table(content, "rekap.csv")
-    assert list(frame.columns) == ["Kode Desa", "Tanggal", "WKTP", "Rekam"]
-    assert list(frame.index) == [2, 4]  # the blank line 3 keeps its number
-    assert frame.loc[4, "WKTP"] == "2.400"

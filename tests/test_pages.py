@@ -20,7 +20,7 @@ from apptest_support import (PROJECT, after_restart, download, element, metrics,
                              parse_angka, parse_persen, plotly_array, table)
 from readback import card_texts, strip_items
 from bulukumba import config, figures
-from bulukumba.presentation import downloads, export, mapview, tables
+from bulukumba.presentation import export, mapview, tables
 from bulukumba.language import fmt, texts
 from bulukumba.storage import store
 from bulukumba.figures import verdict

@@ -8,7 +8,6 @@ import html
 import re
 
 import pytest
-import sqlalchemy as sa
 
 import apptest_support
 from apptest_support import open_app, signed_in_user

@@ -6,13 +6,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 
 import numpy as np
 import pytest
 
 import data_states
-from apptest_support import metrics, open_app, parse_angka
+from apptest_support import open_app, parse_angka
 from readback import strip_items
 from bulukumba import figures
 from bulukumba.language import fmt, texts
