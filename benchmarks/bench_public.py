@@ -161,6 +161,27 @@ def time_to_figures(browser, url: str, runs: int, throttled: bool) -> None:
           f"(runs {', '.join(f'{v:.0f}' for v in live)})")
 
 
+def first_visits(url: str) -> None:
+    """The first visitor of each village's address: one request each, one after another, so each
+    builds its shell (figures, first screen, compression) for this data version."""
+    import csv
+    import io
+    import urllib.request
+
+    with urllib.request.urlopen(url + "/data/73.02/desa-data-contoh.csv") as response:
+        codes = [row["kode"] for row in csv.DictReader(io.StringIO(response.read().decode("utf-8")))]
+    took = []
+    for code in codes:
+        request = urllib.request.Request(f"{url}/?desa={code}", headers={"Accept-Encoding": "br"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request) as response:
+            response.read()
+        took.append((time.perf_counter() - started) * 1000)
+    took.sort()
+    print(f"first visit of each village's address ({len(took)}, one at a time): median {statistics.median(took):.0f} ms, "
+          f"p95 {took[int(len(took) * 0.95)]:.0f} ms, max {took[-1]:.0f} ms, total {sum(took) / 1000:.1f} s")
+
+
 def main(runs: int = 5, seconds: float = 10) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -177,6 +198,7 @@ def main(runs: int = 5, seconds: float = 10) -> None:
             warm.goto(url + "/")
             warm.wait_for_selector("[data-testid='stMetricValue']", timeout=180_000)
             warm.close()
+            first_visits(url)
             shells = ["/", "/?mode=proyektor"] + [f"/?desa={k}" for k in VILLAGES]
             load(url, shells, 2, 20)  # every shell built once
             print(f"page shell ({len(shells)} public addresses), {CLIENTS} concurrent clients:")

@@ -70,12 +70,12 @@ def coverage_band(row, target: float = charts.NATIONAL_TARGET) -> tuple[str, str
 
 def kecamatan_rank(villages: pd.DataFrame, row) -> tuple[str, str]:
     """(the village's place in its kecamatan, the note under it), by published coverage."""
-    peers = villages[villages["kecamatan_kode"] == row["kecamatan_kode"]]
-    ranked = int(peers["peringkat_kecamatan"].notna().sum())
+    peers = villages.loc[villages["kecamatan_kode"] == row["kecamatan_kode"], "peringkat_kecamatan"]
+    ranked = int(peers.notna().sum())
     rank = row["peringkat_kecamatan"]
     if pd.isna(rank):
         return fmt.KOSONG, f"tidak diperingkat (angkanya {'belum ada' if row['status'] == 'kosong' else 'disamarkan'})"
-    ties = int((peers["peringkat_kecamatan"] == rank).sum())
+    ties = int((peers == rank).sum())
     note = "menurut cakupan; 1 = tertinggi"
     if ranked < len(peers):
         note += f"; {fmt.number(len(peers) - ranked)} desa/kelurahan tanpa angka terbit tidak dihitung"

@@ -141,12 +141,12 @@ def summarise(view, engine, kab: str | None, kab_kode: str, params: dict[str, st
     verdict = view.vonis
     kind = PROJECTOR if params.get("mode") == "proyektor" else REGENCY
     village = params.get("desa") if kind == REGENCY else None
-    rows = view.desa[view.desa["kode"] == village] if village else view.desa.iloc[0:0]
+    found = (view.desa["kode"] == village).to_numpy().nonzero()[0] if village else ()
     common = dict(wilayah=wilayah, kab_kode=kab_kode, kab_param=kab, angka=headline,
                   vonis=plain(verdict.kalimat) if verdict is not None else None,
                   lencana=verdict.badge if verdict is not None else None, contoh=demo, versi=version)
-    if len(rows):
-        row = rows.iloc[0]
+    if len(found):
+        row = view.desa.iloc[found[0]]
         return Summary(kind=VILLAGE, desa=village, nama=f"{citizen.village_title(row)}, Kec. {row['kecamatan_nama']}",
                        tanggal=view.tanggal, desa_angka=village_figures(view.desa, row),
                        cakupan=citizen.coverage_band(row)[0], **common)
