@@ -64,9 +64,9 @@ def new_store_url(folder: Path, hint: str = "store") -> str:
 
 
 def copy_of_store(template_url: str, folder: Path, hint: str = "salinan") -> str:
-    """A new store holding what the store at `template_url` holds: a store built once per test
-    file and copied for each test, cheaper than building it again (a two-regency demo store takes
-    about 5 s to build on PostgreSQL, its copy a fraction of a second). No engine may be open on
+    """A new store holding what the store at `template_url` holds: a store built once (per test
+    process or per file) and copied for each test, cheaper than building it again (a two-regency
+    demo store takes about 5 s to build on PostgreSQL, its copy 0.1 s). No engine may be open on
     the template while it is copied (PostgreSQL refuses a template with connections)."""
     if template_url.startswith("postgresql"):
         server = sa.make_url(template_url)
