@@ -206,9 +206,112 @@ def demo_engine(tmp_path_factory, regions):
 
     engine = store.make_engine(new_store_url(tmp_path_factory.mktemp("demo"), "demo"))
     reference.ensure_reference(engine, regions)
-    demo.load(engine, as_of=dt.date(2018, 6, 30))
+    demo.load(engine, as_of=DEMO_DAY)
     yield engine
     engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures more than one test file uses
+# ---------------------------------------------------------------------------------------------
+
+DEMO_DAY = dt.date(2018, 6, 30)
+
+
+@pytest.fixture
+def db(tmp_path):
+    """The import tests' small synthetic store (import_support: three kecamatan, seven villages
+    with their official codes, the eight partners), a SQLite file of the test's own."""
+    from import_support import make_store
+
+    engine = make_store(tmp_path / "t.sqlite")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_two_lembanna(tmp_path):
+    """That store with a second village called Lembanna in Kajang."""
+    from import_support import make_store
+
+    engine = make_store(tmp_path / "dua.sqlite", extra_villages=[("73.02.06.2099", "Lembanna", "desa", "73.02.06")])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def kelola_office(tmp_path, store_templates, monkeypatch):
+    """A store of the test's own (the 136 villages, demo data) that the app under test uses."""
+    from bulukumba.storage import store
+
+    url = copy_of_store(store_templates("demo"), tmp_path, "kelola")
+    monkeypatch.setenv("BULUKUMBA_DB_URL", url)
+    return store.engine_for(url)
+
+
+@pytest.fixture(scope="session")
+def two_regencies_template(tmp_path_factory, regions):
+    """Bulukumba with its demo data, and a small second regency (Jeneponto: one kecamatan, two
+    villages) with one snapshot per village; copied for each test by `two_regencies`."""
+    from bulukumba.storage import demo, reference, store
+
+    url = new_store_url(tmp_path_factory.mktemp("dua"), "dua")
+    engine = store.make_engine(url)
+    reference.ensure_reference(engine, regions)
+    demo.load(engine, as_of=DEMO_DAY)
+    with engine.begin() as conn:
+        conn.execute(store.kabupaten.insert().values(kode="73.04", nama="Jeneponto"))
+        conn.execute(store.kecamatan.insert().values(kode="73.04.01", nama="Bangkala", kabupaten_kode="73.04"))
+        conn.execute(store.desa.insert(), [
+            {"kode": "73.04.01.2001", "nama": "Desa Satu", "jenis": "desa", "kecamatan_kode": "73.04.01",
+             "lat": -5.6, "lng": 119.6, "luas_km2": 12.0},
+            {"kode": "73.04.01.1002", "nama": "Kelurahan Dua", "jenis": "kelurahan", "kecamatan_kode": "73.04.01",
+             "lat": -5.61, "lng": 119.61, "luas_km2": 3.0}])
+        batch = store.start_batch(conn, nama_file="jeneponto.csv", sha256="j" * 64, jenis="registri",
+                                  jumlah_baris=2, oleh="pengujian")
+        conn.execute(store.registri.insert(), [
+            {"desa_kode": "73.04.01.2001", "tanggal": DEMO_DAY, "wajib_ktp": 2000, "sudah_rekam": 1500,
+             "impor_id": batch},
+            {"desa_kode": "73.04.01.1002", "tanggal": DEMO_DAY, "wajib_ktp": 1000, "sudah_rekam": 900,
+             "impor_id": batch}])
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def two_regencies(tmp_path, two_regencies_template):
+    """(URL, engine) of a copy of the two-regency store, the test's own to write to."""
+    from bulukumba.storage import store
+
+    url = copy_of_store(two_regencies_template, tmp_path, "dua")
+    return url, store.engine_for(url)
+
+
+#: The demo dashboard's two accounts (kadis, operator) share this password; its slides turn
+#: every DASHBOARD_SLIDE_SECONDS.
+DASHBOARD_PASSWORD = "sandi-uji-peramban"
+DASHBOARD_SLIDE_SECONDS = 4
+
+
+@pytest.fixture(scope="module")
+def demo_dashboard(tmp_path_factory, demo_engine):
+    """`streamlit run dashboard.py` on a free local port, one per test file, on a store of its own
+    (SQLite, or PostgreSQL in that pass), which it fills with the demo data in its first session:
+    {"url", "env", "db"}. The department head (kadis) and an operator can sign in."""
+    import live_server
+    from bulukumba.server import auth
+
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    secrets = data_dir / "secrets.toml"
+    hashed = auth.hash_password(DASHBOARD_PASSWORD, rounds=4)
+    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\nhash_sandi = "{hashed}"\n'
+                       f'[pengguna.operator]\nnama = "Operator SIAK"\nperan = "operator"\nhash_sandi = "{hashed}"\n')
+    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "2",
+           "BULUKUMBA_SLIDE_SECONDS": str(DASHBOARD_SLIDE_SECONDS)}
+    db = new_store_url(data_dir, "bulukumba")
+    env["BULUKUMBA_DB_URL"] = db
+    with live_server.dashboard(data_dir, env, secrets) as url:
+        yield {"url": url, "env": env, "db": db}
 
 
 @pytest.fixture(scope="module")

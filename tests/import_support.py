@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 import sqlalchemy as sa
 
 from bulukumba.storage import reference, store
@@ -31,7 +30,8 @@ VILLAGES = [
 ]
 
 
-def _make_store(path, extra_villages=()) -> sa.Engine:
+def make_store(path, extra_villages=()) -> sa.Engine:
+    """The small synthetic store in a SQLite file at `path` (the `db` fixture in conftest.py)."""
     engine = store.make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         conn.execute(store.kecamatan.insert(), [{"kode": k, "nama": n} for k, n in KECAMATAN])
@@ -40,22 +40,6 @@ def _make_store(path, extra_villages=()) -> sa.Engine:
              "luas_km2": 10.0} for k, n, j, kc in (*VILLAGES, *extra_villages)])
         reference.ensure_partners(conn)
     return engine
-
-
-@pytest.fixture
-def db(tmp_path):
-    engine = _make_store(tmp_path / "t.sqlite")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db_two_lembanna(tmp_path):
-    """A synthetic store where Kajang has two villages called Lembanna."""
-    engine = _make_store(tmp_path / "dua.sqlite",
-                         extra_villages=[("73.02.06.2099", "Lembanna", "desa", "73.02.06")])
-    yield engine
-    engine.dispose()
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ while a page is open. Screenshots go to test-artifacts/ (ignored by git) for a p
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
@@ -16,34 +15,14 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from conftest import new_store_url  # noqa: E402 (after the skip: no browser, no test)
-import live_server  # noqa: E402
+from conftest import DASHBOARD_PASSWORD, DASHBOARD_SLIDE_SECONDS  # noqa: E402 (after the skip: no browser, no test)
 from browser_waits import SCRIPT_DONE, poll, runs_ended, settled, wait_runs  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-PASSWORD = "sandi-uji-peramban"
-SLIDE_SECONDS = 4
+PASSWORD, SLIDE_SECONDS = DASHBOARD_PASSWORD, DASHBOARD_SLIDE_SECONDS
 
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_engine):
-    """The dashboard served by Streamlit on a free local port, on its own store (demo data)."""
-    data_dir = tmp_path_factory.mktemp("browser-data")
-    from bulukumba.server import auth
-
-    secrets = data_dir / "secrets.toml"
-    hashed = auth.hash_password(PASSWORD, rounds=4)
-    secrets.write_text(f'[pengguna.kadis]\nnama = "Kepala Dinas"\nperan = "pimpinan"\nhash_sandi = "{hashed}"\n'
-                       f'[pengguna.operator]\nnama = "Operator SIAK"\nperan = "operator"\nhash_sandi = "{hashed}"\n')
-    env = {**os.environ, "BULUKUMBA_DATA_DIR": str(data_dir), "BULUKUMBA_REFRESH_SECONDS": "2",
-           "BULUKUMBA_SLIDE_SECONDS": str(SLIDE_SECONDS)}
-    db = new_store_url(data_dir, "bulukumba")  # SQLite, or PostgreSQL in that pass
-    env["BULUKUMBA_DB_URL"] = db
-    with live_server.dashboard(data_dir, env, secrets) as url:
-        yield {"url": url, "env": env, "db": db}
 
 
 def host(url: str) -> str:
@@ -128,9 +107,9 @@ def metric_value(page, label: str) -> str:
     return metric.locator("[data-testid='stMetricValue']").inner_text()
 
 
-def test_the_public_page_on_a_phone(server, browser):
+def test_the_public_page_on_a_phone(demo_dashboard, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    page, watch = open_page(browser, server["url"] + "/", 390, 844)
+    page, watch = open_page(browser, demo_dashboard["url"] + "/", 390, 844)
     page.wait_for_selector("svg[aria-label^='Peta'] path", timeout=90_000)  # the village map
     assert page.locator("svg[aria-label^='Peta'] a[data-desa] > path").count() == 136
     page.wait_for_selector("text=Cara merekam e-KTP", timeout=90_000)
@@ -157,9 +136,9 @@ def test_the_public_page_on_a_phone(server, browser):
     page.close()
 
 
-def test_an_internal_address_sends_a_visitor_to_sign_in(server, browser):
+def test_an_internal_address_sends_a_visitor_to_sign_in(demo_dashboard, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server["url"] + "/kelola")
+    page.goto(demo_dashboard["url"] + "/kelola")
     page.wait_for_selector("text=Setelah masuk Anda dibuka ke: Kelola data", timeout=60_000)
     body = page.inner_text("body")
     assert "Impor berkas" not in body and "Riwayat impor" not in body
@@ -170,9 +149,9 @@ def font_px(page, selector: str) -> float:
     return page.evaluate(f"parseFloat(getComputedStyle(document.querySelector(\"{selector}\")).fontSize)")
 
 
-def test_projector_mode_on_a_meeting_room_screen(server, browser):
+def test_projector_mode_on_a_meeting_room_screen(demo_dashboard, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    page, watch = open_page(browser, server["url"] + "/?mode=proyektor", 1920, 1080)
+    page, watch = open_page(browser, demo_dashboard["url"] + "/?mode=proyektor", 1920, 1080)
     page.wait_for_function(  # the slide's style applies once its run is drawn (slow on a busy machine)
         "() => parseFloat(getComputedStyle(document.querySelector(\"[data-testid='stMarkdownContainer'] p\")).fontSize) >= 28",
         timeout=90_000)
@@ -206,7 +185,7 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
                 raise
     watch.assert_clean()
     small = browser.new_page(viewport={"width": 1024, "height": 768})
-    small.goto(server["url"] + "/?mode=proyektor")
+    small.goto(demo_dashboard["url"] + "/?mode=proyektor")
     small.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
     settled(small)  # the slide's style applies once its run is drawn
     assert font_px(small, "[data-testid='stMarkdownContainer'] p") >= 20
@@ -215,9 +194,9 @@ def test_projector_mode_on_a_meeting_room_screen(server, browser):
     page.close()
 
 
-def test_the_department_heads_map_draws_with_no_internet(server, browser):
+def test_the_department_heads_map_draws_with_no_internet(demo_dashboard, browser):
     """Sign in through the form, open Peta: the village layer comes from this server only."""
-    page, watch = open_page(browser, server["url"] + "/", 1400, 1000)
+    page, watch = open_page(browser, demo_dashboard["url"] + "/", 1400, 1000)
     page.get_by_role("link", name="Masuk").click()
     page.get_by_label("Nama pengguna").fill("kadis")
     page.get_by_label("Kata sandi").fill(PASSWORD)
@@ -251,19 +230,19 @@ requestAnimationFrame(look);
 """
 
 
-def test_a_reload_draws_the_map_once_at_its_width(server, browser):
+def test_a_reload_draws_the_map_once_at_its_width(demo_dashboard, browser):
     """The head opens Peta, then comes back the next morning (a new session in the same
     browser): the map is drawn at its column's width from the first run, not first at a guessed
     width and then again (the map jumped on every reload)."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     context.add_init_script(MAP_WIDTHS)
     page = context.new_page()
-    page.goto(server["url"] + "/masuk")
+    page.goto(demo_dashboard["url"] + "/masuk")
     page.get_by_label("Nama pengguna").fill("kadis")
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=120_000)
-    page.goto(server["url"] + "/peta")
+    page.goto(demo_dashboard["url"] + "/peta")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
     settled(page)
     first_visit = page.evaluate("window.__lebarPeta")
@@ -272,7 +251,7 @@ def test_a_reload_draws_the_map_once_at_its_width(server, browser):
     page.close()
 
     again = context.new_page()
-    again.goto(server["url"] + "/peta")
+    again.goto(demo_dashboard["url"] + "/peta")
     again.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
     settled(again)
     assert again.evaluate("window.__lebarPeta") == [first_visit[-1]]
@@ -280,15 +259,15 @@ def test_a_reload_draws_the_map_once_at_its_width(server, browser):
 
 
 @pytest.mark.both_databases
-def test_an_import_from_another_process_appears_without_a_reload(server, browser, tmp_path):
+def test_an_import_from_another_process_appears_without_a_reload(demo_dashboard, browser, tmp_path):
     """Last in this file: the import is the office's first real data, so it retires the demo."""
     from bulukumba import figures
     from bulukumba.language import fmt
     from bulukumba.storage import store
 
-    page, _ = open_page(browser, server["url"] + "/", 1280, 900)
+    page, _ = open_page(browser, demo_dashboard["url"] + "/", 1280, 900)
     before = metric_value(page, "Sudah rekam")
-    engine = store.make_engine(server["db"])
+    engine = store.make_engine(demo_dashboard["db"])
     latest = figures.latest_date(engine)
     village = figures.coverage_villages(latest, engine=engine).iloc[0]
     new_day = latest + dt.timedelta(days=1)
@@ -297,7 +276,7 @@ def test_an_import_from_another_process_appears_without_a_reload(server, browser
                         f"{village['kode']};{new_day:%d/%m/%Y};{village['wajib_ktp']};{village['wajib_ktp']}\n",
                         encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "bulukumba", "impor", str(csv_file)], cwd=PROJECT,
-                          env=server["env"], capture_output=True, text=True, timeout=120)
+                          env=demo_dashboard["env"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     started = time.monotonic()
     expected = figures.coverage_total(new_day, engine=engine)

@@ -15,8 +15,8 @@ from bulukumba import figures, importer
 from bulukumba.language import fmt
 from bulukumba.storage import store
 from bulukumba.importer import format_report, import_bytes, validate
-from import_support import (KAHAYYA, KINDANG, LEMBANNA, REGISTRI_CSV, TANAH_KONGKONG, TANAH_TOWA,
-                            csv_bytes, db, db_two_lembanna, error_at, snapshot_of, xlsx_bytes)
+from import_support import (KAHAYYA, KINDANG, LEMBANNA, REGISTRI_CSV, TANAH_KONGKONG, TANAH_TOWA, csv_bytes,
+                            error_at, snapshot_of, xlsx_bytes)
 
 
 # --- happy paths -----------------------------------------------------------------------------

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bulukumba.importer import MAX_LISTED, format_report, import_bytes, validate
-from import_support import (KAHAYYA, KINDANG, LEMBANNA, TANAH_KONGKONG, TANAH_TOWA, csv_bytes, db,  # noqa: F401
-                            error_at, snapshot_of, xlsx_bytes)
+from import_support import KINDANG, LEMBANNA, TANAH_TOWA, csv_bytes, error_at, snapshot_of, xlsx_bytes
 
 HEADER = "Kode Desa;Tanggal;Wajib KTP;Sudah Rekam"
 

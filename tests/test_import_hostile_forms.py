@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bulukumba.importer import ImportFileError, format_report, import_bytes, read_table
-from import_support import KINDANG, TANAH_TOWA, csv_bytes, db, error_at, snapshot_of  # noqa: F401
+from import_support import KINDANG, TANAH_TOWA, csv_bytes, error_at, snapshot_of
 from test_import_limits import inline_row, xlsx_parts
 
 HEADER = "Kode Desa;Tanggal;WKTP;Rekam;Keterangan"

@@ -14,7 +14,7 @@ import zipfile
 
 from bulukumba.importer import headers, import_bytes
 from bulukumba.importer.limits import MAX_CELL_CHARS, MAX_HEADER_CHARS, MAX_ROW_CELLS
-from import_support import KINDANG, TANAH_TOWA, csv_bytes, db, snapshot_of  # noqa: F401
+from import_support import KINDANG, csv_bytes, snapshot_of
 
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 

@@ -6,7 +6,7 @@ import pytest
 
 from bulukumba.importer import format_report, import_bytes, parse_choices, validate
 from bulukumba.importer import mapping
-from import_support import KINDANG, TANAH_TOWA, csv_bytes, db, snapshot_of  # noqa: F401
+from import_support import KINDANG, TANAH_TOWA, csv_bytes, snapshot_of
 
 EXPORT = csv_bytes("NO;Kode Desa;Desa Binaan;TGL;Wajib KTP;Sudah Rekam;Jumlah KK",
                    f"1;{TANAH_TOWA};Tanah Towa;19/01/2018;3.112;2.480;812",

@@ -13,8 +13,7 @@ import pytest
 
 from bulukumba.importer import ImportFileError, Limits, format_report, import_bytes, read_table, validate
 from bulukumba.importer import xlsx as xlsx_module
-from import_support import (KINDANG, TANAH_KONGKONG, TANAH_TOWA, csv_bytes, db, error_at,  # noqa: F401
-                            snapshot_of, xlsx_bytes)
+from import_support import KINDANG, TANAH_KONGKONG, TANAH_TOWA, csv_bytes, error_at, snapshot_of, xlsx_bytes
 
 
 @pytest.mark.parametrize("content, name, phrase", [

@@ -10,7 +10,7 @@ import pytest
 
 from bulukumba import importer
 from bulukumba.importer import format_report, import_bytes
-from import_support import TANAH_TOWA, db  # noqa: F401
+from import_support import TANAH_TOWA
 
 
 FILLED = {

@@ -9,7 +9,7 @@ import pytest
 from bulukumba import importer
 from bulukumba.importer import import_bytes
 from bulukumba.importer.values import parse_percent
-from import_support import KINDANG, TANAH_TOWA, csv_bytes, db, error_at, snapshot_of  # noqa: F401
+from import_support import KINDANG, TANAH_TOWA, csv_bytes, error_at, snapshot_of
 
 
 @pytest.mark.parametrize("text, value", [

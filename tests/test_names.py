@@ -19,7 +19,7 @@ from bulukumba.importer import headers, import_bytes
 from bulukumba.importer.places import Places
 from bulukumba.language import names, search
 from bulukumba.storage import store
-from import_support import KAHAYYA, TANAH_TOWA, csv_bytes, db, error_at  # noqa: F401  (db: fixture)
+from import_support import KAHAYYA, TANAH_TOWA, csv_bytes
 
 KAJANG = "73.02.06"
 ROOT = Path(__file__).resolve().parents[1]

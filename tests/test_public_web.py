@@ -21,7 +21,6 @@ from bulukumba.language import fmt, texts
 from bulukumba.storage import store
 from bulukumba.server import Server
 from data_states import build as build_state
-from test_regencies import two_regencies, two_regencies_template  # noqa: F401  (fixtures)
 from test_server import ACCOUNTS, PASSWORD, build, post_sign_in, users_from
 
 BOT = {"user-agent": "WhatsApp/2.23.20.0", "accept": "*/*"}

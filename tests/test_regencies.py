@@ -18,40 +18,9 @@ from bulukumba import figures
 from bulukumba.storage import demo, reference, store
 from bulukumba.presentation import export
 from bulukumba.regions import RegionsError, load_regions, pinned_source
-from conftest import copy_of_store, new_store_url
+from conftest import new_store_url
 
 DAY = dt.date(2018, 6, 30)
-
-
-@pytest.fixture(scope="module")
-def two_regencies_template(tmp_path_factory, regions):
-    """Bulukumba with its demo data, and a small second regency with one snapshot per village:
-    built once for this file, copied for each test (tests here write to their store)."""
-    url = new_store_url(tmp_path_factory.mktemp("dua"), "dua")
-    engine = store.make_engine(url)
-    reference.ensure_reference(engine, regions)
-    demo.load(engine, as_of=DAY)
-    with engine.begin() as conn:
-        conn.execute(store.kabupaten.insert().values(kode="73.04", nama="Jeneponto"))
-        conn.execute(store.kecamatan.insert().values(kode="73.04.01", nama="Bangkala", kabupaten_kode="73.04"))
-        conn.execute(store.desa.insert(), [
-            {"kode": "73.04.01.2001", "nama": "Desa Satu", "jenis": "desa", "kecamatan_kode": "73.04.01",
-             "lat": -5.6, "lng": 119.6, "luas_km2": 12.0},
-            {"kode": "73.04.01.1002", "nama": "Kelurahan Dua", "jenis": "kelurahan", "kecamatan_kode": "73.04.01",
-             "lat": -5.61, "lng": 119.61, "luas_km2": 3.0}])
-        batch = store.start_batch(conn, nama_file="jeneponto.csv", sha256="j" * 64, jenis="registri",
-                                  jumlah_baris=2, oleh="pengujian")
-        conn.execute(store.registri.insert(), [
-            {"desa_kode": "73.04.01.2001", "tanggal": DAY, "wajib_ktp": 2000, "sudah_rekam": 1500, "impor_id": batch},
-            {"desa_kode": "73.04.01.1002", "tanggal": DAY, "wajib_ktp": 1000, "sudah_rekam": 900, "impor_id": batch}])
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def two_regencies(tmp_path, two_regencies_template):
-    url = copy_of_store(two_regencies_template, tmp_path, "dua")
-    return url, store.engine_for(url)
 
 
 def jeneponto_target(engine, program: str, value: int, start: dt.date, end: dt.date, basis: str) -> None:
