@@ -366,7 +366,7 @@ def test_a_clicked_village_is_outlined_with_its_detail_beside_the_map(demo_serve
     assert max(abs(a - b) for a, b in zip(before.getpixel(probe), after.getpixel(probe))) <= 24, (
         before.getpixel(probe), after.getpixel(probe))
     # The chosen village is outlined: black pixels where there were none.
-    dark = lambda im: sum(1 for p in im.getdata() if max(p) < 40)  # noqa: E731
+    dark = lambda im: sum(1 for p in im.get_flattened_data() if max(p) < 40)  # noqa: E731
     assert dark(after) > dark(before) + 40
     shot(page, "peta-1920x1080-desa-dipilih-contoh")
     watch.assert_clean()
