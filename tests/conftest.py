@@ -44,13 +44,13 @@ def on_postgres() -> bool:
 layout_only = pytest.mark.skipif(on_postgres(), reason="layout only: measured in the SQLite pass")
 
 
-def new_postgres_url(hint: str = "uji") -> str:
-    """A fresh, empty database on the test server; its URL."""
+def new_postgres_url(hint: str = "uji", template: str | None = None) -> str:
+    """A fresh database on the test server, empty or a copy of database `template`; its URL."""
     server = sa.make_url(postgres_server_url())
     name = f"{hint}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     admin.dispose()
     _created_databases.append(name)
     return server.set(database=name).render_as_string(hide_password=False)
@@ -69,14 +69,7 @@ def copy_of_store(template_url: str, folder: Path, hint: str = "salinan") -> str
     demo store takes about 5 s to build on PostgreSQL, its copy 0.1 s). No engine may be open on
     the template while it is copied (PostgreSQL refuses a template with connections)."""
     if template_url.startswith("postgresql"):
-        server = sa.make_url(template_url)
-        name = f"{hint}_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(sa.make_url(postgres_server_url()), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{server.database}"')
-        admin.dispose()
-        _created_databases.append(name)
-        return server.set(database=name).render_as_string(hide_password=False)
+        return new_postgres_url(hint, template=sa.make_url(template_url).database)
     import sqlite3
 
     target = folder / f"{hint}.sqlite"
@@ -240,8 +233,9 @@ def db_two_lembanna(tmp_path):
 
 
 @pytest.fixture
-def kelola_office(tmp_path, store_templates, monkeypatch):
-    """A store of the test's own (the 136 villages, demo data) that the app under test uses."""
+def app_demo_store(tmp_path, store_templates, monkeypatch):
+    """A store of the test's own (the 136 villages, demo data) that the app under test uses
+    (BULUKUMBA_DB_URL): its engine."""
     from bulukumba.storage import store
 
     url = copy_of_store(store_templates("demo"), tmp_path, "kelola")

@@ -13,21 +13,12 @@ from apptest_support import PROJECT, download, open_app, parse_angka, signed_in_
 from bulukumba.server import auth
 from bulukumba import figures
 from bulukumba.storage import reference, store
-from conftest import copy_of_store
 
 PASSWORD = "sandi-rapat-gertak"
 HASH = auth.hash_password(PASSWORD, rounds=4)
 SECRETS = {"pengguna": {
     "kadis": {"nama": "Kepala Dinas", "peran": "pimpinan", "hash_sandi": HASH},
     "op": {"nama": "Operator SIAK", "peran": "operator", "hash_sandi": HASH}}}
-
-
-@pytest.fixture
-def fresh_store(tmp_path, store_templates, monkeypatch):
-    """A store of this test's own, with demo data, that the app under test uses."""
-    url = copy_of_store(store_templates("demo"), tmp_path, "store")
-    monkeypatch.setenv("BULUKUMBA_DB_URL", url)
-    return store.engine_for(url)
 
 
 def visitor(secrets: dict | None = SECRETS) -> AppTest:
@@ -54,18 +45,18 @@ def registered_pages(at: AppTest) -> set[str]:
     return pages
 
 
-def test_a_visitor_lands_on_the_public_page_and_nothing_internal_is_reachable(fresh_store):
+def test_a_visitor_lands_on_the_public_page_and_nothing_internal_is_reachable(app_demo_store):
     at = visitor()
     assert not at.exception
     assert at.title[0].value == "Perekaman e-KTP Kabupaten Bulukumba"
     shown = {m.label: m.value for m in at.metric}
-    assert parse_angka(shown["Wajib KTP"]) == figures.coverage_total(engine=fresh_store).wajib_ktp
+    assert parse_angka(shown["Wajib KTP"]) == figures.coverage_total(engine=app_demo_store).wajib_ktp
     assert registered_pages(at) == {"publik", "masuk"}
     assert not at.file_uploader and not at.date_input  # no uploader, no internal filters
     assert "Riwayat impor" not in [s.value for s in at.header]
 
 
-def test_with_no_accounts_the_app_is_public_only_and_masuk_tells_a_visitor_only_what_they_need(fresh_store):
+def test_with_no_accounts_the_app_is_public_only_and_masuk_tells_a_visitor_only_what_they_need(app_demo_store):
     at = visitor(secrets=None)
     at.switch_page("pages/masuk.py")
     at.run()
@@ -78,14 +69,14 @@ def test_with_no_accounts_the_app_is_public_only_and_masuk_tells_a_visitor_only_
     assert "python -m bulukumba sandi" in readme and "secrets.toml" in readme
 
 
-def test_a_wrong_password_is_refused(fresh_store):
+def test_a_wrong_password_is_refused(app_demo_store):
     at = sign_in(visitor(), "kadis", "bukan-sandinya")
     assert at.error[0].value == "Nama pengguna atau kata sandi salah."
     assert signed_in_user(at) is None
     assert registered_pages(at) == {"publik", "masuk"}
 
 
-def test_the_department_head_sees_internal_pages_but_cannot_import(fresh_store):
+def test_the_department_head_sees_internal_pages_but_cannot_import(app_demo_store):
     at = sign_in(visitor(), "kadis", PASSWORD)
     assert signed_in_user(at).peran == "pimpinan"
     assert registered_pages(at) == {"publik", "masuk", "ringkasan", "peta", "mitra", "gertak", "unduh"}
@@ -106,13 +97,13 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_an_operator_imports_a_file_and_can_undo_it(fresh_store):
+def test_an_operator_imports_a_file_and_can_undo_it(app_demo_store):
     at = sign_in(visitor(), "op", PASSWORD)
     at.switch_page("pages/kelola.py")
     at.run()
-    tanah_towa = figures.coverage_villages(engine=fresh_store).set_index("kode").loc["73.02.06.2006"]
-    new_day = figures.latest_date(fresh_store) + dt.timedelta(days=1)
-    before = figures.coverage_total(new_day, engine=fresh_store)
+    tanah_towa = figures.coverage_villages(engine=app_demo_store).set_index("kode").loc["73.02.06.2006"]
+    new_day = figures.latest_date(app_demo_store) + dt.timedelta(days=1)
+    before = figures.coverage_total(new_day, engine=app_demo_store)
 
     bad = f"Kode Desa;Tanggal;WKTP;Rekam\n73.02.06.2006;{new_day:%d/%m/%Y};100;150\n".encode()
     at = upload(at, "salah.csv", bad)
@@ -123,21 +114,21 @@ def test_an_operator_imports_a_file_and_can_undo_it(fresh_store):
             f"{tanah_towa['wajib_ktp']};{tanah_towa['wajib_ktp']}\n").encode()
     at = upload(at, "siak.csv", good)
     assert "siap diimpor" in at.success[0].value
-    assert figures.coverage_total(new_day, engine=fresh_store) == before  # nothing written yet
+    assert figures.coverage_total(new_day, engine=app_demo_store) == before  # nothing written yet
     at.button(key="kelola-simpan").click()
     at = at.run()
     assert any("BERHASIL" in s.value for s in at.success)
-    after = figures.coverage_total(new_day, engine=fresh_store)
+    after = figures.coverage_total(new_day, engine=app_demo_store)
     assert after.sudah_rekam != before.sudah_rekam
 
-    batch = int(figures.import_history(fresh_store).iloc[0]["id"])
+    batch = int(figures.import_history(app_demo_store).iloc[0]["id"])
     at.selectbox(key="kelola-batal-id").select(batch)
     at.checkbox(key="kelola-batal-yakin").check()
     at.get("form_submit_button")[-1].click()
     at = at.run()
-    history = figures.import_history(fresh_store).set_index("id")
+    history = figures.import_history(app_demo_store).set_index("id")
     assert history.loc[batch, "status"] == "dibatalkan"  # kept for the audit trail, not deleted
-    assert figures.coverage_total(new_day, engine=fresh_store).sudah_rekam != after.sudah_rekam
+    assert figures.coverage_total(new_day, engine=app_demo_store).sudah_rekam != after.sudah_rekam
 
 
 def test_public_tables_and_downloads_hide_small_counts(tmp_path, regions, monkeypatch):
@@ -184,11 +175,11 @@ def html_row(at: AppTest, first_cell: str) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_an_import_by_another_process_shows_on_the_next_refresh(fresh_store, tmp_path):
+def test_an_import_by_another_process_shows_on_the_next_refresh(app_demo_store, tmp_path):
     at = visitor()
     shown = {m.label: m.value for m in at.metric}["Sudah rekam"]
-    new_day = figures.latest_date(fresh_store) + dt.timedelta(days=1)
-    village = figures.coverage_villages(engine=fresh_store).iloc[0]
+    new_day = figures.latest_date(app_demo_store) + dt.timedelta(days=1)
+    village = figures.coverage_villages(engine=app_demo_store).iloc[0]
     csv_file = tmp_path / "siak.csv"
     csv_file.write_text(f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n{village['kode']};"
                         f"{new_day:%d/%m/%Y};{village['wajib_ktp']};{village['wajib_ktp']}\n")
@@ -198,4 +189,4 @@ def test_an_import_by_another_process_shows_on_the_next_refresh(fresh_store, tmp
     at.run()  # what the refresh fragment does when it sees the data version move
     now = {m.label: m.value for m in at.metric}["Sudah rekam"]
     assert now != shown
-    assert parse_angka(now) == figures.coverage_total(engine=fresh_store).sudah_rekam
+    assert parse_angka(now) == figures.coverage_total(engine=app_demo_store).sudah_rekam

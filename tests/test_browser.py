@@ -21,7 +21,6 @@ from browser_waits import SCRIPT_DONE, poll, runs_ended, settled, wait_runs  # n
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-PASSWORD, SLIDE_SECONDS = DASHBOARD_PASSWORD, DASHBOARD_SLIDE_SECONDS
 
 
 
@@ -170,7 +169,7 @@ def test_projector_mode_on_a_meeting_room_screen(demo_dashboard, browser):
     ticks = runs_ended(page)
     started = time.monotonic()
     wait_runs(page, ticks + 2)
-    page.wait_for_timeout(max(0.0, 2 * SLIDE_SECONDS - (time.monotonic() - started)) * 1000)
+    page.wait_for_timeout(max(0.0, 2 * DASHBOARD_SLIDE_SECONDS - (time.monotonic() - started)) * 1000)
     assert page.inner_text("body").split("/ 5")[0][-3:] == shown.split("/ 5")[0][-3:]
     deadline = time.monotonic() + 120
     while True:  # as press(): a click on a stale copy of the button is lost
@@ -199,7 +198,7 @@ def test_the_department_heads_map_draws_with_no_internet(demo_dashboard, browser
     page, watch = open_page(browser, demo_dashboard["url"] + "/", 1400, 1000)
     page.get_by_role("link", name="Masuk").click()
     page.get_by_label("Nama pengguna").fill("kadis")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_label("Kata sandi").fill(DASHBOARD_PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
     try:
         page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=90_000)
@@ -239,7 +238,7 @@ def test_a_reload_draws_the_map_once_at_its_width(demo_dashboard, browser):
     page = context.new_page()
     page.goto(demo_dashboard["url"] + "/masuk")
     page.get_by_label("Nama pengguna").fill("kadis")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_label("Kata sandi").fill(DASHBOARD_PASSWORD)
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_selector("text=Ringkasan perekaman e-KTP", timeout=120_000)
     page.goto(demo_dashboard["url"] + "/peta")

@@ -17,8 +17,8 @@ import pytest
 
 import live_server
 from browser_waits import poll, rerun, settled
-from conftest import layout_only
-from test_browser import ARTIFACTS, PASSWORD, Watch
+from conftest import DASHBOARD_PASSWORD, layout_only
+from test_browser import ARTIFACTS, Watch
 
 pytestmark = layout_only
 
@@ -55,7 +55,7 @@ def open_public(browser, url: str, width: int, height: int, touch: bool = False)
 
 def sign_in(page, url: str, username: str = "operator") -> None:
     """The operator sees every internal page, Kelola data included."""
-    live_server.sign_in(page, url, username, PASSWORD)
+    live_server.sign_in(page, url, username, DASHBOARD_PASSWORD)
 
 
 # ---------------------------------------------------------------------------------------------

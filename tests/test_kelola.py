@@ -16,8 +16,8 @@ from bulukumba.importer import mapping
 PAGE = "pages/kelola.py"
 
 
-def operator(kelola_office):
-    at = open_app(PAGE, role="operator", db_url=kelola_office.url.render_as_string(hide_password=False))
+def operator(app_demo_store):
+    at = open_app(PAGE, role="operator", db_url=app_demo_store.url.render_as_string(hide_password=False))
     assert not at.exception, at.exception
     return at
 
@@ -49,8 +49,8 @@ EXPORT = ("\ufeffNO;KODE WILAYAH;Desa Binaan;KECAMATAN;TANGGAL;WAJIB KTP;SUDAH R
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_unknown_columns_get_a_select_box_and_the_answer_is_remembered_and_removable(kelola_office):
-    at = upload(operator(kelola_office), "rekap.csv", EXPORT)
+def test_unknown_columns_get_a_select_box_and_the_answer_is_remembered_and_removable(app_demo_store):
+    at = upload(operator(app_demo_store), "rekap.csv", EXPORT)
     boxes = mapping_boxes(at)
     assert len(boxes) == 2 and not [b for b in at.button if b.key == "kelola-simpan"]
     shown = [t.value for t in at.text]
@@ -76,7 +76,7 @@ def test_unknown_columns_get_a_select_box_and_the_answer_is_remembered_and_remov
     at.multiselect(key="kelola-pemetaan-pilih").select(0).select(1)
     [b for b in at.get("form_submit_button") if "Hapus" in b.label][0].click()
     at.run()
-    assert mapping.listing(kelola_office).empty
+    assert mapping.listing(app_demo_store).empty
     assert not [d for d in at.dataframe if "Judul kolom" in d.value.columns]
 
 
@@ -89,11 +89,11 @@ def _markdown_bodies(at) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_headers_and_file_names_are_plain_text_never_markdown(kelola_office):
+def test_headers_and_file_names_are_plain_text_never_markdown(app_demo_store):
     image = "![t](http://contoh.test/lacak.png)"
     content = (f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam;{image};**tebal** :smile: [tautan](http://x.test)\n"
                "73.02.06.2006;19/01/2026;3.112;2.480;x;y\n").encode()
-    at = upload(operator(kelola_office), f"{image}.csv", content)
+    at = upload(operator(app_demo_store), f"{image}.csv", content)
     assert f"Kolom ke-5: {image}" in [t.value for t in at.text]  # st.text: no Markdown at all
     for body in _markdown_bodies(at):
         assert not re.search(r"(?<!\\)!\\?\[t", body) or "\\!\\[t\\]" in body, body
@@ -106,10 +106,10 @@ def test_headers_and_file_names_are_plain_text_never_markdown(kelola_office):
 
 
 @pytest.mark.slow
-def test_a_thousand_columns_give_one_message_and_a_way_out(kelola_office):
+def test_a_thousand_columns_give_one_message_and_a_way_out(app_demo_store):
     header = ";".join(["Kode Desa", "Tanggal", "Wajib KTP", "Sudah Rekam"] + [f"Kolom {j}" for j in range(996)])
     row = "73.02.06.2006;19/01/2026;3.112;2.480" + ";x" * 996
-    at = upload(operator(kelola_office), "lebar.csv", f"{header}\n{row}\n".encode())
+    at = upload(operator(app_demo_store), "lebar.csv", f"{header}\n{row}\n".encode())
 
     assert len(mapping_boxes(at)) == 30
     file_notes = [i.value for i in at.info if "Data kantor" not in i.value]  # not the office file's notice
@@ -121,14 +121,14 @@ def test_a_thousand_columns_give_one_message_and_a_way_out(kelola_office):
     at.checkbox(key=[c.key for c in at.checkbox if (c.key or "").startswith("kelola-abaikan-")][0]).check()
     at.get("form_submit_button")[0].click()
     at.run()
-    assert "siap diimpor" in at.success[0].value and mapping.listing(kelola_office).empty  # not remembered
+    assert "siap diimpor" in at.success[0].value and mapping.listing(app_demo_store).empty  # not remembered
 
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_many_wrong_rows_show_the_first_hundred_and_a_count_of_every_kind(kelola_office):
+def test_many_wrong_rows_show_the_first_hundred_and_a_count_of_every_kind(app_demo_store):
     lines = "".join(f"73.02.99.{i:04d};31/02/2018;12,5;-3\n" for i in range(3000))
-    at = upload(operator(kelola_office), "salah.csv", f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n{lines}".encode())
+    at = upload(operator(app_demo_store), "salah.csv", f"Kode Desa;Tanggal;Wajib KTP;Sudah Rekam\n{lines}".encode())
     assert "DITOLAK: 12.000 kesalahan" in at.error[0].value
     assert len(table_with(at, "Masalah")) == 100
     kinds = table_with(at, "Jenis kesalahan")
@@ -138,8 +138,8 @@ def test_many_wrong_rows_show_the_first_hundred_and_a_count_of_every_kind(kelola
 
 
 @pytest.mark.parametrize("kind", importer.KINDS)
-def test_the_templates_are_offered_with_every_column_explained(kelola_office, kind):
-    at = operator(kelola_office)
+def test_the_templates_are_offered_with_every_column_explained(app_demo_store, kind):
+    at = operator(app_demo_store)
     csv_file = download(at, f"kelola-templat-{kind}-csv")
     assert csv_file.file_name == f"templat-{kind}.csv" and csv_file.content == importer.template_bytes(kind, "csv")
     xlsx_file = download(at, f"kelola-templat-{kind}-xlsx")
@@ -158,8 +158,8 @@ def test_the_templates_are_offered_with_every_column_explained(kelola_office, ki
 ])
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_any_file_is_answered_in_indonesian_without_a_traceback(kelola_office, name, content, phrase):
-    at = upload(operator(kelola_office), name, content)
+def test_any_file_is_answered_in_indonesian_without_a_traceback(app_demo_store, name, content, phrase):
+    at = upload(operator(app_demo_store), name, content)
     said = " ".join(e.value for kind in ("error", "success", "warning") for e in at.get(kind))
     # Problems are a grid; warnings a table whose text wraps: the last column says what is wrong.
     said += " ".join(" ".join(map(str, d.value.iloc[:, -1])) for d in [*at.dataframe, *at.table]
@@ -167,16 +167,16 @@ def test_any_file_is_answered_in_indonesian_without_a_traceback(kelola_office, n
     assert phrase in said.replace("\\", "")
 
 
-def test_an_office_whose_every_import_was_undone_can_still_import_on_this_page(kelola_office):
+def test_an_office_whose_every_import_was_undone_can_still_import_on_this_page(app_demo_store):
     """The store knows the villages but every batch is cancelled (the demo by the first real
     import, that import by its undo): the other pages say there is nothing to show and point here,
     so this page must still take a file."""
-    with kelola_office.begin() as conn:
+    with app_demo_store.begin() as conn:
         for batch in conn.execute(store.impor.select().where(store.impor.c.status == "aktif")).all():
             store.cancel_batch(conn, batch.id, "uji")
-    at = operator(kelola_office)
+    at = operator(app_demo_store)
     assert [t.value for t in at.title] == ["Kelola data"]
-    with kelola_office.connect() as conn:
+    with app_demo_store.connect() as conn:
         kode = conn.execute(store.desa.select().limit(1)).first().kode
     csv = f"kode_desa;tanggal;wajib_ktp;sudah_rekam\n{kode};31/12/2025;1000;900\n".encode()
     at = upload(at, "rekap.csv", csv)

@@ -75,15 +75,15 @@ def preview_table(at):
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_saved(kelola_office):
+def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_saved(app_demo_store):
     figures.clear_memo()
-    now = figures.coverage_total(DAY, engine=kelola_office)
-    at = upload(operator(kelola_office), "rekap-desember.csv", district_recap(kelola_office))
+    now = figures.coverage_total(DAY, engine=app_demo_store)
+    at = upload(operator(app_demo_store), "rekap-desember.csv", district_recap(app_demo_store))
     text = page_text(at)
     assert "Berkas ini membawa angka 136 dari 136 desa/kelurahan Bulukumba untuk 1 tanggal: " \
            "31 Desember 2017." in text, text
     shown = preview_table(at)
-    rows = recap([k for k, _, _ in villages(kelola_office)], DAY)
+    rows = recap([k for k, _, _ in villages(app_demo_store)], DAY)
     wajib, rekam = rows[-1][2], rows[-1][3]
     assert list(shown.columns) == ["Berkas ini (136 desa, per 31 Desember 2017)",
                                    f"Sekarang (per {fmt.date(now.tanggal)})",
@@ -102,7 +102,7 @@ def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_sa
     assert "BERHASIL: 136 baris ditulis" in text, text
     assert "periksa sebelum menyimpan" not in text
     figures.clear_memo()
-    after = figures.coverage_total(DAY, engine=kelola_office)
+    after = figures.coverage_total(DAY, engine=app_demo_store)
     shown = preview_table(at)
     assert shown["Sesudah (per 31 Desember 2017)"].tolist()[:2] == [fmt.number(after.wajib_ktp),
                                                                     fmt.number(after.sudah_rekam)]
@@ -111,28 +111,28 @@ def test_before_saving_the_report_says_what_changes_and_after_saving_what_was_sa
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_the_same_figures_as_xlsx_after_the_csv_are_nothing_to_do(kelola_office):
-    rows = recap([k for k, _, _ in villages(kelola_office)], DAY)
-    first = importer.import_bytes(as_csv(rows), "rekap.csv", "registri", kelola_office, oleh="uji")
+def test_the_same_figures_as_xlsx_after_the_csv_are_nothing_to_do(app_demo_store):
+    rows = recap([k for k, _, _ in villages(app_demo_store)], DAY)
+    first = importer.import_bytes(as_csv(rows), "rekap.csv", "registri", app_demo_store, oleh="uji")
     assert first.ok
-    before = snapshot_of(kelola_office)
-    at = upload(operator(kelola_office), "rekap.xlsx", as_xlsx(rows))
+    before = snapshot_of(app_demo_store)
+    at = upload(operator(app_demo_store), "rekap.xlsx", as_xlsx(rows))
     assert not at.error, [e.value for e in at.error]
     assert [unescaped(i.value) for i in at.info if "persis sama" in i.value] == [
         f"Berkas 'rekap.xlsx' berisi angka yang persis sama dengan impor #{first.impor_id} ('rekap.csv'): "
         f"136 baris desa dan tanggal, tidak ada yang berbeda. Tidak ada yang perlu disimpan; tidak ada "
         f"yang ditulis."]
     assert not [b for b in at.button if b.key == "kelola-simpan"]
-    assert snapshot_of(kelola_office) == before
+    assert snapshot_of(app_demo_store) == before
 
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_other_figures_for_the_same_date_offer_to_replace_that_import_in_one_step(kelola_office):
-    codes = [k for k, _, _ in villages(kelola_office)]
-    first = importer.import_bytes(as_csv(recap(codes, DAY)), "rekap.csv", "registri", kelola_office, oleh="uji")
+def test_other_figures_for_the_same_date_offer_to_replace_that_import_in_one_step(app_demo_store):
+    codes = [k for k, _, _ in villages(app_demo_store)]
+    first = importer.import_bytes(as_csv(recap(codes, DAY)), "rekap.csv", "registri", app_demo_store, oleh="uji")
     corrected = {codes[2]: 1111, codes[60]: 1222}
-    at = upload(operator(kelola_office), "rekap-revisi.xlsx", as_xlsx(recap(codes, DAY, changed=corrected)))
+    at = upload(operator(app_demo_store), "rekap-revisi.xlsx", as_xlsx(recap(codes, DAY, changed=corrected)))
     assert not at.error, [e.value for e in at.error]
     text = page_text(at)
     assert f"sama dengan impor #{first.impor_id} ('rekap.csv'): 2 baris desa dan tanggal berubah, 134 sama. " \
@@ -146,15 +146,15 @@ def test_other_figures_for_the_same_date_offer_to_replace_that_import_in_one_ste
     button.click()
     at.run()
     assert any(f"impor #{first.impor_id} dibatalkan dan digantinya" in s.value for s in at.success), page_text(at)
-    assert status_of(kelola_office, first.impor_id) == "dibatalkan"
-    shown = figures.coverage_villages(engine=kelola_office).set_index("kode")
+    assert status_of(app_demo_store, first.impor_id) == "dibatalkan"
+    shown = figures.coverage_villages(engine=app_demo_store).set_index("kode")
     assert {k: int(shown.loc[k, "sudah_rekam"]) for k in corrected} == corrected
 
 
 @pytest.mark.slow
 @pytest.mark.both_databases
-def test_warnings_name_their_rows_and_the_jumlah_check_comes_first(kelola_office):
-    at = upload(operator(kelola_office), "rekap-desember.csv", district_recap(kelola_office))
+def test_warnings_name_their_rows_and_the_jumlah_check_comes_first(app_demo_store):
+    at = upload(operator(app_demo_store), "rekap-desember.csv", district_recap(app_demo_store))
     order = said(at)
     total = [i for i, (kind, text) in enumerate(order) if "baris jumlah cocok" in text]
     grid = [i for i, (kind, text) in enumerate(order) if kind == "table" and "Peringatan" in text]

@@ -270,7 +270,7 @@ def test_a_real_snapshot_previews_without_demo_label_or_verdict_it_lacks(tmp_pat
         assert client.get("/data/73.02/desa.csv").status_code == 200
 
 
-def test_two_regencies_each_preview_their_own(two_regencies, tmp_path):  # noqa: F811
+def test_two_regencies_each_preview_their_own(two_regencies, tmp_path):
     url, engine = two_regencies
     with TestClient(build(serve(url)), base_url="http://dasbor.lokal", follow_redirects=False) as client:
         jeneponto = disclosure.public_view(engine=engine, kabupaten="73.04")

@@ -18,9 +18,9 @@ from bulukumba import figures
 from bulukumba.storage import demo, reference, store
 from bulukumba.presentation import export
 from bulukumba.regions import RegionsError, load_regions, pinned_source
-from conftest import new_store_url
+from conftest import DEMO_DAY, new_store_url
 
-DAY = dt.date(2018, 6, 30)
+DAY = DEMO_DAY  # the day of the two-regency store's figures (conftest.two_regencies_template)
 
 
 def jeneponto_target(engine, program: str, value: int, start: dt.date, end: dt.date, basis: str) -> None:
