@@ -497,23 +497,24 @@ def test_bundles_arrive_compressed_and_a_repeat_visit_comes_from_the_cache(serve
         assert headers["cache-control"] == "public, max-age=31536000, immutable", response.url
         assert headers["vary"] == "Accept-Encoding"
 
+    # What a repeat visit fetches over the network, by request: Chromium does not report every
+    # memory-cache hit (Chrome 150 reported 62 of 100 bundles), so the test counts what travelled.
     again = context.new_page()
     cdp = context.new_cdp_session(again)
     cdp.send("Network.enable")
-    fetched = []
-    cdp.on("Network.loadingFinished", lambda e: fetched.append(e["encodedDataLength"]))
+    travelled_bytes = []
+    cdp.on("Network.loadingFinished", lambda e: travelled_bytes.append(e["encodedDataLength"]))
     responses = []
     cdp.on("Network.responseReceived", lambda e: responses.append(e["response"]))
     again.goto(server.url + "/")
     title(again, "Perekaman e-KTP Kabupaten Bulukumba")
-    again.wait_for_selector("text=Cara merekam e-KTP", timeout=60_000)
+    again.wait_for_selector("text=Cara merekam e-KTP", timeout=60_000)  # drawn: its bundles arrived
     again.wait_for_load_state("networkidle")
     first_visit = {r.url for r in bundles}
-    static = [r for r in responses if r["url"] in first_visit]
-    assert len(static) >= 0.9 * len(first_visit)
-    assert all(r.get("fromDiskCache") or r.get("fromMemoryCache") for r in static), \
-        [r["url"] for r in static if not r.get("fromDiskCache")]
-    assert sum(fetched) < 50_000  # the bundles stay in the cache; only the page itself travels
+    fetched_again = [r["url"] for r in responses if r["url"] in first_visit
+                     and not (r.get("fromDiskCache") or r.get("fromMemoryCache"))]
+    assert fetched_again == []
+    assert sum(travelled_bytes) < 50_000  # the bundles stay in the cache; only the page itself travels
 
 
 def test_the_health_route_answers_and_internal_metrics_are_not_public(server):
