@@ -367,6 +367,27 @@ def test_a_burst_of_visitors_reads_the_data_version_once(tmp_path, regions, monk
     assert len(reads) == 1
 
 
+def test_a_village_address_built_from_cold_does_not_read_the_data_version_per_call(demo_site, monkeypatch):
+    """Building a shell (and its card) from cold answers every memoised data call for the
+    version the server read, instead of each call asking the store again."""
+    client, engine = demo_site
+    view = disclosure.public_view(engine=engine)
+    codes = view.desa.loc[view.desa["status"] == "tampil", "kode"]
+    reads = []
+    real = store.data_version
+    monkeypatch.setattr(store, "data_version", lambda conn: reads.append(1) or real(conn))
+    for code in (codes.iloc[-1], codes.iloc[-2]):
+        figures.clear_memo()
+        shell = client.get(f"/?desa={code}", headers=BOT)
+        card = client.get(f"/kartu/desa-{code}.png", headers=BOT)
+        assert shell.status_code == card.status_code == 200
+        assert f"desa={code}" in shell.text and card.headers["content-type"] == "image/png"
+    # The server's own read (kept for a second) and the published set's check that it is still
+    # current (three per village: the shell twice, the card once): 7 here. Each memoised call
+    # reading the version again made 35.
+    assert 1 <= len(reads) <= 10, len(reads)
+
+
 @pytest.mark.slow
 @pytest.mark.both_databases
 def test_what_is_drawn_while_the_newest_set_is_built_is_not_kept(tmp_path, regions, monkeypatch):

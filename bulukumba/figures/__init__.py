@@ -22,7 +22,7 @@ Regions: a store may hold one regency or many. Functions that sum over villages 
 """
 from bulukumba.figures.activity import (partner_activity, partner_own, partner_own_villages, partner_leaderboard, partner_totals, partner_monthly, partner_village_count, partner_villages,
                        partners, vulnerable_by_kecamatan, village_services)
-from bulukumba.figures.core import DateLike, clear_memo, data_version, memoised, pin_version
+from bulukumba.figures.core import DateLike, answering_for, clear_memo, data_version, memoised, pin_version
 from bulukumba.figures.coverage import (PRIORITY_WEIGHTS, Change, Coverage, Trend, Trends, change_over, coverage_kabupaten,
                        coverage_kecamatan, coverage_total, coverage_villages, kecamatan_trends, latest_date,
                        office_location, offices, priority_villages, recorded_change, recorded_trend, top_unrecorded,
@@ -33,7 +33,7 @@ from bulukumba.figures.programmes import (ProgrammeStatus, activity_total, partn
                          programme_statuses, targets)
 
 __all__ = [
-    "DateLike", "clear_memo", "data_version", "memoised", "pin_version",
+    "DateLike", "answering_for", "clear_memo", "data_version", "memoised", "pin_version",
     "Coverage", "Change", "Trend", "Trends", "day_numbers", "PRIORITY_WEIGHTS", "change_over", "coverage_kabupaten", "coverage_kecamatan",
     "coverage_total", "coverage_villages", "kecamatan_trends", "latest_date", "office_location", "offices", "priority_villages", "recorded_change",
     "recorded_trend", "top_unrecorded", "village_histories", "village_history", "villages_reported",

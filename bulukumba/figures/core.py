@@ -13,6 +13,7 @@ query per question, not twenty).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import inspect
@@ -60,6 +61,22 @@ def pin_version(version: int | None, engine: sa.Engine | None = None) -> None:
     session's script in a thread of its own, and every full run starts by pinning again.
     """
     _local.pin = None if version is None else (str(engine_or_default(engine).url), version)
+
+
+@contextlib.contextmanager
+def answering_for(version: int, engine: sa.Engine | None = None):
+    """Within the block, every data call of this thread answers for `version`, unless the thread
+    has pinned a version already. The public server builds a page shell, a card or a file for
+    the version it read: one version query per build instead of one per memoised call."""
+    engine = engine_or_default(engine)
+    if _pinned(engine) is not None:
+        yield
+        return
+    pin_version(version, engine)
+    try:
+        yield
+    finally:
+        pin_version(None)
 
 
 def _pinned(engine: sa.Engine) -> int | None:

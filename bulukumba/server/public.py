@@ -204,7 +204,10 @@ class PublicSide:
                 found = self._shells.get(key)
             if found is not None:
                 return found
-            built = self._public(origin, dict(wanted), version)
+            from bulukumba import figures
+
+            with figures.answering_for(version, self.engine()):
+                built = self._public(origin, dict(wanted), version)
             if built is None:  # no figures yet (a first start prepares the store in its first session):
                 return self._neutral(origin, version)  # not kept; the tab reloads once there are
             if self._settled():
@@ -352,7 +355,10 @@ class PublicSide:
                 found = self._files.get(key)
             if found is not None:
                 return found
-            found = build()
+            from bulukumba import figures
+
+            with figures.answering_for(version, self.engine()):
+                found = build()
             if found is not None and self._settled():
                 with self._lock:
                     self._forget_other_versions(version)
