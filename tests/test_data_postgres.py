@@ -28,7 +28,7 @@ KAJANG, TANAH_TOWA = "73.02.06", "73.02.06.2006"
 GERTAK_START = dt.date(2018, 1, 19)
 
 #: Functions that are not questions to the store.
-NOT_QUERIES = {"DateLike", "clear_memo", "data_version", "memoised", "pin_version", "Coverage", "Change",
+NOT_QUERIES = {"DateLike", "answering_for", "clear_memo", "data_version", "memoised", "pin_version", "Coverage", "Change",
                "PRIORITY_WEIGHTS", "ProgrammeStatus", "Freshness", "Trend", "Trends", "change_over", "day_numbers"}
 
 
