@@ -25,9 +25,8 @@ CEILING_MS = 120_000
 #: settled. Not a margin for work to finish: work in progress changes the page or shows as a
 #: running script, and either restarts the count. It covers what the page cannot show: a rerun
 #: already sent whose start has not reached the browser yet. (A column size waiting to be
-#: reported is marked on the page, data-ukuran-tertunda, and the time of the last report,
-#: data-ukuran-dilaporkan, which the wait holds until a run has ended after it; the quiet was
-#: 1,000 ms before the first mark, when it also covered the report's 150 ms delay.)
+#: reported is marked on the page, data-ukuran-tertunda; the quiet was 1,000 ms before that
+#: mark, when it also covered the report's 150 ms delay.)
 QUIET_MS = 600
 
 SCRIPT_DONE = ("document.querySelector('[data-test-script-state]') && document.querySelector("
@@ -37,8 +36,7 @@ SCRIPT_DONE = ("document.querySelector('[data-test-script-state]') && document.q
 #: own run-state attribute aside) and the number of runs that ended (run state left 'running').
 _WATCH = """() => {
   if (window.__waits) return window.__waits;
-  const w = window.__waits = { changed: performance.now(), runsEnded: 0, lastRunEnd: -1,
-                               installed: performance.now() };
+  const w = window.__waits = { changed: performance.now(), runsEnded: 0, lastRunEnd: -1 };
   new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
@@ -59,12 +57,6 @@ _SETTLED = """(quietMs) => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   // A column's new size waits 150 ms to be reported (web/browser.py), and its report runs the page.
   if (document.querySelector('[data-ukuran-tertunda]')) return false;
-  // A size reported runs the page: settled only once a run has ended after the report (the run
-  // may not have reached the browser yet). Reports before the watcher came are the quiet's.
-  for (const e of document.querySelectorAll('[data-ukuran-dilaporkan]')) {
-    const at = Number(e.dataset.ukuranDilaporkan);
-    if (at >= w.installed && at > w.lastRunEnd) return false;
-  }
   // Every chart has drawn: Plotly's SVG is there and has a size.
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     const svg = chart.querySelector('.js-plotly-plot svg.main-svg');

@@ -114,9 +114,8 @@ def capture(page, state: str, name: str, size: str) -> None:
     page.wait_for_selector("[data-testid='stMain'] h1, [data-testid='stMain'] h2", timeout=90_000)
     if name == "peta" and state in MAP_STATES:  # the map at its column's width, drawn
         page.wait_for_function(f"() => ({MAP_BOX_JS})() && innerWidth === {SIZES[size][0]}", timeout=90_000)
-    # A shorter quiet moment than the checks wait for: the rerun a resize asks for is waited on by
-    # its own marks (browser_waits), so the quiet only lets the last drawing finish; what is
-    # asserted on waits the full moment (check_fits, check_state).
+    # A shorter quiet moment than the checks wait for: the rerun a resize asks for (150 ms after
+    # it) has shown as running by then; what is asserted on waits again (check_fits, check_state).
     settled(page, quiet_ms=PICTURE_QUIET_MS)
     page.locator("[data-testid='stMain']").evaluate("e => e.scrollTo(0, 0)")
     file = f"{state}-{name}-{size}.png"
@@ -250,7 +249,7 @@ EXPECT = {  # state -> page -> words the page must show
                          "peta": ["belum ada datanya"]},
 }
 CHECKED_SIZE = "1366x768"
-PICTURE_QUIET_MS = 150
+PICTURE_QUIET_MS = 450
 CHECKED_PAGES = ("ringkasan", "peta", "mitra", "gertak")
 
 

@@ -108,9 +108,6 @@ export default function(component) {
       document.cookie = `${data.cookie}=${width}x${Math.max(room, 100)}; path=/; max-age=31536000; SameSite=Lax`;
     }
     setStateValue('ukuran', last);
-    // When (the page's clock): the report runs the page, and the browser tests wait for a run
-    // that ended after it.
-    parentElement.dataset.ukuranDilaporkan = String(performance.now());
   };
   // A size about to be reported is marked on the column (data-ukuran-tertunda): until then the
   // page is about to run again, whatever it shows (the browser tests wait for the mark to go).
