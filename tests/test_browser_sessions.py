@@ -638,8 +638,9 @@ def test_forwarded_headers_are_believed_from_no_one_when_no_proxy_is_configured(
 # ---------------------------------------------------------------------------------------------
 
 #: The import is frozen in the middle of its write (SIGSTOP), so it holds the store as long as the
-#: test needs, whatever its size: enough rows that its write lasts seconds (about 6 s) and the
-#: freeze lands inside it; a million took 12 s of reading before the write began, for nothing.
+#: test needs, whatever its size: enough rows that its write lasts seconds, far longer than the
+#: 0.2 s between looks for it, so the freeze lands inside it. More rows only lengthen the reading
+#: before the write (benchmarks/README.md, 8 December).
 IMPORT_ROWS = 200_000
 
 
