@@ -517,6 +517,8 @@ def test_bundles_arrive_compressed_and_a_repeat_visit_comes_from_the_cache(serve
     assert sum(travelled_bytes) < 50_000  # the bundles stay in the cache; only the page itself travels
 
 
+@pytest.mark.slow  # a real server starts for it
+@pytest.mark.both_databases  # the health route asks the store
 def test_the_health_route_answers_and_internal_metrics_are_not_public(server):
     health = json.loads(urllib.request.urlopen(server.url + "/health", timeout=30).read())
     assert health["status"] == "ok" and health["basis_data"] == "ok"
@@ -585,6 +587,7 @@ def get(server, path: str, accept: str = "text/html") -> tuple[int, dict, str]:
     return answer.status, {k.lower(): v for k, v in answer.getheaders()}, body
 
 
+@pytest.mark.slow  # a real server starts for it
 def test_the_real_server_answers_unknown_addresses_in_indonesian_and_real_ones_as_before(server):
     long_name = "a" * 300
     for path in ("/admin.php", "/.env", "/foo/bar", "/gertak/x", "/index.html", "/static/x",
