@@ -177,17 +177,16 @@ def memoised(func):
         engine = engine_or_default(bound.arguments.get("engine"))
         bound.arguments["engine"] = engine
         key = (func.__name__, *((k, _key(v)) for k, v in bound.arguments.items() if k != "engine"))
+        def answer(version: int):
+            return _memo(engine, version).get(key, lambda: func(*bound.args, **bound.kwargs))
+
         version = _pinned(engine)
-        pinned_here = version is None
-        if pinned_here:
+        if version is not None:  # inside a page run or a server build: the common case
+            result = answer(version)
+        else:  # an outermost call: read the version, and nested calls answer for it too
             version = data_version(engine)
-            pin_version(version, engine)
-        try:
-            memo = _memo(engine, version)
-            result = memo.get(key, lambda: func(*bound.args, **bound.kwargs))
-        finally:
-            if pinned_here:
-                pin_version(None)
+            with answering_for(version, engine):
+                result = answer(version)
         return result.copy() if isinstance(result, pd.DataFrame) else result
 
     return wrapper
