@@ -293,9 +293,9 @@ def demo_dashboard(tmp_path_factory, store_templates):
     (SQLite, or PostgreSQL in that pass) holding the demo data: {"url", "env", "db"}. The
     department head (kadis) and an operator can sign in.
 
-    The store is a copy of the demo template, not filled by the server's first session: a tab
-    opened before that fill reloads itself once the figures are there (the public page's version
-    poll), and a test that happened to be first in its file then lost its page halfway."""
+    The store is a copy of the demo template rather than one the server's first session fills:
+    a tab opened before such a fill reloads itself once the figures are there (the public page's
+    version poll), whichever test it belongs to."""
     import live_server
     from bulukumba.server import auth
 

@@ -177,6 +177,7 @@ def memoised(func):
         engine = engine_or_default(bound.arguments.get("engine"))
         bound.arguments["engine"] = engine
         key = (func.__name__, *((k, _key(v)) for k, v in bound.arguments.items() if k != "engine"))
+
         def answer(version: int):
             return _memo(engine, version).get(key, lambda: func(*bound.args, **bound.kwargs))
 
